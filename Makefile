@@ -1,0 +1,41 @@
+# The README's two commands: `make run` (the dashboard on http://localhost:8501) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test lint format bench sample clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Creates the warehouse (data/warehouse.duckdb, or $$DASHBOARD_DB) and loads the sample data on first run.
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+# Regenerate the bundled sample files (deterministic: same seed, same bytes).
+sample: $(VENV)/.runtime
+	$(PY) -m analytics.sample
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots bench/work

@@ -1,0 +1,1 @@
+"""Workforce-diversity analytics: warehouse, ingest, metrics, charts and exports. Never imports streamlit."""

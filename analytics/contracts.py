@@ -1,0 +1,147 @@
+"""The contract of each upload kind, declared once: the warehouse table it fills, its columns with their
+types and accepted values, and the key a newer upload replaces. Ingest validates against it, the store
+writes by it, templates and tests are built from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics import definitions as d
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a normalised upload, as written to the warehouse."""
+
+    name: str
+    dtype: str  # DuckDB type
+    label: str  # how templates and messages name it
+    required: bool = True
+    accepted: tuple[str, ...] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """What one kind of upload holds and how a newer upload of it replaces an older one."""
+
+    name: str  # as the CLI and the page name it: staffing, equity-leaders, ...
+    table: str
+    title: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # a newer upload with the same key values replaces the older rows
+    grain: tuple[str, ...]  # one row per these values (duplicates are refused)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SCHOOL_YEAR = Column("school_year", "VARCHAR", "School Year", description="e.g. 2023-24")
+ORG_CODE = Column("org_code", "VARCHAR", "Org Code", description="8-digit DESE code, e.g. 00350000")
+RACE = Column("race", "VARCHAR", "Race/Ethnicity", accepted=d.ALL_RACES)
+
+ORGANIZATIONS = UploadKind(
+    name="organizations",
+    table="organizations",
+    title="Organizations",
+    columns=(
+        ORG_CODE,
+        Column("name", "VARCHAR", "Org Name"),
+        Column("org_type", "VARCHAR", "Org Type", accepted=d.ORG_TYPES),
+        Column("region", "VARCHAR", "Region", accepted=d.REGIONS),
+    ),
+    key=("org_code",),
+    grain=("org_code",),
+)
+
+STAFFING = UploadKind(
+    name="staffing",
+    table="staffing",
+    title="Staffing (FTE by race/ethnicity)",
+    columns=(
+        SCHOOL_YEAR,
+        ORG_CODE,
+        Column("job_class", "VARCHAR", "Job Class", accepted=d.JOB_CLASSES),
+        RACE,
+        Column("fte", "DOUBLE", "FTE", description="full-time equivalents as of October 1"),
+    ),
+    key=("school_year", "org_code", "job_class"),
+    grain=("school_year", "org_code", "job_class", "race"),
+)
+
+ENROLLMENT = UploadKind(
+    name="enrollment",
+    table="enrollment",
+    title="Enrollment (students by race/ethnicity)",
+    columns=(
+        SCHOOL_YEAR,
+        ORG_CODE,
+        RACE,
+        Column("students", "INTEGER", "Students", description="headcount as of October 1"),
+    ),
+    key=("school_year", "org_code"),
+    grain=("school_year", "org_code", "race"),
+)
+
+FELLOWS = UploadKind(
+    name="fellows",
+    table="fellows",
+    title="Influence 100 Fellows",
+    columns=(
+        Column("fellow_id", "VARCHAR", "Fellow ID", description="DESE program id; no names"),
+        Column("cohort", "INTEGER", "Cohort"),
+        Column("start_year", "VARCHAR", "Start Year", description="school year the cohort began"),
+        Column("home_org_code", "VARCHAR", "Home Org Code"),
+        Column("entry_role", "VARCHAR", "Role at Entry", accepted=d.FELLOW_ENTRY_ROLES),
+        RACE,
+        Column("status", "VARCHAR", "Status", accepted=d.FELLOW_STATUSES),
+        Column("placement_role", "VARCHAR", "Placement Role", required=False, accepted=d.JOB_CLASSES),
+        Column("placement_year", "VARCHAR", "Placement Year", required=False),
+        Column("placement_org_code", "VARCHAR", "Placement Org Code", required=False),
+    ),
+    key=("cohort",),
+    grain=("fellow_id",),
+)
+
+PARTICIPATION = UploadKind(
+    name="participation",
+    table="participation",
+    title="District participation",
+    columns=(
+        ORG_CODE,
+        SCHOOL_YEAR,
+        Column("component", "VARCHAR", "Component", accepted=d.PARTICIPATION_COMPONENTS),
+        Column("strategy_adopted", "BOOLEAN", "Strategy Adopted"),
+        Column("climate_assessment_done", "BOOLEAN", "Climate Assessment Done"),
+    ),
+    key=("org_code", "school_year"),
+    grain=("org_code", "school_year", "component"),
+)
+
+EQUITY_LEADERS = UploadKind(
+    name="equity-leaders",
+    table="equity_leaders",
+    title="Equity leaders and AMSEL",
+    columns=(
+        ORG_CODE,
+        SCHOOL_YEAR,
+        Column("has_equity_leader", "BOOLEAN", "Equity Leader Position"),
+        Column("amsel_member", "BOOLEAN", "AMSEL Member"),
+    ),
+    key=("org_code", "school_year"),
+    grain=("org_code", "school_year"),
+)
+
+FACT_KINDS: dict[str, UploadKind] = {
+    k.name: k for k in (STAFFING, ENROLLMENT, FELLOWS, PARTICIPATION, EQUITY_LEADERS)
+}
+ALL_KINDS: dict[str, UploadKind] = {ORGANIZATIONS.name: ORGANIZATIONS, **FACT_KINDS}
+
+
+def kind_for_table(table: str) -> UploadKind:
+    """The upload kind that fills `table`."""
+    return next(k for k in ALL_KINDS.values() if k.table == table)

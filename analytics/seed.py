@@ -1,0 +1,78 @@
+"""Getting a warehouse ready: the organizations table, and the bundled sample data on first run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
+from analytics.sample import ORGANIZATIONS_FILE, SAMPLE_DIR, SAMPLE_FILES
+from analytics.store import SavedUpload, save_upload, sha256_of
+from analytics.warehouse import is_empty
+
+SAMPLE_UPLOADER = "sample data generator"
+_PANDAS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "INTEGER": "Int64", "BOOLEAN": "boolean"}
+
+
+def read_typed_csv(kind: UploadKind, path: Path) -> pd.DataFrame:
+    """A CSV already in the warehouse's long form (the project's own files), typed by the contract."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out = pd.DataFrame(index=frame.index)
+    for col in kind.columns:
+        values = (
+            frame[col.name].replace({"": None}) if col.name in frame else pd.Series(None, index=frame.index)
+        )
+        if col.dtype == "BOOLEAN":
+            values = values.map({"True": True, "False": False, "true": True, "false": False, None: None})
+        out[col.name] = values.astype(_PANDAS_TYPES[col.dtype])
+    return out
+
+
+def ensure_organizations(con: duckdb.DuckDBPyConnection, path: Path = ORGANIZATIONS_FILE) -> int:
+    """Load the project's organizations table if the warehouse has none yet; return organizations added."""
+    if con.execute("SELECT count(*) FROM organizations").fetchall()[0][0]:
+        return 0
+    orgs = read_typed_csv(ORGANIZATIONS, path)
+    saved = save_upload(
+        con,
+        ORGANIZATIONS,
+        orgs,
+        file_name=path.name,
+        sha256=sha256_of(path.read_bytes()),
+        uploaded_by="project reference table",
+        new_organizations=orgs,
+        description="Massachusetts districts (DESE codes) with type and region",
+    )
+    return saved.new_organizations
+
+
+def seed_sample(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) -> list[SavedUpload]:
+    """Load the bundled sample files, one upload each, marked as sample data."""
+    ensure_organizations(con)
+    saved = []
+    for name in SAMPLE_FILES:
+        kind = kind_for_table(name)
+        path = directory / f"{name}.csv"
+        saved.append(
+            save_upload(
+                con,
+                kind,
+                read_typed_csv(kind, path),
+                file_name=f"sample/{path.name}",
+                sha256=sha256_of(path.read_bytes()),
+                uploaded_by=SAMPLE_UPLOADER,
+                is_sample=True,
+                description=f"Synthetic sample data: {kind.title}",
+            )
+        )
+    return saved
+
+
+def ensure_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """On first run (nothing loaded yet), load organizations and the sample data; True if it seeded."""
+    if not is_empty(con):
+        return False
+    seed_sample(con)
+    return True

@@ -1,0 +1,174 @@
+"""Writing to the warehouse: save a checked upload in one transaction, roll uploads back and restore them.
+
+Everything here is all-or-nothing: a failure anywhere leaves the warehouse exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from analytics.contracts import ALL_KINDS, ORGANIZATIONS, UploadKind
+from analytics.warehouse import bump_data_version, registered, transaction
+
+
+class UploadNotFound(LookupError):
+    """No upload has that id."""
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    """What a save wrote."""
+
+    upload_id: int
+    kind: str
+    rows: int
+    organizations: int
+    school_years: tuple[str, ...]
+    new_organizations: int
+
+
+def sha256_of(data: bytes) -> str:
+    """Hex SHA-256 of a file's bytes (recorded with each upload)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def save_upload(
+    con: duckdb.DuckDBPyConnection,
+    kind: UploadKind,
+    facts: pd.DataFrame,
+    *,
+    file_name: str,
+    sha256: str,
+    uploaded_by: str,
+    new_organizations: pd.DataFrame | None = None,
+    is_sample: bool = False,
+    description: str = "",
+) -> SavedUpload:
+    """Write one upload: its log row, any organizations it introduces, and its facts, in one transaction.
+
+    `facts` holds exactly the contract's columns, already checked. `new_organizations` (org_code, name,
+    org_type, region) are added if not yet known.
+    """
+    facts = facts[kind.column_names]
+    with transaction(con):
+        upload_id = con.execute("SELECT nextval('upload_id_seq')").fetchall()[0][0]
+        con.execute(
+            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+            [
+                upload_id,
+                kind.table,
+                file_name,
+                sha256,
+                len(facts),
+                uploaded_by,
+                datetime.now(),
+                is_sample,
+                description,
+            ],
+        )
+        con.execute("INSERT INTO upload_events VALUES (?, 'saved', ?, now())", [upload_id, uploaded_by])
+        added = 0
+        if new_organizations is not None and len(new_organizations):
+            added = _add_organizations(con, new_organizations, upload_id, replace=kind is ORGANIZATIONS)
+        if kind is not ORGANIZATIONS:
+            cols = ", ".join(kind.column_names)
+            with registered(con, "incoming_facts", facts):
+                con.execute(
+                    f"INSERT INTO {kind.table} (upload_id, {cols}) SELECT ?, {cols} FROM incoming_facts",
+                    [upload_id],
+                )
+            refresh_statuses(con, kind)
+        bump_data_version(con)
+    orgs, years = _scope(facts)
+    return SavedUpload(upload_id, kind.name, len(facts), orgs, years, added)
+
+
+def _scope(facts: pd.DataFrame) -> tuple[int, tuple[str, ...]]:
+    org_col = "org_code" if "org_code" in facts else "home_org_code" if "home_org_code" in facts else None
+    orgs = facts[org_col].nunique() if org_col else 0
+    year_col = "school_year" if "school_year" in facts else "start_year" if "start_year" in facts else None
+    years = tuple(sorted(facts[year_col].dropna().unique())) if year_col else ()
+    return int(orgs), years
+
+
+def _add_organizations(con, orgs: pd.DataFrame, upload_id: int, *, replace: bool) -> int:
+    """Insert organizations not yet known (or, for an organizations upload, replace their details)."""
+    with registered(con, "incoming_orgs", orgs[["org_code", "name", "org_type", "region"]]):
+        before = con.execute("SELECT count(*) FROM organizations").fetchall()[0][0]
+        if replace:
+            con.execute(
+                "INSERT OR REPLACE INTO organizations "
+                "SELECT org_code, name, org_type, region, ? FROM incoming_orgs",
+                [upload_id],
+            )
+        else:
+            con.execute(
+                "INSERT INTO organizations SELECT org_code, name, org_type, region, ? FROM incoming_orgs "
+                "WHERE org_code NOT IN (SELECT org_code FROM organizations)",
+                [upload_id],
+            )
+        after = con.execute("SELECT count(*) FROM organizations").fetchall()[0][0]
+    return after - before
+
+
+def refresh_statuses(con: duckdb.DuckDBPyConnection, kind: UploadKind) -> None:
+    """Mark each live upload of `kind` active if any of its rows still count, else superseded."""
+    con.execute(
+        f"""
+        UPDATE uploads SET status = CASE
+            WHEN upload_id IN (SELECT DISTINCT upload_id FROM current_{kind.table}) THEN 'active'
+            ELSE 'superseded' END
+        WHERE kind = ? AND status <> 'rolled back'
+        """,
+        [kind.table],
+    )
+
+
+def _set_standing(con, upload_id: int, *, rolled_back: bool, who: str) -> str:
+    rows = con.execute("SELECT kind, status FROM uploads WHERE upload_id = ?", [upload_id]).fetchall()
+    row = rows[0] if rows else None
+    if row is None:
+        raise UploadNotFound(f"There is no upload number {upload_id}.")
+    kind = next(k for k in ALL_KINDS.values() if k.table == row[0])
+    if kind is ORGANIZATIONS:
+        raise ValueError("The organizations list cannot be rolled back; load a corrected list instead.")
+    if rolled_back == (row[1] == "rolled back"):
+        return row[1]
+    with transaction(con):
+        con.execute(
+            "UPDATE uploads SET status = ? WHERE upload_id = ?",
+            ["rolled back" if rolled_back else "active", upload_id],
+        )
+        con.execute(
+            "INSERT INTO upload_events VALUES (?, ?, ?, now())",
+            [upload_id, "rolled back" if rolled_back else "restored", who],
+        )
+        refresh_statuses(con, kind)
+        bump_data_version(con)
+    return con.execute("SELECT status FROM uploads WHERE upload_id = ?", [upload_id]).fetchall()[0][0]
+
+
+def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, *, who: str = "unknown") -> str:
+    """Stop counting an upload's facts (the upload it superseded counts again); returns its new status."""
+    return _set_standing(con, upload_id, rolled_back=True, who=who)
+
+
+def restore_upload(con: duckdb.DuckDBPyConnection, upload_id: int, *, who: str = "unknown") -> str:
+    """Undo a rollback: the upload counts again wherever it is the newest; returns its new status."""
+    return _set_standing(con, upload_id, rolled_back=False, who=who)
+
+
+def upload_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every upload, newest first: id, kind, file, rows, who, when, status, sample or not."""
+    return con.execute(
+        """
+        SELECT upload_id, kind, file_name, row_count AS rows, uploaded_by, uploaded_at, status,
+               is_sample, description
+        FROM uploads ORDER BY upload_id DESC
+        """
+    ).df()

@@ -1,0 +1,120 @@
+"""The DuckDB warehouse: where it lives, opening it, numbered migrations, and the one SQL-file loader."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def default_db_path() -> Path:
+    """The warehouse file: $DASHBOARD_DB if set, else data/warehouse.duckdb in the project."""
+    env = os.environ.get("DASHBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if missing) the warehouse at `path` and bring its schema up to date."""
+    path = Path(path) if path is not None else default_db_path()
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every file in migrations/, in order."""
+    found = []
+    for f in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        found.append((int(f.name[:3]), f.stem, f.read_text()))
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration applied, 0 for an empty database."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations not yet recorded, each in its own transaction; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    current = schema_version(con)
+    applied = []
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+        applied.append(version)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any exception: all of it or none of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame) -> Iterator[str]:
+    """Expose a DataFrame to SQL as `name` for the duration of the block."""
+    con.register(name, frame)
+    try:
+        yield name
+    finally:
+        # After a failed statement the transaction refuses all work until ROLLBACK; the registration is
+        # connection-local and is replaced on the next use, so it is safe to leave it then.
+        with suppress(duckdb.Error):
+            con.unregister(name)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of analytics/sql/<name>.sql (one query per file)."""
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever the warehouse's facts or uploads change."""
+    return con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchall()[0][0]
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark the data as changed (call inside the writing transaction)."""
+    con.execute("UPDATE warehouse_meta SET value = value + 1 WHERE key = 'data_version'")
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when nothing has been loaded yet."""
+    return con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
+
+
+def has_sample_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while any live upload came from the bundled sample data."""
+    return bool(con.execute("SELECT count(*) FROM live_uploads WHERE is_sample").fetchall()[0][0])

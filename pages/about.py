@@ -1,0 +1,51 @@
+"""About: what the dashboard tracks, how each figure is defined, where the data comes from."""
+
+import streamlit as st
+
+from analytics import definitions as d
+from ui.data import goals
+from ui.layout import page_heading
+
+page_heading(
+    "About this dashboard", "What it tracks, how each number is defined, and where the data comes from."
+)
+g = goals()
+sg, fg, dg = g.superintendents, g.fellows, g.districts
+
+st.markdown(
+    f"""
+### The goals (Influence 100)
+Influence 100 began in school year 2019-20 with the New York City Leadership Academy: a two-year Fellowship
+for educators who aim to become superintendents within five years, and support for districts to build
+a climate, policies and an intentional strategy that diversify their educator workforce.
+
+| goal | target | set in |
+|---|---|---|
+| Superintendents of color | {sg.baseline_share:.0%} in {sg.baseline_year} → {sg.target_share:.0%} in {sg.target_year} (a straight path between) | `data/goals.toml` |
+| Influence 100 Fellows | {fg.goal} by cohort {fg.by_cohort} (about {fg.per_year} a year from {fg.first_cohort_year}) | `data/goals.toml` |
+| Districts in capacity building | {dg.per_year_min}-{dg.per_year_max} a year | `data/goals.toml` |
+| Districts with a workforce-diversity strategy | {dg.strategy_goal} by {dg.strategy_target_year} | `data/goals.toml` |
+
+### Definitions
+- **Race/ethnicity** uses DESE's seven categories: {", ".join(d.RACES)}.
+  **People of color** are all but White.
+- **Share** = FTE (or students) of color ÷ all FTE (or students) whose race is known.
+- **Staff** are counted in full-time equivalents (FTE) as of October 1; **students** by headcount.
+- **School years** are written `2019-20`; a bare year in a file is the spring year (`2024` = `2023-24`).
+- Facts are stored once per organization, so statewide totals count each person once, even where a file
+  carried State, district and school rows of the same people.
+- A **superintendent** is a staffing row with the job class Superintendent; a **teacher**, Teacher.
+
+### Privacy
+Race of an individual is personal data (M.G.L. c.66A). This dashboard shows aggregates only; a district has
+one superintendent, so superintendent race is never shown by district. Groups of fewer than
+{d.SMALL_CELL_THRESHOLD} people are suppressed, with a second cell hidden where a total would reveal the first.
+Fellows are stored without names.
+
+### Sources
+- DESE, *Diverse Workforce* and *Influence 100* pages; school-level *Profiles* staffing and enrollment data.
+- Rennie Center / Eos, *The Power Gap* (October 2020).
+- Organization names and 8-digit codes: DESE's district list. Collaborative codes are placeholders until
+  DESE's own are loaded.
+"""
+)

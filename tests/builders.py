@@ -1,0 +1,61 @@
+"""One builder for small, hand-made warehouses whose answers are worked out by hand in the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.contracts import FACT_KINDS, ORGANIZATIONS, UploadKind
+from analytics.store import SavedUpload, save_upload
+from analytics.warehouse import PROJECT_ROOT as ROOT_DIR  # noqa: F401  (tests run the CLI here)
+from analytics.warehouse import connect
+
+TINY_ORGS = pd.DataFrame(
+    [
+        ("00350000", "Boston", "district", "Greater Boston"),
+        ("01490000", "Lawrence", "district", "Northeast"),
+        ("02810000", "Springfield", "district", "Pioneer Valley"),
+        ("04450000", "Abby Kelley Foster Charter Public", "charter", "Central"),
+        ("56020000", "EDCO Collaborative", "collaborative", "Greater Boston"),
+    ],
+    columns=["org_code", "name", "org_type", "region"],
+)
+
+
+def new_warehouse(path: str | Path = ":memory:", orgs: pd.DataFrame = TINY_ORGS) -> duckdb.DuckDBPyConnection:
+    """An empty, migrated warehouse holding just `orgs`."""
+    con = connect(path)
+    save_upload(con, ORGANIZATIONS, orgs, file_name="orgs.csv", sha256="0", uploaded_by="test",
+                new_organizations=orgs)  # fmt: skip
+    return con
+
+
+def add(con: duckdb.DuckDBPyConnection, kind: str | UploadKind, rows: list[tuple], **meta) -> SavedUpload:
+    """Save `rows` (tuples in the contract's column order) as one upload of `kind`."""
+    kind = FACT_KINDS[kind] if isinstance(kind, str) else kind
+    frame = pd.DataFrame(rows, columns=kind.column_names)
+    return save_upload(
+        con, kind, frame, file_name=meta.pop("file_name", f"{kind.name}.csv"), sha256="0",
+        uploaded_by=meta.pop("uploaded_by", "test"), **meta,
+    )  # fmt: skip
+
+
+def staffing(year: str, org: str, job_class: str, **fte_by_race: float) -> list[tuple]:
+    """Staffing rows for one organization, year and job class: staffing('2019-20', '00350000',
+    'Teacher', White=90, Asian=10)."""
+    names = {
+        "Black": "African American/Black", "Asian": "Asian", "Hispanic": "Hispanic/Latino",
+        "Native": "Native American", "NHPI": "Native Hawaiian/Pacific Islander",
+        "Multi": "Multi-Race Non-Hispanic", "White": "White", "Unknown": "Unknown",
+    }  # fmt: skip
+    return [(year, org, job_class, names[k], float(v)) for k, v in fte_by_race.items()]
+
+
+def table_contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every row of every warehouse table, sorted: to show a refused import changed nothing."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+    ).fetchall()]  # fmt: skip
+    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}

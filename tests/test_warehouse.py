@@ -1,0 +1,106 @@
+"""Migrations are numbered, recorded and idempotent; the current views count the newest live upload."""
+
+import duckdb
+import pytest
+from builders import add, new_warehouse, staffing, table_contents
+
+from analytics import store
+from analytics.contracts import STAFFING
+from analytics.warehouse import connect, data_version, migrate, migrations, schema_version
+
+
+def test_fresh_warehouse_is_at_the_latest_schema_version(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    versions = [v for v, _, _ in migrations()]
+    assert versions == sorted(versions) and versions[0] == 1
+    assert schema_version(con) == versions[-1]
+    recorded = con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall()
+    assert [v for v, _ in recorded] == versions
+    assert recorded[0][1] == "001_core_tables"
+
+
+def test_migrating_again_changes_nothing(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    before = table_contents(con)
+    assert migrate(con) == []
+    con.close()
+    con = connect(path)  # reopening applies nothing either
+    assert table_contents(con) == before
+    assert con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == len(migrations())
+
+
+def test_newer_upload_replaces_the_same_key_and_rollback_brings_the_old_back():
+    con = new_warehouse()
+    first = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=10)
+                + staffing("2019-20", "01490000", "Teacher", White=40, Hispanic=60))  # fmt: skip
+    second = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=80, Asian=20))
+
+    def boston_of_color():
+        return con.execute(
+            "SELECT sum(fte) FROM current_staffing WHERE org_code = '00350000' AND race <> 'White'"
+        ).fetchall()[0][0]
+
+    assert boston_of_color() == 20  # the newer upload wins for Boston ...
+    lawrence = con.execute("SELECT sum(fte) FROM current_staffing WHERE org_code = '01490000'").fetchall()
+    assert lawrence[0][0] == 100  # ... and Lawrence, which it does not cover, still counts from the first
+    statuses = dict(con.execute("SELECT upload_id, status FROM uploads WHERE kind = 'staffing'").fetchall())
+    assert statuses == {
+        first.upload_id: "active",
+        second.upload_id: "active",
+    }  # the first still counts in part
+
+    assert store.rollback_upload(con, second.upload_id, who="t") == "rolled back"
+    assert boston_of_color() == 10
+    assert store.restore_upload(con, second.upload_id, who="t") == "active"
+    assert boston_of_color() == 20
+
+    third = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=70, Asian=30)
+                + staffing("2019-20", "01490000", "Teacher", White=50, Hispanic=50))  # fmt: skip
+    statuses = dict(con.execute("SELECT upload_id, status FROM uploads WHERE kind = 'staffing'").fetchall())
+    assert statuses == {
+        first.upload_id: "superseded",
+        second.upload_id: "superseded",
+        third.upload_id: "active",
+    }
+    events = con.execute(
+        "SELECT action FROM upload_events WHERE upload_id = ?", [second.upload_id]
+    ).fetchall()
+    assert [e[0] for e in events] == ["saved", "rolled back", "restored"]
+
+
+def test_every_write_changes_the_data_version():
+    con = new_warehouse()
+    v0 = data_version(con)
+    up = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=1))
+    v1 = data_version(con)
+    store.rollback_upload(con, up.upload_id)
+    assert v0 < v1 < data_version(con)
+
+
+def test_a_failing_save_leaves_the_warehouse_exactly_as_it_was(monkeypatch):
+    con = new_warehouse()
+    add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=10))
+    before = table_contents(con)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "refresh_statuses", broken)  # fails after the facts were inserted
+    with pytest.raises(RuntimeError):
+        add(con, "staffing", staffing("2020-21", "00350000", "Teacher", White=5))
+    assert table_contents(con) == before
+
+
+def test_negative_fte_is_refused_by_the_warehouse_itself():
+    con = new_warehouse()
+    before = table_contents(con)
+    with pytest.raises(duckdb.ConstraintException):
+        add(con, STAFFING, staffing("2019-20", "00350000", "Teacher", White=-1))
+    assert table_contents(con) == before
+
+
+def test_rolling_back_an_unknown_upload_says_so():
+    con = new_warehouse()
+    with pytest.raises(store.UploadNotFound, match="no upload number 42"):
+        store.rollback_upload(con, 42)

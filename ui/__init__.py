@@ -1,0 +1,1 @@
+"""App-side helpers: caching, layout, filters (the only code besides pages that imports streamlit)."""

@@ -1,0 +1,89 @@
+"""The app's one door to the warehouse: a cached connection, and metric results cached by data version.
+
+Caching lives here, not on the pure analytics functions: every call is keyed on the warehouse's
+data_version, so an upload shows at once and nothing is recomputed while the data stays the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import duckdb
+import streamlit as st
+
+from analytics.goals import Goals, load_goals
+from analytics.seed import ensure_ready
+from analytics.warehouse import connect, data_version, default_db_path, has_sample_data
+
+log = logging.getLogger("dashboard")
+T = TypeVar("T")
+_REGISTRY: dict[str, Callable[..., Any]] = {}
+
+
+@st.cache_resource(show_spinner="Opening the warehouse…")
+def _warehouse(path: str) -> duckdb.DuckDBPyConnection:
+    con = connect(path)
+    if ensure_ready(con):
+        log.info("seeded %s with the bundled sample data", path)
+    return con
+
+
+def warehouse() -> duckdb.DuckDBPyConnection:
+    """The shared connection (take a cursor() per query; DuckDB connections are not thread-safe)."""
+    return _warehouse(str(default_db_path()))
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the shared connection, for one query or one transaction."""
+    return warehouse().cursor()
+
+
+def current_version() -> int:
+    """The warehouse's data version (changes with every save and rollback)."""
+    cur = cursor()
+    try:
+        return data_version(cur)
+    finally:
+        cur.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _call(name: str, version: int, path: str, args: tuple, kwargs: dict) -> Any:
+    cur = cursor()
+    try:
+        return _REGISTRY[name](cur, *args, **kwargs)
+    finally:
+        cur.close()
+
+
+def cached(fn: Callable[..., T]) -> Callable[..., T]:
+    """Wrap an analytics function taking a connection first: the app calls it without the connection,
+    and its result is cached until the warehouse's data changes."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _REGISTRY[name] = fn
+
+    @wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> T:
+        return _call(name, current_version(), str(default_db_path()), args, kwargs)
+
+    return call
+
+
+@st.cache_data(show_spinner=False)
+def goals() -> Goals:
+    """The goals file, read once per app process (restart the app after editing data/goals.toml)."""
+    return load_goals()
+
+
+@cached
+def sample_data_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while any sample upload still counts."""
+    return has_sample_data(con)
+
+
+def clear_caches() -> None:
+    """Forget cached results (after a write, the data version does this by itself; used in tests)."""
+    _call.clear()

@@ -1,0 +1,111 @@
+"""What every page shares: the sample-data notice, the page heading, and the sidebar filters, which live
+in the URL's query parameters so a view can be bookmarked and shared."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import definitions as d
+from analytics.metrics import Filters, school_years_loaded
+from ui.data import cached, sample_data_loaded
+
+_years_loaded = cached(school_years_loaded)
+
+# Query-parameter names and the session keys of their widgets.
+_YEAR_FROM, _YEAR_TO, _REGION, _TYPE = "from", "to", "region", "type"
+_KEYS = {"years": "filter_years", "regions": "filter_regions", "types": "filter_types"}
+_SAVED = "filters_saved"  # survives pages that show no filters (widget state does not)
+TYPE_LABELS = {
+    "district": "Districts",
+    "charter": "Charter schools",
+    "vocational": "Vocational schools",
+    "collaborative": "Collaboratives",
+}
+
+
+def sample_banner() -> None:
+    """The notice shown on every page while the bundled sample data is loaded."""
+    if sample_data_loaded():
+        st.warning(
+            "**Sample data.** The people and counts shown are synthetic, calibrated to DESE's published "
+            "statewide figures; the organization names and codes are real. Load real files on the "
+            "**Upload** page, then roll the sample uploads back there.",
+            icon=":material/science:",
+        )
+
+
+def page_heading(title: str, question: str) -> None:
+    """The page's title and the one question it answers."""
+    st.title(title)
+    st.caption(question)
+
+
+def _list_param(name: str, allowed: tuple[str, ...]) -> list[str]:
+    raw = st.query_params.get(name, "")
+    return [v for v in raw.split(",") if v in allowed]
+
+
+def _init_from_url(years: list[str]) -> None:
+    """Fill the filter widgets: as last set in this session (on another page), else from the URL (a
+    bookmarked or shared view), else everything."""
+    for key, value in st.session_state.get(_SAVED, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    if _KEYS["years"] not in st.session_state:
+        first = st.query_params.get(_YEAR_FROM)
+        last = st.query_params.get(_YEAR_TO)
+        first = first if first in years else years[0]
+        last = last if last in years else years[-1]
+        if d.spring_year(first) > d.spring_year(last):
+            first, last = last, first
+        st.session_state[_KEYS["years"]] = (first, last)
+    if _KEYS["regions"] not in st.session_state:
+        st.session_state[_KEYS["regions"]] = _list_param(_REGION, d.REGIONS)
+    if _KEYS["types"] not in st.session_state:
+        st.session_state[_KEYS["types"]] = _list_param(_TYPE, d.ORG_TYPES)
+
+
+def _write_url(years: list[str], chosen: tuple[str, str], regions: list[str], types: list[str]) -> None:
+    """Keep the URL in step with the filters; leave out what is at its default."""
+    wanted = {
+        _YEAR_FROM: chosen[0] if chosen[0] != years[0] else None,
+        _YEAR_TO: chosen[1] if chosen[1] != years[-1] else None,
+        _REGION: ",".join(regions) or None,
+        _TYPE: ",".join(types) or None,
+    }
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def sidebar_filters() -> Filters:
+    """School-year range, region and organization type, in the sidebar and the URL."""
+    loaded = _years_loaded()
+    if not loaded:
+        return Filters()
+    years = d.school_years_between(loaded[0], loaded[-1])
+    _init_from_url(years)
+    if any(y not in years for y in st.session_state[_KEYS["years"]]):
+        st.session_state[_KEYS["years"]] = (years[0], years[-1])
+    with st.sidebar:
+        st.subheader("Filters")
+        if len(years) > 1:
+            chosen = st.select_slider("School years", options=years, key=_KEYS["years"])
+        else:
+            chosen = (years[0], years[0])
+        regions = st.multiselect("Region", d.REGIONS, key=_KEYS["regions"], placeholder="All regions")
+        types = st.multiselect(
+            "Organization type",
+            d.ORG_TYPES,
+            key=_KEYS["types"],
+            format_func=TYPE_LABELS.get,
+            placeholder="All types",
+        )
+        if regions or types or chosen != (years[0], years[-1]):
+            st.caption("Filtered view. The link in your address bar reopens it.")
+    st.session_state[_SAVED] = {_KEYS["years"]: chosen, _KEYS["regions"]: regions, _KEYS["types"]: types}
+    _write_url(years, chosen, regions, types)
+    return Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
