@@ -1,4 +1,4 @@
-"""Command line: python -m analytics {init,seed-sample,metrics,uploads,rollback,restore} --db PATH
+"""Command line: python -m analytics {init,seed-sample,metrics,import,uploads,rollback,restore} --db PATH
 
 Exit codes: 0 done, 1 input refused (or the warehouse could not be used), 2 usage error.
 """
@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 
+from analytics import definitions as d
 from analytics import store
+from analytics.contracts import FACT_KINDS
 from analytics.goals import GoalsFileError, load_goals
+from analytics.ingest import Answers, check_upload, save_checked
+from analytics.ingest.reading import DEFAULT_LIMITS
 from analytics.metrics import headline_metrics
 from analytics.seed import ensure_organizations, seed_sample
-from analytics.warehouse import connect, default_db_path, schema_version
+from analytics.warehouse import PROJECT_ROOT, connect, default_db_path, schema_version
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+LOG_FILE = PROJECT_ROOT / "logs" / "analytics.log"
+log = logging.getLogger("analytics.cli")
+# What to pass for each thing a file may leave unsaid.
+_FLAGS = {"school_year": "--school-year 2023-24", "job_class": "--job-class Teacher", "district": "--district CODE",
+          "sheet": "--sheet NAME"}  # fmt: skip
 
 
 def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
@@ -63,6 +73,76 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     dist = figures["districts"]
     print(f"Organizations taking part: {dist['participating_total']} (goal {dist['goal']} with a strategy)")
     return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Check a file and, if it is clean, save it as one upload; problems go to stderr, one per line."""
+    path: Path = args.file
+    if not path.is_file():
+        print(f"No such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    if path.stat().st_size > DEFAULT_LIMITS.max_bytes:
+        print(
+            f"Error: the file is {path.stat().st_size / 1_048_576:,.1f} MB; the limit is "
+            f"{DEFAULT_LIMITS.max_bytes / 1_048_576:,.0f} MB. Split it (for example by school year).",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    answers = Answers(args.school_year, args.job_class, args.district, args.sheet)
+    # A warehouse that does not exist yet is created only when something is saved: a refused file leaves
+    # no trace. Until then, organizations are checked against the project's list.
+    con = connect(args.db) if args.db.exists() else None
+    checked = check_upload(con, args.kind, path.read_bytes(), path.name, answers)
+    if not checked.can_save:
+        for q in checked.questions:
+            print(
+                f"Error: {q.prompt.split(':')[0]}: the file does not say; give {_FLAGS[q.name]}",
+                file=sys.stderr,
+            )
+        for p in checked.problems:
+            print(p.message, file=sys.stderr)
+        if checked.facts is not None and not len(checked.facts) and not checked.error_count:
+            print("Error: the file holds no rows to import.", file=sys.stderr)
+        return EXIT_REFUSED
+    years = ", ".join(checked.school_years) or "none"
+    if args.dry_run:
+        print(
+            f"checked {checked.kind.name}: {len(checked.facts):,} rows, {checked.organizations:,} organizations, "
+            f"school years {years}; nothing saved (--dry-run)"
+        )
+    else:
+        if con is None:
+            con = connect(args.db)
+        ensure_organizations(con)
+        saved = save_checked(con, checked, uploaded_by=args.who)
+        print(
+            f"imported {saved.kind}: {saved.rows:,} rows, {saved.organizations:,} organizations, "
+            f"school years {years}, upload {saved.upload_id}"
+        )
+    for p in checked.warnings:
+        print(p.message, file=sys.stderr)
+    return EXIT_OK
+
+
+def _school_year_arg(text: str) -> str:
+    year = d.parse_school_year(text)
+    if year is None:
+        raise argparse.ArgumentTypeError(f"not a school year: {text!r} (write it like 2023-24)")
+    return year
+
+
+def _job_class_arg(text: str) -> str:
+    found = next((jc for jc in d.JOB_CLASSES if jc.lower() == text.strip().lower()), None)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"not a job class: {text!r} (one of {', '.join(d.JOB_CLASSES)})")
+    return found
+
+
+def _district_arg(text: str) -> str:
+    code = d.parse_org_code(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(f"not a DESE district code: {text!r} (8 digits, e.g. 00350000)")
+    return code.district_code
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
@@ -120,6 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="as JSON (the documented contract)")
     p.add_argument("--goals", type=Path, help="goals file (default data/goals.toml)")
     p.set_defaults(run=cmd_metrics)
+    p = sub.add_parser("import", parents=[common], help="check a file and save it as one upload")
+    p.add_argument("kind", choices=list(FACT_KINDS), metavar="KIND", help="one of " + ", ".join(FACT_KINDS))
+    p.add_argument("file", type=Path, metavar="FILE", help="a CSV or Excel file")
+    p.add_argument("--school-year", type=_school_year_arg, help="the school year, if the file does not say")
+    p.add_argument("--job-class", type=_job_class_arg, help="the job class, if the file does not say")
+    p.add_argument(
+        "--district", type=_district_arg, help="the district of a one-district roster (8-digit code)"
+    )
+    p.add_argument("--sheet", help="the workbook sheet to read, if several hold data")
+    p.add_argument("--dry-run", action="store_true", help="check and summarise; save nothing")
+    p.add_argument("--who", default="command line", help="recorded in the upload history")
+    p.set_defaults(run=cmd_import)
     p = sub.add_parser("uploads", parents=[common], help="list every upload, newest first")
     p.set_defaults(run=cmd_uploads)
     for name, run, text in (
@@ -136,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     args = build_parser().parse_args(argv)
+    _log_to_file()
     try:
         return args.run(args)
     except duckdb.IOException as problem:
@@ -151,3 +244,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GoalsFileError as problem:
         print(f"The goals file has a problem: {problem}", file=sys.stderr)
         return EXIT_REFUSED
+    except Exception:
+        log.exception("unexpected failure running %s", args.command)
+        print(
+            f"Error: something unexpected went wrong; nothing was saved. The details are in {LOG_FILE}.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+
+
+def _log_to_file() -> None:
+    """Unexpected failures are logged to logs/analytics.log, never shown to the user as a traceback."""
+    root = logging.getLogger()
+    if any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        return
+    try:
+        LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(LOG_FILE, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root.addHandler(handler)

@@ -19,6 +19,9 @@ class Column:
     required: bool = True
     accepted: tuple[str, ...] | None = None
     description: str = ""
+    # Other headers files use for this column, written as ingest normalises them (lower case, words
+    # separated by single spaces): "DESE ID", "Org_Code" and "org code" all become "dese id", "org code".
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,48 @@ class UploadKind:
         return next(c for c in self.columns if c.name == name)
 
 
-SCHOOL_YEAR = Column("school_year", "VARCHAR", "School Year", description="e.g. 2023-24")
-ORG_CODE = Column("org_code", "VARCHAR", "Org Code", description="8-digit DESE code, e.g. 00350000")
-RACE = Column("race", "VARCHAR", "Race/Ethnicity", accepted=d.ALL_RACES)
+SCHOOL_YEAR = Column(
+    "school_year",
+    "VARCHAR",
+    "School Year",
+    description="e.g. 2023-24 (also read: 2024 for 2023-24, 2023-2024, SY23-24, FY2024)",
+    aliases=("sy", "academic year", "year", "school yr", "fiscal year", "fy"),
+)
+ORG_CODE = Column(
+    "org_code",
+    "VARCHAR",
+    "Org Code",
+    description="8-digit DESE code, e.g. 00350000 (leading zeros may be left out); school codes count "
+    "for their district",
+    aliases=(
+        "district code",
+        "school code",
+        "dese id",
+        "dese code",
+        "organization code",
+        "org id",
+        "district id",
+        "school id",
+        "lea code",
+        "code",
+    ),
+)
+RACE = Column(
+    "race",
+    "VARCHAR",
+    "Race/Ethnicity",
+    accepted=d.ALL_RACES,
+    description="DESE's categories; HR spellings such as 'Black or African American' or 'Two or More "
+    "Races' are read too",
+    aliases=(
+        "race ethnicity",
+        "race",
+        "ethnicity",
+        "race and ethnicity",
+        "race ethnicity description",
+        "federal race ethnicity",
+    ),
+)
 
 ORGANIZATIONS = UploadKind(
     name="organizations",
@@ -65,9 +107,21 @@ STAFFING = UploadKind(
     columns=(
         SCHOOL_YEAR,
         ORG_CODE,
-        Column("job_class", "VARCHAR", "Job Class", accepted=d.JOB_CLASSES),
+        Column(
+            "job_class",
+            "VARCHAR",
+            "Job Class",
+            accepted=d.JOB_CLASSES,
+            aliases=("job classification", "jobclass", "job class name", "position", "job title", "role"),
+        ),
         RACE,
-        Column("fte", "DOUBLE", "FTE", description="full-time equivalents as of October 1"),
+        Column(
+            "fte",
+            "DOUBLE",
+            "FTE",
+            description="full-time equivalents as of October 1 (0 or more)",
+            aliases=("fte count", "full time equivalent", "fte total", "total fte"),
+        ),
     ),
     key=("school_year", "org_code", "job_class"),
     grain=("school_year", "org_code", "job_class", "race"),
@@ -81,7 +135,13 @@ ENROLLMENT = UploadKind(
         SCHOOL_YEAR,
         ORG_CODE,
         RACE,
-        Column("students", "INTEGER", "Students", description="headcount as of October 1"),
+        Column(
+            "students",
+            "INTEGER",
+            "Students",
+            description="headcount as of October 1 (a whole number, 0 or more)",
+            aliases=("student count", "headcount", "enrollment", "count", "total"),
+        ),
     ),
     key=("school_year", "org_code"),
     grain=("school_year", "org_code", "race"),
@@ -92,16 +152,49 @@ FELLOWS = UploadKind(
     table="fellows",
     title="Influence 100 Fellows",
     columns=(
-        Column("fellow_id", "VARCHAR", "Fellow ID", description="DESE program id; no names"),
-        Column("cohort", "INTEGER", "Cohort"),
-        Column("start_year", "VARCHAR", "Start Year", description="school year the cohort began"),
-        Column("home_org_code", "VARCHAR", "Home Org Code"),
-        Column("entry_role", "VARCHAR", "Role at Entry", accepted=d.FELLOW_ENTRY_ROLES),
+        Column(
+            "fellow_id",
+            "VARCHAR",
+            "Fellow ID",
+            description="DESE program id; no names",
+            aliases=("id", "program id", "fellow"),
+        ),
+        Column("cohort", "INTEGER", "Cohort", description="1 for the cohort that began in 2019-20"),
+        Column(
+            "start_year",
+            "VARCHAR",
+            "Start Year",
+            description="school year the cohort began, e.g. 2019-20",
+            aliases=("cohort year", "start school year"),
+        ),
+        Column(
+            "home_org_code",
+            "VARCHAR",
+            "Home Org Code",
+            description="8-digit DESE code of the fellow's district at entry",
+            aliases=("home district code", "home org", "district code", "org code"),
+        ),
+        Column(
+            "entry_role", "VARCHAR", "Role at Entry", accepted=d.FELLOW_ENTRY_ROLES, aliases=("entry role",)
+        ),
         RACE,
-        Column("status", "VARCHAR", "Status", accepted=d.FELLOW_STATUSES),
+        Column("status", "VARCHAR", "Status", accepted=d.FELLOW_STATUSES, aliases=("fellow status",)),
         Column("placement_role", "VARCHAR", "Placement Role", required=False, accepted=d.JOB_CLASSES),
-        Column("placement_year", "VARCHAR", "Placement Year", required=False),
-        Column("placement_org_code", "VARCHAR", "Placement Org Code", required=False),
+        Column(
+            "placement_year",
+            "VARCHAR",
+            "Placement Year",
+            required=False,
+            description="school year of the placement, e.g. 2023-24",
+        ),
+        Column(
+            "placement_org_code",
+            "VARCHAR",
+            "Placement Org Code",
+            required=False,
+            description="8-digit DESE code of the placement's organization",
+            aliases=("placement district code",),
+        ),
     ),
     key=("cohort",),
     grain=("fellow_id",),
@@ -114,9 +207,27 @@ PARTICIPATION = UploadKind(
     columns=(
         ORG_CODE,
         SCHOOL_YEAR,
-        Column("component", "VARCHAR", "Component", accepted=d.PARTICIPATION_COMPONENTS),
-        Column("strategy_adopted", "BOOLEAN", "Strategy Adopted"),
-        Column("climate_assessment_done", "BOOLEAN", "Climate Assessment Done"),
+        Column(
+            "component",
+            "VARCHAR",
+            "Component",
+            accepted=d.PARTICIPATION_COMPONENTS,
+            aliases=("program component", "participation"),
+        ),
+        Column(
+            "strategy_adopted",
+            "BOOLEAN",
+            "Strategy Adopted",
+            description="Yes or No: an intentional workforce-diversity strategy is adopted",
+            aliases=("workforce diversity strategy", "strategy"),
+        ),
+        Column(
+            "climate_assessment_done",
+            "BOOLEAN",
+            "Climate Assessment Done",
+            description="Yes or No",
+            aliases=("climate assessment", "climate and culture assessment"),
+        ),
     ),
     key=("org_code", "school_year"),
     grain=("org_code", "school_year", "component"),
@@ -129,8 +240,14 @@ EQUITY_LEADERS = UploadKind(
     columns=(
         ORG_CODE,
         SCHOOL_YEAR,
-        Column("has_equity_leader", "BOOLEAN", "Equity Leader Position"),
-        Column("amsel_member", "BOOLEAN", "AMSEL Member"),
+        Column(
+            "has_equity_leader",
+            "BOOLEAN",
+            "Equity Leader Position",
+            description="Yes or No: the organization has an equity-leader (DEI director) position",
+            aliases=("has equity leader", "equity leader", "dei director"),
+        ),
+        Column("amsel_member", "BOOLEAN", "AMSEL Member", description="Yes or No", aliases=("amsel",)),
     ),
     key=("org_code", "school_year"),
     grain=("org_code", "school_year"),

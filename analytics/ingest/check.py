@@ -1,0 +1,292 @@
+"""Checking an upload end to end: read → recognise → normalise → validate → report. Nothing is written
+here; `save_checked` writes a clean result in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from analytics import definitions as d
+from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, UploadKind
+from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
+from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
+from analytics.ingest.shapes import (
+    Answers,
+    Normalised,
+    Question,
+    find_roles,
+    guess_org_type,
+    header_scorer,
+    is_template,
+    normalise_long,
+    normalise_wide,
+)
+from analytics.store import SavedUpload, save_upload, sha256_of
+from analytics.warehouse import sql
+
+log = logging.getLogger("analytics.ingest")
+
+# A new organization has no region until DESE assigns one; it counts statewide, in no region's filter.
+NEW_ORGANIZATION_REGION = "Not yet assigned"
+UNEXPECTED = (
+    "Something unexpected went wrong while reading this file, so nothing was saved. The problem has been "
+    "logged for the dashboard's maintainers; if it happens again, send them the file."
+)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What the reader found: the file's shape, where its table is, and what must still be chosen."""
+
+    shape: str  # "profiles" | "open data" | "roster" | "template"
+    description: str  # "DESE Profiles staffing export, school level, FTE view; 1,840 schools in ..."
+    source: str  # "CSV (UTF-8, comma-separated)" | "Excel workbook, sheet “Report”"
+    header_row: int
+    sheet: str | None = None
+    other_sheets: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass
+class CheckedUpload:
+    """An upload, checked: the facts it would write, the problems found, and what was recognised."""
+
+    kind: UploadKind
+    file_name: str
+    sha256: str
+    recognition: Recognition | None
+    problems: list[UploadProblem]
+    facts: pd.DataFrame | None
+    new_organizations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["org_code", "name", "org_type", "region"])
+    )
+    error_count: int = 0
+    warning_count: int = 0
+
+    @property
+    def errors(self) -> list[UploadProblem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[UploadProblem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.recognition.questions if self.recognition else ()
+
+    @property
+    def can_save(self) -> bool:
+        """True when nothing blocks saving: no errors, nothing left to choose, and facts to write."""
+        return self.facts is not None and not self.error_count and not self.questions and len(self.facts) > 0
+
+    @property
+    def organizations(self) -> int:
+        if self.facts is None:
+            return 0
+        col = "org_code" if "org_code" in self.facts else "home_org_code"
+        return int(self.facts[col].nunique()) if col in self.facts else 0
+
+    @property
+    def school_years(self) -> tuple[str, ...]:
+        if self.facts is None:
+            return ()
+        col = "school_year" if "school_year" in self.facts else "start_year"
+        return (
+            tuple(sorted(self.facts[col].dropna().unique(), key=d.spring_year)) if col in self.facts else ()
+        )
+
+    def problem_table(self) -> pd.DataFrame:
+        """The problems as a table: severity, row, column, value, expected."""
+        return pd.DataFrame(
+            [
+                {
+                    "severity": p.severity,
+                    "row": p.row,
+                    "column": p.column or "",
+                    "value": p.value or "",
+                    "expected": p.expected,
+                }
+                for p in self.problems
+            ],
+            columns=["severity", "row", "column", "value", "expected"],
+        ).astype({"row": "Int64"})
+
+
+def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -> Answers:
+    """The person's answers in canonical form; a value that is not one is a problem, not a guess."""
+    year = job = district = None
+    if answers.school_year:
+        year = d.parse_school_year(answers.school_year)
+        if year is None:
+            problems.add(
+                "a school year such as 2023-24", column="school year you chose", value=answers.school_year
+            )
+    if answers.job_class:
+        job = next((jc for jc in d.JOB_CLASSES if jc.lower() == answers.job_class.strip().lower()), None)
+        if job is None:
+            problems.add(
+                "one of the job classes " + ", ".join(d.JOB_CLASSES),
+                column="job class you chose",
+                value=answers.job_class,
+            )
+    if answers.district:
+        code = d.parse_org_code(answers.district)
+        if code is None:
+            problems.add(
+                "an 8-digit DESE district code such as 00350000",
+                column="district you chose",
+                value=answers.district,
+            )
+        else:
+            district = code.district_code
+    return Answers(year, job, district, answers.sheet)
+
+
+def known_organizations(con: duckdb.DuckDBPyConnection | None) -> dict[str, str]:
+    """Organization code -> name, from the warehouse, or the project's list when it has none yet."""
+    if con is not None:
+        cur = con.cursor()
+        try:
+            rows = cur.execute(sql("organization_codes")).fetchall()
+        finally:
+            cur.close()
+        if rows:
+            return dict(rows)
+    from analytics.sample import load_organizations
+
+    orgs = load_organizations()
+    return dict(zip(orgs["org_code"], orgs["name"], strict=True))
+
+
+def check_upload(
+    con: duckdb.DuckDBPyConnection | None,
+    kind: str | UploadKind,
+    data: bytes,
+    file_name: str,
+    answers: Answers | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckedUpload:
+    """Read and check a file for `kind` without writing anything; every problem comes back as data."""
+    kind = FACT_KINDS[kind] if isinstance(kind, str) else kind
+    answers = answers or Answers()
+    problems = ProblemLog()
+    checked = CheckedUpload(kind, file_name, sha256_of(data), None, [], None)
+    try:
+        answers = _answers_checked(kind, answers, problems)
+        if problems.has_errors:
+            return _finish(checked, problems)
+        table = read_table(data, file_name, header_scorer(kind), problems, sheet=answers.sheet, limits=limits)
+        questions: list[Question] = []
+        if table.other_sheets and answers.sheet is None:
+            others = ", ".join(f"“{s}”" for s in table.other_sheets)
+            problems.add(
+                f"one table; sheet “{table.sheet}” is read, and {others} also look like data. Choose the sheet "
+                "if that is not the right one",
+                severity=WARNING,
+            )
+        if not len(table.frame):
+            problems.add(
+                "rows of data under the header; the file has a header and no rows", row=table.header_row
+            )
+            checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
+            return _finish(checked, problems)
+        roles = find_roles(kind, table.header)
+        wide = bool(roles.race_counts or roles.race_percents)
+        if kind in (STAFFING, ENROLLMENT) and wide:
+            result = normalise_wide(kind, table, roles, answers, problems)
+        elif kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
+            problems.add(
+                "a column per race/ethnicity (e.g. “African American (#)”, “BAA_CNT”) or one “Race/Ethnicity” "
+                f"column; the header (row {table.header_row}) has " + ", ".join(table.header),
+                row=table.header_row,
+            )
+            result = Normalised(None, "unknown")
+        else:
+            roster = kind is STAFFING and (bool(roles.people) or not is_template(kind, roles))
+            result = normalise_long(kind, table, roles, answers, problems, roster=roster)
+        questions += result.questions
+        description = "; ".join(result.parts)
+        checked.recognition = Recognition(
+            result.shape,
+            description,
+            table.source,
+            table.header_row,
+            table.sheet,
+            tuple(table.other_sheets),
+            tuple(questions),
+        )
+        if result.facts is not None:
+            checked.facts = result.facts[kind.column_names].reset_index(drop=True)
+            checked.new_organizations = _new_organizations(
+                con, checked.facts, result.org_names, problems, file_name
+            )
+            if not len(checked.facts) and not problems.has_errors:
+                problems.add("at least one row with numbers; every row was skipped", row=table.header_row)
+    except Unreadable as problem:
+        problems.add(str(problem))
+    except Exception:
+        log.exception("unexpected failure checking %s upload %r", kind.name, file_name)
+        problems.add(UNEXPECTED)
+    return _finish(checked, problems)
+
+
+def _finish(checked: CheckedUpload, problems: ProblemLog) -> CheckedUpload:
+    checked.problems = problems.problems()
+    checked.error_count = problems.error_count
+    checked.warning_count = problems.warning_count
+    return checked
+
+
+def _new_organizations(
+    con, facts: pd.DataFrame, names: dict[str, str], problems: ProblemLog, file_name: str
+) -> pd.DataFrame:
+    """Well-formed codes the warehouse does not know yet: added, named from the file, with a warning."""
+    known = known_organizations(con)
+    columns = [c for c in ("org_code", "home_org_code", "placement_org_code") if c in facts]
+    codes = sorted({c for col in columns for c in facts[col].dropna().unique()} - set(known))
+    rows = []
+    for code in codes:
+        name = names.get(code) or f"Organization {code} (from {file_name})"
+        org_type = guess_org_type(name)
+        rows.append((code, name, org_type, NEW_ORGANIZATION_REGION))
+        problems.add(
+            f"an organization the dashboard knows; {code} is new to it, so it will be added as “{name}” "
+            f"(type {org_type}, from its name; region not yet assigned)",
+            column="Org Code",
+            value=code,
+            severity=WARNING,
+        )
+    return pd.DataFrame(rows, columns=["org_code", "name", "org_type", "region"])
+
+
+def save_checked(con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, uploaded_by: str) -> SavedUpload:
+    """Write a clean upload (facts, new organizations, log row) in one transaction."""
+    if not checked.can_save:
+        raise ValueError("This upload has problems or open questions; it cannot be saved.")
+    description = checked.recognition.description if checked.recognition else ""
+    return save_upload(
+        con,
+        checked.kind,
+        checked.facts,
+        file_name=checked.file_name,
+        sha256=checked.sha256,
+        uploaded_by=uploaded_by,
+        new_organizations=checked.new_organizations,
+        description=description,
+    )
+
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Answers",
+    "CheckedUpload",
+    "Recognition",
+    "check_upload",
+    "save_checked",
+]

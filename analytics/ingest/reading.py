@@ -1,0 +1,410 @@
+"""Reading an uploaded file into one table of text cells: CSV (any of the encodings and delimiters Excel
+and HR systems produce) or an Excel workbook, with the header row found wherever it starts.
+
+Nothing here interprets numbers: every cell stays text (so codes keep their zeros and a cell that looks
+like a formula is only ever text), and each row keeps its number as the user's spreadsheet shows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from analytics.ingest.problems import ProblemLog
+
+HEAD_ROWS = 40  # the header must start within the first 40 rows
+NUMBER_LIKE = re.compile(r"^\s*[-+]?(?:\d[\d,]*\.?\d*|\.\d+)\s*%?\s*$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may be, so that no file can exhaust the server."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_rows: int = 1_000_000
+    # An .xlsx is a zip: refuse one whose parts declare more than this once unpacked, or that unpack
+    # to more than max_zip_ratio times their packed size (real workbooks: 5-20 times).
+    max_unpacked_bytes: int = 300 * 1024 * 1024
+    max_zip_ratio: int = 100
+    max_zip_parts: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a spreadsheet; the message says why, for the person uploading it."""
+
+
+@dataclass
+class Table:
+    """The table found in the file: header cells as written, the rows under it as text, and each row's
+    number in the user's spreadsheet."""
+
+    header: list[str]
+    frame: pd.DataFrame  # one column per header cell (same names), values str or None
+    rows: np.ndarray  # spreadsheet row number of each frame row
+    header_row: int
+    title: list[str] = field(default_factory=list)  # text of the rows above the header
+    sheet: str | None = None
+    source: str = ""  # "CSV (Windows-1252, ';')", "Excel workbook, sheet “Report”"
+    other_sheets: list[str] = field(default_factory=list)
+    short_rows: dict[int, int] = field(default_factory=dict)  # CSV rows with fewer values than the header
+    delimiter: str = ","
+
+
+HeaderScore = Callable[[list[str]], int]
+
+
+def read_table(
+    data: bytes,
+    file_name: str,
+    header_score: HeaderScore,
+    log: ProblemLog,
+    *,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Table:
+    """The table in `data` whose header scores best; raises Unreadable when there is none."""
+    if len(data) > limits.max_bytes:
+        raise Unreadable(
+            f"The file is {len(data) / 1_048_576:,.1f} MB; the limit is {limits.max_bytes / 1_048_576:,.0f} "
+            "MB. Split it (for example by school year) and upload the parts."
+        )
+    if not data.strip():
+        raise Unreadable("The file is empty.")
+    if data[:4] == b"PK\x03\x04":
+        return _read_workbook(data, header_score, log, sheet, limits, zipped=True)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return _read_workbook(data, header_score, log, sheet, limits, zipped=False)
+    if file_name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        text_start = data[:512].lstrip().lower()
+        if text_start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<")):
+            raise Unreadable(
+                "This file is named like an Excel workbook but is a web page (HTML) saved with an Excel "
+                "name. Open it in Excel and use Save As → Excel Workbook (.xlsx) or CSV, then upload that."
+            )
+    return _read_csv(data, header_score, log, limits)
+
+
+# --- CSV -----------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if "\x00" in sample:
+        return True
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return control > max(2, len(sample) // 100)
+
+
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+
+
+def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: Limits) -> Table:
+    text, encoding = _decode(data)
+    if _looks_binary(text):
+        raise Unreadable(
+            "This file is not a CSV or Excel file (it holds binary data). Save your spreadsheet as .xlsx or "
+            "CSV and upload that."
+        )
+    start = text.lstrip()[:200].lower()
+    if start.startswith(("<!doctype html", "<html", "<table", "<?xml")):
+        raise Unreadable(
+            "This file is a web page (HTML), not a spreadsheet. Open it in Excel and use Save As → Excel "
+            "Workbook (.xlsx) or CSV, then upload that."
+        )
+    if text.count("\n") > limits.max_rows + HEAD_ROWS:
+        raise Unreadable(f"The file has more than {limits.max_rows:,} rows, the most one upload may hold.")
+    lines = text.splitlines(keepends=True)[: HEAD_ROWS * 2]
+    best = None  # (score, fields, delimiter, record index, line index, head records)
+    for delimiter in _DELIMITERS:
+        records, line_starts = _head_records(lines, delimiter)
+        for i, rec in enumerate(records[:HEAD_ROWS]):
+            score = header_score(rec)
+            if score >= 2 and (best is None or (score, len(rec)) > (best[0], best[1])):
+                best = (score, len(rec), delimiter, i, line_starts[i], records)
+            if score >= 2:
+                break  # the first recognised row under this delimiter is its header
+    if best is None:
+        raise Unreadable(_no_header_message())
+    _, _, delimiter, rec_index, line_index, records = best
+    header = _unique_names(records[rec_index])
+    title = [" ".join(c for c in r if c.strip()) for r in records[:rec_index] if any(c.strip() for c in r)]
+    offset = sum(len(line) for line in lines[:line_index])
+    body = text[offset:].encode("utf-8")
+
+    invalid: list[tuple[int, int, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    try:
+        parsed = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(
+                column_names=[f"c{i}" for i in range(len(header))], skip_rows=1, use_threads=False
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"c{i}": pa.string() for i in range(len(header))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as problem:
+        raise Unreadable(f"The file could not be read as CSV: {problem}") from problem
+    # pyarrow numbers records from the header (1); rows it skipped are taken out of the sequence.
+    total = parsed.num_rows + len(invalid)
+    skipped = np.array(sorted(n for n, _, _ in invalid if n is not None), dtype=np.int64)
+    numbers = np.setdiff1d(np.arange(2, total + 2, dtype=np.int64), skipped)
+    frame = _to_frame(parsed, header)
+    rows = numbers + rec_index
+    header_row = rec_index + 1
+    short: dict[int, int] = {}
+    if invalid:
+        frame, rows, short = _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, log)
+    source = f"CSV ({encoding}, {_DELIMITERS[delimiter]}-separated)"
+    return Table(header, frame, rows, header_row, title, None, source, short_rows=short, delimiter=delimiter)
+
+
+def _head_records(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first records, each with the index of the line it starts on."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    records, starts = [], []
+    consumed = 0
+    try:
+        for rec in reader:
+            records.append(rec)
+            starts.append(consumed)
+            consumed = reader.line_num
+    except csv.Error:
+        pass
+    return records, starts
+
+
+def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, log):
+    """Rows whose field count differs from the header's. Trailing empty fields are harmless; a short row
+    is kept, padded, and remembered (it may be a note row, which is skipped, or a row that lost values,
+    which is refused once its columns' roles are known); a long row with values past the header is
+    refused here, naming the row."""
+    width = len(header)
+    kept_rows, kept_values, short = [], [], {}
+    for number, _actual, line in invalid:
+        row = (number or 0) + rec_index
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            log.add(
+                field_count_message(width, len(fields), rec_index + 1, delimiter), row=row, value=_clip(line)
+            )
+            continue
+        if len(fields) < width:
+            short[row] = len(fields)
+        values = [f.strip() or None for f in fields[:width]]
+        kept_rows.append(row)
+        kept_values.append(values + [None] * (width - len(values)))
+    if kept_rows:
+        extra = pd.DataFrame(kept_values, columns=header).astype(frame.dtypes.to_dict())
+        frame = pd.concat([frame, extra], ignore_index=True)
+        rows = np.concatenate([rows, np.array(kept_rows, dtype=np.int64)])
+        order = np.argsort(rows, kind="stable")
+        frame, rows = frame.iloc[order].reset_index(drop=True), rows[order]
+    return frame, rows, short
+
+
+def field_count_message(width: int, found: int, header_row: int, delimiter: str = ",") -> str:
+    """What a row with the wrong number of values should have had."""
+    return (
+        f"{width} values, one per column of the header (row {header_row}); this row has {found}. Check for "
+        f"an extra or missing separator (“{delimiter}”), or a value with a separator in it that should be "
+        "in quotes"
+    )
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- Excel -----------------------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes, limits: Limits) -> None:
+    """Refuse a zip bomb from the sizes its directory declares, before anything is unpacked."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as problem:
+        raise Unreadable(
+            "This file is not a readable Excel workbook (the .xlsx container is damaged). Open it in Excel, "
+            "save it again as .xlsx, and upload that."
+        ) from problem
+    names = {p.filename for p in parts}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise Unreadable(
+            "This file is a zip archive but not an Excel workbook. Upload the .xlsx or .csv file itself."
+        )
+    if len(parts) > limits.max_zip_parts:
+        raise Unreadable(f"This workbook has {len(parts):,} internal parts; it is not a normal Excel file.")
+    unpacked = sum(p.file_size for p in parts)
+    packed = max(1, sum(p.compress_size for p in parts))
+    if unpacked > limits.max_unpacked_bytes or unpacked > limits.max_zip_ratio * max(packed, 1_048_576):
+        raise Unreadable(
+            f"This workbook would unpack to {unpacked / 1_048_576:,.0f} MB from {len(data) / 1_048_576:,.1f} "
+            "MB, more than a spreadsheet of staff or students needs; it is refused to protect the server. "
+            "Save only the sheet with the data, or upload it as CSV."
+        )
+
+
+def _read_workbook(
+    data: bytes,
+    header_score: HeaderScore,
+    log: ProblemLog,
+    sheet: str | None,
+    limits: Limits,
+    *,
+    zipped: bool,
+) -> Table:
+    import fastexcel  # imported here: only Excel uploads need it
+
+    if zipped:
+        _check_zip(data, limits)
+    try:
+        book = fastexcel.read_excel(data)
+        names = list(book.sheet_names)
+    except Exception as problem:  # fastexcel raises its own error types for every kind of damage
+        raise Unreadable(
+            "This file could not be opened as an Excel workbook. Open it in Excel, save it as .xlsx, and "
+            "upload that."
+        ) from problem
+    if sheet is not None and sheet not in names:
+        raise Unreadable(f"The workbook has no sheet named “{sheet}”; its sheets are {_list(names)}.")
+    found: list[tuple[int, int, str, pa.Table, int]] = []  # (score, -order, name, table, header index)
+    for order, name in enumerate(names):
+        if sheet is not None and name != sheet:
+            continue
+        try:
+            loaded = book.load_sheet(
+                name, header_row=None, skip_rows=0, dtypes="string", n_rows=limits.max_rows + HEAD_ROWS + 1
+            ).to_arrow()
+        except Exception as problem:
+            if sheet is not None:
+                raise Unreadable(f"The sheet “{name}” could not be read.") from problem
+            continue
+        head = _arrow_head(loaded)
+        for i, rec in enumerate(head):
+            score = header_score(rec)
+            if score >= 2:
+                found.append((score, -order, name, loaded, i))
+                break
+    if not found:
+        raise Unreadable(_no_header_message(names if sheet is None else None))
+    found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+    score, _, name, loaded, header_index = found[0]
+    others = [f[2] for f in found[1:]]
+    if loaded.num_rows - header_index - 1 > limits.max_rows:
+        raise Unreadable(f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.")
+    head = _arrow_head(loaded)
+    header = _unique_names(head[header_index])
+    title = [" ".join(c for c in r if c.strip()) for r in head[:header_index] if any(c.strip() for c in r)]
+    body = loaded.slice(header_index + 1)
+    columns = body.columns[: len(header)]
+    columns += [pa.nulls(body.num_rows, pa.string())] * (len(header) - len(columns))
+    frame = _to_frame(pa.table(columns, names=[f"c{i}" for i in range(len(header))]), header)
+    rows = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
+    # Cells to the right of the header's last column hold notes at most; they are not read.
+    return Table(
+        header, frame, rows, header_index + 1, title, name, f"Excel workbook, sheet “{name}”", others
+    )
+
+
+def _arrow_head(table: pa.Table) -> list[list[str]]:
+    head = table.slice(0, HEAD_ROWS).to_pydict()
+    columns = list(head.values())
+    n = len(columns[0]) if columns else 0
+    rows = [[("" if col[i] is None else str(col[i])) for col in columns] for i in range(n)]
+    # Trailing empty cells are not part of a header.
+    for r in rows:
+        while r and not r[-1].strip():
+            r.pop()
+    return rows
+
+
+# --- shared ------------------------------------------------------------------------------------------
+
+
+def _to_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
+    """Text cells, trimmed, with empty cells missing (NaN), as a DataFrame headed like the file."""
+    cleaned = []
+    for column in table.columns:
+        text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+        cleaned.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text))
+    frame = pa.table(cleaned, names=[f"c{i}" for i in range(len(cleaned))]).to_pandas()
+    frame.columns = header
+    return frame
+
+
+def _unique_names(cells: list[str]) -> list[str]:
+    names, seen = [], {}
+    for i, cell in enumerate(cells):
+        name = cell.strip() or f"(column {_column_letter(i)})"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        names.append(name)
+    return names
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _list(names: list[str]) -> str:
+    return ", ".join(f"“{n}”" for n in names)
+
+
+def _no_header_message(sheets: list[str] | None = None) -> str:
+    where = f" (looked in the sheets {_list(sheets)})" if sheets and len(sheets) > 1 else ""
+    return (
+        f"No header row was found in the first {HEAD_ROWS} rows{where}. The header names the columns, e.g. "
+        "“School Year, Org Code, Job Class, Race/Ethnicity, FTE”, or a DESE report's “District Name, "
+        "District Code, African American (#), …, FTE Count”. Download the template to see one."
+    )

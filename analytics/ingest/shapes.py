@@ -1,0 +1,939 @@
+"""Recognising what a table is (a DESE Profiles export, the open-data extract, a per-person roster, the
+dashboard's own template) and turning it into the warehouse's long form, reporting each problem with the
+row and column the user will find it at.
+
+All work is column-at-a-time (pandas/numpy): problems are built only for offending rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analytics import definitions as d
+from analytics.contracts import ENROLLMENT, STAFFING, Column, UploadKind
+from analytics.ingest import values as v
+from analytics.ingest.problems import WARNING, ProblemLog
+from analytics.ingest.reading import Table, field_count_message
+from analytics.ingest.vocabulary import (
+    ALL_JOB_CLASSES_KEYS,
+    DISTRICT_CODE_KEYS,
+    DISTRICT_NAME_KEYS,
+    IGNORED_KEYS,
+    JOB_CLASS_SPELLINGS,
+    ORG_CODE_KEYS,
+    ORG_NAME_KEYS,
+    ORG_TYPE_KEYS,
+    PERSON_KEYS,
+    STAFF_TOTAL_KEYS,
+    STUDENT_TOTAL_KEYS,
+    key,
+    race_column,
+)
+
+STATE_NAME_KEYS = frozenset({"state", "state total", "state totals", "statewide", "massachusetts", "ma"})
+RACE_LIST = "one of DESE's categories: " + ", ".join(d.RACES) + " (HR spellings such as “Black or African American”, “Hispanic or Latino”, “Two or More Races” are read too)"  # fmt: skip
+# DESE rounds each count to 0.1 FTE and each percentage to 0.1 point, so the seven parts of a row may add up
+# to a little more than its (also rounded) total; totals built from many rounded parts (district or
+# state rows summing schools) drift further, by up to half a percent.
+HALF_ROUNDING_STEP = 0.05
+RELATIVE_ROUNDING = 0.005
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the person uploading says about what the file does not: the school year, the job class, the
+    district of a one-district roster, and which sheet to read."""
+
+    school_year: str | None = None
+    job_class: str | None = None
+    district: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """Something the file does not say, which the person uploading must choose."""
+
+    name: str  # "school_year" | "job_class" | "district" | "sheet"
+    prompt: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class Normalised:
+    """The long-form facts a table holds, what was recognised on the way, and what must still be asked."""
+
+    facts: pd.DataFrame | None
+    shape: str  # "profiles" | "open data" | "roster" | "template"
+    parts: list[str] = field(default_factory=list)  # recognition, phrase by phrase
+    questions: list[Question] = field(default_factory=list)
+    org_names: dict[str, str] = field(default_factory=dict)  # organization code -> name from the file
+
+
+# --- column roles ---------------------------------------------------------------------------------
+
+
+def column_keys(col: Column) -> set[str]:
+    """Every normalised header that names a contract column."""
+    return {key(col.name), key(col.label), *col.aliases}
+
+
+def header_vocabulary(kind: UploadKind) -> set[str]:
+    """Every header key recognised for `kind` (wide race columns are recognised separately)."""
+    words = set().union(*(column_keys(c) for c in kind.columns))
+    words |= set(ORG_CODE_KEYS) | set(ORG_NAME_KEYS) | set(DISTRICT_CODE_KEYS) | set(ORG_TYPE_KEYS)
+    words |= PERSON_KEYS | IGNORED_KEYS
+    if kind in (STAFFING, ENROLLMENT):
+        words |= set(STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS)
+    return words
+
+
+def header_scorer(kind: UploadKind):
+    """A function scoring how much a row looks like this kind's header: distinct recognised cells."""
+    words = header_vocabulary(kind)
+    wide = kind in (STAFFING, ENROLLMENT)
+
+    def score(cells: list[str]) -> int:
+        found = set()
+        for c in cells:
+            k = key(c)
+            if k and (k in words or (wide and race_column(k))):
+                found.add(k)
+        return len(found)
+
+    return score
+
+
+@dataclass
+class Roles:
+    """Which header cell plays which part."""
+
+    keys: dict[str, str]  # header as written -> normalised key
+    race_counts: dict[str, str] = field(default_factory=dict)  # race -> header
+    race_percents: dict[str, str] = field(default_factory=dict)
+    total: str | None = None
+    org_code: str | None = None
+    district_code: str | None = None
+    org_name: str | None = None
+    district_name: str | None = None
+    org_type: str | None = None
+    contract: dict[str, str] = field(default_factory=dict)  # contract column name -> header
+    people: list[str] = field(default_factory=list)
+
+
+def _first(keys: dict[str, str], wanted: tuple[str, ...] | frozenset[str], taken: set[str]) -> str | None:
+    for w in wanted:
+        for header, k in keys.items():
+            if k == w and header not in taken:
+                return header
+    return None
+
+
+def find_roles(kind: UploadKind, header: list[str]) -> Roles:
+    """Assign each header cell its part, preferring the most specific spelling."""
+    keys = {h: key(h) for h in header}
+    roles = Roles(keys)
+    for h, k in keys.items():
+        found = race_column(k)
+        if found and kind in (STAFFING, ENROLLMENT):
+            race, measure = found
+            target = roles.race_counts if measure == "count" else roles.race_percents
+            target.setdefault(race, h)
+    wide_headers = set(roles.race_counts.values()) | set(roles.race_percents.values())
+    taken = set(wide_headers)
+    # The organization: ORG_CODE over SCHOOL/DISTRICT CODE; DIST_CODE names the district of school rows.
+    roles.org_code = _first(keys, ("org code", "school code", *ORG_CODE_KEYS), taken)
+    taken.add(roles.org_code or "")
+    roles.district_code = _first(keys, DISTRICT_CODE_KEYS, taken)
+    roles.org_name = _first(keys, ("org name", "school name", *ORG_NAME_KEYS), taken)
+    taken.add(roles.org_name or "")
+    roles.district_name = _first(keys, DISTRICT_NAME_KEYS, taken)
+    roles.org_type = _first(keys, ORG_TYPE_KEYS, taken)
+    if roles.org_code is None and roles.district_code is not None:
+        roles.org_code, roles.district_code = roles.district_code, None
+    taken |= {roles.district_code or "", roles.district_name or "", roles.org_type or ""}
+    for col in kind.columns:
+        if col.name == "org_code" and roles.org_code:
+            roles.contract[col.name] = roles.org_code
+            continue
+        found = _first(keys, (key(col.name), key(col.label), *col.aliases), taken)
+        if found:
+            roles.contract[col.name] = found
+            taken.add(found)
+    if kind in (STAFFING, ENROLLMENT) and wide_headers:
+        totals = STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS
+        roles.total = _first(keys, totals, taken)
+    roles.people = [h for h, k in keys.items() if k in PERSON_KEYS]
+    return roles
+
+
+# --- shared steps ---------------------------------------------------------------------------------
+
+
+def _rows(table: Table, mask: np.ndarray) -> np.ndarray:
+    return table.rows[mask]
+
+
+def _cells(table: Table, column: str, mask: np.ndarray) -> list:
+    return table.frame[column].to_numpy()[mask].tolist()
+
+
+def title_school_year(title: list[str]) -> str | None:
+    """A school year written in the title rows ('2023-24 Race/Ethnicity and Gender Staffing Report')."""
+    for line in title:
+        for m in re.finditer(
+            r"(?:SY|FY)?\s?\d{2,4}\s?[-–/]\s?\d{2,4}|(?:SY|FY)\s?\d{4}", line, re.IGNORECASE
+        ):
+            year = d.parse_school_year(m.group(0).replace(" ", ""))
+            if year:
+                return year
+    return None
+
+
+_TITLE_JOB_CLASSES = sorted(
+    ((k, jc) for jc, ks in JOB_CLASS_SPELLINGS.items() for k in ks if jc != "Other Staff" and len(k) > 4),
+    key=lambda kv: -len(kv[0]),
+)
+
+
+def title_job_class(title: list[str]) -> str | None:
+    """A job class named in the title rows ('... Staffing Report - District - Teachers')."""
+    for line in title:
+        k = f" {key(line)} "
+        for spelling, job_class in _TITLE_JOB_CLASSES:
+            if f" {spelling} " in k:
+                return job_class
+    return None
+
+
+def title_level(title: list[str]) -> str | None:
+    """'school' or 'district' when the title says which ('... Report - School - Teachers')."""
+    for line in title:
+        k = f" {key(line)} "
+        if " school " in k and "report" in k:
+            return "school"
+        if " district " in k and "report" in k:
+            return "district"
+    return None
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _years_phrase(years: list[str]) -> str:
+    years = sorted(years, key=d.spring_year)
+    if len(years) == 1:
+        return f"school year {years[0]}"
+    return f"school years {years[0]} to {years[-1]}"
+
+
+class Resolver:
+    """Settles one thing every row shares (school year, job class, district): from a column, from the
+    title, from the person's answer, or by asking. Never guesses."""
+
+    def __init__(self, table: Table, answers: Answers, log: ProblemLog, questions: list[Question]):
+        self.table, self.answers, self.log, self.questions = table, answers, log, questions
+
+    def constant(
+        self, name: str, label: str, from_title: str | None, answer: str | None, options: tuple[str, ...]
+    ) -> tuple[str | None, str]:
+        """(value, phrase) for a value the file states at most once (in the title)."""
+        if from_title is not None:
+            if answer is not None and answer != from_title:
+                self.log.add(
+                    f"the {label} you gave ({answer}) to match the file's title row, which says {from_title}; "
+                    "check that this is the file you meant",
+                    row=None,
+                    value=" ".join(self.table.title)[:80],
+                )
+            return from_title, f"{label} {from_title} from the title row"
+        if answer is not None:
+            return answer, f"{label} {answer} (as you chose; the file does not say)"
+        self.questions.append(Question(name, f"{label.capitalize()}: not in the file — choose one", options))
+        return None, f"{label}: not in the file — choose one"
+
+
+def _check_column_against_answer(log, table, column, parsed, answer, label) -> None:
+    if answer is None:
+        return
+    differ = parsed.notna().to_numpy() & (parsed != answer).to_numpy()
+    if differ.any():
+        log.add_rows(
+            f"{answer}, the {label} you gave; the file's “{column}” column says otherwise",
+            rows=_rows(table, differ),
+            values=_cells(table, column, differ),
+            column=column,
+        )
+
+
+def _school_years(table, roles_col, resolver, log, mask) -> tuple[pd.Series | None, str]:
+    """Each row's school year: from its column, else the title, else the answer; None if asked."""
+    if roles_col:
+        parsed = v.school_years(table.frame[roles_col])
+        raw = table.frame[roles_col]
+        bad = mask & raw.notna().to_numpy() & parsed.isna().to_numpy()
+        log.add_rows(
+            "a school year such as 2023-24 (also read: 2024 for 2023-24, 2023-2024, SY23-24, FY2024)",
+            rows=_rows(table, bad),
+            values=_cells(table, roles_col, bad),
+            column=roles_col,
+        )
+        blank = mask & raw.isna().to_numpy()
+        log.add_rows("a school year; this cell is empty", rows=_rows(table, blank), column=roles_col)
+        _check_column_against_answer(
+            log, table, roles_col, parsed, resolver.answers.school_year, "school year"
+        )
+        years = sorted(parsed[mask].dropna().unique().tolist(), key=d.spring_year)
+        phrase = f"{_years_phrase(years)} from the “{roles_col}” column" if years else ""
+        return parsed, phrase
+    year, phrase = resolver.constant(
+        "school_year", "school year", title_school_year(table.title), resolver.answers.school_year, ()
+    )
+    return (None if year is None else pd.Series(year, index=table.frame.index, dtype="str")), phrase
+
+
+def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, str, np.ndarray]:
+    """Each row's job class, the phrase saying where it came from, and rows summing all classes."""
+    all_rows = np.zeros(len(table.frame), dtype=bool)
+    if column:
+        raw = table.frame[column]
+        parsed = v.job_classes(raw)
+        all_rows = mask & raw.map(lambda x: key(x) in ALL_JOB_CLASSES_KEYS, na_action="ignore").fillna(
+            False
+        ).to_numpy(dtype=bool)
+        if all_rows.any():
+            log.add_rows(
+                "one job class; rows totalling every job class are skipped (loading them beside the classes "
+                "would count people twice)",
+                rows=_rows(table, all_rows),
+                values=_cells(table, column, all_rows),
+                column=column,
+                severity=WARNING,
+            )
+        bad = mask & ~all_rows & raw.notna().to_numpy() & parsed.isna().to_numpy()
+        log.add_rows(
+            "one of the job classes " + ", ".join(d.JOB_CLASSES),
+            rows=_rows(table, bad),
+            values=_cells(table, column, bad),
+            column=column,
+        )
+        blank = mask & raw.isna().to_numpy()
+        log.add_rows("a job class; this cell is empty", rows=_rows(table, blank), column=column)
+        _check_column_against_answer(log, table, column, parsed, resolver.answers.job_class, "job class")
+        found = [jc for jc in d.JOB_CLASSES if jc in set(parsed[mask & ~all_rows].dropna())]
+        word = "job class" if len(found) == 1 else "job classes"
+        phrase = f"{word} {', '.join(found)} from the “{column}” column" if found else ""
+        return parsed, phrase, all_rows
+    jc, phrase = resolver.constant(
+        "job_class", "job class", title_job_class(table.title), resolver.answers.job_class, d.JOB_CLASSES
+    )
+    return (None if jc is None else pd.Series(jc, index=table.frame.index, dtype="str")), phrase, all_rows
+
+
+def _org_codes(table, column, resolver, log, mask, label="an organization code") -> pd.Series | None:
+    """Each row's 8-digit organization code (from its column, or the district the person chose)."""
+    answer = resolver.answers.district
+    if column is None:
+        if answer is None:
+            resolver.questions.append(
+                Question(
+                    "district", "District: the file has no organization code column — choose the district"
+                )
+            )
+            return None
+        return pd.Series(answer, index=table.frame.index, dtype="str")
+    codes, malformed = v.org_codes(table.frame[column])
+    bad = mask & malformed
+    log.add_rows(
+        f"{label}: DESE's 8-digit code such as 00350000 (Boston) or 350000 without the leading zeros",
+        rows=_rows(table, bad),
+        values=_cells(table, column, bad),
+        column=column,
+    )
+    blank = mask & table.frame[column].isna().to_numpy()
+    log.add_rows(f"{label}; this cell is empty", rows=_rows(table, blank), column=column)
+    if answer is not None:
+        outside = mask & codes.notna().to_numpy() & (codes.str[:4] != answer[:4]).to_numpy()
+        log.add_rows(
+            f"an organization in the district you chose ({answer}); this row belongs to another one",
+            rows=_rows(table, outside),
+            values=_cells(table, column, outside),
+            column=column,
+        )
+    return codes
+
+
+def _number_problems(table, column, bad, negative, log, what: str) -> None:
+    cells = table.frame[column].to_numpy(dtype=object)
+    formula_mask = np.zeros(len(cells), dtype=bool)
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        formula_mask[idx] = [v.looks_like_formula(c) for c in cells[idx]]
+    log.add_rows(
+        f"{what}; this looks like a spreadsheet formula, which is read as text and never calculated: type "
+        "the number itself",
+        rows=_rows(table, formula_mask),
+        values=cells[formula_mask].tolist(),
+        column=column,
+    )
+    plain = bad & ~formula_mask
+    log.add_rows(f"{what}", rows=_rows(table, plain), values=cells[plain].tolist(), column=column)
+    log.add_rows(
+        f"{what}; counts cannot be negative",
+        rows=_rows(table, negative),
+        values=cells[negative].tolist(),
+        column=column,
+    )
+
+
+def guess_org_type(name: str) -> str:
+    """The organization type a new organization's name suggests (the warning says so; DESE can correct)."""
+    k = key(name)
+    if "charter" in k:
+        return "charter"
+    if "collaborative" in k:
+        return "collaborative"
+    if "vocational" in k or "technical" in k or "agricultural" in k:
+        return "vocational"
+    return "district"
+
+
+# --- wide shapes: DESE Profiles exports and the open-data extract -------------------------------------
+
+
+def normalise_wide(
+    kind: UploadKind, table: Table, roles: Roles, answers: Answers, log: ProblemLog
+) -> Normalised:
+    """A table with one column per race/ethnicity (counts or percentages), one row per organization."""
+    frame, n = table.frame, len(table.frame)
+    staff = kind is STAFFING
+    unit = "FTE" if staff else "students"
+    keys = set(roles.keys.values())
+    open_data = roles.org_type is not None or any(k.endswith((" cnt", " pct")) for k in keys) or "sy" in keys
+    old_names = any(k in ("aframe pct", "natame pct", "nathpi pct", "multinh pct") for k in keys)
+    questions: list[Question] = []
+    resolver = Resolver(table, answers, log, questions)
+    decimal_comma = table.delimiter == ";"
+
+    # Numbers in every measure column.
+    measure_cols = [*roles.race_counts.values(), *roles.race_percents.values()]
+    if roles.total:
+        measure_cols.append(roles.total)
+    parsed = {c: v.numbers(frame[c], decimal_comma=decimal_comma) for c in measure_cols}
+    has_number = np.zeros(n, dtype=bool)
+    for values, _bad, _blank in parsed.values():
+        has_number |= np.isfinite(values)
+    everything_blank = frame.isna().all(axis=1).to_numpy()
+
+    # State totals rows: the same people as the districts, never added.
+    codes_raw = frame[roles.org_code] if roles.org_code else pd.Series(None, index=frame.index, dtype="str")
+    name_keys = frame[roles.org_name].map(key, na_action="ignore") if roles.org_name else None
+    state = np.zeros(n, dtype=bool)
+    if roles.org_type:
+        state |= frame[roles.org_type].map(key, na_action="ignore").eq("state").fillna(False).to_numpy(bool)
+    if roles.org_code:
+        state |= v.org_codes(codes_raw)[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
+    if name_keys is not None:
+        state |= name_keys.isin(STATE_NAME_KEYS).to_numpy(bool)
+    state &= ~everything_blank
+
+    # Rows with no numbers carry DESE's notes ("Failed to meet data reporting requirements"): skipped.
+    note = ~has_number & ~everything_blank & ~state
+    if note.any():
+        others = [c for c in frame.columns if c != roles.org_name]
+        text = frame.loc[note, others].bfill(axis=1).iloc[:, 0].reindex(frame.index)
+        label = frame[roles.org_name] if roles.org_name else codes_raw
+        for row, name, said in zip(
+            table.rows[note][:200], label.to_numpy()[note][:200], text.to_numpy()[note][:200], strict=False
+        ):
+            said = said if isinstance(said, str) else "nothing"
+            who = f"{name}: " if isinstance(name, str) else ""
+            log.add(
+                f"numbers; {who}this row has none, only the note “{said}”, so it is skipped",
+                row=int(row),
+                value=None,
+                severity=WARNING,
+            )
+        if note.sum() > 200:
+            log.add_rows(
+                "numbers; this row has none, so it is skipped",
+                rows=table.rows[note][200:],
+                severity=WARNING,
+            )
+    data = has_number & ~state
+    short = np.isin(table.rows, list(table.short_rows)) & data
+    if short.any():
+        log.add_rows(
+            field_count_message(len(table.header), 0, table.header_row, table.delimiter).replace(
+                "this row has 0", "this row has fewer"
+            ),
+            rows=_rows(table, short),
+            column=None,
+        )
+    data &= ~short
+
+    # Numbers that are not numbers, and negative counts.
+    for col, (values, bad, _blank) in parsed.items():
+        negative = data & (values < 0)
+        _number_problems(table, col, data & bad, negative, log, "a number (0 or more)")
+    blanks = np.zeros(n, dtype=bool)
+    for col, (_values, _bad, blank) in parsed.items():
+        if col != roles.total:
+            blanks |= data & blank
+    if blanks.any():
+        log.add_rows(
+            "a number in every race/ethnicity column; empty cells in these rows are read as 0",
+            rows=_rows(table, blanks),
+            severity=WARNING,
+        )
+
+    # Organizations, years, job classes.
+    codes = _org_codes(table, roles.org_code, resolver, log, data)
+    years, year_phrase = _school_years(table, roles.contract.get("school_year"), resolver, log, data)
+    all_classes = np.zeros(n, dtype=bool)
+    job_class_phrase = ""
+    job = None
+    if staff:
+        job, job_class_phrase, all_classes = _job_classes(
+            table, roles.contract.get("job_class"), resolver, log, data
+        )
+        data &= ~all_classes
+
+    # Race counts: counts where given, else percentage x the row's total.
+    races = [r for r in d.RACES if r in roles.race_counts or r in roles.race_percents]
+    missing_races = [r for r in d.RACES if r not in races]
+    total = parsed[roles.total][0] if roles.total else None
+    counts = {}
+    uses_percent = [r for r in races if r not in roles.race_counts]
+    scale, view = 100.0, "count"
+    if uses_percent:
+        view = "percentage"
+        pct = np.column_stack([np.nan_to_num(parsed[roles.race_percents[r]][0]) for r in uses_percent])
+        sums = pct.sum(axis=1)[data] if data.any() else np.array([])
+        if len(sums) and np.nanmax(sums) <= 1.5:
+            scale = 1.0
+        if total is None:
+            log.add(
+                f"a total column ({'FTE Count' if staff else 'Total'}) to turn the percentages into counts; "
+                "the file has percentages only",
+                row=table.header_row,
+                column=roles.race_percents[uses_percent[0]],
+            )
+    for r in races:
+        if r in roles.race_counts:
+            counts[r] = np.nan_to_num(parsed[roles.race_counts[r]][0])
+        elif total is not None:
+            counts[r] = np.nan_to_num(parsed[roles.race_percents[r]][0]) * np.nan_to_num(total) / scale
+    if missing_races:
+        log.add(
+            "a column for each of DESE's seven race/ethnicity categories; the file has none for "
+            + ", ".join(missing_races)
+            + ", so none are counted there",
+            row=table.header_row,
+            severity=WARNING,
+        )
+
+    # Race counts may not add up to more than the row's total, beyond DESE's rounding.
+    if total is not None and counts:
+        parts = np.column_stack([counts[r] for r in races]).sum(axis=1)
+        known_total = np.isfinite(total)
+        if view == "count":
+            allowed = (
+                np.nan_to_num(total)
+                + HALF_ROUNDING_STEP * (len(races) + 1)
+                + RELATIVE_ROUNDING * np.nan_to_num(total)
+            )
+            over = data & known_total & (parts > allowed + 1e-9)
+            shown = parts
+        else:
+            pct_sum = np.column_stack(
+                [np.nan_to_num(parsed[roles.race_percents[r]][0]) for r in uses_percent]
+            ).sum(axis=1)
+            pct_sum = pct_sum * (100.0 / scale)
+            allowed_pct = 100.0 + HALF_ROUNDING_STEP * (len(uses_percent) + 1) + RELATIVE_ROUNDING * 100
+            over = data & (pct_sum > allowed_pct + 1e-9)
+            shown = pct_sum
+        if over.any():
+            idx = np.flatnonzero(over)
+            for i in idx[:50]:
+                if view == "count":
+                    expected = (
+                        f"race/ethnicity counts adding up to no more than the row's total ({total[i]:,.1f} "
+                        f"{unit}); they add up to {shown[i]:,.1f}, more than rounding explains"
+                    )
+                else:
+                    expected = (
+                        f"race/ethnicity percentages adding up to about 100%; they add up to {shown[i]:,.1f}%, "
+                        "more than rounding explains"
+                    )
+                log.add(expected, row=int(table.rows[i]), column=roles.total)
+            if len(idx) > 50:
+                log.add_rows(
+                    "race/ethnicity counts adding up to no more than the row's total",
+                    rows=table.rows[idx[50:]],
+                    column=roles.total,
+                )
+    if kind is ENROLLMENT and view == "count":
+        for r in races:
+            if r in roles.race_counts:
+                col = roles.race_counts[r]
+                fractional = data & (np.abs(counts[r] - np.round(counts[r])) > 1e-6)
+                log.add_rows(
+                    "a whole number of students",
+                    rows=_rows(table, fractional),
+                    values=_cells(table, col, fractional),
+                    column=col,
+                )
+
+    shape = "open data" if open_data else "profiles"
+    if open_data:
+        label = f"DESE open-data extract ({'Staffing' if staff else 'Enrollment'}: Race/Ethnicity and Gender)"
+        if old_names:
+            label += ", older column names (AFRAME_PCT …)"
+        elif roles.race_counts:
+            label += ", column names BAA_CNT …"
+    else:
+        label = f"DESE Profiles {'staffing' if staff else 'enrollment'} export"
+    if view == "count":
+        view_phrase = "FTE view" if staff else "student counts"
+    else:
+        view_phrase = (
+            "percentage view" + (" (fractions 0-1)" if scale == 1.0 else "") + " with the row totals"
+        )
+    if codes is None or years is None or (staff and job is None):
+        level = title_level(table.title) or (
+            "school" if key(roles.org_code or "").startswith("school") else ""
+        )
+        level = f"{level} level, " if level else ""
+        parts = [label, f"{level}{view_phrase}", year_phrase, job_class_phrase]
+        return Normalised(None, shape, [p for p in parts if p], questions)
+
+    # Levels: count each person once. Where a district's own row is there, its schools' rows are not
+    # added again; where only school rows are, they are summed into their district.
+    code = codes.to_numpy(dtype=object)
+    valid = data & codes.notna().to_numpy()
+    district = np.where(valid, (codes.str[:4] + "0000").to_numpy(dtype=object), None)
+    if roles.org_type:
+        level_key = frame[roles.org_type].map(key, na_action="ignore")
+        is_school = level_key.eq("school").fillna(False).to_numpy(bool)
+        if roles.district_code:
+            dist_codes, _ = v.org_codes(frame[roles.district_code])
+            district = np.where(
+                valid & dist_codes.notna().to_numpy(), dist_codes.to_numpy(dtype=object), district
+            )
+    else:
+        is_school = valid & ~codes.str.endswith("0000").fillna(False).to_numpy(bool)
+    year_arr = years.to_numpy(dtype=object)
+    job_arr = job.to_numpy(dtype=object) if staff else np.full(n, "", dtype=object)
+
+    # The same organization, year and job class twice: harmless when identical, refused when not.
+    keep = valid.copy()
+    ident = pd.DataFrame({"code": code, "year": year_arr, "job": job_arr})[valid]
+    if len(ident):
+        dup = ident.duplicated(keep=False)
+        if dup.any():
+            numbers = pd.DataFrame({r: np.round(counts[r], 4) for r in races}, index=frame.index)[valid]
+            if total is not None:
+                numbers["__total"] = np.round(np.nan_to_num(total), 4)[valid]
+            both = pd.concat([ident, numbers], axis=1)[dup]
+            first_row = {}
+            for idx, rec in both.iterrows():
+                k = (rec["code"], rec["year"], rec["job"])
+                row = int(table.rows[idx])
+                if k not in first_row:
+                    first_row[k] = (row, rec.drop(["code", "year", "job"]).to_numpy())
+                    continue
+                row0, nums0 = first_row[k]
+                keep[idx] = False
+                what = "organization, school year" + (" and job class" if staff else "")
+                if np.allclose(nums0.astype(float), rec.drop(["code", "year", "job"]).to_numpy(dtype=float)):
+                    log.add(
+                        f"each {what} once; this row repeats row {row0} exactly, so it is skipped",
+                        row=row,
+                        column=roles.org_code,
+                        value=rec["code"],
+                        severity=WARNING,
+                    )
+                else:
+                    log.add(
+                        f"each {what} once; row {row0} has the same {what} with different numbers. Remove "
+                        "the row that is wrong",
+                        row=row,
+                        column=roles.org_code,
+                        value=rec["code"],
+                    )
+
+    district_level = keep & ~is_school
+    has_district_row = pd.Series(
+        list(zip(district[district_level], year_arr[district_level], job_arr[district_level], strict=True))
+    )
+    covered = set(has_district_row.tolist())
+    school_keys = list(zip(district, year_arr, job_arr, strict=True))
+    shadowed = keep & is_school & np.array([k in covered for k in school_keys], dtype=bool)
+    use = keep & ~shadowed
+
+    long = pd.DataFrame(
+        {
+            "school_year": np.repeat(year_arr[use], len(races)),
+            "org_code": np.repeat(district[use], len(races)),
+            "job_class": np.repeat(job_arr[use], len(races)),
+            "race": np.tile(np.array(races, dtype=object), int(use.sum())),
+            "value": np.column_stack([counts[r][use] for r in races]).reshape(-1) if races else [],
+        }
+    )
+    facts = long.groupby(["school_year", "org_code", "job_class", "race"], as_index=False, sort=True)[
+        "value"
+    ].sum()
+    if staff:
+        facts = facts.rename(columns={"value": "fte"})
+        facts["fte"] = facts["fte"].round(3)
+    else:
+        facts = facts.drop(columns="job_class").rename(columns={"value": "students"})
+        facts["students"] = facts["students"].round().astype("int64")
+
+    # Names for organizations the warehouse may not know yet.
+    org_names: dict[str, str] = {}
+    if roles.district_name:
+        names = frame[roles.district_name].to_numpy(dtype=object)
+        for c, nm in zip(district[valid], names[valid], strict=True):
+            if isinstance(nm, str):
+                org_names.setdefault(c, nm)
+    if roles.org_name:
+        names = frame[roles.org_name].to_numpy(dtype=object)
+        for c, nm, school in zip(district[valid], names[valid], is_school[valid], strict=True):
+            if isinstance(nm, str):
+                org_names.setdefault(c, nm.split(" - ")[0].strip() if school else nm)
+
+    # What was recognised, in words.
+    n_district_rows = int((keep & ~is_school).sum())
+    n_school_rows = int((keep & is_school).sum())
+    level = "school level" if n_school_rows and not n_district_rows else "district level"
+    if n_school_rows and n_district_rows:
+        level = "district and school rows"
+    districts = len(set(district[use]))
+    if n_school_rows and not n_district_rows:
+        scope = f"{_plural(len(set(code[keep & is_school])), 'school')} in {_plural(districts, 'district')}"
+    else:
+        scope = _plural(districts, "organization")
+    parts = [label, f"{level}, {view_phrase}", scope]
+    if state.any():
+        parts.append(
+            f"{_plural(int(state.sum()), 'State total row')} skipped (the state is the sum of its districts)"
+        )
+    if shadowed.any():
+        parts.append(
+            f"{_plural(int(shadowed.sum()), 'School row')} not added again (their districts' own rows are used)"
+        )
+    parts += [p for p in (year_phrase, job_class_phrase) if p]
+    return Normalised(facts, shape, parts, questions, org_names)
+
+
+# --- long shapes: per-person rosters and the dashboard's templates -----------------------------------
+
+
+def normalise_long(
+    kind: UploadKind, table: Table, roles: Roles, answers: Answers, log: ProblemLog, *, roster: bool
+) -> Normalised:
+    """One row per fact (the templates, DESE's lists) or, for a roster, one row per person."""
+    frame, n = table.frame, len(table.frame)
+    questions: list[Question] = []
+    resolver = Resolver(table, answers, log, questions)
+    rows_with_data = ~frame.isna().all(axis=1).to_numpy()
+    short = np.isin(table.rows, list(table.short_rows)) & rows_with_data
+    if short.any():
+        log.add_rows(
+            field_count_message(len(table.header), 0, table.header_row, table.delimiter).replace(
+                "this row has 0", "this row has fewer"
+            ),
+            rows=_rows(table, short),
+        )
+    data = rows_with_data & ~short
+    out: dict[str, pd.Series] = {}
+    parts: list[str] = []
+    answerable = {"school_year", "job_class", "org_code"}
+    # Missing columns: asked for when the person can answer for the whole file, refused otherwise.
+    for col in kind.columns:
+        if col.name in roles.contract or not col.required or col.name in answerable:
+            continue
+        also = [a for a in col.aliases if a not in (key(col.label),)][:4]
+        log.add(
+            f"a column “{col.label}”"
+            + (f" (also read: {', '.join(also)})" if also else "")
+            + f"; the header has {', '.join(table.header)}",
+            row=table.header_row,
+            column=col.label,
+        )
+    decimal_comma = table.delimiter == ";"
+    for col in kind.columns:
+        header = roles.contract.get(col.name)
+        if col.name == "school_year":
+            years, phrase = _school_years(table, header, resolver, log, data)
+            if years is not None:
+                out[col.name] = years
+            parts.append(phrase)
+            continue
+        if col.name == "job_class":
+            job, phrase, all_rows = _job_classes(table, header, resolver, log, data)
+            data &= ~all_rows
+            if job is not None:
+                out[col.name] = job
+            parts.append(phrase)
+            continue
+        if col.name == "org_code":
+            codes = _org_codes(table, header, resolver, log, data)
+            if codes is not None:
+                out[col.name] = codes
+            continue
+        if header is None:
+            continue
+        raw = frame[header]
+        blank = data & raw.isna().to_numpy()
+        if col.name == "race":
+            parsed = v.races(raw)
+            if roster:
+                parsed = parsed.where(raw.notna(), d.UNKNOWN_RACE)
+                if blank.any():
+                    log.add_rows(
+                        "a race/ethnicity; people with none are counted as Unknown (in no share)",
+                        rows=_rows(table, blank),
+                        column=header,
+                        severity=WARNING,
+                    )
+                blank = np.zeros(n, dtype=bool)
+            expected = RACE_LIST
+        elif col.name.endswith("org_code"):
+            parsed, malformed = v.org_codes(raw)
+            bad = data & malformed
+            log.add_rows(
+                "DESE's 8-digit organization code such as 00350000 (leading zeros may be left out)",
+                rows=_rows(table, bad),
+                values=_cells(table, header, bad),
+                column=header,
+            )
+            expected = ""
+        elif col.name.endswith("_year"):
+            parsed, expected = v.school_years(raw), "a school year such as 2023-24"
+        elif col.name in ("placement_role",):
+            parsed, expected = v.job_classes(raw), "one of " + ", ".join(col.accepted or ())
+        elif col.accepted:
+            parsed, expected = v.accepted_values(raw, col.accepted), "one of " + ", ".join(col.accepted)
+        elif col.dtype == "BOOLEAN":
+            parsed, expected = v.yes_no(raw), "Yes or No"
+        elif col.dtype in ("DOUBLE", "INTEGER"):
+            values, bad_num, _ = v.numbers(raw, decimal_comma=decimal_comma)
+            floor = 1 if col.name == "cohort" else 0
+            low = data & (values < floor)
+            what = "a whole number" if col.dtype == "INTEGER" else "a number"
+            what += f" ({floor} or more)"
+            _number_problems(table, header, data & bad_num, np.zeros(n, dtype=bool), log, what)
+            log.add_rows(f"{what}", rows=_rows(table, low), values=_cells(table, header, low), column=header)
+            if col.dtype == "INTEGER":
+                fractional = data & np.isfinite(values) & (np.abs(values - np.round(values)) > 1e-9)
+                log.add_rows(
+                    what,
+                    rows=_rows(table, fractional),
+                    values=_cells(table, header, fractional),
+                    column=header,
+                )
+            parsed, expected = pd.Series(values, index=frame.index), ""
+        else:
+            parsed, expected = raw, ""
+        if expected:
+            bad = data & raw.notna().to_numpy() & parsed.isna().to_numpy()
+            log.add_rows(expected, rows=_rows(table, bad), values=_cells(table, header, bad), column=header)
+        if col.required:
+            log.add_rows(
+                f"a value for “{col.label}” (required); this cell is empty",
+                rows=_rows(table, blank),
+                column=header,
+            )
+        out[col.name] = parsed
+
+    if questions or any(c.name not in out for c in kind.columns if c.required):
+        return Normalised(None, "roster" if roster else "template", [p for p in parts if p], questions)
+
+    long = pd.DataFrame({c.name: out.get(c.name, pd.Series(None, index=frame.index)) for c in kind.columns})
+    long = long[data]
+    rows = table.rows[data]
+    org_names: dict[str, str] = {}
+    if roles.org_name and "org_code" in out:
+        names = frame[roles.org_name][data]
+        for c, nm in zip(long["org_code"].to_numpy(), names.to_numpy(), strict=True):
+            if isinstance(c, str) and isinstance(nm, str):
+                org_names.setdefault(c[:4] + "0000", nm.split(" - ")[0].strip())
+
+    if roster:
+        measure = "fte" if kind is STAFFING else "students"
+        people = len(long)
+        long["org_code"] = long["org_code"].str[:4] + "0000"
+        facts = long.groupby(
+            [c for c in kind.column_names if c != measure], as_index=False, sort=True, dropna=False
+        )[measure].sum()
+        facts[measure] = facts[measure].round(3)
+        parts.insert(
+            0, f"{_plural(people, 'person', 'people')} in {_plural(facts['org_code'].nunique(), 'district')}"
+        )
+        parts.insert(0, "Per-person staff roster, added up by organization, school year, job class and race"
+                     + (" (names and employee ids are not stored)" if roles.people else ""))  # fmt: skip
+        return Normalised(facts, "roster", [p for p in parts if p], [], org_names)
+
+    # One row per grain: a repeated grain is harmless when identical, refused when its numbers differ.
+    grain = list(kind.grain)
+    ident = long[grain]
+    dup = ident.duplicated(keep=False).to_numpy() & ident.notna().all(axis=1).to_numpy()
+    if dup.any():
+        first: dict[tuple, tuple[int, tuple]] = {}
+        drop = np.zeros(len(long), dtype=bool)
+        others = [c for c in kind.column_names if c not in grain]
+        for i in np.flatnonzero(dup):
+            k = tuple(ident.iloc[i])
+            rest = tuple(long[others].iloc[i])
+            if k not in first:
+                first[k] = (int(rows[i]), rest)
+                continue
+            row0, rest0 = first[k]
+            drop[i] = True
+            what = ", ".join(kind.column(c).label for c in grain)
+            same = all((a == b) or (a != a and b != b) for a, b in zip(rest, rest0, strict=True))
+            log.add(
+                f"each {what} once; this row repeats row {row0} exactly, so it is skipped"
+                if same
+                else f"each {what} once; row {row0} has the same {what} with different values. Remove the row that "
+                "is wrong",
+                row=int(rows[i]),
+                value=" / ".join(str(x) for x in k),
+                severity=WARNING if same else "error",
+            )
+        long = long[~drop]
+    facts = long
+    if kind in (STAFFING, ENROLLMENT):
+        measure = "fte" if kind is STAFFING else "students"
+        schools = (~facts["org_code"].str.endswith("0000")).sum()
+        facts = facts.assign(org_code=facts["org_code"].str[:4] + "0000")
+        facts = facts.groupby([c for c in kind.column_names if c != measure], as_index=False, sort=True)[
+            measure
+        ].sum()
+        if kind is STAFFING:
+            facts["fte"] = facts["fte"].round(3)
+        if schools:
+            parts.append(f"{_plural(int(schools), 'school row')} summed into their districts")
+    label = "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
+    scope = []
+    for c in ("org_code", "home_org_code"):
+        if c in facts:
+            scope.append(_plural(facts[c].nunique(), "organization"))
+            break
+    if kind.name == "fellows":
+        scope.insert(0, _plural(len(facts), "fellow"))
+    parts = [label, *scope, *parts]
+    return Normalised(facts, "template", [p for p in parts if p], [], org_names)
+
+
+def is_template(kind: UploadKind, roles: Roles) -> bool:
+    labels = {key(c.label) for c in kind.columns} | {key(c.name) for c in kind.columns}
+    return all(roles.keys[h] in labels for h in roles.contract.values()) and not roles.people

@@ -1,0 +1,86 @@
+"""Turning text cells into the warehouse's values, a whole column at a time, and saying which cells
+could not be turned (so the problem names the row)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import definitions as d
+from analytics.ingest.vocabulary import FALSE_KEYS, JOB_CLASS_BY_KEY, RACE_BY_KEY, TRUE_KEYS, key
+
+FORMULA_START = ("=", "+", "@")
+STATE_CODE = "00000000"
+
+
+def looks_like_formula(value: object) -> bool:
+    """A cell a spreadsheet would take for a formula ('=SUM(A1)', '+1', '@x'); it is only ever text."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def numbers(cells: pd.Series, *, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, bad, blank): each cell as a float (NaN where blank or bad); bad marks text that is not a
+    number (formula-looking text included: it is never calculated)."""
+    blank = cells.isna().to_numpy()
+    text = cells.fillna("").astype(str)
+    text = text.str.replace("%", "", regex=False).str.replace(" ", "", regex=False)
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    values = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan, copy=True
+    )
+    formula = text.str.startswith(FORMULA_START).to_numpy()
+    bad = ~blank & (~np.isfinite(values) | formula)
+    values[bad] = np.nan
+    return values, bad, blank
+
+
+def org_codes(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(8-digit codes, malformed): codes as files write them (lost zeros, '350000.0'); NaN where blank or
+    malformed."""
+    present = cells.notna().to_numpy()
+    text = cells.astype("str").str.strip().str.replace(r"\.0+$", "", regex=True)
+    # DESE codes have at least 5 digits as written ('10000' is the smallest district); 0 is the state.
+    ok = text.str.fullmatch(r"\d{5,8}|0+").fillna(False).to_numpy(dtype=bool) & present
+    codes = text.where(ok).str.zfill(8)
+    return codes, present & ~ok
+
+
+def by_unique(cells: pd.Series, parse) -> pd.Series:
+    """Apply `parse` to each distinct cell once (files repeat a handful of spellings many times)."""
+    uniques = cells.dropna().unique()
+    mapping = {u: parse(u) for u in uniques}
+    return cells.map(mapping)
+
+
+def school_years(cells: pd.Series) -> pd.Series:
+    """Canonical '2023-24' labels; NaN where blank or not a school year."""
+    return by_unique(cells, d.parse_school_year)
+
+
+def races(cells: pd.Series) -> pd.Series:
+    """DESE's race/ethnicity category for each spelling; NaN where blank or unknown."""
+    return by_unique(cells, lambda v: RACE_BY_KEY.get(key(v)))
+
+
+def job_classes(cells: pd.Series) -> pd.Series:
+    """The warehouse's job class for each spelling; NaN where blank or unknown."""
+    return by_unique(cells, lambda v: JOB_CLASS_BY_KEY.get(key(v)))
+
+
+def accepted_values(cells: pd.Series, accepted: tuple[str, ...]) -> pd.Series:
+    """The accepted value each cell spells (any case or punctuation); NaN where blank or not accepted."""
+    lookup = {key(a): a for a in accepted}
+    return by_unique(cells, lambda v: lookup.get(key(v)))
+
+
+def yes_no(cells: pd.Series) -> pd.Series:
+    """True/False for Yes/No, Y/N, TRUE/FALSE, 1/0, x; NaN where blank or neither."""
+
+    def parse(v):
+        k = key(v)
+        return True if k in TRUE_KEYS else False if k in FALSE_KEYS else None
+
+    return by_unique(cells, parse)

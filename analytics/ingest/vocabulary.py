@@ -1,0 +1,132 @@
+"""The words files use: header spellings, race/ethnicity as HR systems and DESE write it, job classes,
+yes/no. Everything is matched on a normalised key (see `key`), so case, punctuation and spacing never
+matter."""
+
+from __future__ import annotations
+
+import re
+
+from analytics import definitions as d
+
+_NOT_WORD = re.compile(r"[^a-z0-9#%]+")
+
+
+def key(text: object) -> str:
+    """Normalised spelling for matching: 'Multi-Race,Non-Hispanic (#)' -> 'multi race non hispanic #'."""
+    if text is None:
+        return ""
+    t = str(text).strip().lower().replace("(#)", " # ").replace("(%)", " % ")
+    return _NOT_WORD.sub(" ", t).strip()
+
+
+# Race/ethnicity: DESE's category names, DESE's report headers, open-data column prefixes (new and old),
+# and how HR systems and federal forms spell them.
+RACE_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "African American/Black": (
+        "african american black", "african american", "black", "black or african american",
+        "black african american", "african american or black", "black non hispanic", "baa", "aframe",
+    ),
+    "Asian": ("asian", "asian american", "asian non hispanic", "as"),
+    "Hispanic/Latino": (
+        "hispanic latino", "hispanic", "latino", "latina", "latinx", "hispanic or latino",
+        "hispanic latinx", "hispanic or latinx", "hl",
+    ),
+    "Native American": (
+        "native american", "american indian or alaska native", "american indian", "alaska native",
+        "american indian alaska native", "american indian alaskan native", "aian", "natame",
+    ),
+    "Native Hawaiian/Pacific Islander": (
+        "native hawaiian pacific islander", "native hawaiian or other pacific islander",
+        "native hawaiian or pacific islander", "native hawaiian other pacific islander",
+        "pacific islander", "native hawaiian", "nhpi", "nathpi",
+    ),
+    "Multi-Race Non-Hispanic": (
+        "multi race non hispanic", "multi race", "multiracial", "multi racial", "two or more races",
+        "two or more", "two or more races non hispanic", "multi race non hispanic or latino", "mnhl",
+        "multinh",
+    ),
+    "White": ("white", "white non hispanic", "caucasian", "wh"),
+    "Unknown": (
+        "unknown", "not specified", "not reported", "declined", "declined to state",
+        "declined to answer", "prefer not to say", "not provided",
+    ),
+}  # fmt: skip
+RACE_BY_KEY: dict[str, str] = {k: race for race, keys in RACE_SPELLINGS.items() for k in keys}
+
+# Job classes: DESE's names, their plurals and common variants.
+JOB_CLASS_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Superintendent": ("superintendent", "superintendents", "supt"),
+    "Assistant Superintendent": (
+        "assistant superintendent", "assistant superintendents", "asst superintendent",
+        "deputy superintendent",
+    ),
+    "Principal": ("principal", "principals", "school principal"),
+    "Assistant Principal": (
+        "assistant principal", "assistant principals", "asst principal", "vice principal",
+    ),
+    "Teacher": ("teacher", "teachers", "classroom teacher"),
+    "Central Office Administrator": (
+        "central office administrator", "central office administrators", "central office",
+        "district administrator",
+    ),
+    "Paraprofessional": ("paraprofessional", "paraprofessionals", "para", "paras", "instructional aide"),
+    "Other Staff": ("other staff", "other"),
+}  # fmt: skip
+JOB_CLASS_BY_KEY: dict[str, str] = {k: jc for jc, keys in JOB_CLASS_SPELLINGS.items() for k in keys}
+# Rows summing every job class: loading them next to the classes would count people twice.
+ALL_JOB_CLASSES_KEYS = frozenset({"all", "all job classifications", "all job classes", "total", "all staff"})
+
+TRUE_KEYS = frozenset({"yes", "y", "true", "t", "1", "x", "member", "adopted", "done"})
+FALSE_KEYS = frozenset({"no", "n", "false", "f", "0", "not a member", "not adopted", "not done"})
+
+# How a race column's header says what it holds: 'asian #' / 'as cnt' (counts), 'asian %' / 'as pct'.
+COUNT_SUFFIXES = ("#", "cnt", "count", "fte", "n", "number")
+PERCENT_SUFFIXES = ("%", "pct", "percent", "percentage")
+
+# Wide shapes: the row total, and columns to recognise (so the header is found) but ignore.
+STAFF_TOTAL_KEYS = ("fte count", "fte total", "total fte", "fte", "total", "total count", "fte cnt")
+STUDENT_TOTAL_KEYS = (
+    "total", "total enrollment", "enrollment", "total cnt", "total count", "total students", "students",
+    "enrolled", "student count", "all students",
+)  # fmt: skip
+ORG_CODE_KEYS = (
+    "org code", "district code", "school code", "dese id", "dese code", "organization code", "org id",
+    "district id", "school id", "lea code", "code",
+)  # fmt: skip
+DISTRICT_CODE_KEYS = ("dist code", "district code")
+ORG_NAME_KEYS = (
+    "org name", "district name", "school name", "organization name", "dist name", "organization",
+    "district", "school",
+)  # fmt: skip
+DISTRICT_NAME_KEYS = ("dist name", "district name")
+ORG_TYPE_KEYS = ("org type", "organization type", "org level")
+IGNORED_KEYS = frozenset(
+    {
+        "females #", "males #", "non binary #", "females %", "males %", "non binary %", "female", "male",
+        "females", "males", "non binary", "gender", "jobclass cat", "job category", "fem cnt", "male cnt",
+        "fem pct", "male pct", "nb cnt", "nb pct", "employee id", "employee number", "emp id", "staff id",
+        "mepid", "name", "first name", "last name", "middle name", "employee name", "full name", "email",
+        "hire date", "date of birth", "dob", "department", "building", "location", "notes", "note",
+    }
+)  # fmt: skip
+# Columns naming a person: a file with them is a per-person roster; they are never stored.
+PERSON_KEYS = frozenset(
+    {
+        "employee id", "employee number", "emp id", "staff id", "mepid", "name", "first name", "last name",
+        "middle name", "employee name", "full name", "email", "fellow name",
+    }
+)  # fmt: skip
+
+
+def race_column(header_key: str) -> tuple[str, str] | None:
+    """(race, 'count' | 'percent') for a wide race column header such as 'asian #' or 'baa pct'."""
+    words = header_key.split(" ")
+    measure = "count"
+    if len(words) > 1 and words[-1] in PERCENT_SUFFIXES:
+        measure, words = "percent", words[:-1]
+    elif len(words) > 1 and words[-1] in COUNT_SUFFIXES:
+        words = words[:-1]
+    race = RACE_BY_KEY.get(" ".join(words))
+    if race is None or race == d.UNKNOWN_RACE:
+        return None
+    return race, measure

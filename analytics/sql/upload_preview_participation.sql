@@ -1,0 +1,42 @@
+-- What saving a participation upload (registered as incoming_facts) would change, per school year it
+-- covers: organizations taking part (total) and, of them, with a workforce-diversity strategy (of_color
+-- column reused as "with a strategy"), now and with the upload.
+WITH incoming AS (
+    SELECT org_code, school_year, strategy_adopted FROM incoming_facts
+),
+covered AS (
+    SELECT DISTINCT org_code, school_year FROM incoming
+),
+scopes AS (
+    SELECT DISTINCT school_year FROM covered
+),
+now_rows AS (
+    SELECT org_code, school_year, strategy_adopted FROM current_participation
+),
+after_rows AS (
+    SELECT n.* FROM now_rows n ANTI JOIN covered USING (org_code, school_year)
+    UNION ALL
+    SELECT * FROM incoming
+),
+now_counts AS (
+    SELECT school_year, count(DISTINCT org_code) AS total,
+           count(DISTINCT org_code) FILTER (WHERE strategy_adopted) AS of_color
+    FROM now_rows JOIN scopes USING (school_year)
+    GROUP BY ALL
+),
+after_counts AS (
+    SELECT school_year, count(DISTINCT org_code) AS total,
+           count(DISTINCT org_code) FILTER (WHERE strategy_adopted) AS of_color
+    FROM after_rows JOIN scopes USING (school_year)
+    GROUP BY ALL
+),
+final AS (
+    SELECT 'state' AS scope, NULL::VARCHAR AS org_code, 'Statewide' AS name, s.school_year,
+           NULL::VARCHAR AS job_class,
+           b.total::DOUBLE AS total_now, b.of_color::DOUBLE AS of_color_now,
+           a.total::DOUBLE AS total_after, a.of_color::DOUBLE AS of_color_after
+    FROM scopes s
+    LEFT JOIN now_counts b USING (school_year)
+    LEFT JOIN after_counts a USING (school_year)
+)
+SELECT *, NULL::DOUBLE AS share_now, NULL::DOUBLE AS share_after FROM final ORDER BY school_year

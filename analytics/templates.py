@@ -1,0 +1,118 @@
+"""Upload templates, one per kind, generated from the contracts: a CSV, and an Excel workbook with the
+same header and example row plus an Instructions sheet. Written on the fly for the Upload page's download
+buttons (nothing to keep in step on disk)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import xlsxwriter
+
+from analytics.contracts import FACT_KINDS, UploadKind
+
+# One example row per kind, in contract column order (booleans as the Yes/No people type).
+EXAMPLES: dict[str, tuple] = {
+    "staffing": ("2023-24", "00350000", "Teacher", "Hispanic/Latino", 12.5),
+    "enrollment": ("2023-24", "00350000", "Hispanic/Latino", 21000),
+    "fellows": ("I100-7-01", 7, "2025-26", "00350000", "Principal", "African American/Black", "active", "", "", ""),
+    "participation": ("00350000", "2025-26", "capacity building", "Yes", "No"),
+    "equity-leaders": ("00350000", "2025-26", "Yes", "No"),
+}  # fmt: skip
+
+GENERAL_NOTES: dict[str, str] = {
+    "staffing": (
+        "One row per organization, school year, job class and race/ethnicity, with the FTE as of October 1. "
+        "DESE Profiles exports (district or school level, FTE or percentage view), the open-data extract and "
+        "per-person rosters (one row per staff member) are read as they are: you do not have to copy them "
+        "into this template. Names and employee ids are never stored."
+    ),
+    "enrollment": (
+        "One row per organization, school year and race/ethnicity, with the students enrolled as of "
+        "October 1. DESE Profiles exports and the open-data extract are read as they are."
+    ),
+    "fellows": (
+        "One row per Influence 100 fellow, by DESE program id (no names). A newer list of a cohort replaces "
+        "the older one."
+    ),
+    "participation": (
+        "One row per organization, school year and program component. A newer upload for the same "
+        "organization and year replaces the older one."
+    ),
+    "equity-leaders": (
+        "One row per organization and school year: whether it has an equity-leader (DEI director) position "
+        "and belongs to AMSEL."
+    ),
+}
+COMMON_NOTES = (
+    "Keep the header row as it is (it may sit under title rows). Codes are DESE's 8-digit codes; leading "
+    "zeros may be left out. School years are written 2023-24 (2024, 2023-2024 and SY23-24 are read too). "
+    "The upload page lists any problem by row and column and shows a preview before anything is saved."
+)
+
+
+def _kind(kind: str | UploadKind) -> UploadKind:
+    return FACT_KINDS[kind] if isinstance(kind, str) else kind
+
+
+def template_file_name(kind: str | UploadKind, extension: str) -> str:
+    """'staffing_template.xlsx' and the like."""
+    return f"{_kind(kind).name.replace('-', '_')}_template.{extension}"
+
+
+def template_csv(kind: str | UploadKind) -> bytes:
+    """The kind's CSV template: header (the contract's labels) and one example row."""
+    kind = _kind(kind)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.label for c in kind.columns])
+    writer.writerow(EXAMPLES[kind.name])
+    return out.getvalue().encode("utf-8")
+
+
+def instructions(kind: str | UploadKind) -> list[tuple[str, str, str, str]]:
+    """(column, required, what to enter, accepted values) for each of the kind's columns."""
+    kind = _kind(kind)
+    rows = []
+    for c in kind.columns:
+        accepted = ", ".join(c.accepted) if c.accepted else ""
+        rows.append((c.label, "required" if c.required else "optional", c.description, accepted))
+    return rows
+
+
+def template_xlsx(kind: str | UploadKind) -> bytes:
+    """The kind's Excel template: a Data sheet (header + example row) and an Instructions sheet."""
+    kind = _kind(kind)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    data = book.add_worksheet("Data")
+    for i, (c, value) in enumerate(zip(kind.columns, EXAMPLES[kind.name], strict=True)):
+        data.write_string(0, i, c.label, bold)
+        # Codes, years and words are text (Excel would drop a code's leading zeros); numbers stay numbers.
+        if c.dtype in ("DOUBLE", "INTEGER") and value != "":
+            data.write_number(1, i, value)
+        else:
+            data.write_string(1, i, str(value), text)
+        data.set_column(i, i, max(14, len(c.label) + 4), text if c.dtype == "VARCHAR" else None)
+    data.freeze_panes(1, 0)
+    notes = book.add_worksheet("Instructions")
+    notes.set_column(0, 0, 26)
+    notes.set_column(1, 1, 10)
+    notes.set_column(2, 3, 60)
+    notes.write_string(
+        0, 0, f"{kind.title}: upload template", book.add_format({"bold": True, "font_size": 14})
+    )
+    notes.merge_range(1, 0, 1, 3, GENERAL_NOTES[kind.name], wrap)
+    notes.set_row(1, 75)
+    notes.merge_range(2, 0, 2, 3, COMMON_NOTES, wrap)
+    notes.set_row(2, 60)
+    for i, heading in enumerate(("Column", "Required", "What to enter", "Accepted values")):
+        notes.write_string(4, i, heading, bold)
+    for r, row in enumerate(instructions(kind), start=5):
+        for i, value in enumerate(row):
+            notes.write_string(r, i, value, wrap)
+    book.close()
+    return buffer.getvalue()
