@@ -51,6 +51,18 @@ SUPERINTENDENT = "Superintendent"
 TEACHER = "Teacher"
 
 ORG_TYPES: tuple[str, ...] = ("district", "charter", "vocational", "collaborative")
+ORG_TYPE_NAMES: dict[str, str] = {  # one organization of the type
+    "district": "District",
+    "charter": "Charter school",
+    "vocational": "Vocational school",
+    "collaborative": "Collaborative",
+}
+ORG_TYPE_LABELS: dict[str, str] = {  # the type as a group (filters, breakdowns)
+    "district": "Districts",
+    "charter": "Charter schools",
+    "vocational": "Vocational schools",
+    "collaborative": "Collaboratives",
+}
 REGIONS: tuple[str, ...] = (
     "Berkshires",
     "Pioneer Valley",
@@ -58,7 +70,7 @@ REGIONS: tuple[str, ...] = (
     "Northeast",
     "Greater Boston",
     "Southeast",
-    "Statewide",
+    "Virtual (statewide)",
 )
 
 FELLOW_STATUSES: tuple[str, ...] = ("active", "completed", "withdrawn")

@@ -55,10 +55,22 @@ class FellowsGoal:
 
 @dataclass(frozen=True)
 class DistrictsGoal:
+    start_year: str
     per_year_min: int
     per_year_max: int
     strategy_goal: int
     strategy_target_year: str
+
+    def path_for(self, school_year: str) -> float | None:
+        """Organizations expected by `school_year` on a straight path from 0 to the goal."""
+        year, start, end = (
+            spring_year(school_year),
+            spring_year(self.start_year),
+            spring_year(self.strategy_target_year),
+        )
+        if year < start:
+            return None
+        return self.strategy_goal * min(1.0, (year - start) / (end - start))
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ def load_goals(path: str | Path = GOALS_FILE) -> Goals:
                 per_year=int(fe["per_year"]),
             ),
             DistrictsGoal(
+                start_year=_year(di, "start_year", "districts"),
                 per_year_min=int(di["per_year_min"]),
                 per_year_max=int(di["per_year_max"]),
                 strategy_goal=int(di["strategy_goal"]),

@@ -1,8 +1,79 @@
-"""Districts page (placeholder until its issue lands)."""
+"""Districts: organizations taking part each year, against 10-15 a year and 100 in all; the list of
+organizations; and one organization's profile."""
 
 import streamlit as st
 
-from ui.layout import page_heading
+from analytics import sections
+from analytics.metrics import organizations_overview
+from ui.data import call, goals
+from ui.layout import chart, empty_state, page_heading, sidebar_filters
 
-page_heading("Districts", "Organizations taking part each year, against the 10-15 band and the goal of 100.")
-st.info("This page is being built. Its data is already in the warehouse; see **About** for definitions.")
+g = goals()
+page_heading(
+    "Districts and collaboratives",
+    f"Organizations taking part in Influence 100: {g.districts.per_year_min}-{g.districts.per_year_max} a year, "
+    f"and {g.districts.strategy_goal} with a workforce-diversity strategy by {g.districts.strategy_target_year}.",
+)
+filters = sidebar_filters()
+per_year = call(sections.districts_per_year, g, filters)
+if per_year.data.empty:
+    empty_state("participation")
+else:
+    chart(per_year.figure, "districts_per_year", "districts-per-year")
+    cumulative = call(sections.districts_cumulative, g, filters)
+    chart(cumulative.figure, "districts_cumulative", "districts-cumulative")
+    st.caption(cumulative.caption)
+
+st.subheader("Organizations")
+orgs = call(organizations_overview, filters)
+search_col, toggle_col = st.columns([2, 1])
+search = search_col.text_input("Find an organization", key="org_search", placeholder="Name or 8-digit code")
+only_taking_part = toggle_col.toggle("Only those taking part", value=True, key="org_only_participating")
+shown = orgs
+if only_taking_part:
+    shown = shown[shown["years_participating"] > 0]
+if search:
+    needle = search.strip().lower()
+    shown = shown[
+        shown["name"].str.lower().str.contains(needle, regex=False) | shown["org_code"].str.contains(needle)
+    ]
+table = sections.organizations_display(shown)
+st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see its profile below.")
+picked = st.dataframe(table, hide_index=True, width="stretch", key="org_table", on_select="rerun",
+                      selection_mode="single-row", height=380)  # fmt: skip
+
+st.subheader("Profile")
+names = dict(zip(orgs["org_code"], orgs["name"], strict=True))
+rows = picked.selection.rows if picked else []
+if rows:
+    st.query_params["org"] = table.iloc[rows[0]]["Code"]
+wanted = st.query_params.get("org")
+codes = list(names)
+choice = st.selectbox(
+    "Organization", codes, index=codes.index(wanted) if wanted in names else None,
+    format_func=lambda c: f"{names[c]} ({c})", key=f"org_profile_{wanted}", placeholder="Choose an organization",
+)  # fmt: skip
+if choice and choice != wanted:
+    st.query_params["org"] = choice
+if choice:
+    found = call(sections.organization_profile, choice, filters)
+    if found is None:
+        st.warning("That organization is not in the warehouse.")
+    else:
+        profile, trend = found
+        a, b, c, d = st.columns(4)
+        a.metric("Type", profile.org_type)
+        taking_part = profile.participation
+        b.metric("Years taking part", f"{len(taking_part)}",
+                 help=", ".join(taking_part["school_year"]) if len(taking_part) else "Not yet")  # fmt: skip
+        c.metric("Fellows sent", f"{profile.fellows_sent}")
+        leader = {True: "Yes", False: "No", None: "Not reported"}[profile.has_equity_leader]
+        d.metric("Equity-leader position", leader,
+                 help="AMSEL member" if profile.amsel_member else "Not an AMSEL member")  # fmt: skip
+        st.caption(f"{profile.name} is in the {profile.region} region.")
+        if len(taking_part):
+            st.dataframe(sections.participation_display(taking_part), hide_index=True, width="stretch",
+                         key="org_participation")  # fmt: skip
+        chart(trend, "org_trend", f"{choice}-staff-and-students")
+else:
+    st.caption("Choose an organization above, or select a row in the table.")

@@ -1,8 +1,43 @@
-"""Fellows page (placeholder until its issue lands)."""
+"""Fellows: Influence 100 Fellows against the goal of 100, and what became of them (aggregates only)."""
 
 import streamlit as st
 
-from ui.layout import page_heading
+from analytics import charts, sections
+from ui.data import call, goals
+from ui.layout import chart, empty_state, page_heading, sidebar_filters
 
-page_heading("Fellows", "Influence 100 Fellows against the goal of 100: cohorts, status, placements.")
-st.info("This page is being built. Its data is already in the warehouse; see **About** for definitions.")
+g = goals()
+page_heading(
+    "Influence 100 Fellows",
+    f"Against the goal of {g.fellows.goal} Fellows by cohort {g.fellows.by_cohort}, about {g.fellows.per_year} a "
+    "year. Aggregates only: counts of fewer than 6 are not shown.",
+)
+filters = sidebar_filters()
+progress = call(sections.fellows_progress, g, filters)
+if progress.data.empty:
+    empty_state("Influence 100 fellows")
+    st.stop()
+
+summary, funnel, roles, table = call(sections.fellows_outcomes, filters)
+a, b, c, d = st.columns(4)
+a.metric("Fellows enrolled", f"{summary.enrolled:,}")
+b.metric(
+    "Completed the Fellowship",
+    sections.FEWER_THAN_6 if summary.completed is None else f"{summary.completed:,}",
+)
+c.metric("Superintendents within 5 years",
+         sections.FEWER_THAN_6 if summary.placed_superintendent is None else f"{summary.placed_superintendent:,}")  # fmt: skip
+d.metric("People of color", charts.percent(summary.share_of_color, 0),
+         help="Share of Fellows whose race is known who are people of color.")  # fmt: skip
+chart(progress.figure, "fellows_progress", "influence-100-fellows")
+st.caption(progress.caption + " Filters by region and type apply to each Fellow's home organization; the "
+           "school-year filter does not apply (cohorts are counted whole).")  # fmt: skip
+
+chart(funnel.figure, "fellows_funnel", "fellows-outcomes")
+chart(roles.figure, "fellows_roles", "fellows-roles-at-entry")
+
+st.subheader("By cohort")
+st.dataframe(sections.fellows_cohort_display(table), hide_index=True, width="stretch", key="fellows_table")
+st.caption(
+    "Where a cohort has fewer than 6 Fellows of color, or fewer than 6 others, its share is not shown."
+)

@@ -1,8 +1,59 @@
-"""Overview page (placeholder until its issue lands)."""
+"""Overview: are we on track? One card and one chart per goal."""
 
 import streamlit as st
 
-from ui.layout import page_heading
+from analytics import charts, sections
+from ui.data import call, goals
+from ui.layout import chart, goal_card, page_heading, sidebar_filters
 
-page_heading("Overview", "Are we on track to the goals? Headline cards and one chart per goal.")
-st.info("This page is being built. Its data is already in the warehouse; see **About** for definitions.")
+page_heading(
+    "Are we on track?", "Influence 100's goals for Massachusetts: where each stands, and the path to it."
+)
+filters = sidebar_filters()
+g = goals()
+
+(supers, _), fellows, districts = (
+    call(sections.superintendent_trend, g, filters, compact=True),
+    call(sections.fellows_progress, g, filters, compact=True),
+    call(sections.districts_cumulative, g, filters, compact=True),
+)
+
+left, middle, right = st.columns(3)
+with left:
+    s = supers.status
+    goal_card(
+        "Superintendents of color",
+        charts.percent(s.value),
+        f"{s.change * 100:+.1f} points since {g.superintendents.baseline_year}" if s.change is not None else None,
+        s,
+        s.as_of,
+        (f"Target for {s.as_of}: {charts.percent(s.target)} on the way to "
+         f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. " if s.target else "") + s.detail,
+    )  # fmt: skip
+with middle:
+    f = fellows.status
+    goal_card(
+        "Influence 100 Fellows",
+        f"{f.value:,.0f}" if f.value is not None else "—",
+        None,
+        f,
+        f.as_of and f"cohort {int(fellows.data['cohort'].iloc[-1])}, which began in {f.as_of}",
+        f.detail,
+    )
+with right:
+    d = districts.status
+    goal_card(
+        "Organizations taking part",
+        f"{d.value:,.0f}" if d.value is not None else "—",
+        None,
+        d,
+        d.as_of,
+        d.detail,
+    )
+
+chart(supers.figure, "overview_superintendents", "superintendents-of-color")
+st.caption(supers.caption)
+chart(fellows.figure, "overview_fellows", "influence-100-fellows")
+st.caption(fellows.caption)
+chart(districts.figure, "overview_districts", "districts-taking-part")
+st.caption(districts.caption)

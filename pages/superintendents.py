@@ -1,11 +1,92 @@
-"""Superintendents page (placeholder until its issue lands)."""
+"""Superintendents: the share of color against the 4% → 14% target path, where the trend leads, what
+hiring would take, and the representation gap around it."""
 
 import streamlit as st
 
-from ui.layout import page_heading
+from analytics import charts, sections
+from analytics.metrics import people_short_of_path
+from analytics.projection import implied_hire_share
+from ui.data import call, goals
+from ui.layout import chart, empty_state, page_heading, sidebar_filters
 
+g = goals()
+goal = g.superintendents
 page_heading(
-    "Superintendents",
-    "Superintendents of color against the 4% → 14% target path, with projection and scenarios.",
+    "Superintendents of color",
+    f"Against the target path from {goal.baseline_share:.0%} in {goal.baseline_year} to "
+    f"{goal.target_share:.0%} in {goal.target_year}. Aggregates only: no district's superintendent is shown.",
 )
-st.info("This page is being built. Its data is already in the warehouse; see **About** for definitions.")
+filters = sidebar_filters()
+trend, projection = call(sections.superintendent_trend, g, filters)
+status = trend.status
+
+if status.value is None:
+    empty_state("superintendent staffing")
+    st.stop()
+
+latest = trend.data.dropna(subset=["share"]).iloc[-1]
+gap_points = None if status.target is None else (status.target - status.value) * 100
+a, b, c, d = st.columns(4)
+a.metric(f"Share of color, {status.as_of}", charts.percent(status.value),
+         f"{status.change * 100:+.1f} pts since {goal.baseline_year}" if status.change is not None else None)  # fmt: skip
+b.metric(f"Target path, {status.as_of}", charts.percent(status.target))
+c.metric("Below the path by" if (gap_points or 0) > 0 else "Above the path by",
+         "—" if gap_points is None else f"{abs(gap_points):.1f} pts",
+         help="Difference between the target path and the actual share, in percentage points.")  # fmt: skip
+if status.target is not None:
+    needed = people_short_of_path(status.target, latest["fte"], latest["fte_of_color"])
+    d.metric("Needed now", f"{needed} more", help=f"Superintendents of color {status.as_of} would need to be on the "
+             f"path: {status.target:.1%} of {latest['fte']:,.0f} FTE.")  # fmt: skip
+chart(trend.figure, "superintendents_trend", "superintendents-target-path")
+st.caption(trend.caption)
+
+st.subheader("What would it take?")
+st.caption(
+    "Each year some superintendent posts open; the share of color changes with who is hired. Leavers are "
+    "assumed to mirror the current make-up. Turnover cannot be derived from counts by race, so its default "
+    "comes from data/goals.toml."
+)
+inputs, result = st.columns([1, 2])
+with inputs:
+    posts = st.number_input("Superintendent posts", min_value=1, max_value=100_000, step=1,
+                            value=round(float(latest["fte"])), key="scenario_posts")  # fmt: skip
+    turnover = st.slider("Turnover a year", 0.05, 0.40, goal.default_turnover, 0.01, format="%.2f",
+                         key="scenario_turnover", help="Share of posts that open each year.")  # fmt: skip
+    implied = implied_hire_share(trend.data, turnover, goal.baseline_year)
+    hire_share = st.slider(
+        "New superintendents who are people of color", 0.0, 1.0,
+        round(implied if implied is not None else 0.25, 2), 0.01, format="%.2f", key="scenario_hire_share",
+        help="Starts at the share that explains the change since the baseline at this turnover"
+             + (f" ({implied:.0%})." if implied is not None else "."),
+    )  # fmt: skip
+planned = call(sections.superintendent_scenario, g, filters, float(posts), float(turnover), float(hire_share))
+with result:
+    if planned is not None:
+        scenario_section, scenario = planned
+        needed = scenario.required_hire_share
+        st.metric(
+            f"Hiring share needed for {goal.target_share:.0%} by {goal.target_year}",
+            "not reachable" if needed is None else f"{needed:.0%} of new hires",
+            help="Even if every new superintendent were a person of color, this turnover is too low."
+            if needed is None else None,
+        )  # fmt: skip
+        openings = posts * turnover
+        st.caption(
+            f"About {openings:,.0f} posts open a year; at {hire_share:.0%} that is about {openings * hire_share:,.0f} "
+            f"superintendents of color hired a year"
+            + (f", against about {openings * needed:,.0f} needed." if needed is not None else ".")
+        )
+if planned is not None:
+    chart(scenario_section.figure, "superintendents_scenario", "superintendents-scenario")
+
+st.subheader("The representation gap")
+gap = call(sections.representation_gap, g, filters)
+chart(gap.figure, "superintendents_context", "representation-gap")
+if filters.is_statewide:
+    st.caption("Diamonds are published figures, labelled with their source (hover for it).")
+
+st.subheader("By region or type of organization")
+group_by = st.segmented_control("Break down by", ["region", "org_type"], default="region", key="breakdown",
+                                format_func={"region": "Region", "org_type": "Organization type"}.get)  # fmt: skip
+by_group = call(sections.superintendents_by_group, g, filters, group_by or "region")
+chart(by_group.figure, "superintendents_by_group", "superintendents-by-group")

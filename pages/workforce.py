@@ -1,8 +1,31 @@
-"""Workforce page (placeholder until its issue lands)."""
+"""Workforce: educators of color in each role beside the students they serve, and the parity measure."""
 
 import streamlit as st
 
-from ui.layout import page_heading
+from analytics import sections
+from ui.data import call
+from ui.layout import chart, empty_state, page_heading, sidebar_filters
 
-page_heading("Workforce", "Teachers, principals and leaders of color beside the students they serve.")
-st.info("This page is being built. Its data is already in the warehouse; see **About** for definitions.")
+page_heading(
+    "Workforce",
+    "Teachers, principals and leaders of color beside the students they serve: the gap Influence 100 exists "
+    "to close.",
+)
+filters = sidebar_filters()
+trend = call(sections.workforce_trend, filters)
+if trend.data.empty:
+    empty_state("staffing or enrollment")
+    st.stop()
+chart(trend.figure, "workforce_trend", "workforce-of-color")
+
+st.subheader("Parity: teachers of color beside students of color")
+st.caption(
+    "Parity = the share of teachers who are people of color ÷ the share of students who are (that share is "
+    "floored at 5%). 1 means teachers mirror their students; Massachusetts districts use 0.25 as a benchmark."
+)
+parity_trend, parity_spread = call(sections.parity, filters)
+chart(parity_trend.figure, "workforce_parity", "teacher-student-parity")
+chart(parity_spread.figure, "workforce_parity_by_org", "parity-by-organization")
+
+composition = call(sections.race_composition, filters)
+chart(composition.figure, "workforce_composition", "race-composition")

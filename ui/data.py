@@ -62,14 +62,12 @@ def _call(name: str, version: int, path: str, args: tuple, kwargs: dict) -> Any:
 def cached(fn: Callable[..., T]) -> Callable[..., T]:
     """Wrap an analytics function taking a connection first: the app calls it without the connection,
     and its result is cached until the warehouse's data changes."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    _REGISTRY[name] = fn
 
     @wraps(fn)
-    def call(*args: Any, **kwargs: Any) -> T:
-        return _call(name, current_version(), str(default_db_path()), args, kwargs)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        return call(fn, *args, **kwargs)
 
-    return call
+    return wrapper
 
 
 @st.cache_data(show_spinner=False)
@@ -87,3 +85,10 @@ def sample_data_loaded(con: duckdb.DuckDBPyConnection) -> bool:
 def clear_caches() -> None:
     """Forget cached results (after a write, the data version does this by itself; used in tests)."""
     _call.clear()
+
+
+def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call an analytics function that takes a connection first, cached until the data changes."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _REGISTRY.setdefault(name, fn)
+    return _call(name, current_version(), str(default_db_path()), args, kwargs)

@@ -15,12 +15,6 @@ _years_loaded = cached(school_years_loaded)
 _YEAR_FROM, _YEAR_TO, _REGION, _TYPE = "from", "to", "region", "type"
 _KEYS = {"years": "filter_years", "regions": "filter_regions", "types": "filter_types"}
 _SAVED = "filters_saved"  # survives pages that show no filters (widget state does not)
-TYPE_LABELS = {
-    "district": "Districts",
-    "charter": "Charter schools",
-    "vocational": "Vocational schools",
-    "collaborative": "Collaboratives",
-}
 
 
 def sample_banner() -> None:
@@ -101,7 +95,7 @@ def sidebar_filters() -> Filters:
             "Organization type",
             d.ORG_TYPES,
             key=_KEYS["types"],
-            format_func=TYPE_LABELS.get,
+            format_func=d.ORG_TYPE_LABELS.get,
             placeholder="All types",
         )
         if regions or types or chosen != (years[0], years[-1]):
@@ -109,3 +103,34 @@ def sidebar_filters() -> Filters:
     st.session_state[_SAVED] = {_KEYS["years"]: chosen, _KEYS["regions"]: regions, _KEYS["types"]: types}
     _write_url(years, chosen, regions, types)
     return Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
+
+
+def chart(figure, key: str, filename: str | None = None) -> None:
+    """A Plotly chart at full width; its camera button saves a slide-ready PNG (2x scale)."""
+    st.plotly_chart(
+        figure,
+        key=key,
+        width="stretch",
+        config={
+            "displaylogo": False,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {"format": "png", "filename": filename or key, "scale": 2},
+        },
+    )
+
+
+def goal_card(label: str, value: str, delta: str | None, status, as_of: str | None, detail: str) -> None:
+    """A headline card: the figure, the change, on track or behind, and the school year it is from."""
+    with st.container(border=True):
+        st.metric(label, value, delta=delta, delta_color="normal" if delta else "off")
+        if status.on_track is True:
+            st.markdown(f":green-badge[:material/check_circle: {status.verdict}]")
+        elif status.on_track is False:
+            st.markdown(f":orange-badge[:material/warning: {status.verdict}]")
+        st.caption(f"{detail} Data from {as_of}." if as_of else detail)
+
+
+def empty_state(what: str) -> None:
+    """Said instead of a chart when the filters leave nothing to show."""
+    st.info(f"No {what} for these filters. Widen the school years, region or type in the sidebar, or load "
+            "data on the **Upload** page.", icon=":material/filter_alt_off:")  # fmt: skip

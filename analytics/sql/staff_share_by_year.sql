@@ -1,4 +1,4 @@
--- FTE of one job class by school year, statewide (or within the filtered organizations): all FTE with a
+-- FTE of one job class by school year, statewide (or within the filtered organizations, or one organization): all FTE with a
 -- known race, FTE of people of color, and the share. Facts are stored once per organization, so summing
 -- over organizations counts each person once.
 WITH orgs AS (
@@ -11,6 +11,7 @@ staff AS (
     WHERE s.job_class = $job_class
       AND ($year_from IS NULL OR s.school_year >= $year_from)
       AND ($year_to IS NULL OR s.school_year <= $year_to)
+      AND ($org_code IS NULL OR s.org_code = $org_code)
 ),
 final AS (
     SELECT school_year,

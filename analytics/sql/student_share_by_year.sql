@@ -1,4 +1,4 @@
--- Students by school year (or within the filtered organizations): all with a known race, students of
+-- Students by school year (or within the filtered organizations, or one organization): all with a known race, students of
 -- color, and the share.
 WITH orgs AS (
     SELECT org_code FROM filtered_organizations($regions, $org_types)
@@ -9,6 +9,7 @@ pupils AS (
     JOIN orgs USING (org_code)
     WHERE ($year_from IS NULL OR e.school_year >= $year_from)
       AND ($year_to IS NULL OR e.school_year <= $year_to)
+      AND ($org_code IS NULL OR e.org_code = $org_code)
 ),
 final AS (
     SELECT school_year,

@@ -1,0 +1,627 @@
+"""Plotly figure builders: DataFrames in, slide-ready figures out.
+
+Every chart: school years on a categorical axis ('2019-20'), percentages as percentages, the Okabe-Ito
+colour-blind-safe palette, targets drawn and labelled in the chart, a title that states the finding, a
+subtitle with scope, data as-of year and source, and hover text in words. A year with no data is a gap.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.definitions import RACES, school_years_between
+from analytics.goals import Goals
+from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, GoalStatus, OrganizationProfile
+from analytics.projection import Projection, Scenario
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+PURPLE, SKY, YELLOW, GREY, BLACK = "#CC79A7", "#56B4E9", "#F0E442", "#7F7F7F", "#000000"
+SERIES = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, GREY]
+RACE_COLORS = dict(zip(RACES, [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#BBBBBB"], strict=True))
+# Arial (Liberation Sans on Linux): the same metrics in the browser and in PNG/PowerPoint exports.
+FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
+SUPPRESSED_NOTE = "Groups of fewer than 6 people are hidden."
+
+
+def _layout(
+    fig: go.Figure, title: str, subtitle: str, *, height: int = 460, legend: bool = True
+) -> go.Figure:
+    fig.update_layout(
+        title=dict(
+            text=title,
+            subtitle=dict(text=subtitle, font=dict(size=13, color="#4A5560")),
+            font=dict(size=19, color="#1B2631"),
+            x=0,
+            xanchor="left",
+            y=0.98,
+            yanchor="top",
+        ),
+        font=dict(family=FONT, size=14, color="#1B2631"),
+        template="plotly_white",
+        height=height,
+        margin=dict(l=64, r=130, t=128 + 18 * subtitle.count("<br>"), b=70),
+        showlegend=legend,
+        # Above the plot, under the subtitle: clear of slanted year labels, and read before the lines.
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.01, x=0, xanchor="left", title_text="", font=dict(size=13)
+        ),
+        hoverlabel=dict(font=dict(family=FONT, size=14)),
+        colorway=SERIES,
+    )
+    return fig
+
+
+def _year_axis(fig: go.Figure, years: list[str], title: str = "School year") -> None:
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=years, range=[-0.5, len(years) - 0.5],
+        title_text=title, showgrid=False, ticks="outside", tickfont=dict(size=12 if len(years) > 9 else 13),
+        tickangle=-40 if len(years) > 10 else 0,
+    )  # fmt: skip
+    if len(years) > 10:
+        fig.update_layout(margin_b=100)
+
+
+def _share_axis(fig: go.Figure, title: str, top: float | None = None) -> None:
+    fig.update_yaxes(
+        tickformat=".0%", title_text=title, rangemode="tozero", gridcolor="#E5E8EB", zeroline=True,
+        zerolinecolor="#B0B7BE", **({"range": [0, top]} if top else {}),
+    )  # fmt: skip
+
+
+def _on_years(frame: pd.DataFrame, years: list[str], columns: list[str]) -> pd.DataFrame:
+    """The frame on every year of the axis: a year with no data becomes NaN (drawn as a gap, not zero)."""
+    return frame.set_index("school_year").reindex(years)[columns].reset_index()
+
+
+def _label_end(fig: go.Figure, x: str, y: float, text: str, color: str, *, yshift: int = 0) -> None:
+    """A label at the right end of a line, in the line's colour, so the chart reads without a legend."""
+    fig.add_annotation(
+        x=x, y=y, text=text, showarrow=False, xanchor="left", xshift=8, yshift=yshift,
+        font=dict(color=color, size=13), align="left",
+    )  # fmt: skip
+
+
+def _spread(values: list[float], gap: float) -> list[float]:
+    """Label positions near `values`, at least `gap` apart (so end labels of close lines don't overlap)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    last = None
+    for i in order:
+        y = values[i] if last is None else max(values[i], last + gap)
+        placed[i] = last = y
+    return placed
+
+
+def _axis_years(*frames: pd.DataFrame, until: str | None = None) -> list[str]:
+    present = sorted({y for f in frames if f is not None and len(f) for y in f["school_year"].dropna()})
+    if not present:
+        return []
+    last = max(present[-1], until) if until else present[-1]
+    return school_years_between(present[0], last)
+
+
+def empty_figure(message: str, title: str = "", subtitle_text: str = "") -> go.Figure:
+    """A blank chart that says why it is blank (keeping the title and scope)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color="#4A5560"), x=0.5, y=0.5,
+                       xref="paper", yref="paper")  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, subtitle_text, height=300, legend=False)
+
+
+def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:
+    """'Statewide · data as of 2024-25 · Source: ...' (+ a note)."""
+    parts = [scope, f"data as of {as_of}" if as_of else "no data", f"Source: {source}"]
+    return " · ".join(parts) + (f"<br>{note}" if note else "")
+
+
+# --- superintendents -----------------------------------------------------------------------------
+
+
+def superintendent_title(status: GoalStatus) -> str:
+    """The finding, in words."""
+    if status.value is None:
+        return "Superintendents of color: no data for this view"
+    head = f"Superintendents of color: {status.value:.1%} in {status.as_of}"
+    if status.target is None:
+        return head
+    gap = (status.target - status.value) * 100
+    if abs(gap) < 0.05:
+        return f"{head}, on the target path"
+    return f"{head}, {abs(gap):.1f} points {'below' if gap > 0 else 'above'} the target path"
+
+
+def superintendent_trend(
+    supers: pd.DataFrame,
+    goals: Goals,
+    *,
+    title: str,
+    subtitle_text: str,
+    projection: Projection | None = None,
+    references: pd.DataFrame | None = None,
+    height: int = 480,
+) -> go.Figure:
+    """Share of superintendents of color by year against the straight target path, with the projected
+    trend and its 90% band, and published figures as labelled markers."""
+    goal = goals.superintendents
+    years = _axis_years(supers, until=goal.target_year)
+    fig = go.Figure()
+    if not years:
+        return empty_figure("No superintendent staffing is loaded for this view.", title, subtitle_text)
+    target_years = school_years_between(goal.baseline_year, goal.target_year)
+    target = [goal.target_for(y) for y in target_years]
+    fig.add_trace(go.Scatter(
+        x=target_years, y=target, name=f"Target path: {goal.baseline_share:.0%} → {goal.target_share:.0%}",
+        mode="lines", line=dict(color=VERMILLION, width=2.5, dash="dash"),
+        hovertemplate="%{x}: target %{y:.1%} of superintendents<extra></extra>",
+    ))  # fmt: skip
+    _label_end(fig, target_years[-1], target[-1], f"Target {goal.target_share:.0%}<br>by {goal.target_year}",
+               VERMILLION, yshift=16)  # fmt: skip
+    if projection is not None:
+        band = projection.path
+        fig.add_trace(go.Scatter(x=band["school_year"], y=band["high"], mode="lines", line=dict(width=0),
+                                 showlegend=False, hoverinfo="skip"))  # fmt: skip
+        fig.add_trace(go.Scatter(
+            x=band["school_year"], y=band["low"], mode="lines", line=dict(width=0), fill="tonexty",
+            fillcolor="rgba(86,180,233,0.22)", name="90% band of the trend",
+            hovertemplate="%{x}: between %{y:.1%} and %{customdata:.1%}<extra>90% band</extra>",
+            customdata=band["high"],
+        ))  # fmt: skip
+        fig.add_trace(go.Scatter(
+            x=band["school_year"], y=band["share"], mode="lines", line=dict(color=BLUE, width=2, dash="dot"),
+            name=f"Trend since {projection.fitted_years[0]}",
+            hovertemplate="%{x}: the trend points to %{y:.1%}<extra></extra>",
+        ))  # fmt: skip
+        end = band.iloc[-1]
+        _label_end(
+            fig, end["school_year"], end["share"], f"Trend: 14%<br>{_reached(projection)}", BLUE, yshift=-24
+        )
+    shown = _on_years(supers, years, ["share", "fte", "fte_of_color"])
+    fig.add_trace(go.Scatter(
+        x=shown["school_year"], y=shown["share"], name="Superintendents of color", mode="lines+markers",
+        line=dict(color=BLUE, width=3.5), marker=dict(size=8), connectgaps=False,
+        customdata=shown[["fte_of_color", "fte"]],
+        hovertemplate="%{x}: %{y:.1%} of superintendents were people of color "
+                      "(%{customdata[0]:,.1f} of %{customdata[1]:,.1f} FTE)<extra></extra>",
+    ))  # fmt: skip
+    if references is not None:
+        _add_references(fig, references[references["group"] == "superintendents"], years)
+    _layout(fig, title, subtitle_text, height=height)
+    _year_axis(fig, years)
+    top = max(goal.target_share, float(supers["share"].max() if len(supers) else 0)) * 1.25
+    if projection is not None:
+        top = max(top, float(projection.path["high"].max()) * 1.05)
+    _share_axis(fig, "Superintendents who are people of color", top)
+    return fig
+
+
+def _reached(projection: Projection) -> str:
+    label = projection.reached_label
+    return f"in {label}" if projection.year_target_reached else label
+
+
+def _add_references(
+    fig: go.Figure, references: pd.DataFrame | None, years: list[str], *, labels: bool = True
+) -> None:
+    if references is None or references.empty:
+        return
+    points = references[references["school_year"].isin(years)]
+    if points.empty:
+        return
+    fig.add_trace(go.Scatter(
+        x=points["school_year"], y=points["share"], mode="markers+text" if labels else "markers",
+        name="Published figures",
+        marker=dict(symbol="diamond-open", size=12, color=BLACK, line=dict(width=2)),
+        text=points["label"], textposition="top center", textfont=dict(size=11, color="#333"),
+        customdata=points[["source", "label"]],
+        hovertemplate="%{x}: %{customdata[1]} (published by %{customdata[0]})<extra></extra>",
+    ))  # fmt: skip
+
+
+def representation_gap(
+    context: pd.DataFrame, *, title: str, subtitle_text: str, references: pd.DataFrame | None = None
+) -> go.Figure:
+    """Superintendents, teachers and students of color on one axis: the gap the program exists to close."""
+    years = _axis_years(context)
+    if not years:
+        return empty_figure("No staffing or enrollment is loaded for this view.", title, subtitle_text)
+    fig = go.Figure()
+    colors = {"Students": ORANGE, "Teachers": GREEN, "Superintendents": BLUE}
+    for group, color in colors.items():
+        part = context[context["group"] == group]
+        if part.empty:
+            continue
+        shown = _on_years(part, years, ["share"])
+        fig.add_trace(go.Scatter(
+            x=shown["school_year"], y=shown["share"], name=f"{group} of color", mode="lines+markers",
+            line=dict(color=color, width=3), marker=dict(size=7), connectgaps=False,
+            hovertemplate=f"%{{x}}: %{{y:.1%}} of {group.lower()} were people of color<extra></extra>",
+        ))  # fmt: skip
+    ends = {g: p.dropna(subset=["share"]).iloc[-1] for g, p in context.groupby("group") if g in colors}
+    spread = _spread([e["share"] for e in ends.values()], gap=0.07 * float(context["share"].max()))
+    for (group, last), y in zip(ends.items(), spread, strict=True):
+        _label_end(fig, last["school_year"], y, f"{group} {last['share']:.0%}", colors[group])
+    if references is not None:
+        refs = references[references["group"].isin(["superintendents", "teachers", "students"])]
+        _add_references(fig, refs, years, labels=False)
+    _layout(fig, title, subtitle_text, height=460)
+    _year_axis(fig, years)
+    _share_axis(fig, "Share who are people of color", float(context["share"].max()) * 1.15)
+    return fig
+
+
+def group_shares(frame: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
+    """Superintendents of color by region or organization type, with suppressed groups left out (and
+    said so)."""
+    years = _axis_years(frame)
+    shown_groups = frame.loc[~frame["suppressed"], "group_name"].unique().tolist()
+    if not years or not shown_groups:
+        return empty_figure(
+            "Every group here has fewer than 6 superintendents of color (or fewer than 6 others), so none "
+            "can be shown.", title, subtitle_text,
+        )  # fmt: skip
+    fig = go.Figure()
+    for i, group in enumerate(sorted(shown_groups)):
+        part = _on_years(frame[frame["group_name"] == group], years, ["share", "fte", "fte_of_color"])
+        fig.add_trace(go.Scatter(
+            x=part["school_year"], y=part["share"], name=group, mode="lines+markers", connectgaps=False,
+            line=dict(color=SERIES[i % len(SERIES)], width=2.5), customdata=part[["fte_of_color", "fte"]],
+            hovertemplate=f"{group}, %{{x}}: %{{y:.1%}} of superintendents were people of color "
+                          "(%{customdata[0]:,.1f} of %{customdata[1]:,.1f} FTE)<extra></extra>",
+        ))  # fmt: skip
+    hidden = sorted(set(frame["group_name"]) - set(shown_groups))
+    note = SUPPRESSED_NOTE + (f" Not shown: {', '.join(hidden)}." if hidden else "")
+    _layout(fig, title, subtitle_text + "<br>" + note, height=440)
+    _year_axis(fig, years)
+    _share_axis(fig, "Superintendents who are people of color")
+    return fig
+
+
+def scenario_chart(
+    supers: pd.DataFrame, scenario: Scenario, goals: Goals, *, title: str, subtitle_text: str
+) -> go.Figure:
+    """Observed share, the path the scenario implies, and the target path."""
+    goal = goals.superintendents
+    years = _axis_years(supers, scenario.path, until=goal.target_year)
+    fig = go.Figure()
+    target_years = school_years_between(goal.baseline_year, goal.target_year)
+    fig.add_trace(go.Scatter(
+        x=target_years, y=[goal.target_for(y) for y in target_years], name="Target path", mode="lines",
+        line=dict(color=VERMILLION, width=2.5, dash="dash"),
+        hovertemplate="%{x}: target %{y:.1%}<extra></extra>",
+    ))  # fmt: skip
+    shown = _on_years(supers, years, ["share"])
+    fig.add_trace(go.Scatter(
+        x=shown["school_year"], y=shown["share"], name="Observed", mode="lines+markers",
+        line=dict(color=BLUE, width=3), connectgaps=False,
+        hovertemplate="%{x}: %{y:.1%} observed<extra></extra>",
+    ))  # fmt: skip
+    path = scenario.path
+    fig.add_trace(go.Scatter(
+        x=path["school_year"], y=path["share"], name="Scenario", mode="lines+markers",
+        line=dict(color=PURPLE, width=3, dash="dot"), marker=dict(symbol="circle-open", size=8),
+        customdata=path["people_of_color"],
+        hovertemplate="%{x}: %{y:.1%} in this scenario (about %{customdata:.0f} superintendents of color)"
+                      "<extra></extra>",
+    ))  # fmt: skip
+    end = path.iloc[-1]
+    _label_end(fig, end["school_year"], end["share"], f"Scenario<br>{end['share']:.1%}", PURPLE)
+    _layout(fig, title, subtitle_text, height=420)
+    _year_axis(fig, years)
+    _share_axis(fig, "Superintendents who are people of color",
+                max(goal.target_share, float(path["share"].max())) * 1.2)  # fmt: skip
+    return fig
+
+
+# --- Fellows -------------------------------------------------------------------------------------
+
+
+def _cohort_labels(cohorts: pd.DataFrame) -> list[str]:
+    return [f"Cohort {int(c)}<br>{y}" for c, y in zip(cohorts["cohort"], cohorts["start_year"], strict=True)]
+
+
+def fellows_title(status: GoalStatus, goals: Goals) -> str:
+    if status.value is None:
+        return "Influence 100 Fellows: none loaded for this view"
+    return f"{status.value:,.0f} Fellows so far against the goal of {goals.fellows.goal}"
+
+
+def fellows_cumulative(
+    cohorts: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 460
+) -> go.Figure:
+    """Cohort sizes as bars, the running total as a line, against the goal and the 25-a-year pace."""
+    if cohorts.empty:
+        return empty_figure("No Influence 100 fellows are loaded for this view.", title, subtitle_text)
+    goal = goals.fellows
+    labels = _cohort_labels(cohorts)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=labels, y=cohorts["fellows"], name="Fellows in the cohort", marker_color=SKY,
+        text=cohorts["fellows"], textposition="inside", insidetextanchor="end", textangle=0,
+        hovertemplate="%{x}: %{y} fellows began<extra></extra>",
+    ))  # fmt: skip
+    pace = [goal.per_year * int(c) for c in cohorts["cohort"]]
+    fig.add_trace(go.Scatter(
+        x=labels, y=pace, name=f"Pace of {goal.per_year} a year", mode="lines",
+        line=dict(color=GREY, width=2, dash="dot"),
+        hovertemplate="%{x}: %{y} at " + str(goal.per_year) + " a year<extra></extra>",
+    ))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=labels, y=cohorts["cumulative"], name="Fellows so far", mode="lines+markers+text",
+        line=dict(color=BLUE, width=3.5), marker=dict(size=9),
+        text=[""] + [str(v) for v in cohorts["cumulative"].iloc[1:]],  # the first equals its bar
+        textposition="top center", textfont=dict(color=BLUE, size=13), cliponaxis=False,
+        hovertemplate="%{x}: %{y} fellows in all so far<extra></extra>",
+    ))  # fmt: skip
+    fig.add_hline(y=goal.goal, line=dict(color=VERMILLION, width=2.5, dash="dash"))
+    fig.add_annotation(x=1, xref="paper", y=goal.goal, text=f"Goal: {goal.goal}<br>by cohort {goal.by_cohort}",
+                       showarrow=False, xanchor="left", xshift=8, font=dict(color=VERMILLION, size=13),
+                       align="left")  # fmt: skip
+    _layout(fig, title, subtitle_text, height=height)
+    fig.update_xaxes(title_text="Cohort (school year it began)", type="category", tickangle=0)
+    fig.update_yaxes(title_text="Fellows", rangemode="tozero", gridcolor="#E5E8EB",
+                     range=[0, max(goal.goal, int(cohorts["cumulative"].max())) * 1.15])  # fmt: skip
+    return fig
+
+
+def _bar_with_suppression(values: list[int | None]) -> tuple[list[float], list[str]]:
+    heights = [0 if v is None else v for v in values]
+    texts = ["fewer than 6" if v is None else f"{v:,}" for v in values]
+    return heights, texts
+
+
+def fellows_funnel(summary: FellowsSummary, *, title: str, subtitle_text: str) -> go.Figure:
+    """Enrolled → completed → placed as superintendent or assistant superintendent within five years."""
+    steps = ["Enrolled", "Completed the Fellowship", "Assistant superintendent<br>within 5 years",
+             "Superintendent<br>within 5 years"]  # fmt: skip
+    heights, texts = _bar_with_suppression([summary.enrolled, summary.completed, summary.placed_assistant,
+                                            summary.placed_superintendent])  # fmt: skip
+    fig = go.Figure(go.Bar(
+        y=steps, x=heights, orientation="h", text=texts, textposition="outside", cliponaxis=False,
+        marker_color=[BLUE, SKY, GREEN, GREEN],
+        hovertemplate="%{y}: %{text} fellows<extra></extra>",
+    ))  # fmt: skip
+    _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=360, legend=False)
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(
+        title_text="Fellows", gridcolor="#E5E8EB", range=[0, max(heights) * 1.2 if heights else 1]
+    )
+    return fig
+
+
+def fellows_roles(summary: FellowsSummary, *, title: str, subtitle_text: str) -> go.Figure:
+    """Role at entry: principals and assistant principals, central office."""
+    roles = ["Principal or assistant principal", "Central office"]
+    heights, texts = _bar_with_suppression(
+        [summary.entered_as_principal, summary.entered_from_central_office]
+    )
+    fig = go.Figure(go.Bar(
+        x=roles, y=heights, text=texts, textposition="outside", marker_color=[ORANGE, PURPLE], cliponaxis=False,
+        hovertemplate="%{x}: %{text} fellows at entry<extra></extra>",
+    ))  # fmt: skip
+    _layout(fig, title, subtitle_text, height=360, legend=False)
+    fig.update_yaxes(title_text="Fellows", gridcolor="#E5E8EB", range=[0, max([*heights, 1]) * 1.25])
+    fig.update_xaxes(title_text="Role when they entered")
+    return fig
+
+
+# --- Districts -----------------------------------------------------------------------------------
+
+
+def districts_title(status: GoalStatus) -> str:
+    if status.value is None:
+        return "Districts: no participation loaded for this view"
+    return f"{status.value:,.0f} organizations have taken part in Influence 100 by {status.as_of}"
+
+
+def participation_per_year(
+    participation: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 440
+) -> go.Figure:
+    """Organizations taking part each year (new and continuing) and those in capacity building, against
+    the 10-15 a year band."""
+    if participation.empty:
+        return empty_figure("No participation is loaded for this view.", title, subtitle_text)
+    goal = goals.districts
+    years = _axis_years(participation)
+    shown = _on_years(participation, years, ["new", "continuing", "capacity_building", "participating"])
+    fig = go.Figure()
+    fig.add_hrect(y0=goal.per_year_min, y1=goal.per_year_max, fillcolor="rgba(0,158,115,0.14)", line_width=0)
+    for edge in (goal.per_year_min, goal.per_year_max):  # the band's edges stay visible over the bars
+        fig.add_hline(y=edge, line=dict(color=GREEN, width=1.5, dash="dot"), layer="above")
+    fig.add_annotation(x=years[-1], y=goal.per_year_max, text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year",
+                       showarrow=False, xanchor="left", xshift=36, yshift=-14, font=dict(color=GREEN, size=13))  # fmt: skip
+    fig.add_trace(go.Bar(x=shown["school_year"], y=shown["continuing"], name="Continuing", marker_color=BLUE,
+                         hovertemplate="%{x}: %{y} organizations continuing<extra></extra>"))  # fmt: skip
+    fig.add_trace(go.Bar(x=shown["school_year"], y=shown["new"], name="New this year", marker_color=SKY,
+                         text=shown["participating"], textposition="outside", cliponaxis=False,
+                         hovertemplate="%{x}: %{y} organizations new this year<extra></extra>"))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=shown["school_year"], y=shown["capacity_building"], name="In capacity building", mode="lines+markers",
+        line=dict(color=GREEN, width=3), marker=dict(size=9, symbol="diamond"), connectgaps=False,
+        hovertemplate="%{x}: %{y} organizations in capacity building<extra></extra>",
+    ))  # fmt: skip
+    _layout(fig, title, subtitle_text, height=height)
+    fig.update_layout(barmode="stack")
+    _year_axis(fig, years)
+    fig.update_yaxes(title_text="Organizations", rangemode="tozero", gridcolor="#E5E8EB",
+                     range=[0, max(goal.per_year_max, float(shown["participating"].max() or 0)) * 1.2])  # fmt: skip
+    return fig
+
+
+def participation_cumulative(
+    participation: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 440
+) -> go.Figure:
+    """Organizations that have ever taken part, and those with a workforce-diversity strategy, against 100
+    by the target year."""
+    if participation.empty:
+        return empty_figure("No participation is loaded for this view.", title, subtitle_text)
+    goal = goals.districts
+    start = min(goal.start_year, participation["school_year"].min())
+    years = school_years_between(start, max(goal.strategy_target_year, participation["school_year"].max()))
+    shown = _on_years(participation, years, ["cumulative_participating", "cumulative_strategy"])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=[goal.start_year, goal.strategy_target_year], y=[0, goal.strategy_goal], mode="lines",
+        name=f"Path to {goal.strategy_goal} by {goal.strategy_target_year}",
+        line=dict(color=VERMILLION, width=2.5, dash="dash"),
+        hovertemplate="Goal path<extra></extra>",
+    ))  # fmt: skip
+    _label_end(fig, goal.strategy_target_year, goal.strategy_goal,
+               f"Goal: {goal.strategy_goal}<br>by {goal.strategy_target_year}", VERMILLION)  # fmt: skip
+    for col, name, color in (("cumulative_participating", "Have taken part", BLUE),
+                             ("cumulative_strategy", "Have a workforce-diversity strategy", GREEN)):  # fmt: skip
+        fig.add_trace(go.Scatter(
+            x=shown["school_year"], y=shown[col], name=name, mode="lines+markers", connectgaps=False,
+            line=dict(color=color, width=3), marker=dict(size=8),
+            hovertemplate=f"%{{x}}: %{{y}} organizations {name.lower()}<extra></extra>",
+        ))  # fmt: skip
+        last = participation.iloc[-1]
+        _label_end(fig, last["school_year"], last[col], f"{int(last[col])}", color)
+    _layout(fig, title, subtitle_text, height=height)
+    _year_axis(fig, years)
+    fig.update_yaxes(title_text="Organizations (running total)", rangemode="tozero", gridcolor="#E5E8EB",
+                     range=[0, goal.strategy_goal * 1.12])  # fmt: skip
+    return fig
+
+
+def organization_trend(profile: OrganizationProfile, *, subtitle_text: str) -> go.Figure:
+    """One organization's teachers and students of color over time (small groups hidden)."""
+    teachers = profile.teachers.assign(group="Teachers")
+    students = profile.students.assign(group="Students")
+    years = _axis_years(teachers, students)
+    title = f"{profile.name}: teachers and students of color"
+    if not years:
+        return empty_figure(
+            "No staffing or enrollment is loaded for this organization.", title, subtitle_text
+        )
+    fig = go.Figure()
+    for frame, color, word in ((students, ORANGE, "students"), (teachers, GREEN, "teachers")):
+        if frame.empty:
+            continue
+        shown = _on_years(frame, years, ["share"])
+        fig.add_trace(go.Scatter(
+            x=shown["school_year"], y=shown["share"], name=f"{word.capitalize()} of color",
+            mode="lines+markers", line=dict(color=color, width=3), connectgaps=False,
+            hovertemplate=f"%{{x}}: %{{y:.1%}} of {word} were people of color<extra></extra>",
+        ))  # fmt: skip
+    hidden = int(teachers["suppressed"].sum()) if "suppressed" in teachers else 0
+    note = SUPPRESSED_NOTE + (f" Teacher figures hidden for {hidden} year(s)." if hidden else "")
+    _layout(fig, title, subtitle_text + "<br>" + note, height=400)
+    _year_axis(fig, years)
+    _share_axis(fig, "Share who are people of color")
+    return fig
+
+
+# --- Workforce -----------------------------------------------------------------------------------
+
+
+def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
+    """Share of color by job class, and students, over time."""
+    years = _axis_years(shares)
+    if not years:
+        return empty_figure("No staffing or enrollment is loaded for this view.", title, subtitle_text)
+    fig = go.Figure()
+    groups = [g for g in shares["group"].unique() if g != "Students"] + (
+        ["Students"] if (shares["group"] == "Students").any() else [])  # fmt: skip
+    for i, group in enumerate(groups):
+        part = shares[shares["group"] == group]
+        shown = _on_years(part, years, ["share", "people", "people_of_color"])
+        color = ORANGE if group == "Students" else [BLUE, SKY, PURPLE, GREEN, VERMILLION, BLACK, GREY][i % 7]
+        unit = "students" if group == "Students" else "FTE"
+        fig.add_trace(go.Scatter(
+            x=shown["school_year"], y=shown["share"], name=group if group == "Students" else f"{group}s",
+            mode="lines+markers", line=dict(color=color, width=3 if group in ("Teacher", "Students") else 2),
+            connectgaps=False, customdata=shown[["people_of_color", "people"]],
+            hovertemplate=f"{group}, %{{x}}: %{{y:.1%}} people of color "
+                          f"(%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}} {unit})<extra></extra>",
+        ))  # fmt: skip
+    _layout(fig, title, subtitle_text, height=480)
+    _year_axis(fig, years)
+    _share_axis(fig, "Share who are people of color")
+    return fig
+
+
+def parity_trend(parity_by_year: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
+    """Statewide parity (teachers-of-color share / students-of-color share) against the 0.25 benchmark."""
+    years = _axis_years(parity_by_year)
+    if not years:
+        return empty_figure(
+            "Parity needs both teacher staffing and enrollment for the same years.", title, subtitle_text
+        )
+    shown = _on_years(parity_by_year, years, ["parity"])
+    fig = go.Figure()
+    fig.add_hline(y=PARITY_BENCHMARK, line=dict(color=VERMILLION, dash="dash", width=2))
+    fig.add_annotation(x=years[-1], y=PARITY_BENCHMARK, text=f"Benchmark {PARITY_BENCHMARK:.2f}", showarrow=False,
+                       xanchor="left", xshift=8, font=dict(color=VERMILLION, size=13))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=shown["school_year"], y=shown["parity"], mode="lines+markers", name="Parity",
+        line=dict(color=GREEN, width=3), connectgaps=False,
+        hovertemplate="%{x}: teachers of color were %{y:.2f} times as represented as students of color"
+                      "<extra></extra>",
+    ))  # fmt: skip
+    _layout(fig, title, subtitle_text, height=380, legend=False)
+    _year_axis(fig, years)
+    fig.update_yaxes(title_text="Parity (1 = teachers mirror students)", rangemode="tozero", gridcolor="#E5E8EB",
+                     tickformat=".2f")  # fmt: skip
+    return fig
+
+
+def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
+    """How many organizations sit at each level of parity, with the benchmark."""
+    values = per_org["parity"].dropna()
+    if values.empty:
+        return empty_figure(
+            "No organization has enough teachers of color to show (6 or more).", title, subtitle_text
+        )
+    fig = go.Figure(go.Histogram(
+        x=values.clip(upper=1.5), xbins=dict(start=0, end=1.5, size=0.05), marker_color=GREEN,
+        hovertemplate="parity %{x}: %{y} organizations<extra></extra>",
+    ))  # fmt: skip
+    fig.add_vline(x=PARITY_BENCHMARK, line=dict(color=VERMILLION, dash="dash", width=2))
+    fig.add_annotation(x=PARITY_BENCHMARK, y=1, yref="paper", text=f"Benchmark {PARITY_BENCHMARK:.2f}",
+                       showarrow=False, xanchor="left", xshift=6, font=dict(color=VERMILLION, size=13))  # fmt: skip
+    hidden = int(per_org["parity"].isna().sum())
+    note = (
+        f"{hidden} organizations with fewer than 6 teachers of color (or others) are not shown."
+        if hidden
+        else ""
+    )
+    _layout(fig, title, subtitle_text + ("<br>" + note if note else ""), height=380, legend=False)
+    fig.update_xaxes(title_text="Parity (teachers-of-color share ÷ students-of-color share; 1.5+ grouped)",
+                     tickformat=".2f")  # fmt: skip
+    fig.update_yaxes(title_text="Organizations", gridcolor="#E5E8EB")
+    return fig
+
+
+def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
+    """Each population's make-up by race/ethnicity, as 100% bars (people of color first, White last)."""
+    if composition.empty:
+        return empty_figure("No staffing or enrollment is loaded for this year.", title, subtitle_text)
+    present = set(composition["population"])
+    order = [p for p in composition["population"].unique() if p != "Students"] + ["Students"]
+    order = [p for p in order if p in present]
+    fig = go.Figure()
+    for race in [r for r in RACES if r != "White"] + ["White"]:
+        part = composition[composition["race"] == race].set_index("population").reindex(order)
+        # Plotly restarts a stack at a missing value, so a hidden cell is drawn as zero width.
+        words = [f"{share:.1%} {race} ({people:,.0f})" if pd.notna(share) else f"{race}: fewer than 6, hidden"
+                 for share, people in zip(part["share"], part["people"], strict=True)]  # fmt: skip
+        fig.add_trace(go.Bar(
+            y=order, x=part["share"].fillna(0), name=race, orientation="h", marker_color=RACE_COLORS[race],
+            customdata=words, hovertemplate="%{y}: %{customdata}<extra></extra>",
+        ))  # fmt: skip
+    _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=260 + 46 * len(order))
+    fig.update_layout(barmode="stack", margin_t=190, legend_traceorder="normal")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB")
+    fig.update_yaxes(autorange="reversed", title_text="")
+    return fig
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """'8.6%' or '—'."""
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}%}"

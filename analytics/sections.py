@@ -1,0 +1,382 @@
+"""One function per page section: metrics + chart + words, ready to render (and to export as slides).
+
+Pages call these (through the app's cache) and only render what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import charts
+from analytics import metrics as m
+from analytics.goals import Goals
+from analytics.projection import Projection, Scenario, scenario_path
+from analytics.reference import load_reference_points
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chart with the figures behind it."""
+
+    figure: go.Figure
+    data: pd.DataFrame
+    status: m.GoalStatus | None = None
+    caption: str = ""
+
+
+def _scope(filters: m.Filters) -> str:
+    return filters.describe()
+
+
+def _as_of(frame: pd.DataFrame, column: str = "school_year") -> str | None:
+    return None if frame.empty else str(frame[column].dropna().iloc[-1])
+
+
+def _statewide_only(filters: m.Filters) -> pd.DataFrame | None:
+    """Published reference points apply to the whole state only."""
+    return load_reference_points() if filters.is_statewide else None
+
+
+# --- superintendents -----------------------------------------------------------------------------
+
+
+def superintendent_observed(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> pd.DataFrame:
+    """Superintendents by year in view, with the share hidden where fewer than 6 people are on either side."""
+    frame = m.superintendent_share_by_year(con, goals, filters)
+    if filters.is_statewide:
+        return frame.assign(suppressed=False)
+    return m.suppress_shares(frame, "fte_of_color", "fte")
+
+
+def superintendent_trend(
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
+) -> tuple[Section, Projection | None]:
+    """Share of superintendents of color against the target path, with the projected trend."""
+    supers = superintendent_observed(con, goals, filters)
+    visible = supers.dropna(subset=["share"])
+    status = m.superintendent_status(visible, goals)
+    projection = m.superintendent_projection(visible, goals)
+    source = m.data_source(con, ("staffing",))
+    note = "" if len(visible) == len(supers) else charts.SUPPRESSED_NOTE
+    fig = charts.superintendent_trend(
+        supers,  # hidden years stay on the axis, as gaps
+        goals,
+        title=charts.superintendent_title(status),
+        subtitle_text=charts.subtitle(_scope(filters), status.as_of, source, note),
+        projection=None if compact else projection,
+        references=None if compact else _statewide_only(filters),
+        height=460 if compact else 520,
+    )
+    caption = status.detail
+    if projection is not None:
+        caption += (
+            f" At the pace since {projection.fitted_years[0]} ({projection.slope_per_year * 100:+.1f} points a "
+            f"year) the share reaches {goals.superintendents.target_share:.0%} {charts._reached(projection)}."
+        )
+    return Section(fig, supers, status, caption), projection
+
+
+def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> Section:
+    """Superintendents, teachers and students of color on one axis."""
+    context = m.representation_context(con, filters)
+    supers = superintendent_observed(con, goals, filters)
+    hidden = supers.loc[supers["suppressed"], "school_year"]
+    context = context[~((context["group"] == "Superintendents") & context["school_year"].isin(hidden))]
+    as_of = _as_of(context.sort_values("school_year"))
+    latest = context[context["school_year"] == as_of].set_index("group")["share"] if as_of else pd.Series()
+    if {"Teachers", "Students"} <= set(latest.index):
+        title = (f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
+                 f"{latest['Teachers']:.0%} of teachers" +
+                 (f" and {latest['Superintendents']:.0%} of superintendents" if "Superintendents" in latest else ""))  # fmt: skip
+    else:
+        title = "The representation gap: superintendents, teachers and students of color"
+    fig = charts.representation_gap(
+        context,
+        title=title,
+        subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
+        references=_statewide_only(filters),
+    )
+    return Section(fig, context)
+
+
+def superintendents_by_group(
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, group_by: str
+) -> Section:
+    """Superintendents of color by region or organization type (small groups hidden)."""
+    frame = m.superintendent_share_by_group(con, group_by, filters)
+    word = "region" if group_by == "region" else "type of organization"
+    fig = charts.group_shares(
+        frame,
+        title=f"Superintendents of color by {word}",
+        subtitle_text=charts.subtitle(_scope(filters), _as_of(frame), m.data_source(con, ("staffing",))),
+    )
+    return Section(fig, frame)
+
+
+def superintendent_scenario(
+    con: duckdb.DuckDBPyConnection,
+    goals: Goals,
+    filters: m.Filters,
+    posts: float,
+    turnover: float,
+    hire_share: float,
+) -> tuple[Section, Scenario] | None:
+    """The path implied by posts, turnover and the share of hires of color, from the latest year."""
+    supers = superintendent_observed(con, goals, filters).dropna(subset=["share"])
+    if supers.empty:
+        return None
+    latest = supers.iloc[-1]
+    goal = goals.superintendents
+    scenario = scenario_path(latest["school_year"], float(latest["share"]), posts, turnover, hire_share,
+                             goal.target_share, goal.target_year)  # fmt: skip
+    end = scenario.path.iloc[-1]
+    verdict = "reaching" if scenario.reaches_target else "short of"
+    fig = charts.scenario_chart(
+        supers, scenario, goals,
+        title=f"Hiring {hire_share:.0%} of color: {end['share']:.1%} by {goal.target_year}, "
+              f"{verdict} {goal.target_share:.0%}",
+        subtitle_text=charts.subtitle(
+            _scope(filters), latest["school_year"], m.data_source(con, ("staffing",)),
+            f"Scenario: {posts:,.0f} posts, {turnover:.0%} turnover a year, leavers like the current mix.",
+        ),
+    )  # fmt: skip
+    return Section(fig, scenario.path), scenario
+
+
+# --- Fellows -------------------------------------------------------------------------------------
+
+
+def fellows_progress(
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
+) -> Section:
+    """Cumulative Fellows by cohort against the goal of 100 and the 25-a-year pace."""
+    place = m.fellows_filters(filters)
+    cohorts = m.fellows_by_cohort(con, place)
+    status = m.fellows_status(cohorts, goals)
+    fig = charts.fellows_cumulative(
+        cohorts, goals,
+        title=charts.fellows_title(status, goals),
+        subtitle_text=charts.subtitle(_scope(place), f"cohort {int(cohorts['cohort'].iloc[-1])} ({status.as_of})"
+                                      if len(cohorts) else None, m.data_source(con, ("fellows",))),
+        height=400 if compact else 460,
+    )  # fmt: skip
+    return Section(fig, cohorts, status, status.detail)
+
+
+def fellows_outcomes(
+    con: duckdb.DuckDBPyConnection, filters: m.Filters
+) -> tuple[m.FellowsSummary, Section, Section, pd.DataFrame]:
+    """Status funnel, roles at entry and the per-cohort table, with small counts suppressed."""
+    place = m.fellows_filters(filters)
+    cohorts = m.fellows_by_cohort(con, place)
+    summary = m.fellows_summary(cohorts)
+    source = m.data_source(con, ("fellows",))
+    as_of = None if cohorts.empty else f"cohort {int(cohorts['cohort'].iloc[-1])}"
+    funnel = charts.fellows_funnel(
+        summary,
+        title="From Fellowship to the superintendent's office",
+        subtitle_text=charts.subtitle(_scope(place), as_of, source),
+    )
+    roles = charts.fellows_roles(
+        summary,
+        title="Where Fellows come from",
+        subtitle_text=charts.subtitle(_scope(place), as_of, source),
+    )
+    return summary, Section(funnel, cohorts), Section(roles, cohorts), m.fellows_cohort_table(cohorts)
+
+
+# --- Districts -----------------------------------------------------------------------------------
+
+
+def districts_per_year(
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
+) -> Section:
+    """Organizations taking part each year against the 10-15 band."""
+    participation = m.participation_by_year(con, filters)
+    status = m.districts_status(participation, goals)
+    latest = participation.iloc[-1] if len(participation) else None
+    title = (f"{int(latest['participating'])} organizations took part in {latest['school_year']}, "
+             f"{int(latest['new'])} of them new" if latest is not None else "No participation for this view")  # fmt: skip
+    fig = charts.participation_per_year(
+        participation, goals, title=title,
+        subtitle_text=charts.subtitle(_scope(filters), status.as_of, m.data_source(con, ("participation",))),
+        height=400 if compact else 440,
+    )  # fmt: skip
+    return Section(fig, participation, status, status.detail)
+
+
+def districts_cumulative(
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
+) -> Section:
+    """Organizations that have taken part, and those with a strategy, against 100."""
+    participation = m.participation_by_year(
+        con, m.Filters(None, filters.year_to, filters.regions, filters.org_types)
+    )
+    status = m.districts_status(participation, goals)
+    fig = charts.participation_cumulative(
+        participation, goals,
+        title=charts.districts_title(status),
+        subtitle_text=charts.subtitle(_scope(filters), status.as_of, m.data_source(con, ("participation",))),
+        height=400 if compact else 440,
+    )  # fmt: skip
+    return Section(fig, participation, status, status.detail)
+
+
+def organization_profile(
+    con: duckdb.DuckDBPyConnection, org_code: str, filters: m.Filters
+) -> tuple[m.OrganizationProfile, go.Figure] | None:
+    """One organization's profile and its teachers/students chart."""
+    profile = m.organization_profile(con, org_code, filters)
+    if profile is None:
+        return None
+    as_of = _as_of(pd.concat([profile.teachers, profile.students]).sort_values("school_year"))
+    fig = charts.organization_trend(
+        profile,
+        subtitle_text=charts.subtitle(profile.name, as_of, m.data_source(con, ("staffing", "enrollment"))),
+    )
+    return profile, fig
+
+
+# --- Workforce -----------------------------------------------------------------------------------
+
+
+def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+    """Share of color in each job class loaded, and among students."""
+    shares = m.workforce_shares_by_year(con, filters)
+    if not filters.is_statewide:
+        shares = m.suppress_shares(shares, "people_of_color", "people")
+    as_of = _as_of(shares.sort_values("school_year"))
+    latest = shares[shares["school_year"] == as_of].set_index("group")["share"].dropna()
+    if "Students" in latest and len(latest) > 1 and (latest.drop("Students") < latest["Students"]).all():
+        title = (f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
+                 f"no group of educators was above {latest.drop('Students').max():.0%}")  # fmt: skip
+    else:
+        title = "Educators and students of color, by role"
+    fig = charts.workforce_trend(
+        shares.dropna(subset=["share"]),
+        title=title,
+        subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
+    )
+    return Section(fig, shares)
+
+
+def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section, Section]:
+    """Parity statewide over time, and across organizations in the latest year."""
+    teachers = m.staff_share_by_year(con, "Teacher", filters)
+    students = m.student_share_by_year(con, filters)
+    both = teachers.merge(students, on="school_year", suffixes=("_teachers", "_students"))
+    both["parity"] = m.parity(both["share_teachers"], both["share_students"])
+    as_of = _as_of(both)
+    source = m.data_source(con, ("staffing", "enrollment"))
+    if as_of:
+        latest = float(both["parity"].iloc[-1])
+        side = "below" if latest < m.PARITY_BENCHMARK else "at or above"
+        title = f"Parity {latest:.2f} in {as_of}, {side} the {m.PARITY_BENCHMARK:.2f} benchmark"
+    else:
+        title = "Parity of teachers and students of color"
+    trend = Section(
+        charts.parity_trend(both, title=title, subtitle_text=charts.subtitle(_scope(filters), as_of, source)),
+        both,
+    )
+    per_org = m.parity_by_organization(con, as_of, filters) if as_of else pd.DataFrame(columns=["parity"])
+    above = int((per_org["parity"] >= m.PARITY_BENCHMARK).sum())
+    shown = int(per_org["parity"].notna().sum())
+    dist = charts.parity_distribution(
+        per_org,
+        title=f"{above} of {shown} organizations shown meet the {m.PARITY_BENCHMARK:.2f} benchmark in {as_of}",
+        subtitle_text=charts.subtitle(_scope(filters), as_of, source),
+    )
+    return trend, Section(dist, per_org)
+
+
+def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+    """Make-up by race/ethnicity of each job class and of students in the latest year in view."""
+    years = m.workforce_shares_by_year(con, filters)
+    as_of = _as_of(years.sort_values("school_year"))
+    frame = (
+        m.race_composition(con, as_of, filters)
+        if as_of
+        else pd.DataFrame(columns=["population", "race", "share"])
+    )
+    fig = charts.race_composition_chart(
+        frame,
+        title=f"Who works in schools, and who learns there, {as_of}"
+        if as_of
+        else "Make-up by race/ethnicity",
+        subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
+    )
+    return Section(fig, frame)
+
+
+# --- tables for display ---------------------------------------------------------------------------
+
+FEWER_THAN_6 = "fewer than 6"
+
+
+def _count_text(value: float) -> str:
+    return FEWER_THAN_6 if pd.isna(value) else f"{int(value):,}"
+
+
+def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The per-cohort table as shown: words for suppressed cells, percentages as text."""
+    out = pd.DataFrame({
+        "Cohort": table["cohort"].astype(int),
+        "Began": table["start_year"],
+        "Fellows": table["fellows"].astype(int),
+        "Organizations": table["organizations"].astype(int),
+        "Active": table["active"].map(_count_text),
+        "Completed": table["completed"].map(_count_text),
+        "Withdrew": table["withdrawn"].map(_count_text),
+        "Principals at entry": table["entered_as_principal"].map(_count_text),
+        "Central office at entry": table["entered_from_central_office"].map(_count_text),
+        "Superintendent within 5 years": table["superintendent_within_5"].map(_count_text),
+        "Assistant superintendent within 5 years": table["assistant_within_5"].map(_count_text),
+        "People of color": table["share_of_color"].map(lambda v: FEWER_THAN_6 + " either way" if pd.isna(v) else f"{v:.0%}"),
+    })  # fmt: skip
+    return out
+
+
+def organizations_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The organizations table as shown (one row per organization)."""
+
+    def years(r: pd.Series) -> str:
+        if not r["years_participating"]:
+            return ""
+        span = (
+            r["first_year"] if r["first_year"] == r["last_year"] else f"{r['first_year']} to {r['last_year']}"
+        )
+        return f"{span} ({int(r['years_participating'])})"
+
+    def yes_no(v: object) -> str:
+        return "" if v is None or pd.isna(v) else "Yes" if v else "No"
+
+    return pd.DataFrame({
+        "Code": frame["org_code"],
+        "Organization": frame["name"],
+        "Type": frame["org_type"],
+        "Region": frame["region"],
+        "Years taking part": frame.apply(years, axis=1) if len(frame) else pd.Series(dtype=str),
+        "Fellows sent": frame["fellows_sent"].astype(int),
+        "Strategy adopted": frame["strategy_adopted"].map(yes_no),
+        "Equity-leader position": frame["equity_leader"].map(yes_no),
+        "AMSEL member": frame["amsel_member"].map(yes_no),
+    })  # fmt: skip
+
+
+def participation_display(participation: pd.DataFrame) -> pd.DataFrame:
+    """One organization's participation years as shown."""
+
+    def mark(v: bool) -> str:
+        return "Yes" if v else ""
+
+    return pd.DataFrame({
+        "School year": participation["school_year"],
+        "Fellowship": participation["fellowship"].map(mark),
+        "Capacity building": participation["capacity_building"].map(mark),
+        "Strategy adopted": participation["strategy_adopted"].map(mark),
+        "Climate assessment done": participation["climate_assessment_done"].map(mark),
+    })  # fmt: skip
