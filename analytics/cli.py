@@ -92,7 +92,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     # A warehouse that does not exist yet is created only when something is saved: a refused file leaves
     # no trace. Until then, organizations are checked against the project's list.
     con = connect(args.db) if args.db.exists() else None
-    checked = check_upload(con, args.kind, path.read_bytes(), path.name, answers)
+    try:
+        return _import_checked(args, con, check_upload(con, args.kind, path.read_bytes(), path.name, answers))
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _import_checked(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | None, checked) -> int:
+    """Report a checked file, and save it unless it was refused or this is a dry run."""
     if not checked.can_save:
         for q in checked.questions:
             print(
@@ -111,10 +119,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"school years {years}; nothing saved (--dry-run)"
         )
     else:
-        if con is None:
-            con = connect(args.db)
-        ensure_organizations(con)
-        saved = save_checked(con, checked, uploaded_by=args.who)
+        writer = con if con is not None else connect(args.db)
+        try:
+            ensure_organizations(writer)
+            saved = save_checked(writer, checked, uploaded_by=args.who)
+        finally:
+            if writer is not con:
+                writer.close()
         print(
             f"imported {saved.kind}: {saved.rows:,} rows, {saved.organizations:,} organizations, "
             f"school years {years}, upload {saved.upload_id}"

@@ -190,9 +190,10 @@ def check_upload(
                 severity=WARNING,
             )
         if not len(table.frame):
-            problems.add(
-                "rows of data under the header; the file has a header and no rows", row=table.header_row
-            )
+            if not problems.has_errors:
+                problems.add(
+                    "rows of data under the header; the file has a header and no rows", row=table.header_row
+                )
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
         roles = find_roles(kind, table.header)
@@ -201,9 +202,11 @@ def check_upload(
             result = normalise_wide(kind, table, roles, answers, problems)
         elif kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
             problems.add(
-                "a column per race/ethnicity (e.g. “African American (#)”, “BAA_CNT”) or one “Race/Ethnicity” "
-                f"column; the header (row {table.header_row}) has " + ", ".join(table.header),
+                "a “Race/Ethnicity” column (one race per row), or one column per race/ethnicity (e.g. “African "
+                f"American (#)”, “BAA_CNT”); the header (row {table.header_row}) has "
+                + ", ".join(table.header),
                 row=table.header_row,
+                column="Race/Ethnicity",
             )
             result = Normalised(None, "unknown")
         else:

@@ -139,7 +139,11 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
         )
     if text.count("\n") > limits.max_rows + HEAD_ROWS:
         raise Unreadable(f"The file has more than {limits.max_rows:,} rows, the most one upload may hold.")
-    lines = text.splitlines(keepends=True)[: HEAD_ROWS * 2]
+    head_text = text[:262_144]  # the header is near the top: never split a whole large file into lines
+    lines = head_text.splitlines(keepends=True)
+    if len(head_text) < len(text) and len(lines) > 1:
+        lines.pop()  # possibly cut short
+    lines = lines[: HEAD_ROWS * 2]
     best = None  # (score, fields, delimiter, record index, line index, head records)
     for delimiter in _DELIMITERS:
         records, line_starts = _head_records(lines, delimiter)
@@ -155,7 +159,11 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
     header = _unique_names(records[rec_index])
     title = [" ".join(c for c in r if c.strip()) for r in records[:rec_index] if any(c.strip() for c in r)]
     offset = sum(len(line) for line in lines[:line_index])
-    body = text[offset:].encode("utf-8")
+    if encoding == "UTF-8":  # already what pyarrow reads: skip the head's bytes instead of re-encoding
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        body = memoryview(data)[bom + len(text[:offset].encode("utf-8")) :]
+    else:
+        body = text[offset:].encode("utf-8")
 
     invalid: list[tuple[int, int, str]] = []
 

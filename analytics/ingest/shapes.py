@@ -156,6 +156,9 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
     if roles.org_code is None and roles.district_code is not None:
         roles.org_code, roles.district_code = roles.district_code, None
     taken |= {roles.district_code or "", roles.district_name or "", roles.org_type or ""}
+    if kind in (STAFFING, ENROLLMENT) and wide_headers:
+        roles.total = _first(keys, STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS, taken)
+        taken.add(roles.total or "")
     for col in kind.columns:
         if col.name == "org_code" and roles.org_code:
             roles.contract[col.name] = roles.org_code
@@ -164,9 +167,6 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
         if found:
             roles.contract[col.name] = found
             taken.add(found)
-    if kind in (STAFFING, ENROLLMENT) and wide_headers:
-        totals = STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS
-        roles.total = _first(keys, totals, taken)
     roles.people = [h for h, k in keys.items() if k in PERSON_KEYS]
     return roles
 
@@ -179,7 +179,9 @@ def _rows(table: Table, mask: np.ndarray) -> np.ndarray:
 
 
 def _cells(table: Table, column: str, mask: np.ndarray) -> list:
-    return table.frame[column].to_numpy()[mask].tolist()
+    if not mask.any():
+        return []
+    return table.frame[column].iloc[np.flatnonzero(mask)].tolist()
 
 
 def title_school_year(title: list[str]) -> str | None:
@@ -303,9 +305,7 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
     if column:
         raw = table.frame[column]
         parsed = v.job_classes(raw)
-        all_rows = mask & raw.map(lambda x: key(x) in ALL_JOB_CLASSES_KEYS, na_action="ignore").fillna(
-            False
-        ).to_numpy(dtype=bool)
+        all_rows = mask & v.by_unique(raw, lambda x: key(x) in ALL_JOB_CLASSES_KEYS).eq(True).to_numpy(bool)
         if all_rows.any():
             log.add_rows(
                 "one job class; rows totalling every job class are skipped (loading them beside the classes "
@@ -325,7 +325,8 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
         blank = mask & raw.isna().to_numpy()
         log.add_rows("a job class; this cell is empty", rows=_rows(table, blank), column=column)
         _check_column_against_answer(log, table, column, parsed, resolver.answers.job_class, "job class")
-        found = [jc for jc in d.JOB_CLASSES if jc in set(parsed[mask & ~all_rows].dropna())]
+        present = set(parsed[mask & ~all_rows].dropna().unique())
+        found = [jc for jc in d.JOB_CLASSES if jc in present]
         word = "job class" if len(found) == 1 else "job classes"
         phrase = f"{word} {', '.join(found)} from the “{column}” column" if found else ""
         return parsed, phrase, all_rows
@@ -432,10 +433,10 @@ def normalise_wide(
 
     # State totals rows: the same people as the districts, never added.
     codes_raw = frame[roles.org_code] if roles.org_code else pd.Series(None, index=frame.index, dtype="str")
-    name_keys = frame[roles.org_name].map(key, na_action="ignore") if roles.org_name else None
+    name_keys = v.by_unique(frame[roles.org_name], key) if roles.org_name else None
     state = np.zeros(n, dtype=bool)
     if roles.org_type:
-        state |= frame[roles.org_type].map(key, na_action="ignore").eq("state").fillna(False).to_numpy(bool)
+        state |= v.by_unique(frame[roles.org_type], key).eq("state").fillna(False).to_numpy(bool)
     if roles.org_code:
         state |= v.org_codes(codes_raw)[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
     if name_keys is not None:
@@ -445,8 +446,10 @@ def normalise_wide(
     # Rows with no numbers carry DESE's notes ("Failed to meet data reporting requirements"): skipped.
     note = ~has_number & ~everything_blank & ~state
     if note.any():
-        others = [c for c in frame.columns if c != roles.org_name]
-        text = frame.loc[note, others].bfill(axis=1).iloc[:, 0].reindex(frame.index)
+        # The note is usually in the first number column; else any cell but the name and code.
+        identity = {roles.org_name, roles.org_code, roles.district_code, roles.district_name}
+        ordered = measure_cols + [c for c in frame.columns if c not in identity and c not in measure_cols]
+        text = frame.loc[note, ordered].bfill(axis=1).iloc[:, 0].reindex(frame.index)
         label = frame[roles.org_name] if roles.org_name else codes_raw
         for row, name, said in zip(
             table.rows[note][:200], label.to_numpy()[note][:200], text.to_numpy()[note][:200], strict=False
@@ -619,7 +622,7 @@ def normalise_wide(
     valid = data & codes.notna().to_numpy()
     district = np.where(valid, (codes.str[:4] + "0000").to_numpy(dtype=object), None)
     if roles.org_type:
-        level_key = frame[roles.org_type].map(key, na_action="ignore")
+        level_key = v.by_unique(frame[roles.org_type], key)
         is_school = level_key.eq("school").fillna(False).to_numpy(bool)
         if roles.district_code:
             dist_codes, _ = v.org_codes(frame[roles.district_code])
@@ -796,6 +799,8 @@ def normalise_long(
         if col.name == "race":
             parsed = v.races(raw)
             if roster:
+                if d.UNKNOWN_RACE not in parsed.cat.categories:
+                    parsed = parsed.cat.add_categories([d.UNKNOWN_RACE])
                 parsed = parsed.where(raw.notna(), d.UNKNOWN_RACE)
                 if blank.any():
                     log.add_rows(
@@ -872,8 +877,9 @@ def normalise_long(
         people = len(long)
         long["org_code"] = long["org_code"].str[:4] + "0000"
         facts = long.groupby(
-            [c for c in kind.column_names if c != measure], as_index=False, sort=True, dropna=False
+            [c for c in kind.column_names if c != measure], as_index=False, sort=True, observed=True
         )[measure].sum()
+        facts = _plain(facts)
         facts[measure] = facts[measure].round(3)
         parts.insert(
             0, f"{_plural(people, 'person', 'people')} in {_plural(facts['org_code'].nunique(), 'district')}"
@@ -883,6 +889,7 @@ def normalise_long(
         return Normalised(facts, "roster", [p for p in parts if p], [], org_names)
 
     # One row per grain: a repeated grain is harmless when identical, refused when its numbers differ.
+    long = _plain(long)
     grain = list(kind.grain)
     ident = long[grain]
     dup = ident.duplicated(keep=False).to_numpy() & ident.notna().all(axis=1).to_numpy()
@@ -932,6 +939,14 @@ def normalise_long(
         scope.insert(0, _plural(len(facts), "fellow"))
     parts = [label, *scope, *parts]
     return Normalised(facts, "template", [p for p in parts if p], [], org_names)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns (from parsing) back to plain values, as the warehouse takes them."""
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    return frame
 
 
 def is_template(kind: UploadKind, roles: Roles) -> bool:

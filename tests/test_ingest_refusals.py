@@ -1,0 +1,350 @@
+"""Every refusal the issue lists: the message names the row or column, and the warehouse is unchanged in
+content. Each file goes through `python -m analytics import` (in process) against a real warehouse file."""
+
+import io
+import zipfile
+
+import pytest
+from builders import add, new_warehouse, staffing, table_contents
+from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
+
+from analytics import cli
+from analytics.ingest import Limits, check_upload
+from analytics.warehouse import connect
+
+TEMPLATE = ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = new_warehouse(path)
+    add(con, "staffing", staffing("2023-24", "00350000", "Teacher", White=90, Asian=10))
+    con.close()
+    return path
+
+
+def contents(path):
+    con = connect(path)
+    try:
+        return table_contents(con)
+    finally:
+        con.close()
+
+
+def run_import(db, tmp_path, capsys, kind, data, name, *flags):
+    f = tmp_path / name
+    f.write_bytes(data)
+    code = cli.main(["import", kind, str(f), "--db", str(db), *flags])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def refused(db, tmp_path, capsys, kind, data, name="upload.csv", *flags) -> list[str]:
+    """Import a file that must be refused; return its problem lines (stderr)."""
+    before = contents(db)
+    code, out, err = run_import(db, tmp_path, capsys, kind, data, name, *flags)
+    assert code == 1, (out, err)
+    assert out == ""
+    assert "Traceback" not in err
+    assert contents(db) == before
+    return [line for line in err.splitlines() if line.startswith("Error")]
+
+
+def profiles(*rows, title=True):
+    return csv_bytes([*(profiles_title() if title else []), profiles_header(), *rows])
+
+
+GOOD_ROW = ["Lawrence", "1490000", 1.0, 1.0, 8.0, 40.0, 0.0, 0.0, 0.0, 30.0, 20.0, 50.0]
+
+
+def test_a_row_with_more_values_than_the_header(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2", "oops"]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 2" in e and "5 values" in e and "this row has 6" in e for e in errors), errors
+
+
+def test_a_row_with_fewer_values_but_numbers(db, tmp_path, capsys):
+    data = profiles(GOOD_ROW) + b"Boston,350000,1.0,2.0\r\n"
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 5" in e and "fewer" in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("header", "missing"),
+    [
+        (["School Year", "Org Code", "Job Class", "FTE"], "Race/Ethnicity"),
+        (["School Year", "Org Code", "Job Class", "Race/Ethnicity"], "FTE"),
+    ],
+)
+def test_missing_required_columns(db, tmp_path, capsys, header, missing):
+    row = ["2023-24", "350000", "Teacher", "Asian" if missing == "FTE" else "2"]
+    errors = refused(db, tmp_path, capsys, "staffing", csv_bytes([header, row]))
+    assert any(f"column “{missing}”" in e and "row 1" in e.lower() for e in errors), errors
+
+
+def test_missing_fellows_columns(db, tmp_path, capsys):
+    data = csv_bytes([["Fellow ID", "Cohort"], ["I100-1-01", "1"]])
+    errors = refused(db, tmp_path, capsys, "fellows", data)
+    assert any("“Start Year”" in e for e in errors) and any("“Status”" in e for e in errors), errors
+
+
+def test_negative_counts(db, tmp_path, capsys):
+    row = ["Boston", "350000", -1.0, 5.0, 5.0, 78.0, 0.5, 0.0, 1.5, 70.0, 30.0, 100.0]
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(GOOD_ROW, row))
+    assert any("Row 5" in e and "“African American (#)”" in e and "negative" in e for e in errors), errors
+
+
+def test_a_non_number_in_a_row_with_numbers(db, tmp_path, capsys):
+    row = ["Boston", "350000", 10.0, "n/a", 5.0, 78.0, 0.5, 0.0, 1.5, 70.0, 30.0, 100.0]
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(GOOD_ROW, row))
+    assert any("Row 5" in e and "“Asian (#)”" in e and "“n/a”" in e for e in errors), errors
+
+
+def test_a_formula_is_text_and_never_calculated(db, tmp_path, capsys):
+    row = ["Boston", "350000", "=1+1", 5.0, 5.0, 78.0, 0.5, 0.0, 1.5, 70.0, 30.0, 100.0]
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(row))
+    assert any("Row 4" in e and "“=1+1”" in e and "formula" in e for e in errors), errors
+
+
+def test_a_note_row_is_skipped_with_a_warning_and_the_rest_imports(db, tmp_path, capsys):
+    note = ["Nowhere Regional", "9990000", "Failed to meet data reporting requirements"] + [None] * 9
+    code, out, err = run_import(db, tmp_path, capsys, "staffing", profiles(GOOD_ROW, note), "p.csv")
+    assert code == 0, err
+    assert out.startswith("imported staffing: 7 rows, 1 organizations, school years 2023-24, upload ")
+    assert "Row 5" in err and "Failed to meet data reporting requirements" in err and "skipped" in err
+
+
+@pytest.mark.parametrize(
+    ("parts", "total", "accepted"),
+    [
+        ([10.0, 5.0, 5.0, 78.0, 0.5, 0.1, 1.7], 100.0, True),  # 100.3: rounding
+        ([10.0, 5.0, 5.0, 79.5, 0.5, 0.0, 1.5], 100.0, False),  # 101.5: a real overshoot
+        ([1000, 500, 700, 2790, 5, 5, 25], 5000.0, True),  # 5025 of 5000: a total built from rounded parts
+    ],
+    ids=["within-rounding", "real-overshoot", "large-total"],
+)
+def test_race_counts_above_the_total(db, tmp_path, capsys, parts, total, accepted):
+    row = ["Boston", "350000", *parts, 50.0, 50.0, total]
+    if accepted:
+        code, _, err = run_import(db, tmp_path, capsys, "staffing", profiles(row), "p.csv")
+        assert code == 0, err
+    else:
+        errors = refused(db, tmp_path, capsys, "staffing", profiles(row))
+        assert any("Row 4" in e and "“FTE Count”" in e and "101.5" in e for e in errors), errors
+
+
+def test_a_real_overshoot_on_a_large_total_is_refused(db, tmp_path, capsys):
+    row = ["Boston", "350000", 1000, 500, 700, 2900, 5, 5, 25, 2500, 2500, 5000.0]  # 5135 of 5000
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(row))
+    assert any("Row 4" in e and "5,135.0" in e for e in errors), errors
+
+
+def test_percentages_above_100_beyond_rounding(db, tmp_path, capsys):
+    data = csv_bytes([*profiles_title(), profiles_header(measure="%"),
+                      ["Boston", "350000", 10.0, 5.0, 5.0, 83.0, 0.0, 0.0, 0.0, 50, 50, 100.0]])  # fmt: skip
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 4" in e and "103.0%" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("code", ["35A000", "1234", "003500001"])
+def test_malformed_organization_codes(db, tmp_path, capsys, code):
+    row = ["Boston", code, 10.0, 5.0, 5.0, 78.0, 0.5, 0.0, 1.5, 70.0, 30.0, 100.0]
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(row))
+    assert any("Row 4" in e and "“District Code”" in e and f"“{code}”" in e for e in errors), errors
+
+
+def test_a_new_well_formed_code_is_added_as_an_organization_with_a_warning(db, tmp_path, capsys):
+    row = ['=HYPERLINK("x") Charter', "9990000", 1, 1, 1, 1, 0, 0, 0, 2, 2, 4.0]
+    code, _out, err = run_import(db, tmp_path, capsys, "staffing", profiles(row), "p.csv")
+    assert code == 0, err
+    assert "09990000 is new to it" in err and "charter" in err
+    con = connect(db)
+    stored = con.execute(
+        "SELECT name, org_type, region FROM organizations WHERE org_code = '09990000'"
+    ).fetchall()
+    con.close()
+    assert stored == [('=HYPERLINK("x") Charter', "charter", "Not yet assigned")]  # text, never a formula
+
+
+def test_the_same_organization_year_and_job_class_twice_with_different_numbers(db, tmp_path, capsys):
+    other = [*GOOD_ROW[:2], 2.0, *GOOD_ROW[3:]]
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(GOOD_ROW, other))
+    assert any("Row 5" in e and "row 4 has the same" in e for e in errors), errors
+
+
+def test_the_same_row_twice_is_only_a_warning(db, tmp_path, capsys):
+    code, _, err = run_import(db, tmp_path, capsys, "staffing", profiles(GOOD_ROW, GOOD_ROW), "p.csv")
+    assert code == 0 and "Row 5" in err and "repeats row 4" in err
+
+
+def test_the_same_template_row_twice_with_different_numbers(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"],
+                      ["2023-24", "350000", "Teacher", "Asian", "3"]])  # fmt: skip
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 3" in e and "row 2 has the same" in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "says"),
+    [
+        (b"", "empty.csv", "The file is empty"),
+        (b"\r\n\r\n  \r\n", "blank.csv", "The file is empty"),
+        (csv_bytes([TEMPLATE]), "header.csv", "header and no rows"),
+        (
+            b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>",
+            "report.xlsx",
+            "web page",
+        ),
+        (b"<html><table><tr><td>District</td></tr></table></html>", "report.csv", "web page"),
+        (bytes(range(256)) * 40, "random.csv", "not a CSV or Excel file"),
+        (b"PK\x03\x04" + bytes(200), "broken.xlsx", "not a readable Excel workbook"),
+        (b"just,some\nwords,here\n", "words.csv", "No header row was found"),
+    ],
+    ids=[
+        "empty",
+        "blank-lines",
+        "header-only",
+        "html-as-xlsx",
+        "html-as-csv",
+        "random-bytes",
+        "broken-zip",
+        "no-header",
+    ],
+)
+def test_files_that_are_not_data(db, tmp_path, capsys, data, name, says):
+    errors = refused(db, tmp_path, capsys, "staffing", data, name)
+    assert any(says in e for e in errors), errors
+
+
+def test_a_zip_that_is_not_a_workbook(db, tmp_path, capsys):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("hello.txt", "hi")
+    errors = refused(db, tmp_path, capsys, "staffing", buffer.getvalue(), "x.xlsx")
+    assert any("zip archive but not an Excel workbook" in e for e in errors), errors
+
+
+def test_an_xlsx_bomb_is_refused_from_its_declared_sizes(db, tmp_path, capsys):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (400 * 1024 * 1024) + b">")
+    data = buffer.getvalue()
+    assert len(data) < 1_000_000  # under 1 MB packed, 400 MB unpacked
+    errors = refused(db, tmp_path, capsys, "staffing", data, "bomb.xlsx")
+    assert any("would unpack to 400 MB" in e for e in errors), errors
+
+
+def test_size_and_row_caps():
+    small = Limits(max_bytes=1000, max_rows=3)
+    big = csv_bytes([TEMPLATE] + [["2023-24", "350000", "Teacher", "Asian", "1"]] * 100)
+    checked = check_upload(None, "staffing", big, "big.csv", limits=small)
+    assert "the limit is 0 MB" in checked.errors[0].expected or "limit" in checked.errors[0].expected
+    rows = csv_bytes(
+        [TEMPLATE] + [["2023-24", "350000", "Teacher", race, "1"] for race in ("Asian", "White")] * 30
+    )
+    checked = check_upload(None, "staffing", rows, "rows.csv", limits=Limits(max_rows=10))
+    assert "more than 10 rows" in checked.errors[0].expected
+    xlsx = xlsx_bytes({"Data": [TEMPLATE] + [["2023-24", "350000", "Teacher", "Asian", 1]] * 30})
+    checked = check_upload(None, "staffing", xlsx, "rows.xlsx", limits=Limits(max_rows=10))
+    assert "more than 10 rows" in checked.errors[0].expected
+
+
+def test_the_cli_refuses_a_file_over_the_size_cap(db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "DEFAULT_LIMITS", Limits(max_bytes=10))
+    errors = refused(
+        db,
+        tmp_path,
+        capsys,
+        "staffing",
+        csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "1"]]),
+    )
+    assert any("the limit is" in e for e in errors)
+
+
+def test_a_job_class_the_dashboard_does_not_track(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Lunch Monitor", "Asian", "2"]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 2" in e and "“Job Class”" in e and "“Lunch Monitor”" in e for e in errors), errors
+
+
+def test_an_unknown_race_spelling(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Martian", "2"]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 2" in e and "“Race/Ethnicity”" in e and "“Martian”" in e for e in errors), errors
+
+
+def test_a_bad_school_year(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-25", "350000", "Teacher", "Asian", "2"]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 2" in e and "“School Year”" in e and "“2023-25”" in e for e in errors), errors
+
+
+def test_what_the_file_does_not_say_must_be_given(db, tmp_path, capsys):
+    data = profiles(GOOD_ROW, title=False)
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("--school-year" in e for e in errors) and any("--job-class" in e for e in errors), errors
+    code, out, err = run_import(
+        db, tmp_path, capsys, "staffing", data, "p.csv", "--school-year", "2024", "--job-class", "teacher"
+    )
+    assert code == 0, err
+    assert "school years 2023-24" in out
+
+
+def test_a_title_that_contradicts_the_answer(db, tmp_path, capsys):
+    errors = refused(
+        db, tmp_path, capsys, "staffing", profiles(GOOD_ROW), "p.csv", "--school-year", "2019-20"
+    )
+    assert any("2019-20" in e and "title row" in e for e in errors), errors
+
+
+def test_rows_are_numbered_as_excel_shows_them(db, tmp_path, capsys):
+    rows = [
+        *profiles_title(),
+        profiles_header(),
+        GOOD_ROW,
+        ["Boston", "350000", 1, "x", 1, 1, 0, 0, 0, 1, 1, 4.0],
+    ]
+    errors = refused(db, tmp_path, capsys, "staffing", xlsx_bytes({"Report": rows}, start_row=4), "p.xlsx")
+    assert any("Row 9" in e and "“Asian (#)”" in e for e in errors), errors
+
+
+def test_an_unexpected_failure_is_a_message_not_a_traceback(db, tmp_path, capsys, monkeypatch, caplog):
+    from analytics.ingest import check
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(check, "normalise_long", broken)
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Something unexpected went wrong" in e and "nothing was saved" in e for e in errors)
+    assert "ZeroDivisionError" in caplog.text  # logged for the maintainers
+
+
+def test_usage_errors_exit_2(db, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["import", "salaries", "x.csv", "--db", str(db)])
+    assert exit_.value.code == 2
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["import", "staffing", "x.csv", "--db", str(db), "--school-year", "last year"])
+    assert exit_.value.code == 2
+    assert cli.main(["import", "staffing", str(tmp_path / "missing.csv"), "--db", str(db)]) == 2
+    capsys.readouterr()
+
+
+def test_a_refused_file_does_not_create_a_missing_warehouse(tmp_path, capsys):
+    db = tmp_path / "new" / "w.duckdb"
+    f = tmp_path / "bad.csv"
+    f.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Martian", "2"]]))
+    assert cli.main(["import", "staffing", str(f), "--db", str(db)]) == 1
+    assert not db.exists()
+    f.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"]]))
+    assert cli.main(["import", "staffing", str(f), "--db", str(db)]) == 0
+    assert db.exists()
+    out = capsys.readouterr().out
+    assert out.strip().startswith(
+        "imported staffing: 1 rows, 1 organizations, school years 2023-24, upload 2"
+    )
