@@ -34,9 +34,10 @@ def _layout(
         title=dict(
             text=title,
             subtitle=dict(text=subtitle, font=dict(size=13, color="#4A5560")),
-            font=dict(size=19, color="#1B2631"),
+            font=dict(size=19, color="#1B2631", weight="bold"),
             x=0,
             xanchor="left",
+            pad=dict(l=12),
             y=0.98,
             yanchor="top",
         ),

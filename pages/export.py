@@ -1,8 +1,69 @@
-"""Export page (placeholder until its issue lands)."""
+"""Export: the charts as slide-ready PNGs, a PowerPoint deck, and the figures behind them as CSV."""
+
+from datetime import date
 
 import streamlit as st
 
-from ui.layout import page_heading
+from analytics import export
+from ui.data import call, cursor, goals
+from ui.layout import chart, page_heading, sidebar_filters
 
-page_heading("Export", "Slide-ready charts as PNG and PowerPoint.")
-st.info("This page is being built. Its data is already in the warehouse; see **About** for definitions.")
+page_heading(
+    "Export for a presentation",
+    "The charts as they appear on the pages, with the filters in the sidebar: PNG images, a PowerPoint deck "
+    "(16:9), and the numbers behind each chart as CSV.",
+)
+filters = sidebar_filters()
+g = goals()
+labels = dict(export.chart_labels().itertuples(index=False, name=None))
+stamp = date.today().isoformat()
+
+
+def _deck(keys: tuple[str, ...]):
+    def make() -> bytes:
+        cur = cursor()
+        try:
+            return export.build_deck(cur, g, filters, keys)
+        finally:
+            cur.close()
+
+    return make
+
+
+def _one(kind: str, key: str):
+    def make() -> bytes:
+        cur = cursor()
+        try:
+            build = export.chart_png if kind == "png" else export.chart_csv
+            return build(cur, g, filters, key)
+        finally:
+            cur.close()
+
+    return make
+
+
+st.subheader("PowerPoint deck")
+chosen = st.multiselect("Charts in the deck", list(labels), default=list(labels), format_func=labels.get,
+                        key="export_deck_charts")  # fmt: skip
+st.download_button(
+    f"Download the deck ({len(chosen)} chart slides)",
+    data=_deck(tuple(chosen)),
+    file_name=f"influence-100-goals-{stamp}.pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    icon=":material/slideshow:",
+    disabled=not chosen,
+    key="export_deck",
+    on_click="ignore",
+)
+st.caption("A title slide, one slide per chart (captions in the speaker notes), and definitions and sources. "
+           "Building it takes a few seconds.")  # fmt: skip
+
+st.subheader("One chart")
+key = st.selectbox("Chart", list(labels), format_func=labels.get, key="export_chart")
+section = call(export.chart_section, g, filters, key)
+left, right = st.columns(2)
+left.download_button("Download PNG (2400 × 1350)", data=_one("png", key), file_name=f"{key}-{stamp}.png",
+                     mime="image/png", icon=":material/image:", key="export_png", on_click="ignore")  # fmt: skip
+right.download_button("Download the numbers (CSV)", data=_one("csv", key), file_name=f"{key}-{stamp}.csv",
+                      mime="text/csv", icon=":material/table:", key="export_csv", on_click="ignore")  # fmt: skip
+chart(section.figure, "export_preview", key)

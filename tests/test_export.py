@@ -1,0 +1,71 @@
+"""Exports: a PowerPoint deck of the chosen charts, PNGs at slide size, and the numbers as CSV.
+(PNG rendering uses Kaleido with the system Chromium, as in production.)"""
+
+import io
+import struct
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from streamlit.testing.v1 import AppTest
+
+from analytics import export
+from analytics.goals import load_goals
+from analytics.metrics import Filters
+from analytics.warehouse import PROJECT_ROOT
+
+GOALS = load_goals()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_chart_png_is_slide_sized(sample_con):
+    assert png_size(export.chart_png(sample_con, GOALS, Filters(), "superintendents-target-path")) == (
+        2400,
+        1350,
+    )
+
+
+def test_deck_has_a_title_a_slide_per_chart_and_sources(sample_con):
+    keys = ("superintendents-target-path", "influence-100-fellows")
+    deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, Filters(), keys)))
+    slides = list(deck.slides)
+    assert len(slides) == 2 + len(keys)
+    assert (deck.slide_width, deck.slide_height) == (export.SLIDE_WIDTH, export.SLIDE_HEIGHT)
+    title_text = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "are we on track?" in title_text and "Sample data" in title_text
+    for slide in slides[1:-1]:
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].top + pictures[0].height <= export.SLIDE_HEIGHT
+        footer = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert "SAMPLE DATA" in footer and "Statewide" in footer
+    assert "2 more superintendents of color" in slides[1].notes_slide.notes_text_frame.text
+    assert "Definitions and sources" in slides[-1].shapes[0].text_frame.text
+
+
+def test_chart_csv_holds_the_numbers(sample_con):
+    text = export.chart_csv(sample_con, GOALS, Filters(), "influence-100-fellows").decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("cohort,start_year,fellows") and first.startswith("1,2019-20,26")
+
+
+def test_unknown_chart_is_named_in_the_error(sample_con):
+    with pytest.raises(KeyError, match="No chart called 'pie'"):
+        export.chart_section(sample_con, GOALS, Filters(), "pie")
+
+
+def test_export_page_offers_the_deck_png_and_csv(sample_db, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", str(sample_db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [
+        "Download the deck (9 chart slides)",
+        "Download PNG (2400 × 1350)",
+        "Download the numbers (CSV)",
+    ]
+    assert len(at.get("plotly_chart")) == 1  # the preview
