@@ -50,15 +50,15 @@ inputs, result = st.columns([1, 2])
 with inputs:
     posts = st.number_input("Superintendent posts", min_value=1, max_value=100_000, step=1,
                             value=round(float(latest["fte"])), key="scenario_posts")  # fmt: skip
-    turnover = st.slider("Turnover a year", 0.05, 0.40, goal.default_turnover, 0.01, format="%.2f",
-                         key="scenario_turnover", help="Share of posts that open each year.")  # fmt: skip
+    turnover = st.slider("Turnover a year", 5, 40, round(goal.default_turnover * 100), 1, format="%d%%",
+                         key="scenario_turnover", help="Share of posts that open each year.") / 100  # fmt: skip
     implied = implied_hire_share(trend.data, turnover, goal.baseline_year)
     hire_share = st.slider(
-        "New superintendents who are people of color", 0.0, 1.0,
-        round(implied if implied is not None else 0.25, 2), 0.01, format="%.2f", key="scenario_hire_share",
+        "New superintendents who are people of color", 0, 100,
+        round((implied if implied is not None else 0.25) * 100), 1, format="%d%%", key="scenario_hire_share",
         help="Starts at the share that explains the change since the baseline at this turnover"
              + (f" ({implied:.0%})." if implied is not None else "."),
-    )  # fmt: skip
+    ) / 100  # fmt: skip
 planned = call(sections.superintendent_scenario, g, filters, float(posts), float(turnover), float(hire_share))
 with result:
     if planned is not None:

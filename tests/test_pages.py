@@ -103,8 +103,8 @@ def test_superintendents_page_trend_projection_scenario_context(sample_db, monke
 
 def test_scenario_planner_answers_the_hiring_share_needed(sample_db, monkeypatch):
     at = open_page("superintendents", sample_db, monkeypatch)
-    at.slider(key="scenario_turnover").set_value(0.15).run()
-    at.slider(key="scenario_hire_share").set_value(0.5).run()
+    at.slider(key="scenario_turnover").set_value(15).run()
+    at.slider(key="scenario_hire_share").set_value(50).run()
     needed = {mt.label: mt.value for mt in at.metric}["Hiring share needed for 14% by 2029-30"]
     # from 26/302 in 2024-25 to 14% in 5 years at 15% turnover: (0.14 - s*0.85^5) / (1 - 0.85^5)
     s, kept = 26 / 302, 0.85**5
