@@ -104,7 +104,7 @@ class CheckedUpload:
         return pd.DataFrame(
             [
                 {
-                    "severity": p.severity,
+                    "severity": p.severity.capitalize(),
                     "row": p.row,
                     "column": p.column or "",
                     "value": p.value or "",

@@ -94,3 +94,24 @@ def _written_without_orgs(checked: CheckedUpload) -> pd.DataFrame:
     org = "org_code" if "org_code" in facts else "home_org_code"
     year = "school_year" if "school_year" in facts else "start_year"
     return facts.groupby([org, year], as_index=False).size().rename(columns={"size": "rows"})
+
+
+def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
+    """The per-organization preview with the headings the Upload page shows (numbers stay numbers)."""
+    frame = preview.written
+    if "scope" in frame or "total_now" not in frame:
+        return frame
+    unit = "students" if kind_name == ENROLLMENT.name else "FTE"
+    out = pd.DataFrame(
+        {
+            "Organization": frame["name"],
+            "Code": frame["org_code"],
+            "School year": frame["school_year"],
+            "Job class": frame["job_class"],
+            f"{unit} now": frame["total_now"],
+            f"{unit} with this upload": frame["total_after"],
+            "Share of color now": frame["share_now"],
+            "Share of color with this upload": frame["share_after"],
+        }
+    )
+    return out.drop(columns="Job class") if kind_name == ENROLLMENT.name else out

@@ -454,12 +454,13 @@ def normalise_wide(
         for row, name, said in zip(
             table.rows[note][:200], label.to_numpy()[note][:200], text.to_numpy()[note][:200], strict=False
         ):
-            said = said if isinstance(said, str) else "nothing"
-            who = f"{name}: " if isinstance(name, str) else ""
+            who = f"“{name}”" if isinstance(name, str) else "this row"
             log.add(
-                f"numbers; {who}this row has none, only the note “{said}”, so it is skipped",
+                f"a row with numbers; {who} has none"
+                + (", only DESE's note" if isinstance(said, str) else "")
+                + ", so it is skipped",
                 row=int(row),
-                value=None,
+                value=said if isinstance(said, str) else None,
                 severity=WARNING,
             )
         if note.sum() > 200:
@@ -920,7 +921,7 @@ def normalise_long(
     facts = long
     if kind in (STAFFING, ENROLLMENT):
         measure = "fte" if kind is STAFFING else "students"
-        schools = (~facts["org_code"].str.endswith("0000")).sum()
+        schools = (facts["org_code"].notna() & ~facts["org_code"].str.endswith("0000").fillna(True)).sum()
         facts = facts.assign(org_code=facts["org_code"].str[:4] + "0000")
         facts = facts.groupby([c for c in kind.column_names if c != measure], as_index=False, sort=True)[
             measure
@@ -932,7 +933,7 @@ def normalise_long(
     label = "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
     scope = []
     for c in ("org_code", "home_org_code"):
-        if c in facts:
+        if c in facts and facts[c].notna().any():
             scope.append(_plural(facts[c].nunique(), "organization"))
             break
     if kind.name == "fellows":

@@ -1,0 +1,107 @@
+"""The Upload page's side of the app: who is uploading, checking a dropped file once per change, and the
+writes (save, roll back, undo), each on its own cursor. The page only reads widgets and renders."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from analytics import store
+from analytics.ingest import Answers, CheckedUpload, UploadPreview, check_upload, preview_upload, save_checked
+from analytics.store import SavedUpload
+from ui.data import call, current_version, cursor
+
+log = logging.getLogger("dashboard.upload")
+ANONYMOUS = "anonymous (local)"
+_CHECKED = "upload_checked"  # session cache: the last file checked, with what it was checked for
+
+
+def who() -> str:
+    """The signed-in person's email (or name), else 'anonymous (local)'."""
+    try:
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            return str(user.get("email") or user.get("name") or ANONYMOUS)
+    except Exception:  # no authentication configured: st.user has nothing to say
+        pass
+    return ANONYMOUS
+
+
+def check(kind: str, data: bytes, file_name: str, answers: Answers) -> CheckedUpload:
+    """The file checked for `kind` with `answers`; reused across reruns until any of them or the data
+    in the warehouse changes."""
+    key = (kind, file_name, len(data), hash(data), answers, current_version())
+    cached = st.session_state.get(_CHECKED)
+    if cached and cached[0] == key:
+        return cached[1]
+    cur = cursor()
+    try:
+        checked = check_upload(cur, kind, data, file_name, answers)
+    finally:
+        cur.close()
+    st.session_state[_CHECKED] = (key, checked)
+    return checked
+
+
+def preview(checked: CheckedUpload) -> UploadPreview | None:
+    """What saving would change, against the warehouse as it is now."""
+    cur = cursor()
+    try:
+        return preview_upload(cur, checked)
+    finally:
+        cur.close()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a write did, for the page to say: a message, and whether it went well."""
+
+    ok: bool
+    message: str
+
+
+def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
+    """Save the checked upload in one transaction, as the person signed in (or anonymous)."""
+    cur = cursor()
+    try:
+        saved = save_checked(cur, checked, uploaded_by=who())
+    except Exception:
+        log.exception("saving upload %r failed", checked.file_name)
+        return Outcome(False, "The upload could not be saved, and nothing was written. Try again; if it "
+                       "keeps failing, the details are in the dashboard's log."), None  # fmt: skip
+    finally:
+        cur.close()
+    years = ", ".join(saved.school_years) or "—"
+    return (
+        Outcome(
+            True,
+            f"Saved as upload {saved.upload_id}: {saved.rows:,} rows for {saved.organizations:,} "
+            f"organizations, school years {years}.",
+        ),
+        saved,
+    )
+
+
+def change_standing(upload_id: int, *, roll_back: bool) -> Outcome:
+    """Roll an upload back (its facts stop counting) or undo that."""
+    action = store.rollback_upload if roll_back else store.restore_upload
+    cur = cursor()
+    try:
+        status = action(cur, upload_id, who=who())
+    except (store.UploadNotFound, ValueError) as problem:
+        return Outcome(False, str(problem))
+    except Exception:
+        log.exception("changing the standing of upload %s failed", upload_id)
+        return Outcome(False, "That did not work, and nothing changed. Try again.")
+    finally:
+        cur.close()
+    verb = "rolled back" if roll_back else "counts again"
+    return Outcome(True, f"Upload {upload_id} {verb}; its status is now {status}.")
+
+
+def history() -> pd.DataFrame:
+    """Every upload, newest first (cached until the data changes)."""
+    return call(store.upload_history)
