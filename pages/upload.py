@@ -112,9 +112,13 @@ def load_file(kind_name: str) -> None:
                 placeholder="Choose the job class", key=ANSWER_KEYS["job_class"],
             )  # fmt: skip
         if "district" in asked or st.session_state.get(ANSWER_KEYS["district"]):
-            st.text_input(
-                "District code (the file has no organization code column)",
-                placeholder="8-digit DESE code, e.g. 00350000",
+            districts = up.organizations()
+            st.selectbox(
+                "District (the file has no organization code column)",
+                list(districts),
+                format_func=lambda code: f"{districts[code]} ({code})",
+                index=None,
+                placeholder="Choose the district",
                 key=ANSWER_KEYS["district"],
             )
         if checked.questions:

@@ -130,3 +130,23 @@ def test_each_kind_offers_its_template(page):
         page.selectbox(key="upload_kind").set_value(kind).run()
         assert not page.exception
         assert {b.key for b in page.get("download_button")} == {"upload_template_xlsx", "upload_template_csv"}
+
+
+def test_a_one_district_roster_asks_for_its_district(page):
+    roster = csv_bytes(
+        [["Employee ID", "Last Name", "School Year", "Job Classification", "Race/Ethnicity", "FTE"],
+         ["E1", "Núñez", "2023-24", "Teacher", "Hispanic or Latino", "1.0"],
+         ["E2", "Smith", "2023-24", "Teacher", "White", "0.5"]],
+        encoding="cp1252",
+    )  # fmt: skip
+    page.file_uploader(key="upload_file").set_value(("roster.csv", roster, "text/csv")).run()
+    assert "Per-person staff roster" in texts(page)
+    assert page.button(key="upload_save").disabled
+    page.selectbox(key="upload_district").set_value("01490000").run()
+    assert not page.exception
+    said = texts(page)
+    assert "2 people in 1 district" in said and "teachers of color, 2023-24:" in said
+    preview = frame_with(page, "FTE with this upload")
+    assert list(preview["Organization"]) == ["Lawrence"]
+    assert preview["Share of color with this upload"].iloc[0] == pytest.approx(1 / 1.5)
+    assert not page.button(key="upload_save").disabled

@@ -10,7 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics import store
-from analytics.ingest import Answers, CheckedUpload, UploadPreview, check_upload, preview_upload, save_checked
+from analytics.ingest import (
+    Answers,
+    CheckedUpload,
+    UploadPreview,
+    check_upload,
+    known_organizations,
+    preview_upload,
+    save_checked,
+)
 from analytics.store import SavedUpload
 from ui.data import call, current_version, cursor
 
@@ -105,3 +113,8 @@ def change_standing(upload_id: int, *, roll_back: bool) -> Outcome:
 def history() -> pd.DataFrame:
     """Every upload, newest first (cached until the data changes)."""
     return call(store.upload_history)
+
+
+def organizations() -> dict[str, str]:
+    """Organization code -> name, for choosing the district of a one-district file."""
+    return call(known_organizations)

@@ -672,13 +672,10 @@ def normalise_wide(
                         value=rec["code"],
                     )
 
-    district_level = keep & ~is_school
-    has_district_row = pd.Series(
-        list(zip(district[district_level], year_arr[district_level], job_arr[district_level], strict=True))
-    )
-    covered = set(has_district_row.tolist())
-    school_keys = list(zip(district, year_arr, job_arr, strict=True))
-    shadowed = keep & is_school & np.array([k in covered for k in school_keys], dtype=bool)
+    levels = pd.DataFrame({"district": district, "year": year_arr, "job": job_arr})
+    district_keys = levels[keep & ~is_school].drop_duplicates()
+    covered = levels.merge(district_keys.assign(covered=True), how="left", on=["district", "year", "job"])
+    shadowed = keep & is_school & covered["covered"].eq(True).to_numpy(bool)
     use = keep & ~shadowed
 
     long = pd.DataFrame(
@@ -702,16 +699,17 @@ def normalise_wide(
 
     # Names for organizations the warehouse may not know yet.
     org_names: dict[str, str] = {}
+    name_sources = []
     if roles.district_name:
-        names = frame[roles.district_name].to_numpy(dtype=object)
-        for c, nm in zip(district[valid], names[valid], strict=True):
-            if isinstance(nm, str):
-                org_names.setdefault(c, nm)
+        name_sources.append(frame[roles.district_name].astype(object))
     if roles.org_name:
-        names = frame[roles.org_name].to_numpy(dtype=object)
-        for c, nm, school in zip(district[valid], names[valid], is_school[valid], strict=True):
-            if isinstance(nm, str):
-                org_names.setdefault(c, nm.split(" - ")[0].strip() if school else nm)
+        names = frame[roles.org_name].astype(object)
+        # School rows are named "District - School": the district's name is the part before the dash.
+        name_sources.append(names.where(~is_school, names.str.split(" - ").str[0].str.strip()))
+    for names in name_sources:
+        found = pd.DataFrame({"code": district, "name": names.to_numpy()})[valid].dropna()
+        for org, name in found.drop_duplicates("code").itertuples(index=False):
+            org_names.setdefault(org, name)
 
     # What was recognised, in words.
     n_district_rows = int((keep & ~is_school).sum())
@@ -747,6 +745,12 @@ def normalise_long(
     frame, n = table.frame, len(table.frame)
     questions: list[Question] = []
     resolver = Resolver(table, answers, log, questions)
+    if roster:
+        label = "Per-person staff roster, added up by organization, school year, job class and race" + (
+            " (names and employee ids are not stored)" if roles.people else ""
+        )
+    else:
+        label = "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
     rows_with_data = ~frame.isna().all(axis=1).to_numpy()
     short = np.isin(table.rows, list(table.short_rows)) & rows_with_data
     if short.any():
@@ -792,6 +796,13 @@ def normalise_long(
             codes = _org_codes(table, header, resolver, log, data)
             if codes is not None:
                 out[col.name] = codes
+            if header is None:
+                chosen = answers.district
+                parts.append(
+                    f"district {chosen} (as you chose; the file has no organization code column)"
+                    if chosen
+                    else "district: not in the file — choose one"
+                )
             continue
         if header is None:
             continue
@@ -861,6 +872,7 @@ def normalise_long(
         out[col.name] = parsed
 
     if questions or any(c.name not in out for c in kind.columns if c.required):
+        parts.insert(0, label)
         return Normalised(None, "roster" if roster else "template", [p for p in parts if p], questions)
 
     long = pd.DataFrame({c.name: out.get(c.name, pd.Series(None, index=frame.index)) for c in kind.columns})
@@ -885,8 +897,7 @@ def normalise_long(
         parts.insert(
             0, f"{_plural(people, 'person', 'people')} in {_plural(facts['org_code'].nunique(), 'district')}"
         )
-        parts.insert(0, "Per-person staff roster, added up by organization, school year, job class and race"
-                     + (" (names and employee ids are not stored)" if roles.people else ""))  # fmt: skip
+        parts.insert(0, label)
         return Normalised(facts, "roster", [p for p in parts if p], [], org_names)
 
     # One row per grain: a repeated grain is harmless when identical, refused when its numbers differ.
@@ -930,7 +941,6 @@ def normalise_long(
             facts["fte"] = facts["fte"].round(3)
         if schools:
             parts.append(f"{_plural(int(schools), 'school row')} summed into their districts")
-    label = "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
     scope = []
     for c in ("org_code", "home_org_code"):
         if c in facts and facts[c].notna().any():
