@@ -1,0 +1,338 @@
+"""What the browser tests share: the pages app.py registers, the app server, and a browser tab on it that
+waits the way a person does (script finished, charts drawn).
+
+The pages under test are read from app.py's st.navigation, so a page added there is covered without editing
+these tests. Screenshots land in the git-ignored screenshots/.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT = 60  # seconds; a cold start is ~2 s
+SCRIPT_TIMEOUT_MS = 60_000  # the first run of a page opens the warehouse and fills the caches
+CHART_TIMEOUT_MS = 30_000
+SERVER_FLAGS = [
+    "--server.headless=true",
+    "--server.address=127.0.0.1",
+    "--server.fileWatcherType=none",  # nothing changes under a test; no watcher threads
+    "--browser.gatherUsageStats=false",
+]
+
+# ---------------------------------------------------------------------------------------------------------
+# The pages, as app.py registers them
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """One st.Page from app.py: its title, script and URL path ("" for the default page)."""
+
+    title: str
+    script: str
+    url_path: str
+
+    @property
+    def name(self) -> str:
+        """A short id for test names and screenshot files: the script's stem (overview, upload, ...)."""
+        return Path(self.script).stem
+
+
+def app_pages(app_py: Path = ROOT / "app.py") -> list[AppPage]:
+    """Every `st.Page(...)` call in app.py, in source order, with the URL path Streamlit gives it."""
+    calls = [
+        node
+        for node in ast.walk(ast.parse(app_py.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
+    ]
+    pages = []
+    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
+        kwargs = {k.arg: k.value for k in call.keywords if k.arg}
+        script_node = call.args[0] if call.args else kwargs.get("page")
+        if not isinstance(script_node, ast.Constant) or not isinstance(script_node.value, str):
+            raise ValueError(f"app.py line {call.lineno}: st.Page's page is not a string literal")
+        script = script_node.value
+        stem = Path(script).stem
+        title = ast.literal_eval(kwargs["title"]) if "title" in kwargs else stem.replace("_", " ")
+        default = "default" in kwargs and ast.literal_eval(kwargs["default"]) is True
+        if default:
+            url_path = ""
+        elif "url_path" in kwargs:
+            url_path = ast.literal_eval(kwargs["url_path"]).strip("/")
+        else:
+            # Streamlit drops a leading sort number ("01_overview.py" -> "overview").
+            url_path = re.sub(r"^[0-9]+[_ -]*", "", stem)
+        pages.append(AppPage(title=title, script=script, url_path=url_path))
+    if not pages:
+        raise ValueError("no st.Page(...) found in app.py")
+    return pages
+
+
+PAGES = app_pages()
+
+
+def page_by_name(name: str) -> AppPage:
+    """The page whose script is pages/<name>.py."""
+    for page in PAGES:
+        if page.name == name:
+            return page
+    raise LookupError(f"app.py registers no page pages/{name}.py")
+
+
+def is_placeholder(page: AppPage) -> bool:
+    """True while the page is still the skeleton's placeholder (its docstring says so)."""
+    return "placeholder until its issue lands" in (ROOT / page.script).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The app server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """`streamlit run app.py` in its own process group, on a free port, against one warehouse file."""
+
+    def __init__(self, db: Path, log: Path):
+        self.db, self.log = db, log
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> StreamlitServer:
+        """Start the server and wait for its health check (a taken port is retried on another)."""
+        for _attempt in range(3):
+            self.port = _free_port()
+            with self.log.open("ab") as log:
+                self.process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "streamlit",
+                        "run",
+                        "app.py",
+                        "--server.port",
+                        str(self.port),
+                        *SERVER_FLAGS,
+                    ],
+                    cwd=ROOT,
+                    env={**os.environ, "DASHBOARD_DB": str(self.db), "PYTHONUNBUFFERED": "1"},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group, so stop() ends everything it started
+                )
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    with urllib.request.urlopen(self.url("_stcore/health"), timeout=2) as response:
+                        if response.read() == b"ok":
+                            return self
+                except OSError:
+                    time.sleep(0.2)
+            if self.process.poll() is None:
+                self.stop()
+                raise RuntimeError(
+                    f"streamlit did not answer in {SERVER_START_TIMEOUT} s:\n{self.log_tail()}"
+                )
+        raise RuntimeError(f"streamlit exited at start:\n{self.log_tail()}")
+
+    def url(self, path: str = "") -> str:
+        """The address of a page (url path) or endpoint on this server."""
+        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
+
+    def log_size(self) -> int:
+        """Where the server log ends now (to show only what a test caused)."""
+        return self.log.stat().st_size if self.log.exists() else 0
+
+    def log_tail(self, since: int = 0, limit: int = 6000) -> str:
+        """The server's output since `since` (tracebacks of redacted exceptions land here)."""
+        if not self.log.exists():
+            return ""
+        with self.log.open("rb") as f:
+            f.seek(since)
+            return f.read().decode("utf-8", "replace")[-limit:]
+
+    def stop(self) -> None:
+        """End the server's process group: SIGTERM, then SIGKILL after 10 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+
+def start_server(sample_db_template: Path, workdir: Path) -> StreamlitServer:
+    """A server on a private copy of the sample warehouse in `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "warehouse.duckdb"
+    shutil.copy(sample_db_template, db)
+    return StreamlitServer(db, workdir / "streamlit.log").start()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A browser tab on the app
+
+# The script has run to the end and its output is on screen: connected, not running, something drawn, nothing
+# stale from the previous run, and no skeleton left where a lazily loaded element (a chart, a metric) goes.
+_SCRIPT_DONE = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    return !!app
+        && app.dataset.testConnectionState === "CONNECTED"
+        && app.dataset.testScriptState === "notRunning"
+        && document.querySelector("[data-testid='stMain'] [data-testid='stElementContainer']") !== null
+        && document.querySelector("[data-stale='true']") === null
+        && document.querySelector("[data-testid='stMain'] [data-testid='stSkeleton']") === null;
+}"""
+
+# Per Plotly chart: has Plotly drawn it, and how many traces are in its SVG. A trace with no points draws no
+# `g.trace`, so an empty or failed chart counts 0. (Heatmaps draw `g.hm`, contours `g.contour`.)
+_CHARTS = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map((el, i) => {
+    const gd = el.querySelector(".js-plotly-plot");
+    const title = gd ? (gd.querySelector(".gtitle")?.textContent
+                        || (gd.layout && gd.layout.title && gd.layout.title.text) || "") : "";
+    return {
+        index: i,
+        title: title,
+        plotted: !!gd,
+        data_traces: gd && gd.data ? gd.data.length : 0,
+        svg_traces: gd ? gd.querySelectorAll(".main-svg g.trace, .main-svg g.hm, .main-svg g.contour").length : 0,
+    };
+})"""
+
+_CHARTS_DRAWN = "() => (" + _CHARTS + ")().every(c => c.svg_traces > 0)"
+
+# What each chart shows, to tell whether a filter changed it: Plotly's full (decoded) data per trace, with typed
+# arrays as plain lists.
+CHART_DATA = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")].map(gd =>
+    JSON.stringify((gd._fullData || gd.data || []).map(t => [t.name, t.x, t.y, t.values, t.labels, t.z]),
+                   (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v))"""
+
+CHARTS_CHANGED = "before => JSON.stringify((" + CHART_DATA + ")()) !== JSON.stringify(before)"
+
+
+@dataclass
+class Dashboard:
+    """A browser tab on the running app, with the waits a person does without thinking."""
+
+    page: object  # playwright.sync_api.Page
+    server: StreamlitServer
+    js_errors: list[str] = field(default_factory=list)
+    log_mark: int = 0
+    app_page: AppPage | None = None  # the page last opened
+
+    def open(self, page: AppPage | str = "", query: str = "") -> Dashboard:
+        """Load a page (an AppPage or a URL path) in a fresh session and wait for its script to finish."""
+        self.app_page = (
+            page if isinstance(page, AppPage) else next((p for p in PAGES if p.url_path == page), None)
+        )
+        path = page.url_path if isinstance(page, AppPage) else page
+        self.log_mark = self.server.log_size()
+        self.page.goto(self.server.url(path) + (f"?{query}" if query else ""))
+        self.wait_for_script()
+        return self
+
+    def wait_for_script(self, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
+        """Wait until the script has run to the end and nothing on screen is stale."""
+        self.page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
+
+    def exceptions(self) -> list[str]:
+        """The text of every exception box shown."""
+        return self.page.locator("[data-testid='stException']").all_inner_texts()
+
+    def alerts(self) -> list[str]:
+        """The text of every st.info/warning/error/success box shown."""
+        return self.page.locator("[data-testid='stAlert']").all_inner_texts()
+
+    def charts(self) -> list[dict]:
+        """Each Plotly chart on the page: index, title, plotted, data_traces, svg_traces."""
+        return self.page.evaluate(_CHARTS)
+
+    def wait_for_charts(self, timeout: float = CHART_TIMEOUT_MS) -> list[dict]:
+        """Wait until every Plotly chart has drawn its traces (Plotly draws after the script ends); return
+        the charts as they are then, drawn or not, for the test to judge."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_function(_CHARTS_DRAWN, timeout=timeout)
+        return self.charts()
+
+    def chart_data(self) -> list[str]:
+        """What each chart plots, one string per chart (compare before and after a change)."""
+        return self.page.evaluate(CHART_DATA)
+
+    def wait_for_chart_data_change(self, before: list[str], timeout: float = SCRIPT_TIMEOUT_MS) -> None:
+        """Wait until the charts plot something other than `before`, then for the script to finish."""
+        self.page.wait_for_function(
+            CHARTS_CHANGED,
+            arg=before,
+            timeout=timeout,
+        )
+        self.wait_for_script()
+
+    def sidebar(self):
+        """The sidebar's locator."""
+        return self.page.locator("[data-testid='stSidebar']")
+
+    def screenshot(self, name: str, width: int) -> Path:
+        """A full-page screenshot at `width` px into screenshots/<name>-<width>.png.
+
+        Streamlit scrolls inside its main area, not the document, so the window is made as tall as the
+        content for the shot and put back afterwards."""
+        before = self.page.viewport_size
+        self.page.set_viewport_size({"width": width, "height": before["height"]})
+        self.page.wait_for_timeout(300)  # let the layout and Plotly's responsive resize settle
+        height = self.page.evaluate(
+            """() => Math.max(window.innerHeight, ...["stMain", "stSidebarContent"].map(id =>
+                   document.querySelector(`[data-testid='${id}']`)?.scrollHeight || 0))"""
+        )
+        self.page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
+        self.wait_for_charts()
+        self.page.wait_for_timeout(300)
+        path = SCREENSHOTS / f"{name}-{width}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True, animations="disabled", timeout=60_000)
+        self.page.set_viewport_size(before)
+        return path
+
+    def server_log(self) -> str:
+        """What the server logged since this tab last opened a page (redacted tracebacks are here)."""
+        return self.server.log_tail(self.log_mark)
+
+
+def new_dashboard(browser, server: StreamlitServer) -> Dashboard:
+    """A fresh browser context and tab on `server` at 1280 px, recording uncaught JavaScript errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    dash = Dashboard(page=page, server=server)
+    page.on("pageerror", lambda error: dash.js_errors.append(str(error)))
+    return dash
