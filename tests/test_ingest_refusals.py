@@ -348,3 +348,21 @@ def test_a_refused_file_does_not_create_a_missing_warehouse(tmp_path, capsys):
     assert out.strip().startswith(
         "imported staffing: 1 rows, 1 organizations, school years 2023-24, upload 2"
     )
+
+
+def test_a_typed_excel_sheet_names_rows_as_excel_does(db, tmp_path, capsys):
+    # Header on the sheet's first filled row (row 3), numbers stored as numbers: the quick typed read.
+    rows = [
+        TEMPLATE,
+        ["2023-24", 350000, "Teacher", "Asian", 2.0],
+        ["2023-24", 350000, "Teacher", "White", -4.0],
+    ]
+    errors = refused(db, tmp_path, capsys, "staffing", xlsx_bytes({"Data": rows}, start_row=2), "t.xlsx")
+    assert any("Row 5" in e and "“FTE”" in e and "“-4.0”" in e for e in errors), errors
+
+
+def test_text_deep_in_a_number_column_of_an_excel_sheet_is_named(db, tmp_path, capsys):
+    rows = [TEMPLATE] + [["2023-24", 350000 + 10 * i, "Teacher", "Asian", 1.0] for i in range(1500)]
+    rows[1200][4] = "n/a"
+    errors = refused(db, tmp_path, capsys, "staffing", xlsx_bytes({"Data": rows}), "t.xlsx")
+    assert any("Row 1201" in e and "“FTE”" in e and "“n/a”" in e for e in errors), errors

@@ -37,7 +37,7 @@ class UploadProblem:
         """The problem in one line, as the command line prints it."""
         where = []
         if self.row is not None:
-            where.append(f"row {self.row:,}")
+            where.append(f"row {self.row}")
         if self.column:
             where.append(f"column “{self.column}”")
         place = ", ".join(where)

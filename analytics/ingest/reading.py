@@ -318,6 +318,10 @@ def _read_workbook(
         ) from problem
     if sheet is not None and sheet not in names:
         raise Unreadable(f"The workbook has no sheet named “{sheet}”; its sheets are {_list(names)}.")
+    if zipped and (sheet is not None or len(names) == 1):
+        typed = _typed_sheet(book, data, sheet or names[0], header_score, limits)
+        if typed is not None:
+            return typed
     found: list[tuple[int, int, str, pa.Table, int]] = []  # (score, -order, name, table, header index)
     for order, name in enumerate(names):
         if sheet is not None and name != sheet:
@@ -357,6 +361,74 @@ def _read_workbook(
     )
 
 
+def _typed_sheet(book, data: bytes, name: str, header_score: HeaderScore, limits: Limits) -> Table | None:
+    """The quick way for the common big file: header on the sheet's first row, every column of one type.
+    The sheet is read once with its own types (numbers stay numbers); None means take the general way
+    (title rows, mixed columns, anything unusual), which reads every cell as text."""
+    try:
+        sheet = book.load_sheet(name, header_row=0, schema_sample_rows=None, n_rows=limits.max_rows + 1)
+        names = [c.name for c in sheet.available_columns()]
+        if header_score(names) < 2:
+            return None
+        loaded, errors = sheet.to_arrow_with_errors()
+        if errors is not None and len(errors.errors):
+            return None  # a cell that does not fit its column's type: read as text, so it can be named
+        header_row = _first_filled_row(data, name)
+        if header_row is None:
+            return None
+    except Exception:
+        return None
+    if loaded.num_rows > limits.max_rows:
+        raise Unreadable(f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.")
+    header = _unique_names([("" if n.startswith("__UNNAMED__") else n) for n in names])
+    columns = []
+    for column in loaded.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            columns.append(column)
+        elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+            columns.append(column.cast(pa.float64()))
+        elif pa.types.is_boolean(column.type):
+            columns.append(column)
+        else:  # dates, durations: as text, like the general way
+            columns.append(column.cast(pa.string()))
+    frame = _to_frame(pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), header)
+    rows = np.arange(header_row + 1, header_row + 1 + len(frame), dtype=np.int64)
+    return Table(header, frame, rows, header_row, [], name, f"Excel workbook, sheet “{name}”")
+
+
+_SHEET_TARGET = re.compile(
+    r'<Relationship\b[^>]*\bId="([^"]+)"[^>]*\bTarget="([^"]+)"|<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="([^"]+)"'
+)
+_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*\bname="([^"]*)"[^>]*\br:id="([^"]+)"')
+_FIRST_CELL = re.compile(r'<c\b[^>]*\br="[A-Z]+(\d+)"[^>]*?(/?)>')
+
+
+def _first_filled_row(data: bytes, sheet_name: str) -> int | None:
+    """The row number of a sheet's first cell with a value, read from the start of its XML only."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        ids = {}
+        for m in _SHEET_TARGET.finditer(rels):
+            rel_id, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            ids[rel_id] = target
+        escaped = (
+            sheet_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        )
+        target = next(
+            (ids.get(r) for n, r in _SHEET_ENTRY.findall(workbook) if n in (sheet_name, escaped)), None
+        )
+        if target is None:
+            return None
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        with archive.open(path) as sheet_xml:
+            head = sheet_xml.read(256 * 1024).decode("utf-8", "replace")
+    for m in _FIRST_CELL.finditer(head):
+        if not m.group(2):  # a self-closing cell is empty (formatting only)
+            return int(m.group(1))
+    return None
+
+
 def _arrow_head(table: pa.Table) -> list[list[str]]:
     head = table.slice(0, HEAD_ROWS).to_pydict()
     columns = list(head.values())
@@ -376,6 +448,9 @@ def _to_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
     """Text cells, trimmed, with empty cells missing (NaN), as a DataFrame headed like the file."""
     cleaned = []
     for column in table.columns:
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            cleaned.append(column)  # numbers and yes/no from a typed Excel column stay as they are
+            continue
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         cleaned.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text))
     frame = pa.table(cleaned, names=[f"c{i}" for i in range(len(cleaned))]).to_pandas()

@@ -336,7 +336,9 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
     return (None if jc is None else pd.Series(jc, index=table.frame.index, dtype="str")), phrase, all_rows
 
 
-def _org_codes(table, column, resolver, log, mask, label="an organization code") -> pd.Series | None:
+def _org_codes(
+    table, column, resolver, log, mask, label="an organization code", parsed=None
+) -> pd.Series | None:
     """Each row's 8-digit organization code (from its column, or the district the person chose)."""
     answer = resolver.answers.district
     if column is None:
@@ -348,7 +350,7 @@ def _org_codes(table, column, resolver, log, mask, label="an organization code")
             )
             return None
         return pd.Series(answer, index=table.frame.index, dtype="str")
-    codes, malformed = v.org_codes(table.frame[column])
+    codes, malformed = parsed if parsed is not None else v.org_codes(table.frame[column])
     bad = mask & malformed
     log.add_rows(
         f"{label}: DESE's 8-digit code such as 00350000 (Boston) or 350000 without the leading zeros",
@@ -438,7 +440,8 @@ def normalise_wide(
     if roles.org_type:
         state |= v.by_unique(frame[roles.org_type], key).eq("state").fillna(False).to_numpy(bool)
     if roles.org_code:
-        state |= v.org_codes(codes_raw)[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
+        parsed_codes = v.org_codes(codes_raw)
+        state |= parsed_codes[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
     if name_keys is not None:
         state |= name_keys.isin(STATE_NAME_KEYS).to_numpy(bool)
     state &= ~everything_blank
@@ -497,7 +500,9 @@ def normalise_wide(
         )
 
     # Organizations, years, job classes.
-    codes = _org_codes(table, roles.org_code, resolver, log, data)
+    codes = _org_codes(
+        table, roles.org_code, resolver, log, data, parsed=parsed_codes if roles.org_code else None
+    )
     years, year_phrase = _school_years(table, roles.contract.get("school_year"), resolver, log, data)
     all_classes = np.zeros(n, dtype=bool)
     job_class_phrase = ""
@@ -672,24 +677,30 @@ def normalise_wide(
                         value=rec["code"],
                     )
 
-    levels = pd.DataFrame({"district": district, "year": year_arr, "job": job_arr})
-    district_keys = levels[keep & ~is_school].drop_duplicates()
-    covered = levels.merge(district_keys.assign(covered=True), how="left", on=["district", "year", "job"])
-    shadowed = keep & is_school & covered["covered"].eq(True).to_numpy(bool)
+    # Organization, year and job class as one integer per row: level choice and sums stay in numpy.
+    d_codes, d_values = pd.factorize(district)
+    y_codes, y_values = pd.factorize(year_arr)
+    j_codes, j_values = pd.factorize(job_arr)
+    n_y, n_j = max(len(y_values), 1), max(len(j_values), 1)
+    group = (d_codes.astype(np.int64) * n_y + y_codes) * n_j + j_codes
+    keep &= (d_codes >= 0) & (y_codes >= 0) & (j_codes >= 0)
+    shadowed = keep & is_school & np.isin(group, group[keep & ~is_school])
     use = keep & ~shadowed
-
-    long = pd.DataFrame(
+    n_races = len(races)
+    cells = np.repeat(group[use], n_races) * n_races + np.tile(np.arange(n_races), int(use.sum()))
+    values = np.column_stack([counts[r][use] for r in races]).reshape(-1) if races else np.zeros(0)
+    found, inverse = np.unique(cells, return_inverse=True)
+    sums = np.bincount(inverse, weights=values, minlength=len(found))
+    race_i, rest = found % n_races, found // n_races
+    facts = pd.DataFrame(
         {
-            "school_year": np.repeat(year_arr[use], len(races)),
-            "org_code": np.repeat(district[use], len(races)),
-            "job_class": np.repeat(job_arr[use], len(races)),
-            "race": np.tile(np.array(races, dtype=object), int(use.sum())),
-            "value": np.column_stack([counts[r][use] for r in races]).reshape(-1) if races else [],
+            "school_year": np.asarray(y_values, dtype=object)[(rest // n_j) % n_y],
+            "org_code": np.asarray(d_values, dtype=object)[rest // (n_j * n_y)],
+            "job_class": np.asarray(j_values, dtype=object)[rest % n_j] if len(j_values) else "",
+            "race": np.array(races, dtype=object)[race_i],
+            "value": sums,
         }
     )
-    facts = long.groupby(["school_year", "org_code", "job_class", "race"], as_index=False, sort=True)[
-        "value"
-    ].sum()
     if staff:
         facts = facts.rename(columns={"value": "fte"})
         facts["fte"] = facts["fte"].round(3)
@@ -699,17 +710,22 @@ def normalise_wide(
 
     # Names for organizations the warehouse may not know yet.
     org_names: dict[str, str] = {}
-    name_sources = []
+    named = pd.DataFrame({"code": district, "school": is_school})
     if roles.district_name:
-        name_sources.append(frame[roles.district_name].astype(object))
+        named["district_name"] = frame[roles.district_name].to_numpy(dtype=object)
     if roles.org_name:
-        names = frame[roles.org_name].astype(object)
-        # School rows are named "District - School": the district's name is the part before the dash.
-        name_sources.append(names.where(~is_school, names.str.split(" - ").str[0].str.strip()))
-    for names in name_sources:
-        found = pd.DataFrame({"code": district, "name": names.to_numpy()})[valid].dropna()
-        for org, name in found.drop_duplicates("code").itertuples(index=False):
-            org_names.setdefault(org, name)
+        named["org_name"] = frame[roles.org_name].to_numpy(dtype=object)
+    # One row per organization, its own (district) row first; only those few names are looked at.
+    firsts = named[valid].sort_values("school", kind="stable").drop_duplicates("code")
+    for r in firsts.itertuples(index=False):
+        name = getattr(r, "district_name", None)
+        if not isinstance(name, str):
+            name = getattr(r, "org_name", None)
+            # School rows are named "District - School": the district's name is the part before the dash.
+            if isinstance(name, str) and r.school:
+                name = name.split(" - ")[0].strip()
+        if isinstance(name, str):
+            org_names[r.code] = name
 
     # What was recognised, in words.
     n_district_rows = int((keep & ~is_school).sum())

@@ -24,6 +24,8 @@ def numbers(cells: pd.Series, *, decimal_comma: bool = False) -> tuple[np.ndarra
     """(values, bad, blank): each cell as a float (NaN where blank or bad); bad marks text that is not a
     number (formula-looking text included: it is never calculated)."""
     blank = cells.isna().to_numpy()
+    if pd.api.types.is_float_dtype(cells.dtype):  # a typed Excel column: numbers already
+        return cells.to_numpy(dtype="float64", copy=True), np.zeros(len(cells), dtype=bool), blank
     try:  # the usual case, plain numbers: one vectorised cast, no text clean-up
         fast = pc.cast(pa.array(cells, type=pa.string(), from_pandas=True), pa.float64())
         values = fast.to_numpy(zero_copy_only=False).astype("float64", copy=True)
@@ -47,14 +49,23 @@ def numbers(cells: pd.Series, *, decimal_comma: bool = False) -> tuple[np.ndarra
 
 
 def org_codes(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """(8-digit codes, malformed): codes as files write them (lost zeros, '350000.0'); NaN where blank or
-    malformed."""
+    """(8-digit codes, malformed): codes as files write them (lost zeros, '350000.0', a number in an
+    Excel cell); NaN where blank or malformed."""
     present = cells.notna().to_numpy()
-    text = cells.astype("str").str.strip().str.replace(r"\.0+$", "", regex=True)
+    if pd.api.types.is_float_dtype(cells.dtype):
+        values = cells.to_numpy(dtype="float64")
+        whole = present & (values == np.round(values)) & (values >= 0) & (values < 1e8)
+        text = pc.cast(pa.array(np.where(whole, values, 0).astype(np.int64)), pa.string())
+        text = pc.if_else(pa.array(whole), text, pa.scalar(None, pa.string()))
+    else:
+        text = pc.utf8_trim_whitespace(pa.array(cells, type=pa.string(), from_pandas=True))
+        text = pc.replace_substring_regex(text, r"\.0+$", "")
     # DESE codes have at least 5 digits as written ('10000' is the smallest district); 0 is the state.
-    ok = text.str.fullmatch(r"\d{5,8}|0+").fillna(False).to_numpy(dtype=bool) & present
-    codes = text.where(ok).str.zfill(8)
-    return codes, present & ~ok
+    ok = pc.fill_null(pc.match_substring_regex(text, r"^(?:\d{5,8}|0+)$"), False).to_numpy(
+        zero_copy_only=False
+    )
+    codes = pc.utf8_lpad(pc.if_else(pa.array(ok), text, pa.scalar(None, pa.string())), 8, "0")
+    return pd.Series(codes.to_pandas(), index=cells.index, dtype="str"), present & ~ok
 
 
 def by_unique(cells: pd.Series, parse) -> pd.Series:
