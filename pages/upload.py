@@ -157,7 +157,7 @@ def load_file(kind_name: str) -> None:
                 for change in preview.changes:
                     st.markdown(f"- {change}")
                 for r in preview.replaces.itertuples():
-                    sample = " (sample data)" if r.is_sample else ""
+                    sample = ", sample data" if r.is_sample else ""
                     st.caption(
                         f"Replaces {r.rows_replaced:,} current rows of upload {r.upload_id} ({r.file_name}{sample}); "
                         "they stay in the history and count again if you roll this upload back."
@@ -169,7 +169,7 @@ def load_file(kind_name: str) -> None:
                     key="upload_preview",
                     column_config={
                         "Share of color now": st.column_config.NumberColumn(format="percent"),
-                        "Share of color with this upload": st.column_config.NumberColumn(format="percent"),
+                        "Share of color after": st.column_config.NumberColumn(format="percent"),
                     },
                 )
         if saved_as:

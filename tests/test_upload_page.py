@@ -87,10 +87,10 @@ def test_recognise_ask_preview_save_roll_back_and_undo(page, sample_db):
     said = texts(page)
     assert "job class Teacher (as you chose" in said
     assert "teachers of color, 2018-19:" in said and "→" in said
-    preview = frame_with(page, "FTE with this upload")
+    preview = frame_with(page, "FTE after")
     boston = preview[preview["Code"] == "00350000"].iloc[0]
-    assert boston["FTE with this upload"] == 50.0  # 20 + 30, the two schools summed
-    assert boston["Share of color with this upload"] == pytest.approx(9 / 50)
+    assert boston["FTE after"] == 50.0  # 20 + 30, the two schools summed
+    assert boston["Share of color after"] == pytest.approx(9 / 50)
     assert not page.button(key="upload_save").disabled
 
     page.button(key="upload_save").click().run()
@@ -146,7 +146,7 @@ def test_a_one_district_roster_asks_for_its_district(page):
     assert not page.exception
     said = texts(page)
     assert "2 people in 1 district" in said and "teachers of color, 2023-24:" in said
-    preview = frame_with(page, "FTE with this upload")
+    preview = frame_with(page, "FTE after")
     assert list(preview["Organization"]) == ["Lawrence"]
-    assert preview["Share of color with this upload"].iloc[0] == pytest.approx(1 / 1.5)
+    assert preview["Share of color after"].iloc[0] == pytest.approx(1 / 1.5)
     assert not page.button(key="upload_save").disabled

@@ -109,9 +109,9 @@ def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
             "School year": frame["school_year"],
             "Job class": frame["job_class"],
             f"{unit} now": frame["total_now"],
-            f"{unit} with this upload": frame["total_after"],
+            f"{unit} after": frame["total_after"],
             "Share of color now": frame["share_now"],
-            "Share of color with this upload": frame["share_after"],
+            "Share of color after": frame["share_after"],
         }
     )
     return out.drop(columns="Job class") if kind_name == ENROLLMENT.name else out
