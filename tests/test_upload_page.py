@@ -150,3 +150,32 @@ def test_a_one_district_roster_asks_for_its_district(page):
     assert list(preview["Organization"]) == ["Lawrence"]
     assert preview["Share of color after"].iloc[0] == pytest.approx(1 / 1.5)
     assert not page.button(key="upload_save").disabled
+
+
+def test_the_signed_in_person_is_recorded_as_the_uploader(page):
+    page.user = {"is_logged_in": True, "email": "clerk@lawrence.k12.ma.us", "name": "Data Clerk"}
+    page.file_uploader(key="upload_file").set_value(("bad.csv", BAD.replace(b"35x", b"350000")
+                                                     .replace(b"Purple", b"Asian").replace(b"-1", b"2"), "text/csv"))  # fmt: skip
+    page.run()
+    assert not page.button(key="upload_save").disabled, [p for p in page.table[0].value.itertuples()]
+    page.button(key="upload_save").click().run()
+    history = frame_with(page, "upload_id")
+    assert history.iloc[0].uploaded_by == "clerk@lawrence.k12.ma.us"
+
+
+def test_a_failure_on_the_page_is_a_message_not_a_traceback(page, monkeypatch):
+    from ui import upload_state
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(upload_state, "preview_upload", broken)
+    monkeypatch.setattr(upload_state.store, "upload_history", broken)
+    upload_state.st.cache_data.clear()
+    page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
+    page.selectbox(key="upload_job_class").set_value("Teacher").run()
+    assert not page.exception
+    said = texts(page)
+    assert "database on fire" not in said
+    assert "The preview could not be worked out" in said
+    assert "The upload history could not be read just now" in said
