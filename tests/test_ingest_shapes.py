@@ -127,7 +127,7 @@ def test_open_data_extract_counts_each_person_once(fmt):
     assert checked.can_save, checked.problems
     text = checked.recognition.description
     assert "DESE open-data extract" in text and "column names BAA_CNT" in text
-    assert "State total row skipped" in text and "2 School rows not added again" in text
+    assert "1 total row skipped (State" in text and "2 School rows not added again" in text
     assert "school year 2023-24 from the “SY” column" in text
     assert "job classes Principal, Teacher from the “JOBCLASS” column" in text
     assert of_color(checked, "00350000") == 60.0  # the district row, not district + schools (120)
@@ -279,3 +279,12 @@ def test_lists_fellows_participation_equity_leaders():
     checked = check_upload(con, "equity-leaders", csv_bytes(eq), "e.csv")
     assert checked.can_save, checked.problems
     assert checked.facts.iloc[0].school_year == "2025-26"
+
+
+def test_a_totals_row_at_the_bottom_is_not_added_again():
+    rows = [*profiles_title(), profiles_header(), *DISTRICT_ROWS,
+            ["Total", None, 11.0, 6.0, 13.0, 118.0, 0.5, 0.0, 1.5, 100.0, 50.0, 150.0]]  # fmt: skip
+    checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows), "profiles.csv")
+    assert checked.can_save, checked.problems
+    assert "1 total row skipped" in checked.recognition.description
+    assert of_color(checked, "00350000") == 22.0 and len(checked.facts) == 14

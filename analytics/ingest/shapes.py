@@ -34,7 +34,11 @@ from analytics.ingest.vocabulary import (
     race_column,
 )
 
-STATE_NAME_KEYS = frozenset({"state", "state total", "state totals", "statewide", "massachusetts", "ma"})
+# Rows that total other rows (the state, or the file itself): the same people again, never added.
+STATE_NAME_KEYS = frozenset(
+    {"state", "state total", "state totals", "statewide", "statewide total", "massachusetts", "ma", "total",
+     "totals", "grand total", "all districts"}
+)  # fmt: skip
 RACE_LIST = "one of DESE's categories: " + ", ".join(d.RACES) + " (HR spellings such as “Black or African American”, “Hispanic or Latino”, “Two or More Races” are read too)"  # fmt: skip
 # DESE rounds each count to 0.1 FTE and each percentage to 0.1 point, so the seven parts of a row may add up
 # to a little more than its (also rounded) total; totals built from many rounded parts (district or
@@ -741,7 +745,7 @@ def normalise_wide(
     parts = [label, f"{level}, {view_phrase}", scope]
     if state.any():
         parts.append(
-            f"{_plural(int(state.sum()), 'State total row')} skipped (the state is the sum of its districts)"
+            f"{_plural(int(state.sum()), 'total row')} skipped (State or whole-file totals: the same people again)"
         )
     if shadowed.any():
         parts.append(
