@@ -236,6 +236,22 @@ CHART_DATA = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart
     JSON.stringify((gd._fullData || gd.data || []).map(t => [t.name, t.x, t.y, t.values, t.labels, t.z]),
                    (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v))"""
 
+# Count the script runs that start from now on (a MutationObserver on the run state, which sees a run even
+# when it starts and ends between two polls).
+_COUNT_RUNS = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    window.__scriptRuns = 0;
+    if (!window.__scriptRunObserver) {
+        window.__scriptRunObserver = new MutationObserver(records => {
+            for (const r of records) {
+                if (r.oldValue === "running" || app.dataset.testScriptState === "running") window.__scriptRuns++;
+            }
+        });
+        window.__scriptRunObserver.observe(
+            app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
+    }
+}"""
+
 CHARTS_CHANGED = "before => JSON.stringify((" + CHART_DATA + ")()) !== JSON.stringify(before)"
 
 
@@ -263,6 +279,31 @@ class Dashboard:
     def wait_for_script(self, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
         """Wait until the script has run to the end and nothing on screen is stale."""
         self.page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
+
+    def rerun_by(self, action, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
+        """Do something that reruns the script (click, choose, upload), and wait for that run to finish."""
+        self.page.evaluate(_COUNT_RUNS)
+        action()
+        self.page.wait_for_function("() => window.__scriptRuns > 0", timeout=timeout)
+        self.wait_for_script(timeout)
+
+    def choose(self, label: str, option: str | re.Pattern) -> None:
+        """Pick `option` (its text, or a pattern) in the selectbox labelled `label`, unless it is picked
+        already, and wait for the rerun."""
+        combo = self.page.get_by_role("combobox", name=label, exact=True)
+        current = combo.input_value()
+        if option.search(current) if isinstance(option, re.Pattern) else current == option:
+            return
+        box = self.page.locator("[data-testid='stSelectbox']").filter(has=combo)
+        # The list closes when the page scrolls after it opened: scroll first, let it settle, then open.
+        box.scroll_into_view_if_needed()
+        self.page.wait_for_timeout(300)
+        self.rerun_by(
+            lambda: (
+                box.get_by_role("button", name="Open").click(),
+                self.page.get_by_role("option", name=option, exact=isinstance(option, str)).click(),
+            )
+        )
 
     def exceptions(self) -> list[str]:
         """The text of every exception box shown."""
