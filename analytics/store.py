@@ -82,6 +82,7 @@ def save_upload(
                     f"INSERT INTO {kind.table} (upload_id, {cols}) SELECT ?, {cols} FROM incoming_facts",
                     [upload_id],
                 )
+            refresh_current(con, kind, upload_id)
             refresh_statuses(con, kind)
         bump_data_version(con)
     orgs, years = _scope(facts)
@@ -116,6 +117,44 @@ def _add_organizations(con, orgs: pd.DataFrame, upload_id: int, *, replace: bool
     return after - before
 
 
+def refresh_current(con: duckdb.DuckDBPyConnection, kind: UploadKind, upload_id: int) -> None:
+    """Bring current_<table> up to date for the keys `upload_id` covers (call inside the writing
+    transaction, after saving, rolling back or restoring it): for each such key, the rows of the newest
+    live upload that has it. Other keys cannot have changed, so they are left alone."""
+    table, keys = kind.table, ", ".join(kind.key)
+    matches = " AND ".join(f"c.{k} = covered.{k}" for k in kind.key)
+    # Identifiers come from the contract, never from a file; the upload id goes in as a parameter.
+    con.execute(
+        f"""
+        DELETE FROM current_{table} c
+        USING (SELECT DISTINCT {keys} FROM {table} WHERE upload_id = $upload_id) covered
+        WHERE {matches}
+        """,
+        {"upload_id": upload_id},
+    )
+    con.execute(
+        f"""
+        INSERT INTO current_{table}
+        WITH covered AS (
+            SELECT DISTINCT {keys} FROM {table} WHERE upload_id = $upload_id
+        ),
+        live AS (
+            SELECT f.* FROM {table} f
+            SEMI JOIN live_uploads u ON u.upload_id = f.upload_id
+            SEMI JOIN covered USING ({keys})
+        ),
+        newest AS (
+            SELECT {keys}, max(upload_id) AS upload_id FROM live GROUP BY ALL
+        ),
+        final AS (
+            SELECT live.* FROM live JOIN newest USING ({keys}, upload_id)
+        )
+        SELECT * FROM final
+        """,
+        {"upload_id": upload_id},
+    )
+
+
 def refresh_statuses(con: duckdb.DuckDBPyConnection, kind: UploadKind) -> None:
     """Mark each live upload of `kind` active if any of its rows still count, else superseded."""
     con.execute(
@@ -148,6 +187,7 @@ def _set_standing(con, upload_id: int, *, rolled_back: bool, who: str) -> str:
             "INSERT INTO upload_events VALUES (?, ?, ?, now())",
             [upload_id, "rolled back" if rolled_back else "restored", who],
         )
+        refresh_current(con, kind, upload_id)
         refresh_statuses(con, kind)
         bump_data_version(con)
     return con.execute("SELECT status FROM uploads WHERE upload_id = ?", [upload_id]).fetchall()[0][0]

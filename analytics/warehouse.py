@@ -57,10 +57,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         "CREATE TABLE IF NOT EXISTS schema_version "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    current = schema_version(con)
+    # Every migration not yet recorded, not only those above the highest: numbers are handed out ahead
+    # (003 may land after 004 was applied somewhere), and each must still run once.
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, sql in migrations():
-        if version <= current:
+        if version in done:
             continue
         with transaction(con):
             con.execute(sql)
