@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,6 +19,32 @@ from analytics.projection import Projection, Scenario, scenario_path
 from analytics.reference import load_reference_points
 
 
+class ValidatedFigure(go.Figure):
+    """A plotly Figure that was validated when it was built, and so is not validated again when unpickled.
+
+    The app caches every section with st.cache_data, which pickles the result once and unpickles it on
+    every cache hit. Plotly's own pickling rebuilds a figure through all its validators, the whole layout
+    template included: 30-80 ms a chart, most of a warm page's run time. Rebuilt from its own to_dict()
+    without validation it takes a few milliseconds and serialises to the same JSON.
+    """
+
+    def __reduce__(self):
+        return (_unpickle_figure, (self.to_dict(),))
+
+
+def _unpickle_figure(spec: dict) -> ValidatedFigure:
+    fig = ValidatedFigure(spec, _validate=False)
+    fig._validate = True  # later changes to it are validated as usual
+    return fig
+
+
+def validated(fig: go.Figure) -> ValidatedFigure:
+    """Mark a figure built through plotly's validating API as one that unpickles without validation."""
+    if type(fig) is go.Figure:
+        fig.__class__ = ValidatedFigure  # a subclass adding only __reduce__: same object, no copy
+    return fig
+
+
 @dataclass(frozen=True)
 class Section:
     """A chart with the figures behind it."""
@@ -26,6 +53,9 @@ class Section:
     data: pd.DataFrame
     status: m.GoalStatus | None = None
     caption: str = ""
+
+    def __post_init__(self) -> None:
+        validated(self.figure)
 
 
 def _scope(filters: m.Filters) -> str:
@@ -238,7 +268,7 @@ def organization_profile(
         profile,
         subtitle_text=charts.subtitle(profile.name, as_of, m.data_source(con, ("staffing", "enrollment"))),
     )
-    return profile, fig
+    return profile, validated(fig)
 
 
 # --- Workforce -----------------------------------------------------------------------------------
@@ -340,30 +370,33 @@ def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _yes_no(values: pd.Series) -> pd.Series:
+    """'Yes' / 'No' for true / false, '' where unknown."""
+    if values.empty:
+        return values.copy()
+    known = values.notna().to_numpy()
+    truthy = values.where(values.notna(), False).astype(bool).to_numpy()
+    return pd.Series(np.where(known, np.where(truthy, "Yes", "No"), ""), index=values.index, dtype=str)
+
+
 def organizations_display(frame: pd.DataFrame) -> pd.DataFrame:
     """The organizations table as shown (one row per organization)."""
-
-    def years(r: pd.Series) -> str:
-        if not r["years_participating"]:
-            return ""
-        span = (
-            r["first_year"] if r["first_year"] == r["last_year"] else f"{r['first_year']} to {r['last_year']}"
-        )
-        return f"{span} ({int(r['years_participating'])})"
-
-    def yes_no(v: object) -> str:
-        return "" if v is None or pd.isna(v) else "Yes" if v else "No"
-
+    # Column at a time: the page builds this table on every run, for up to 13,000 organizations.
+    taking_part = frame["years_participating"].fillna(0).astype(int)
+    first = frame["first_year"].astype(object).fillna("").astype(str)
+    last = frame["last_year"].astype(object).fillna("").astype(str)
+    span = first.where(first == last, first + " to " + last)
+    years = (span + " (" + taking_part.astype(str) + ")").where(taking_part > 0, "")
     return pd.DataFrame({
         "Code": frame["org_code"],
         "Organization": frame["name"],
         "Type": frame["org_type"],
         "Region": frame["region"],
-        "Years taking part": frame.apply(years, axis=1) if len(frame) else pd.Series(dtype=str),
+        "Years taking part": years.astype(str),
         "Fellows sent": frame["fellows_sent"].astype(int),
-        "Strategy adopted": frame["strategy_adopted"].map(yes_no),
-        "Equity-leader position": frame["equity_leader"].map(yes_no),
-        "AMSEL member": frame["amsel_member"].map(yes_no),
+        "Strategy adopted": _yes_no(frame["strategy_adopted"]),
+        "Equity-leader position": _yes_no(frame["equity_leader"]),
+        "AMSEL member": _yes_no(frame["amsel_member"]),
     })  # fmt: skip
 
 
