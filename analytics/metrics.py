@@ -82,11 +82,20 @@ def run_query(
 # --- workforce and students -----------------------------------------------------------------------
 
 
+def staff_share_by_year_and_job_class(
+    con: duckdb.DuckDBPyConnection, job_classes: tuple[str, ...] = d.JOB_CLASSES, filters: Filters = ALL
+) -> pd.DataFrame:
+    """school_year, job_class, fte, fte_of_color, share for each of `job_classes`, ordered by job class and
+    year, from one query; years with no data for a class are absent."""
+    return run_query(con, "staff_share_by_year_and_job_class", filters, job_classes=list(job_classes))
+
+
 def staff_share_by_year(
     con: duckdb.DuckDBPyConnection, job_class: str, filters: Filters = ALL
 ) -> pd.DataFrame:
     """school_year, fte, fte_of_color, share for one job class; years with no data are absent."""
-    return run_query(con, "staff_share_by_year", filters, job_class=job_class)
+    frame = staff_share_by_year_and_job_class(con, (job_class,), filters)
+    return frame.drop(columns="job_class")
 
 
 def student_share_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
@@ -153,9 +162,10 @@ def superintendent_projection(supers: pd.DataFrame, goals: Goals) -> Projection 
 def representation_context(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """Long form school_year, group (Superintendents / Teachers / Students), share: the representation
     gap the program exists to close, on one axis."""
+    staff = staff_share_by_year_and_job_class(con, (d.SUPERINTENDENT, d.TEACHER), filters)
     parts = [
-        staff_share_by_year(con, d.SUPERINTENDENT, filters).assign(group="Superintendents"),
-        staff_share_by_year(con, d.TEACHER, filters).assign(group="Teachers"),
+        staff[staff["job_class"] == d.SUPERINTENDENT].assign(group="Superintendents"),
+        staff[staff["job_class"] == d.TEACHER].assign(group="Teachers"),
         student_share_by_year(con, filters).assign(group="Students"),
     ]
     frames = [p[["school_year", "group", "share"]] for p in parts if len(p)]
@@ -393,8 +403,9 @@ def workforce_shares_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = 
     """Long form school_year, group, share, people, people_of_color for each job class loaded and for
     students."""
     frames = []
+    staff = staff_share_by_year_and_job_class(con, d.JOB_CLASSES, filters)
     for job_class in d.JOB_CLASSES:
-        part = staff_share_by_year(con, job_class, filters)
+        part = staff[staff["job_class"] == job_class].drop(columns="job_class")
         if len(part):
             frames.append(part.rename(columns={"fte": "people", "fte_of_color": "people_of_color"})
                           .assign(group=job_class))  # fmt: skip

@@ -5,12 +5,13 @@ WITH orgs AS (
     FROM filtered_organizations($regions, $org_types)
 ),
 staff AS (
-    SELECT s.school_year, orgs.group_name, s.race, s.fte
+    SELECT s.school_year, orgs.group_name, s.race, sum(s.fte) AS fte
     FROM current_staffing s
     JOIN orgs USING (org_code)
     WHERE s.job_class = $job_class
       AND ($year_from IS NULL OR s.school_year >= $year_from)
       AND ($year_to IS NULL OR s.school_year <= $year_to)
+    GROUP BY ALL
 ),
 final AS (
     SELECT school_year, group_name,
