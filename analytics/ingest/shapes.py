@@ -623,7 +623,19 @@ def normalise_wide(
             "school" if key(roles.org_code or "").startswith("school") else ""
         )
         level = f"{level} level, " if level else ""
-        parts = [label, f"{level}{view_phrase}", year_phrase, job_class_phrase]
+        scope = ""
+        if codes is not None:
+            found = codes[data].dropna()
+            n_districts = found.str[:4].nunique()
+            n_schools = int(
+                (~found.str.endswith("0000")).sum() and found[~found.str.endswith("0000")].nunique()
+            )
+            scope = (
+                f"{_plural(n_schools, 'school')} in {_plural(n_districts, 'district')}"
+                if n_schools
+                else _plural(n_districts, "organization")
+            )
+        parts = [label, f"{level}{view_phrase}", scope, year_phrase, job_class_phrase]
         return Normalised(None, shape, [p for p in parts if p], questions)
 
     # Levels: count each person once. Where a district's own row is there, its schools' rows are not
