@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format bench sample clean
+.PHONY: run test test-fast test-browser lint format bench sample clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+# The same suite split in two: everything but the browser, and only the browser tests (Chromium driving
+# `streamlit run`; screenshots and the axe-core report land in screenshots/).
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not browser"
+
+test-browser: $(VENV)/.dev
+	$(PY) -m pytest -m browser
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
