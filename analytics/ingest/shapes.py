@@ -627,9 +627,7 @@ def normalise_wide(
         if codes is not None:
             found = codes[data].dropna()
             n_districts = found.str[:4].nunique()
-            n_schools = int(
-                (~found.str.endswith("0000")).sum() and found[~found.str.endswith("0000")].nunique()
-            )
+            n_schools = found[~found.str.endswith("0000")].nunique()
             scope = (
                 f"{_plural(n_schools, 'school')} in {_plural(n_districts, 'district')}"
                 if n_schools
