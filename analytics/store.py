@@ -82,7 +82,7 @@ def save_upload(
                     f"INSERT INTO {kind.table} (upload_id, {cols}) SELECT ?, {cols} FROM incoming_facts",
                     [upload_id],
                 )
-            refresh_current(con, kind, upload_id)
+            refresh_current(con, kind, upload_id, just_saved=True)
             refresh_statuses(con, kind)
         bump_data_version(con)
     orgs, years = _scope(facts)
@@ -117,7 +117,9 @@ def _add_organizations(con, orgs: pd.DataFrame, upload_id: int, *, replace: bool
     return after - before
 
 
-def refresh_current(con: duckdb.DuckDBPyConnection, kind: UploadKind, upload_id: int) -> None:
+def refresh_current(
+    con: duckdb.DuckDBPyConnection, kind: UploadKind, upload_id: int, *, just_saved: bool = False
+) -> None:
     """Bring current_<table> up to date for the keys `upload_id` covers (call inside the writing
     transaction, after saving, rolling back or restoring it): for each such key, the rows of the newest
     live upload that has it. Other keys cannot have changed, so they are left alone."""
@@ -132,6 +134,9 @@ def refresh_current(con: duckdb.DuckDBPyConnection, kind: UploadKind, upload_id:
         """,
         {"upload_id": upload_id},
     )
+    if just_saved:  # the newest upload of all: every key it covers is its own
+        con.execute(f"INSERT INTO current_{table} SELECT * FROM {table} WHERE upload_id = ?", [upload_id])
+        return
     con.execute(
         f"""
         INSERT INTO current_{table}
