@@ -367,10 +367,10 @@ def _typed_sheet(book, data: bytes, name: str, header_score: HeaderScore, limits
     (title rows, mixed columns, anything unusual), which reads every cell as text."""
     try:
         sheet = book.load_sheet(name, header_row=0, schema_sample_rows=None, n_rows=limits.max_rows + 1)
-        names = [c.name for c in sheet.available_columns()]
+        loaded, errors = sheet.to_arrow_with_errors()
+        names = list(loaded.column_names)
         if header_score(names) < 2:
             return None
-        loaded, errors = sheet.to_arrow_with_errors()
         if errors is not None and len(errors.errors):
             return None  # a cell that does not fit its column's type: read as text, so it can be named
         header_row = _first_filled_row(data, name)

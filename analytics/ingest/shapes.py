@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import definitions as d
 from analytics.contracts import ENROLLMENT, STAFFING, Column, UploadKind
@@ -656,9 +657,19 @@ def normalise_wide(
 
     # The same organization, year and job class twice: harmless when identical, refused when not.
     keep = valid.copy()
-    ident = pd.DataFrame({"code": code, "year": year_arr, "job": job_arr})[valid]
-    if len(ident):
-        dup = ident.duplicated(keep=False)
+    d_codes, d_values = pd.factorize(district)
+    y_codes, y_values = pd.factorize(year_arr)
+    j_codes, j_values = pd.factorize(job_arr)
+    c_codes, _ = pd.factorize(code)
+    n_y, n_j = max(len(y_values), 1), max(len(j_values), 1)
+    source = (c_codes.astype(np.int64) * n_y + y_codes) * n_j + j_codes
+    repeated = np.zeros(n, dtype=bool)
+    keyed = valid & (y_codes >= 0) & (j_codes >= 0)  # rows missing a year or class are refused anyway
+    if keyed.any():
+        repeated[keyed] = pd.Series(source[keyed]).duplicated(keep=False).to_numpy()
+    if repeated.any():
+        ident = pd.DataFrame({"code": code, "year": year_arr, "job": job_arr}, dtype=object)[valid]
+        dup = pd.Series(repeated[valid], index=ident.index)
         if dup.any():
             numbers = pd.DataFrame({r: np.round(counts[r], 4) for r in races}, index=frame.index)[valid]
             if total is not None:
@@ -692,10 +703,6 @@ def normalise_wide(
                     )
 
     # Organization, year and job class as one integer per row: level choice and sums stay in numpy.
-    d_codes, d_values = pd.factorize(district)
-    y_codes, y_values = pd.factorize(year_arr)
-    j_codes, j_values = pd.factorize(job_arr)
-    n_y, n_j = max(len(y_values), 1), max(len(j_values), 1)
     group = (d_codes.astype(np.int64) * n_y + y_codes) * n_j + j_codes
     keep &= (d_codes >= 0) & (y_codes >= 0) & (j_codes >= 0)
     shadowed = keep & is_school & np.isin(group, group[keep & ~is_school])
@@ -706,15 +713,16 @@ def normalise_wide(
     found, inverse = np.unique(cells, return_inverse=True)
     sums = np.bincount(inverse, weights=values, minlength=len(found))
     race_i, rest = found % n_races, found // n_races
-    facts = pd.DataFrame(
+    # Built in arrow (take from the few distinct labels): no per-row Python strings.
+    facts = pa.table(
         {
-            "school_year": np.asarray(y_values, dtype=object)[(rest // n_j) % n_y],
-            "org_code": np.asarray(d_values, dtype=object)[rest // (n_j * n_y)],
-            "job_class": np.asarray(j_values, dtype=object)[rest % n_j] if len(j_values) else "",
-            "race": np.array(races, dtype=object)[race_i],
-            "value": sums,
+            "school_year": pa.array(list(y_values), pa.string()).take(pa.array((rest // n_j) % n_y)),
+            "org_code": pa.array(list(d_values), pa.string()).take(pa.array(rest // (n_j * n_y))),
+            "job_class": pa.array(list(j_values) or [""], pa.string()).take(pa.array(rest % n_j)),
+            "race": pa.array(list(races), pa.string()).take(pa.array(race_i)),
+            "value": pa.array(sums, pa.float64()),
         }
-    )
+    ).to_pandas()
     if staff:
         facts = facts.rename(columns={"value": "fte"})
         facts["fte"] = facts["fte"].round(3)
@@ -724,22 +732,21 @@ def normalise_wide(
 
     # Names for organizations the warehouse may not know yet.
     org_names: dict[str, str] = {}
-    named = pd.DataFrame({"code": district, "school": is_school})
-    if roles.district_name:
-        named["district_name"] = frame[roles.district_name].to_numpy(dtype=object)
-    if roles.org_name:
-        named["org_name"] = frame[roles.org_name].to_numpy(dtype=object)
     # One row per organization, its own (district) row first; only those few names are looked at.
-    firsts = named[valid].sort_values("school", kind="stable").drop_duplicates("code")
-    for r in firsts.itertuples(index=False):
-        name = getattr(r, "district_name", None)
-        if not isinstance(name, str):
-            name = getattr(r, "org_name", None)
+    rows_valid = np.flatnonzero(valid & (d_codes >= 0))
+    order = rows_valid[np.lexsort((is_school[rows_valid], d_codes[rows_valid]))]
+    _, first = np.unique(d_codes[order], return_index=True)
+    district_names = frame[roles.district_name] if roles.district_name else None
+    org_name_cells = frame[roles.org_name] if roles.org_name else None
+    for i in order[first]:
+        name = district_names.iat[i] if district_names is not None else None
+        if not isinstance(name, str) and org_name_cells is not None:
+            name = org_name_cells.iat[i]
             # School rows are named "District - School": the district's name is the part before the dash.
-            if isinstance(name, str) and r.school:
+            if isinstance(name, str) and is_school[i]:
                 name = name.split(" - ")[0].strip()
         if isinstance(name, str):
-            org_names[r.code] = name
+            org_names[district[i]] = name
 
     # What was recognised, in words.
     n_district_rows = int((keep & ~is_school).sum())
