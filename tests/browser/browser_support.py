@@ -264,6 +264,7 @@ class Dashboard:
     js_errors: list[str] = field(default_factory=list)
     log_mark: int = 0
     app_page: AppPage | None = None  # the page last opened
+    charts_when_loaded: list[dict] = field(default_factory=list)  # set by the shared tabs (conftest)
 
     def open(self, page: AppPage | str = "", query: str = "") -> Dashboard:
         """Load a page (an AppPage or a URL path) in a fresh session and wait for its script to finish."""
@@ -356,7 +357,7 @@ class Dashboard:
                    document.querySelector(`[data-testid='${id}']`)?.scrollHeight || 0))"""
         )
         self.page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
-        self.wait_for_charts()
+        self.wait_for_charts(timeout=5_000)  # they were drawn before; this lets them redraw at the new size
         self.page.wait_for_timeout(300)
         path = SCREENSHOTS / f"{name}-{width}.png"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,8 @@ import shutil
 from collections import defaultdict
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Dashboard, new_dashboard, start_server
+
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Dashboard, new_dashboard, start_server
 
 # ---------------------------------------------------------------------------------------------------------
 # The browser
@@ -74,8 +75,9 @@ def shown_pages(chromium, streamlit_server):
 
     def show(app_page) -> Dashboard:
         if app_page not in tabs:
-            tabs[app_page] = new_dashboard(chromium, streamlit_server).open(app_page)
-        tabs[app_page].wait_for_charts()
+            dash = new_dashboard(chromium, streamlit_server).open(app_page)
+            dash.charts_when_loaded = dash.wait_for_charts()  # waited for once, however many tests look
+            tabs[app_page] = dash
         return tabs[app_page]
 
     yield show

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import PAGES, Dashboard
+
+from .browser_support import PAGES, Dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,8 @@ the Overview; they must get the app's navigation, page settings and sample-data 
 from __future__ import annotations
 
 import pytest
-from browser_support import PAGES, new_dashboard, page_by_name, start_server
+
+from .browser_support import PAGES, new_dashboard, page_by_name, start_server
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import CHARTS_CHANGED, SCRIPT_TIMEOUT_MS, Dashboard, is_placeholder, page_by_name
 
 from analytics.definitions import REGIONS
+
+from .browser_support import CHARTS_CHANGED, SCRIPT_TIMEOUT_MS, Dashboard, is_placeholder, page_by_name
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,8 @@ sample-data notice, draws every Plotly chart, and is photographed at 1280 and 19
 from __future__ import annotations
 
 import pytest
-from browser_support import PAGES, SCREENSHOTS, Dashboard
+
+from .browser_support import PAGES, SCREENSHOTS, Dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def test_shows_the_sample_data_notice(shown):
 
 
 def test_every_chart_draws(shown):
-    charts = shown.wait_for_charts()
+    charts = shown.charts_when_loaded
     undrawn = [c for c in charts if c["svg_traces"] == 0]
     assert not undrawn, (
         f"{len(undrawn)} of {len(charts)} Plotly chart(s) on {shown.app_page.script} drew no traces "

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import SCRIPT_TIMEOUT_MS, Dashboard, new_dashboard, page_by_name, start_server
 from playwright.sync_api import expect
+
+from .browser_support import SCRIPT_TIMEOUT_MS, Dashboard, new_dashboard, page_by_name, start_server
 
 pytestmark = pytest.mark.browser
 
