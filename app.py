@@ -11,20 +11,18 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-PAGES = {
-    "Goals": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/flag:", default=True),
-        st.Page("pages/superintendents.py", title="Superintendents", icon=":material/trending_up:"),
-        st.Page("pages/fellows.py", title="Fellows", icon=":material/school:"),
-        st.Page("pages/districts.py", title="Districts", icon=":material/location_city:"),
-        st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
-    ],
-    "Data": [
-        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
-        st.Page("pages/export.py", title="Export", icon=":material/slideshow:"),
-        st.Page("pages/about.py", title="About", icon=":material/info:"),
-    ],
-}
+# One flat list: Streamlit's grouped navigation nests a <div> in the nav's <ul>, which screen readers
+# trip over (axe: list/listitem, serious).
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/flag:", default=True),
+    st.Page("pages/superintendents.py", title="Superintendents", icon=":material/trending_up:"),
+    st.Page("pages/fellows.py", title="Fellows", icon=":material/school:"),
+    st.Page("pages/districts.py", title="Districts", icon=":material/location_city:"),
+    st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
+    st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+    st.Page("pages/export.py", title="Export", icon=":material/slideshow:"),
+    st.Page("pages/about.py", title="About", icon=":material/info:"),
+]
 
 page = st.navigation(PAGES)
 sample_banner()

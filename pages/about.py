@@ -14,7 +14,7 @@ sg, fg, dg = g.superintendents, g.fellows, g.districts
 
 st.markdown(
     f"""
-### The goals (Influence 100)
+## The goals (Influence 100)
 Influence 100 began in school year 2019-20 with the New York City Leadership Academy: a two-year Fellowship
 for educators who aim to become superintendents within five years, and support for districts to build
 a climate, policies and an intentional strategy that diversify their educator workforce.
@@ -26,7 +26,7 @@ a climate, policies and an intentional strategy that diversify their educator wo
 | Districts in capacity building | {dg.per_year_min}-{dg.per_year_max} a year | `data/goals.toml` |
 | Districts with a workforce-diversity strategy | {dg.strategy_goal} by {dg.strategy_target_year} | `data/goals.toml` |
 
-### Definitions
+## Definitions
 - **Race/ethnicity** uses DESE's seven categories: {", ".join(d.RACES)}.
   **People of color** are all but White.
 - **Share** = FTE (or students) of color ÷ all FTE (or students) whose race is known.
@@ -36,13 +36,13 @@ a climate, policies and an intentional strategy that diversify their educator wo
   carried State, district and school rows of the same people.
 - A **superintendent** is a staffing row with the job class Superintendent; a **teacher**, Teacher.
 
-### Privacy
+## Privacy
 Race of an individual is personal data (M.G.L. c.66A). This dashboard shows aggregates only; a district has
 one superintendent, so superintendent race is never shown by district. Groups of fewer than
 {d.SMALL_CELL_THRESHOLD} people are suppressed, with a second cell hidden where a total would reveal the first.
 Fellows are stored without names.
 
-### Sources
+## Sources
 - DESE, *Diverse Workforce* and *Influence 100* pages; school-level *Profiles* staffing and enrollment data.
 - Rennie Center / Eos, *The Power Gap* (October 2020).
 - Organization names and 8-digit codes: DESE's district list. Collaborative codes are placeholders until

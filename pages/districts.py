@@ -24,7 +24,7 @@ else:
     chart(cumulative.figure, "districts_cumulative", "districts-cumulative")
     st.caption(cumulative.caption)
 
-st.subheader("Organizations")
+st.header("Organizations")
 orgs = call(organizations_overview, filters)
 search_col, toggle_col = st.columns([2, 1])
 search = search_col.text_input("Find an organization", key="org_search", placeholder="Name or 8-digit code")
@@ -42,7 +42,7 @@ st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see 
 picked = st.dataframe(table, hide_index=True, width="stretch", key="org_table", on_select="rerun",
                       selection_mode="single-row", height=380)  # fmt: skip
 
-st.subheader("Profile")
+st.header("Profile")
 names = dict(zip(orgs["org_code"], orgs["name"], strict=True))
 rows = picked.selection.rows if picked else []
 if rows:

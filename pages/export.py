@@ -42,7 +42,7 @@ def _one(kind: str, key: str):
     return make
 
 
-st.subheader("PowerPoint deck")
+st.header("PowerPoint deck")
 chosen = st.multiselect("Charts in the deck", list(labels), default=list(labels), format_func=labels.get,
                         key="export_deck_charts")  # fmt: skip
 st.download_button(
@@ -58,7 +58,7 @@ st.download_button(
 st.caption("A title slide, one slide per chart (captions in the speaker notes), and definitions and sources. "
            "Building it takes a few seconds.")  # fmt: skip
 
-st.subheader("One chart")
+st.header("One chart")
 key = st.selectbox("Chart", list(labels), format_func=labels.get, key="export_chart")
 section = call(export.chart_section, g, filters, key)
 left, right = st.columns(2)

@@ -36,7 +36,7 @@ st.caption(progress.caption + " Filters by region and type apply to each Fellow'
 chart(funnel.figure, "fellows_funnel", "fellows-outcomes")
 chart(roles.figure, "fellows_roles", "fellows-roles-at-entry")
 
-st.subheader("By cohort")
+st.header("By cohort")
 st.dataframe(sections.fellows_cohort_display(table), hide_index=True, width="stretch", key="fellows_table")
 st.caption(
     "Where a cohort has fewer than 6 Fellows of color, or fewer than 6 others, its share is not shown."

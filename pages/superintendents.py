@@ -40,7 +40,7 @@ if status.target is not None:
 chart(trend.figure, "superintendents_trend", "superintendents-target-path")
 st.caption(trend.caption)
 
-st.subheader("What would it take?")
+st.header("What would it take?")
 st.caption(
     "Each year some superintendent posts open; the share of color changes with who is hired. Leavers are "
     "assumed to mirror the current make-up. Turnover cannot be derived from counts by race, so its default "
@@ -79,13 +79,13 @@ with result:
 if planned is not None:
     chart(scenario_section.figure, "superintendents_scenario", "superintendents-scenario")
 
-st.subheader("The representation gap")
+st.header("The representation gap")
 gap = call(sections.representation_gap, g, filters)
 chart(gap.figure, "superintendents_context", "representation-gap")
 if filters.is_statewide:
     st.caption("Diamonds are published figures, labelled with their source (hover for it).")
 
-st.subheader("By region or type of organization")
+st.header("By region or type of organization")
 group_by = st.segmented_control("Break down by", ["region", "org_type"], default="region", key="breakdown",
                                 format_func={"region": "Region", "org_type": "Organization type"}.get)  # fmt: skip
 by_group = call(sections.superintendents_by_group, g, filters, group_by or "region")

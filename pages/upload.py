@@ -88,7 +88,7 @@ def load_file(kind_name: str) -> None:
         checked = up.check(kind_name, data, upload.name, answers)
         recognition = checked.recognition
 
-        st.subheader("What was recognised")
+        st.header("What was recognised")
         if recognition is not None:
             st.markdown(f"**{recognition.description}**" if recognition.description else "")
             where = f"Read as {recognition.source}; header on row {recognition.header_row}."
@@ -127,7 +127,7 @@ def load_file(kind_name: str) -> None:
             )
 
         # 3. Problems.
-        st.subheader("Problems")
+        st.header("Problems")
         if checked.problems:
             errors, warnings = checked.error_count, checked.warning_count
             summary = (
@@ -146,7 +146,7 @@ def load_file(kind_name: str) -> None:
         # 4. Preview, and 5. save.
         saved_as = st.session_state.get("upload_saved", {}).get(checked.sha256 + kind_name)
         if checked.facts is not None and len(checked.facts) and not checked.questions and not saved_as:
-            st.subheader("Preview: what saving will change")
+            st.header("Preview: what saving will change")
             try:
                 preview = up.preview(checked)
             except Exception:
@@ -191,7 +191,7 @@ def load_file(kind_name: str) -> None:
 
 def upload_history() -> None:
     """6. Every upload, with roll back and undo."""
-    st.subheader("Upload history")
+    st.header("Upload history")
     try:
         history = up.history()
     except Exception:
@@ -220,8 +220,7 @@ def upload_history() -> None:
         changeable = history[history["kind"] != "organizations"]
         if len(changeable):
             labels = {
-                int(r.upload_id): f"{r.upload_id} · {r.kind} · {r.file_name} · {r.status}"
-                for r in changeable.itertuples()
+                int(r.upload_id): f"{r.upload_id} · {r.kind} · {r.file_name}" for r in changeable.itertuples()
             }
             chosen = st.selectbox(
                 "Upload to roll back or restore",

@@ -18,7 +18,7 @@ if trend.data.empty:
     st.stop()
 chart(trend.figure, "workforce_trend", "workforce-of-color")
 
-st.subheader("Parity: teachers of color beside students of color")
+st.header("Parity: teachers of color beside students of color")
 st.caption(
     "Parity = the share of teachers who are people of color ÷ the share of students who are (that share is "
     "floored at 5%). 1 means teachers mirror their students; Massachusetts districts use 0.25 as a benchmark."

@@ -39,24 +39,28 @@ def _list_param(name: str, allowed: tuple[str, ...]) -> list[str]:
     return [v for v in raw.split(",") if v in allowed]
 
 
-def _init_from_url(years: list[str]) -> None:
-    """Fill the filter widgets: as last set in this session (on another page), else from the URL (a
-    bookmarked or shared view), else everything."""
-    for key, value in st.session_state.get(_SAVED, {}).items():
+def _init_from_url() -> None:
+    """Fill the region and type filters: as last set in this session (on another page), else from the URL
+    (a bookmarked or shared view), else everything."""
+    saved = st.session_state.get(_SAVED, {})
+    for key, param, allowed in ((_KEYS["regions"], _REGION, d.REGIONS), (_KEYS["types"], _TYPE, d.ORG_TYPES)):
         if key not in st.session_state:
-            st.session_state[key] = value
-    if _KEYS["years"] not in st.session_state:
-        first = st.query_params.get(_YEAR_FROM)
-        last = st.query_params.get(_YEAR_TO)
-        first = first if first in years else years[0]
-        last = last if last in years else years[-1]
-        if d.spring_year(first) > d.spring_year(last):
-            first, last = last, first
-        st.session_state[_KEYS["years"]] = (first, last)
-    if _KEYS["regions"] not in st.session_state:
-        st.session_state[_KEYS["regions"]] = _list_param(_REGION, d.REGIONS)
-    if _KEYS["types"] not in st.session_state:
-        st.session_state[_KEYS["types"]] = _list_param(_TYPE, d.ORG_TYPES)
+            st.session_state[key] = saved.get(key, _list_param(param, allowed))
+
+
+def _initial_years(years: list[str]) -> tuple[str, str]:
+    """The school-year range to start from: as last set in this session, else from the URL, else all.
+    (Passed as the slider's value: Streamlit's select_slider is a range slider only when its value is.)"""
+    saved = st.session_state.get(_SAVED, {}).get(_KEYS["years"])
+    if saved:  # None for an end left at the edge: the range grows when newer years are loaded
+        return (saved[0] if saved[0] in years else years[0], saved[1] if saved[1] in years else years[-1])
+    first = st.query_params.get(_YEAR_FROM)
+    last = st.query_params.get(_YEAR_TO)
+    first = first if first in years else years[0]
+    last = last if last in years else years[-1]
+    if d.spring_year(first) > d.spring_year(last):
+        first, last = last, first
+    return first, last
 
 
 def _write_url(years: list[str], chosen: tuple[str, str], regions: list[str], types: list[str]) -> None:
@@ -81,13 +85,21 @@ def sidebar_filters() -> Filters:
     if not loaded:
         return Filters()
     years = d.school_years_between(loaded[0], loaded[-1])
-    _init_from_url(years)
-    if any(y not in years for y in st.session_state[_KEYS["years"]]):
-        st.session_state[_KEYS["years"]] = (years[0], years[-1])
+    _init_from_url()
+    held = st.session_state.get(_KEYS["years"])
+    bounds = st.session_state.get(_SAVED, {}).get("bounds")
+    if held is not None and (
+        any(y not in years for y in held) or (bounds and tuple(bounds) != (years[0], years[-1]))
+    ):
+        del st.session_state[_KEYS["years"]]  # the loaded years changed: start again from the saved choice
     with st.sidebar:
-        st.subheader("Filters")
+        st.header("Filters")
         if len(years) > 1:
-            chosen = st.select_slider("School years", options=years, key=_KEYS["years"])
+            chosen = tuple(
+                st.select_slider(
+                    "School years", options=years, value=_initial_years(years), key=_KEYS["years"]
+                )
+            )
         else:
             chosen = (years[0], years[0])
         regions = st.multiselect("Region", d.REGIONS, key=_KEYS["regions"], placeholder="All regions")
@@ -100,7 +112,15 @@ def sidebar_filters() -> Filters:
         )
         if regions or types or chosen != (years[0], years[-1]):
             st.caption("Filtered view. The link in your address bar reopens it.")
-    st.session_state[_SAVED] = {_KEYS["years"]: chosen, _KEYS["regions"]: regions, _KEYS["types"]: types}
+    st.session_state[_SAVED] = {
+        _KEYS["years"]: (
+            chosen[0] if chosen[0] != years[0] else None,
+            chosen[1] if chosen[1] != years[-1] else None,
+        ),
+        _KEYS["regions"]: regions,
+        _KEYS["types"]: types,
+        "bounds": (years[0], years[-1]),
+    }
     _write_url(years, chosen, regions, types)
     return Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
 

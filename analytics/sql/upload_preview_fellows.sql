@@ -20,7 +20,7 @@ after_counts AS (
 ),
 final AS (
     SELECT 'state' AS scope, NULL::VARCHAR AS org_code, 'Statewide' AS name,
-           'cohort ' || c.cohort AS school_year, NULL::VARCHAR AS job_class,
+           'cohort ' || CAST(c.cohort AS INTEGER) AS school_year, NULL::VARCHAR AS job_class,
            b.total::DOUBLE AS total_now, b.of_color::DOUBLE AS of_color_now,
            a.total::DOUBLE AS total_after, a.of_color::DOUBLE AS of_color_after, c.cohort
     FROM covered c

@@ -15,13 +15,8 @@ BLOCKING = ("critical", "serious")
 # Serious violations in Streamlit's own markup, each pinned to the exact elements it concerns (the same rule
 # broken anywhere else still fails). They stay in the summary as "streamlit (known)"; delete an entry when
 # Streamlit or app.py stops causing it, and the check is strict again.
-STREAMLIT_MARKUP: dict[str, str] = {
-    # With navigation sections (app.py groups the pages under "Goals" and "Data"), Streamlit 1.67 puts each
-    # section's <header> and <li>s in a <div> directly inside the nav's <ul>. Only dropping the sections
-    # (a flat st.navigation([...]), which renders a valid <ul><li>) avoids it: a design call for app.py.
-    "list": "ul[data-testid='stSidebarNavItems']",
-    "listitem": "[data-testid='stSidebarNavItems'] li",
-}
+# (Empty: app.py's navigation is a flat list, since sections made Streamlit nest a <div> in the nav's <ul>.)
+STREAMLIT_MARKUP: dict[str, str] = {}
 
 _MATCHES = """([target, selector]) => {
     const el = document.querySelector(target);

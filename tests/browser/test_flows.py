@@ -65,15 +65,6 @@ def test_choosing_a_region_changes_the_chart_and_the_address(dashboard):
     assert dashboard.chart_data()[0] == filtered[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # anything else (a missing browser, a timeout) is a real failure
-    reason="The School years slider snaps back to the full range. Streamlit 1.67's select_slider decides "
-    "whether it is a range from its value= argument; ui/layout.py sets the range only through "
-    "st.session_state, so the two years the browser sends back are read as a wrong-length value and "
-    "replaced by the first option, which sidebar_filters then resets to all years. Passing "
-    "value=(years[0], years[-1]) to st.select_slider fixes it; then this test passes and the mark goes.",
-)
 def test_narrowing_the_school_years_changes_the_chart_and_the_address(dashboard):
     statewide = open_superintendents(dashboard)
 
