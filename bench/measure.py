@@ -137,7 +137,7 @@ def cmd_page(args: argparse.Namespace) -> None:
     for key, value in (json.loads(args.query) if args.query else {}).items():
         at.query_params[key] = value
     if args.page:
-        at.switch_page(f"pages/{args.page}.py")  # before the first run: the page itself, not the default
+        at.switch_page(f"app_pages/{args.page}.py")  # before the first run: the page itself, not the default
     first = _timed(at.run)
     errors = [str(e.value) for e in at.exception]
     titles = [t.value for t in at.title]
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--warmup", type=int, default=1)
     p.set_defaults(run=cmd_file)
     p = sub.add_parser("page")
-    p.add_argument("--page", help="pages/<page>.py; none for --script")
+    p.add_argument("--page", help="app_pages/<page>.py; none for --script")
     p.add_argument("--script", help="a script other than app.py (the empty page)")
     p.add_argument("--query", help="query parameters, as JSON")
     p.add_argument("--warm", type=int, default=5)

@@ -37,7 +37,7 @@ def profile_page(page: str, *, cold: bool, runs: int, sort: str, limit: int) -> 
 
     LocalScriptRunner._run_script_thread = profiled
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=600)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     at.run()
     active["on"] = True
     for _ in range(runs):

@@ -18,7 +18,7 @@ def app(sample_db, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_without_an_exception(app, page):
-    app.switch_page(f"pages/{page}.py").run()
+    app.switch_page(f"app_pages/{page}.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} has no title"
 

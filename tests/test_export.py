@@ -60,7 +60,7 @@ def test_unknown_chart_is_named_in_the_error(sample_con):
 def test_export_page_offers_the_deck_png_and_csv(sample_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(sample_db))
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("pages/export.py").run()
+    at.switch_page("app_pages/export.py").run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [

@@ -22,7 +22,7 @@ GOOD = csv_bytes([
 @pytest.fixture
 def page(sample_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(sample_db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "upload.py"), default_timeout=60)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "upload.py"), default_timeout=60)
     at.run()
     assert not at.exception
     return at

@@ -93,11 +93,11 @@ PAGES = app_pages()
 
 
 def page_by_name(name: str) -> AppPage:
-    """The page whose script is pages/<name>.py."""
+    """The page whose script is app_pages/<name>.py."""
     for page in PAGES:
         if page.name == name:
             return page
-    raise LookupError(f"app.py registers no page pages/{name}.py")
+    raise LookupError(f"app.py registers no page app_pages/{name}.py")
 
 
 def is_placeholder(page: AppPage) -> bool:

@@ -56,9 +56,8 @@ def streamlit_server(chromium, sample_db_template, tmp_path_factory):
     """The app the read-only browser tests look at; tests that write start their own."""
     server = start_server(sample_db_template, tmp_path_factory.mktemp("browser-app"))
     try:
-        # Until "/" has run once, Streamlit treats the pages/ folder as an old-style multipage app and runs
-        # a deep link's page without app.py (test_first_visit.py shows it). Open "/" first so each test
-        # sees the app as it is after its first visitor, whatever order the tests run in.
+        # Open "/" once, as a first visitor would, so every test sees the app in the same state whatever
+        # order the tests run in (test_first_visit.py checks a deep link opened first on a fresh server).
         warm_up = new_dashboard(chromium, server)
         warm_up.open()
         warm_up.page.context.close()

@@ -18,14 +18,6 @@ def fresh_server(chromium, sample_db_template, tmp_path_factory):
     server.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # anything else (a missing browser, a timeout) is a real failure
-    reason="Streamlit 1.67 treats a folder named pages/ next to app.py as an old-style multipage app until "
-    "app.py has run once: a deep link opened first runs pages/<page>.py alone (no navigation sections, no "
-    "set_page_config, no sample notice). Renaming the folder (and the paths in app.py) fixes it; when it is "
-    "fixed this test passes and the xfail mark should go.",
-)
 def test_a_deep_link_opened_first_after_a_restart_shows_the_whole_app(chromium, fresh_server):
     dash = new_dashboard(chromium, fresh_server)
     try:
