@@ -434,8 +434,9 @@ def participation_per_year(
     fig.add_hrect(y0=goal.per_year_min, y1=goal.per_year_max, fillcolor="rgba(0,158,115,0.14)", line_width=0)
     for edge in (goal.per_year_min, goal.per_year_max):  # the band's edges stay visible over the bars
         fig.add_hline(y=edge, line=dict(color=GREEN, width=1.5, dash="dot"), layer="above")
-    fig.add_annotation(x=years[-1], y=goal.per_year_max, text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year",
-                       showarrow=False, xanchor="left", xshift=36, yshift=-14, font=dict(color=GREEN, size=13))  # fmt: skip
+    fig.add_annotation(x=1, xref="paper", y=(goal.per_year_min + goal.per_year_max) / 2,
+                       text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year", showarrow=False,
+                       xanchor="left", xshift=8, font=dict(color=GREEN, size=13), align="left")  # fmt: skip
     fig.add_trace(go.Bar(x=shown["school_year"], y=shown["continuing"], name="Continuing", marker_color=BLUE,
                          hovertemplate="%{x}: %{y} organizations continuing<extra></extra>"))  # fmt: skip
     fig.add_trace(go.Bar(x=shown["school_year"], y=shown["new"], name="New this year", marker_color=SKY,
