@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -378,3 +379,17 @@ def new_dashboard(browser, server: StreamlitServer) -> Dashboard:
     dash = Dashboard(page=page, server=server)
     page.on("pageerror", lambda error: dash.js_errors.append(str(error)))
     return dash
+
+
+@contextlib.contextmanager
+def opened_server(browser, sample_db_template: Path, workdir: Path) -> Iterator[StreamlitServer]:
+    """A server on its own copy of the sample warehouse, with "/" opened once as a first visitor would, so
+    tests see the same app whatever order they run in; stopped afterwards."""
+    server = start_server(sample_db_template, workdir)
+    try:
+        warm_up = new_dashboard(browser, server)
+        warm_up.open()
+        warm_up.page.context.close()
+        yield server
+    finally:
+        server.stop()

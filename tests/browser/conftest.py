@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pytest
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Dashboard, new_dashboard, start_server
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Dashboard, new_dashboard, opened_server
 
 # ---------------------------------------------------------------------------------------------------------
 # The browser
@@ -54,16 +54,9 @@ def chromium(chromium_executable, pytestconfig):
 @pytest.fixture(scope="session")
 def streamlit_server(chromium, sample_db_template, tmp_path_factory):
     """The app the read-only browser tests look at; tests that write start their own."""
-    server = start_server(sample_db_template, tmp_path_factory.mktemp("browser-app"))
-    try:
-        # Open "/" once, as a first visitor would, so every test sees the app in the same state whatever
-        # order the tests run in (test_first_visit.py checks a deep link opened first on a fresh server).
-        warm_up = new_dashboard(chromium, server)
-        warm_up.open()
-        warm_up.page.context.close()
+    # (test_first_visit.py checks a deep link opened first on a server nobody has visited.)
+    with opened_server(chromium, sample_db_template, tmp_path_factory.mktemp("browser-app")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .browser_support import SCRIPT_TIMEOUT_MS, Dashboard, new_dashboard, page_by_name, start_server
+from .browser_support import SCRIPT_TIMEOUT_MS, Dashboard, new_dashboard, opened_server, page_by_name
 
 pytestmark = pytest.mark.browser
 
@@ -38,14 +38,8 @@ BAD_FELLOWS = (
 @pytest.fixture(scope="module")
 def upload_server(chromium, sample_db_template, tmp_path_factory):
     """A server on its own copy of the sample warehouse, opened at "/" once (see streamlit_server)."""
-    server = start_server(sample_db_template, tmp_path_factory.mktemp("browser-upload"))
-    try:
-        warm_up = new_dashboard(chromium, server)
-        warm_up.open()
-        warm_up.page.context.close()
+    with opened_server(chromium, sample_db_template, tmp_path_factory.mktemp("browser-upload")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
