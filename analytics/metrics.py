@@ -18,7 +18,7 @@ from analytics import definitions as d
 from analytics.goals import Goals
 from analytics.privacy import small, suppress_counts, suppress_shares
 from analytics.projection import Projection, project_share
-from analytics.warehouse import sql
+from analytics.warehouse import cursor, sql
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 
@@ -72,7 +72,7 @@ def run_query(
         **params,
     }
     used = set(_PARAM.findall(text))
-    cur = con.cursor()
+    cur = cursor(con)
     try:
         return cur.execute(text, {k: available[k] for k in used}).df()
     finally:

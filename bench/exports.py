@@ -69,14 +69,14 @@ def measure_exports(warehouse: Path, runs: int) -> dict:
     from analytics import export
     from analytics.goals import load_goals
     from analytics.metrics import Filters
-    from analytics.warehouse import connect
+    from analytics.warehouse import connect, cursor
 
     con = connect(warehouse, read_only=True)
     goals, filters = load_goals(), Filters()
     keys = list(export.CHART_KEYS)
 
     def png(key: str) -> float:
-        cur = con.cursor()
+        cur = cursor(con)
         try:
             start = time.perf_counter()
             data = export.chart_png(cur, goals, filters, key)
@@ -87,7 +87,7 @@ def measure_exports(warehouse: Path, runs: int) -> dict:
         return took
 
     def deck() -> float:
-        cur = con.cursor()
+        cur = cursor(con)
         try:
             start = time.perf_counter()
             data = export.build_deck(cur, goals, filters, tuple(keys))

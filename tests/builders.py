@@ -56,6 +56,7 @@ def staffing(year: str, org: str, job_class: str, **fte_by_race: float) -> list[
 def table_contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every row of every warehouse table, sorted: to show a refused import changed nothing."""
     tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE' ORDER BY 1"
     ).fetchall()]  # fmt: skip
     return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}

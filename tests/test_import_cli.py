@@ -167,3 +167,27 @@ def test_killing_the_import_at_any_moment_leaves_all_or_nothing(tmp_path, delay)
     uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
     con.close()
     assert uploads == len(before["uploads"]) + (rows > len(before["staffing"]))
+
+
+def test_an_import_while_the_dashboard_has_the_warehouse_open_says_so_and_changes_nothing(tmp_path):
+    db, f = tmp_path / "w.duckdb", tmp_path / "t.csv"
+    before = _warehouse_with_one_upload(db)
+    f.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"]]))
+    holder = connect(db)  # as the running dashboard holds it
+    try:
+        refused = subprocess.run(
+            [sys.executable, "-m", "analytics", "import", "staffing", str(f), "--db", str(db)],
+            cwd=ROOT_DIR, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert refused.returncode == 1
+        assert "is open in another program (is the dashboard running?)" in refused.stderr
+        assert table_contents(holder) == before
+    finally:
+        holder.close()
+    # Closed, the file is free: the same import goes through.
+    done = subprocess.run(
+        [sys.executable, "-m", "analytics", "import", "staffing", str(f), "--db", str(db)],
+        cwd=ROOT_DIR, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert _staffing_rows(db) == len(before["staffing"]) + 1

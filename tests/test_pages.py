@@ -158,9 +158,9 @@ def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, monkeypatch
     assert subtitle(supers).startswith("Greater Boston")
     assert supers["layout"]["xaxis"]["categoryarray"][0] == "2019-20"
     # Only years with at least 6 superintendents of color (and 6 others) in Greater Boston are drawn.
-    from ui.data import warehouse  # the app's own connection (this process holds the file)
+    from ui.data import cursor  # the app's own connection (this process holds the file)
 
-    region = m.superintendent_share_by_year(warehouse().cursor(), load_goals(),
+    region = m.superintendent_share_by_year(cursor(), load_goals(),
                                             m.Filters("2019-20", None, ("Greater Boston",)))  # fmt: skip
     safe = region[(region["fte_of_color"] >= 6) & (region["fte"] - region["fte_of_color"] >= 6)]
     assert 0 < len(safe) < len(region)
@@ -198,9 +198,9 @@ def test_a_new_upload_shows_at_once(sample_db, monkeypatch):
     from builders import add, staffing
 
     at = open_page("overview", sample_db, monkeypatch)
-    from ui.data import warehouse
+    from ui.data import cursor
 
-    cur = warehouse().cursor()
+    cur = cursor()
     add(cur, "staffing", staffing("2025-26", "00350000", "Superintendent", Black=1))
     cur.close()
     at.run()

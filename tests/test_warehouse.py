@@ -104,3 +104,31 @@ def test_rolling_back_an_unknown_upload_says_so():
     con = new_warehouse()
     with pytest.raises(store.UploadNotFound, match="no upload number 42"):
         store.rollback_upload(con, 42)
+
+
+def test_a_large_save_lands_in_small_row_groups_and_is_all_there_after_reopening(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "w.duckdb"
+    con = new_warehouse(path)
+    n = 3 * 16_384 + 5  # a statewide open-data file is about twice this
+    facts = pd.DataFrame({
+        "school_year": ["2023-24"] * n,
+        "org_code": [f"{i // 64:04d}0000" for i in range(n)],
+        "job_class": ["Teacher"] * n,
+        "race": [("White", "Asian")[i % 2] + f" {i % 64}" for i in range(n)],
+        "fte": [1.0] * n,
+    })  # fmt: skip
+    saved = store.save_upload(con, STAFFING, facts, file_name="big.csv", sha256="x", uploaded_by="test")
+    other = connect(path)  # a second connection in the same process shares the open file
+    assert other.execute("SELECT count(*) FROM current_staffing").fetchall()[0][0] == n
+    other.close()
+    con.close()
+    con = connect(path)
+    assert con.execute("SELECT count(*), sum(fte) FROM staffing WHERE upload_id = ?", [saved.upload_id]
+                       ).fetchall() == [(n, float(n))]  # fmt: skip
+    groups = con.execute(
+        "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('current_staffing')"
+    ).fetchall()[0][0]
+    assert groups >= 4  # 3 x 16,384 + 5 rows: four groups, not one of DuckDB's default 122,880
+    con.close()

@@ -17,6 +17,7 @@ import streamlit as st
 from analytics.goals import Goals, load_goals
 from analytics.seed import ensure_ready
 from analytics.warehouse import connect, data_version, default_db_path, has_sample_data
+from analytics.warehouse import cursor as warehouse_cursor
 
 log = logging.getLogger("dashboard")
 T = TypeVar("T")
@@ -38,7 +39,7 @@ def warehouse() -> duckdb.DuckDBPyConnection:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the shared connection, for one query or one transaction."""
-    return warehouse().cursor()
+    return warehouse_cursor(warehouse())
 
 
 def current_version() -> int:

@@ -25,7 +25,7 @@ from analytics.ingest.shapes import (
     normalise_wide,
 )
 from analytics.store import SavedUpload, save_upload, sha256_of
-from analytics.warehouse import sql
+from analytics.warehouse import cursor, sql
 
 log = logging.getLogger("analytics.ingest")
 
@@ -149,7 +149,7 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
 def known_organizations(con: duckdb.DuckDBPyConnection | None) -> dict[str, str]:
     """Organization code -> name, from the warehouse, or the project's list when it has none yet."""
     if con is not None:
-        cur = con.cursor()
+        cur = cursor(con)
         try:
             rows = cur.execute(sql("organization_codes")).fetchall()
         finally:

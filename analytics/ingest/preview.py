@@ -11,7 +11,7 @@ import pandas as pd
 from analytics import definitions as d
 from analytics.contracts import ENROLLMENT, FELLOWS, PARTICIPATION, STAFFING
 from analytics.ingest.check import CheckedUpload
-from analytics.warehouse import registered, sql
+from analytics.warehouse import cursor, registered, sql
 
 # How each kind's preview names its two figures.
 _FIGURES = {
@@ -53,7 +53,7 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
     if checked.facts is None or not len(checked.facts):
         return None
     kind = checked.kind
-    cur = con.cursor()
+    cur = cursor(con)
     try:
         with registered(cur, "incoming_facts", checked.facts):
             params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
