@@ -111,6 +111,14 @@ def _warehouse_with_one_upload(db):
     return before
 
 
+def _import_in_new_process(file, db) -> subprocess.CompletedProcess:
+    """`python -m analytics import staffing FILE --db DB`, as a clerk runs it: its own process, run to the end."""
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", "import", "staffing", str(file), "--db", str(db)],
+        cwd=ROOT_DIR, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
 def _staffing_rows(db) -> int:
     con = connect(db)
     try:
@@ -140,10 +148,7 @@ def test_killing_the_import_in_the_middle_of_saving_leaves_none_of_it(tmp_path):
     assert table_contents(con) == before
     con.close()
     # And the same file, left to finish, is there in full.
-    done = subprocess.run(
-        [sys.executable, "-m", "analytics", "import", "staffing", str(big), "--db", str(db)],
-        cwd=ROOT_DIR, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = _import_in_new_process(big, db)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"imported staffing: {n:,} rows")
     assert _staffing_rows(db) == len(before["staffing"]) + n
@@ -175,19 +180,13 @@ def test_an_import_while_the_dashboard_has_the_warehouse_open_says_so_and_change
     f.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"]]))
     holder = connect(db)  # as the running dashboard holds it
     try:
-        refused = subprocess.run(
-            [sys.executable, "-m", "analytics", "import", "staffing", str(f), "--db", str(db)],
-            cwd=ROOT_DIR, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        refused = _import_in_new_process(f, db)
         assert refused.returncode == 1
         assert "is open in another program (is the dashboard running?)" in refused.stderr
         assert table_contents(holder) == before
     finally:
         holder.close()
     # Closed, the file is free: the same import goes through.
-    done = subprocess.run(
-        [sys.executable, "-m", "analytics", "import", "staffing", str(f), "--db", str(db)],
-        cwd=ROOT_DIR, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = _import_in_new_process(f, db)
     assert done.returncode == 0, done.stderr
     assert _staffing_rows(db) == len(before["staffing"]) + 1

@@ -189,6 +189,20 @@ def _cells(table: Table, column: str, mask: np.ndarray) -> list:
     return table.frame[column].iloc[np.flatnonzero(mask)].tolist()
 
 
+def _short_rows(table: Table, candidates: np.ndarray, log: ProblemLog) -> np.ndarray:
+    """Rows among `candidates` with fewer values than the header (a CSV line cut short, or a separator
+    missing): each is named and refused. Returns their mask."""
+    short = np.isin(table.rows, list(table.short_rows)) & candidates
+    if short.any():
+        log.add_rows(
+            field_count_message(len(table.header), 0, table.header_row, table.delimiter).replace(
+                "this row has 0", "this row has fewer"
+            ),
+            rows=_rows(table, short),
+        )
+    return short
+
+
 def title_school_year(title: list[str]) -> str | None:
     """A school year written in the title rows ('2023-24 Race/Ethnicity and Gender Staffing Report')."""
     for line in title:
@@ -478,16 +492,7 @@ def normalise_wide(
                 severity=WARNING,
             )
     data = has_number & ~state
-    short = np.isin(table.rows, list(table.short_rows)) & data
-    if short.any():
-        log.add_rows(
-            field_count_message(len(table.header), 0, table.header_row, table.delimiter).replace(
-                "this row has 0", "this row has fewer"
-            ),
-            rows=_rows(table, short),
-            column=None,
-        )
-    data &= ~short
+    data &= ~_short_rows(table, data, log)
 
     # Numbers that are not numbers, and negative counts.
     for col, (values, bad, _blank) in parsed.items():
@@ -789,15 +794,7 @@ def normalise_long(
     else:
         label = "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
     rows_with_data = ~frame.isna().all(axis=1).to_numpy()
-    short = np.isin(table.rows, list(table.short_rows)) & rows_with_data
-    if short.any():
-        log.add_rows(
-            field_count_message(len(table.header), 0, table.header_row, table.delimiter).replace(
-                "this row has 0", "this row has fewer"
-            ),
-            rows=_rows(table, short),
-        )
-    data = rows_with_data & ~short
+    data = rows_with_data & ~_short_rows(table, rows_with_data, log)
     out: dict[str, pd.Series] = {}
     parts: list[str] = []
     answerable = {"school_year", "job_class", "org_code"}
