@@ -6,7 +6,7 @@ import logging
 import streamlit as st
 
 from analytics import definitions as d
-from analytics.contracts import FACT_KINDS
+from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.ingest import Answers, written_table
 from analytics.templates import template_csv, template_file_name, template_xlsx
 from ui import upload_state as up
@@ -201,8 +201,12 @@ def upload_history() -> None:
     if history is not None and history.empty:
         st.info("No uploads yet.")
     elif history is not None:
+        # The table a kind fills ("equity_leaders") is the warehouse's word; people see the kind's title,
+        # without its parenthesis ("Staffing", not "Staffing (FTE by race/ethnicity)") so the table fits.
+        titles = {t: kind_for_table(t).title.split(" (")[0] for t in history["kind"].unique()}
         st.dataframe(
-            history.drop(columns=["description"]),
+            # Sample uploads say so in "Who" (the sample data generator): no column of their own.
+            history.drop(columns=["description", "is_sample"]).assign(kind=history["kind"].map(titles)),
             hide_index=True,
             width="stretch",
             key="upload_history",
@@ -214,13 +218,13 @@ def upload_history() -> None:
                 "uploaded_by": "Who",
                 "uploaded_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
                 "status": "Status",
-                "is_sample": st.column_config.CheckboxColumn("Sample"),
             },
         )
         changeable = history[history["kind"] != "organizations"]
         if len(changeable):
             labels = {
-                int(r.upload_id): f"{r.upload_id} · {r.kind} · {r.file_name}" for r in changeable.itertuples()
+                int(r.upload_id): f"{r.upload_id} · {titles[r.kind]} · {r.file_name}"
+                for r in changeable.itertuples()
             }
             chosen = st.selectbox(
                 "Upload to roll back or restore",

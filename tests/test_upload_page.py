@@ -99,7 +99,8 @@ def test_recognise_ask_preview_save_roll_back_and_undo(page, sample_db):
     assert page.button(key="upload_save").disabled  # not twice
     history = frame_with(page, "upload_id")
     mine = history[history["upload_id"] == 7].iloc[0]
-    assert (mine.file_name, mine.rows, mine.uploaded_by, mine.status) == (
+    assert (mine.kind, mine.file_name, mine.rows, mine.uploaded_by, mine.status) == (
+        "Staffing",
         "schools.csv",
         7,
         "anonymous (local)",
