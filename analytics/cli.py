@@ -1,4 +1,4 @@
-"""Command line: python -m analytics {init,seed-sample,metrics,import,uploads,rollback,restore} --db PATH
+"""Command line: python -m analytics {init,seed-sample,metrics,import,export,uploads,rollback,restore} --db PATH
 
 Exit codes: 0 done, 1 input refused (or the warehouse could not be used), 2 usage error.
 """
@@ -20,9 +20,9 @@ from analytics.contracts import FACT_KINDS
 from analytics.goals import GoalsFileError, load_goals
 from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
-from analytics.metrics import headline_metrics
+from analytics.metrics import Filters, headline_metrics
 from analytics.seed import ensure_organizations, seed_sample
-from analytics.warehouse import PROJECT_ROOT, connect, default_db_path, schema_version
+from analytics.warehouse import PROJECT_ROOT, connect, default_db_path, migrations, schema_version
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 LOG_FILE = PROJECT_ROOT / "logs" / "analytics.log"
@@ -61,18 +61,34 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     con = _open(args)
     figures = headline_metrics(con, load_goals(args.goals) if args.goals else load_goals())
     if args.json:
-        print(json.dumps(figures, indent=2))
+        # Strict JSON: a figure that is not a number is null, never NaN or Infinity (which JSON lacks).
+        print(json.dumps(figures, indent=2, allow_nan=False))
         return EXIT_OK
     s = figures["superintendents"]
-    print(f"Superintendents of color (target {s['target_share']:.0%} by {s['target_year']}):")
+    latest = f"; latest complete year {s['latest_complete_year']}" if s.get("latest_complete_year") else ""
+    print(f"Superintendents of color (target {s['target_share']:.0%} by {s['target_year']}{latest}):")
     for r in s["by_year"]:
-        target = f"  target {r['target_share']:.1%}" if r["target_share"] is not None else ""
-        print(f"  {r['school_year']}  {r['share']:.1%}  ({r['fte_of_color']:g} of {r['fte']:g} FTE){target}")
+        target = f"  target {r['target_share']:.1%}" if r.get("target_share") is not None else ""
+        print(f"  {r['school_year']}  {_share_text(r)}{target}")
     f = figures["fellows"]
     print(f"Influence 100 Fellows: {f['total']} of {f['goal']} in {len(f['by_cohort'])} cohorts")
     dist = figures["districts"]
     print(f"Organizations taking part: {dist['participating_total']} (goal {dist['goal']} with a strategy)")
     return EXIT_OK
+
+
+def _share_text(year: dict) -> str:
+    """One year's share in words: the figure, or why it is not shown (partial year, small group)."""
+    if year.get("complete") is False:
+        return (
+            f"—  partial: {year.get('organizations_reported', 0):,} of "
+            f"{year.get('organizations_expected', 0):,} organizations reported"
+        )
+    if year.get("share") is None:
+        return "—  hidden (fewer than 6)"
+    if year.get("fte") is None or year.get("fte_of_color") is None:
+        return f"{year['share']:.1%}"
+    return f"{year['share']:.1%}  ({year['fte_of_color']:g} of {year['fte']:g} FTE)"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -156,6 +172,80 @@ def _district_arg(text: str) -> str:
     return code.district_code
 
 
+DECK_FILE = "influence-100-goals.pptx"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write what the Export page offers for one view: each chart's figures as CSV, and the deck."""
+    if args.year_from and args.year_to and args.year_from > args.year_to:
+        print(f"Error: --from {args.year_from} is after --to {args.year_to}.", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.db.is_file():
+        # Never create a warehouse just to export from it: an empty one would export empty charts.
+        print(f"Error: no warehouse at {args.db} (create one with `init`).", file=sys.stderr)
+        return EXIT_REFUSED
+    from analytics import export  # plotly, Kaleido and python-pptx: loaded only for this command
+
+    filters = Filters(
+        args.year_from,
+        args.year_to,
+        regions=tuple(dict.fromkeys(r for listed in args.region or () for r in listed)),
+        org_types=tuple(dict.fromkeys(t for listed in args.org_type or () for t in listed)),
+    )
+    goals = load_goals(args.goals) if args.goals else load_goals()
+    con = connect(args.db, read_only=True)
+    try:
+        if schema_version(con) < max(version for version, _, _ in migrations()):
+            print(
+                f"Error: the warehouse {args.db} is from an older version of the dashboard; run "
+                "`python -m analytics init --db PATH` to bring it up to date, then export.",
+                file=sys.stderr,
+            )
+            return EXIT_REFUSED
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as problem:
+            print(f"Error: cannot write to {args.out}: {problem.strerror or problem}", file=sys.stderr)
+            return EXIT_REFUSED
+        for key in export.CHART_KEYS:
+            _write(args.out / f"{key}.csv", export.chart_csv(con, goals, filters, key))
+        _write(args.out / DECK_FILE, export.build_deck(con, goals, filters, export.CHART_KEYS))
+    finally:
+        con.close()
+    return EXIT_OK
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    print(f"wrote {path} ({len(data):,} bytes)")
+
+
+def _regions_arg(text: str) -> list[str]:
+    """One or more regions, comma-separated, named as definitions.REGIONS names them (any case)."""
+    by_name = {r.lower(): r for r in d.REGIONS}
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n.lower() not in by_name]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"not a region: {', '.join(unknown) or repr(text)} (one of {', '.join(d.REGIONS)})"
+        )
+    return [by_name[n.lower()] for n in names]
+
+
+def _org_types_arg(text: str) -> list[str]:
+    """One or more organization types, comma-separated: codes (charter) or labels (Charter schools)."""
+    by_name = {name.lower(): code for code in d.ORG_TYPES
+               for name in (code, d.ORG_TYPE_LABELS[code], d.ORG_TYPE_NAMES[code])}  # fmt: skip
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n.lower() not in by_name]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"not an organization type: {', '.join(unknown) or repr(text)} "
+            f"(one of {', '.join(d.ORG_TYPES)}, or {', '.join(d.ORG_TYPE_LABELS.values())})"
+        )
+    return [by_name[n.lower()] for n in names]
+
+
 def cmd_uploads(args: argparse.Namespace) -> int:
     con = _open(args)
     history = store.upload_history(con)
@@ -223,6 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check and summarise; save nothing")
     p.add_argument("--who", default="command line", help="recorded in the upload history")
     p.set_defaults(run=cmd_import)
+    p = sub.add_parser("export", parents=[common], help="write each chart's CSV and the deck for one view")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--from", dest="year_from", type=_school_year_arg, metavar="YEAR", help="first year")
+    p.add_argument("--to", dest="year_to", type=_school_year_arg, metavar="YEAR", help="last year")
+    p.add_argument("--region", type=_regions_arg, action="append", metavar="NAME",
+                   help="a region (repeat it or separate with commas for several)")  # fmt: skip
+    p.add_argument("--org-type", type=_org_types_arg, action="append", metavar="TYPE",
+                   help=f"{', '.join(d.ORG_TYPES)} (repeat it or separate with commas for several)")  # fmt: skip
+    p.add_argument("--goals", type=Path, help="goals file (default data/goals.toml)")
+    p.set_defaults(run=cmd_export)
     p = sub.add_parser("uploads", parents=[common], help="list every upload, newest first")
     p.set_defaults(run=cmd_uploads)
     for name, run, text in (
