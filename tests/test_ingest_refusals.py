@@ -366,3 +366,199 @@ def test_text_deep_in_a_number_column_of_an_excel_sheet_is_named(db, tmp_path, c
     rows[1200][4] = "n/a"
     errors = refused(db, tmp_path, capsys, "staffing", xlsx_bytes({"Data": rows}), "t.xlsx")
     assert any("Row 1201" in e and "“FTE”" in e and "“n/a”" in e for e in errors), errors
+
+
+# --- Honest figures (issue 10): numbers that are no figure, commas, two columns for one part, the header ----
+
+
+def problems_of(kind, data, name="upload.csv", **answers):
+    """(row, column, code) of each error, checking `data` without a warehouse."""
+    from analytics.ingest import Answers
+
+    checked = check_upload(None, kind, data, name, Answers(**answers))
+    return {(p.row, p.column, p.code) for p in checked.errors}
+
+
+@pytest.mark.parametrize(
+    ("cell", "code", "says"),
+    [
+        ("1e308", "out-of-range", "an FTE from 0 to 100,000"),
+        ("100001", "out-of-range", "New York City"),
+        ("inf", "not-finite", "not a finite number"),
+        ("-inf", "not-finite", "not a finite number"),
+        ("Infinity", "not-finite", "not a finite number"),
+        ("nan", "not-finite", "not a finite number"),
+        ("1e309", "not-finite", "too large"),
+    ],
+)
+def test_a_number_that_is_no_real_figure_is_refused_naming_the_cell(db, tmp_path, capsys, cell, code, says):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "4"],
+                      ["2023-24", "350000", "Teacher", "Asian", cell]])  # fmt: skip
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 3" in e and "column “FTE”" in e and f"“{cell}”" in e and says in e for e in errors), (
+        errors
+    )
+    assert problems_of("staffing", data) == {(3, "FTE", code)}
+
+
+def test_the_largest_real_figures_are_read(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "75,000"],
+                      ["2023-24", "350000", "Teacher", "Asian", "100000"]])  # fmt: skip
+    code, _out, err = run_import(db, tmp_path, capsys, "staffing", data, "big.csv")
+    assert code == 0, err
+    con = connect(db)
+    fte = con.execute("SELECT sum(fte) FROM current_staffing WHERE school_year = '2023-24'").fetchall()[0][0]
+    con.close()
+    assert fte == 175_000
+
+
+def test_a_huge_number_in_a_typed_excel_column_is_refused(db, tmp_path, capsys):
+    rows = [
+        TEMPLATE,
+        ["2023-24", 350000, "Teacher", "Asian", 2.0],
+        ["2023-24", 350000, "Teacher", "White", 1e308],
+    ]
+    data = xlsx_bytes({"Data": rows})
+    errors = refused(db, tmp_path, capsys, "staffing", data, "t.xlsx")
+    assert any("Row 3" in e and "column “FTE”" in e and "1e+308" in e and "100,000" in e for e in errors), (
+        errors
+    )
+
+
+def test_absurd_cells_of_a_profiles_export_are_refused_once(db, tmp_path, capsys):
+    row = ["Boston", "350000", 10.0, "1e308", 5.0, 78.0, 0.5, 0.0, 1.5, 70.0, 30.0, 100.0]
+    errors = refused(db, tmp_path, capsys, "staffing", profiles(GOOD_ROW, row))
+    assert any("Row 5" in e and "“Asian (#)”" in e and "“1e308”" in e for e in errors), errors
+    assert len(errors) == 1, errors  # no follow-on sum of 1e308 against the row's total
+    assert problems_of("staffing", profiles(GOOD_ROW, row)) == {(5, "Asian (#)", "out-of-range")}
+
+
+def test_a_percentage_above_100_is_refused_naming_the_cell(db, tmp_path, capsys):
+    data = csv_bytes([*profiles_title(), profiles_header(measure="%"),
+                      ["Boston", "350000", 150.0, 0, 0, 0, 0.0, 0.0, 0.0, 50, 50, 100.0]])  # fmt: skip
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any(
+        "Row 4" in e and "“African American (%)”" in e and "a percentage from 0 to 100" in e for e in errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "cell", "says"),
+    [
+        ("staffing", [["Employee ID", "School Year", "Org Code", "Job Classification", "Race/Ethnicity", "FTE"],
+                      ["E1", "2023-24", "350000", "Teacher", "White", "1.0"],
+                      ["E2", "2023-24", "350000", "Teacher", "Asian", "3"]], "3", "for one person"),
+        ("enrollment", [["School Year", "Org Code", "Race/Ethnicity", "Students"],
+                        ["2023-24", "350000", "White", "100"],
+                        ["2023-24", "350000", "Asian", "2500000"]], "2500000", "students from 0 to 2,000,000"),
+        ("fellows", [["Fellow ID", "Cohort", "Start Year", "Home Org Code", "Role at Entry", "Race/Ethnicity", "Status"],
+                     ["I100-1-01", "1", "2019-20", "350000", "Principal", "Asian", "active"],
+                     ["I100-1-02", "1e308", "2019-20", "350000", "Principal", "White", "active"]], "1e308", "cohort number from 1 to 100"),
+    ],
+    ids=["roster-fte", "students", "cohort"],
+)  # fmt: skip
+def test_each_kind_has_its_own_largest_figure(db, tmp_path, capsys, kind, rows, cell, says):
+    errors = refused(db, tmp_path, capsys, kind, csv_bytes(rows))
+    assert any("Row 3" in e and f"“{cell}”" in e and says in e for e in errors), errors
+
+
+@pytest.mark.parametrize("cell", ["1.234,5", "12,5", "1,23", "1,2345", "0,5"])
+@pytest.mark.parametrize("delimiter", [",", "\t"], ids=["comma", "tab"])
+def test_a_decimal_comma_in_a_comma_separated_file_is_refused_never_guessed(
+    db, tmp_path, capsys, cell, delimiter
+):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "4"],
+                      ["2023-24", "350000", "Teacher", "Asian", cell]], delimiter=delimiter)  # fmt: skip
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any(
+        "Row 3" in e
+        and "column “FTE”" in e
+        and f"“{cell}”" in e
+        and "write decimals with a point, e.g. 1234.5" in e
+        for e in errors
+    ), errors
+    assert problems_of("staffing", data) == {(3, "FTE", "decimal-comma")}
+
+
+def test_commas_between_thousands_are_read(db, tmp_path, capsys):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "1,234"],
+                      ["2023-24", "350000", "Teacher", "Asian", "12,345.5"]])  # fmt: skip
+    checked = check_upload(None, "staffing", data, "t.csv")
+    assert checked.can_save, checked.problems
+    assert sorted(checked.facts.fte) == [1234.0, 12345.5]
+
+
+@pytest.mark.parametrize("cell", ["1.234", "12.500", "1.234,5"])
+def test_a_number_a_semicolon_file_could_mean_two_ways_is_refused(db, tmp_path, capsys, cell):
+    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "4,5"],
+                      ["2023-24", "350000", "Teacher", "Asian", cell]], delimiter=";")  # fmt: skip
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any(
+        "Row 3" in e and "column “FTE”" in e and f"“{cell}”" in e and "semicolon" in e for e in errors
+    ), errors
+    assert problems_of("staffing", data) == {(3, "FTE", "ambiguous-number")}
+
+
+@pytest.mark.parametrize(
+    ("header", "kept", "other"),
+    [
+        ([*TEMPLATE, "FTE Count"], "“FTE” (column E)", "“FTE Count” (column F)"),
+        (["School Year", "Org Code", "Job Class", "Race", "Ethnicity", "FTE"], "“Race” (column D)",
+         "“Ethnicity” (column E)"),
+        (["DESE ID", "School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"], "“Org Code” (column C)",
+         "“DESE ID” (column A)"),
+        (["SY", "School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"], "“School Year” (column B)",
+         "“SY” (column A)"),
+        ([*TEMPLATE, "FTE"], "“FTE” (column E)", "“FTE (2)” (column F)"),
+    ],
+    ids=["two-fte", "race-and-ethnicity", "two-codes", "two-school-years", "same-heading-twice"],
+)  # fmt: skip
+def test_two_columns_for_one_part_are_refused_naming_both(db, tmp_path, capsys, header, kept, other):
+    row = {"School Year": "2023-24", "SY": "2023-24", "Org Code": "350000", "DESE ID": "350000",
+           "Job Class": "Teacher", "Race/Ethnicity": "Asian", "Race": "Asian", "Ethnicity": "Hispanic"}  # fmt: skip
+    data = csv_bytes([header, [row.get(h, "2") for h in header]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any("Row 1" in e and kept in e and other in e and "Keep one of them" in e for e in errors), errors
+
+
+def test_two_count_columns_for_one_race_in_a_profiles_export(db, tmp_path, capsys):
+    data = csv_bytes([*profiles_title(), [*profiles_header(), "Asian"], [*GOOD_ROW, 3.0]])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert any(
+        "Row 3" in e and "“Asian (#)” (column D)" in e and "“Asian” (column M)" in e for e in errors
+    ), errors
+    assert (3, "Asian", "same-role") in problems_of("staffing", data)
+
+
+def test_the_open_data_and_profiles_headers_have_no_part_twice():
+    from upload_files import OLD_OPEN_DATA_HEADER, OPEN_DATA_HEADER
+
+    from analytics.contracts import STAFFING
+    from analytics.ingest.shapes import find_roles
+
+    for header in (OPEN_DATA_HEADER, OLD_OPEN_DATA_HEADER, profiles_header(), profiles_header("School", "%")):
+        assert find_roles(STAFFING, header).same_role == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_header_missing_a_heading_is_said_once_about_the_header(db, tmp_path, capsys, fmt):
+    header = profiles_header()
+    del header[3]  # "Asian (#)" lost: every row under it has one value more than the header has headings
+    rows = [*profiles_title(), header] + [
+        [f"District {i}", f"{1000 + i}0000", *GOOD_ROW[2:]] for i in range(300)
+    ]
+    data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes({"Report": rows})
+    errors = refused(db, tmp_path, capsys, "staffing", data, f"shifted.{fmt}")
+    assert errors == [
+        "Error: Row 3 — one heading per column: row 3 has 11 headings but the rows under it have 12 values: a "
+        "heading is missing or a column is shifted (all 300 rows). Fix the header row and upload the file again"
+    ]
+
+
+def test_one_row_with_a_value_too_many_is_still_named_by_its_row(db, tmp_path, capsys):
+    rows = [TEMPLATE] + [
+        ["2023-24", "350000", "Teacher", race, "2"] for race in ("Asian", "White", "Hispanic")
+    ]
+    rows[2] = [*rows[2], "oops"]
+    errors = refused(db, tmp_path, capsys, "staffing", csv_bytes(rows))
+    assert len(errors) == 1 and "Row 3" in errors[0] and "this row has 6" in errors[0], errors

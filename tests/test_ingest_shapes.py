@@ -290,3 +290,36 @@ def test_a_totals_row_at_the_bottom_is_not_added_again():
     assert checked.can_save, checked.problems
     assert "1 total row skipped" in checked.recognition.description
     assert of_color(checked, "00350000") == 22.0 and len(checked.facts) == 14
+
+
+def test_a_file_whose_rows_change_encoding_reads_each_row_in_its_own():
+    # Rows pasted together from two tools: "Peña" saved in UTF-8, "Muñoz" by Excel on Windows (cp1252).
+    head = csv_bytes([*profiles_title(), profiles_header()])
+    utf8 = csv_bytes([["Peña Regional", "9990000", 1, 1, 1, 1, 0, 0, 0, 2, 2, 4.0]])
+    cp1252 = csv_bytes([["Muñoz Charter", "9980000", 1, 1, 1, 1, 0, 0, 0, 2, 2, 4.0]], encoding="cp1252")
+    plain = csv_bytes([["Lawrence", "1490000", 1, 1, 8, 40, 0, 0, 0, 30, 20, 50.0]])
+    con = new_warehouse()
+    checked = check_upload(con, "staffing", head + utf8 + cp1252 + plain, "mixed.csv")
+    assert checked.can_save, checked.problems
+    assert "UTF-8 and Windows-1252 by row" in checked.recognition.source
+    said = [p for p in checked.warnings if p.code == "mixed-encoding"]
+    assert len(said) == 1
+    assert "row 4 in UTF-8 (e.g. “Peña”)" in said[0].expected
+    assert "row 5 in Windows-1252 (e.g. “Muñoz”)" in said[0].expected
+    save_checked(con, checked, uploaded_by="test")
+    names = dict(con.execute("SELECT org_code, name FROM organizations").fetchall())
+    assert names["09990000"] == "Peña Regional" and names["09980000"] == "Muñoz Charter"
+    assert "Ã" not in repr(table_contents(con))  # no mojibake anywhere
+
+
+def test_a_windows_1252_file_throughout_is_read_as_one():
+    rows = [
+        *profiles_title(),
+        profiles_header(),
+        ["Muñoz Charter", "9980000", 1, 1, 1, 1, 0, 0, 0, 2, 2, 4.0],
+    ]
+    checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows, encoding="cp1252"), "w.csv")
+    assert checked.can_save, checked.problems
+    assert "Windows-1252, comma" in checked.recognition.source
+    assert not [p for p in checked.problems if p.code == "mixed-encoding"]
+    assert checked.new_organizations["name"].tolist() == ["Muñoz Charter"]

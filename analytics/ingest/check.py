@@ -23,6 +23,7 @@ from analytics.ingest.shapes import (
     is_template,
     normalise_long,
     normalise_wide,
+    report_same_role,
 )
 from analytics.store import SavedUpload, save_upload, sha256_of
 from analytics.warehouse import cursor, sql
@@ -189,6 +190,10 @@ def check_upload(
                 "if that is not the right one",
                 severity=WARNING,
             )
+        if table.misaligned:  # every column would be read under the wrong heading: said once, and no more
+            said = f"The header (row {table.header_row}) does not line up with the rows under it"
+            checked.recognition = Recognition("", said, table.source, table.header_row, table.sheet)
+            return _finish(checked, problems)
         if not len(table.frame):
             if not problems.has_errors:
                 problems.add(
@@ -197,6 +202,7 @@ def check_upload(
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
         roles = find_roles(kind, table.header)
+        report_same_role(table, roles, problems)
         wide = bool(roles.race_counts or roles.race_percents)
         if kind in (STAFFING, ENROLLMENT) and wide:
             result = normalise_wide(kind, table, roles, answers, problems)

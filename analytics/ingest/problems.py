@@ -1,5 +1,6 @@
 """Problems found in an upload, as data: where (row as the user numbers it, column), what was there, what
-was expected, and whether it blocks saving."""
+was expected, whether it blocks saving, and a stable code naming the kind of problem (tests and tools
+match on the code, people read the words)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ WARNING: Severity = "warning"
 LISTED_PER_KIND = 50
 LISTED_IN_ALL = 200
 
+# Stable codes for the kinds of problem that have one (like frictionless' error types).
+NOT_FINITE = "not-finite"  # inf, NaN, or a number too large to hold
+OUT_OF_RANGE = "out-of-range"  # a number beyond any real figure for its column
+DECIMAL_COMMA = "decimal-comma"  # a comma that is not a thousands separator, in a comma-separated file
+AMBIGUOUS_NUMBER = "ambiguous-number"  # a semicolon file's 1.234: a thousands point or a decimal point
+SAME_ROLE = "same-role"  # two columns that hold the same thing
+MIXED_ENCODING = "mixed-encoding"  # rows written in different text encodings
+HEADER_MISALIGNED = "header-misaligned"  # the rows under the header have more values than it has headings
+NO_ROWS = "no-rows"  # a header and nothing under it (an untouched template)
+
 
 @dataclass(frozen=True)
 class UploadProblem:
@@ -27,6 +38,7 @@ class UploadProblem:
     value: str | None
     expected: str
     severity: Severity = ERROR
+    code: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -66,6 +78,7 @@ class ProblemLog:
     warning_count: int = 0
     _unlisted: dict[tuple[Severity, str | None, str], int] = field(default_factory=dict)
     _per_kind: dict[tuple[Severity, str | None, str], int] = field(default_factory=dict)
+    _codes: dict[tuple[Severity, str | None, str], str | None] = field(default_factory=dict)
 
     def add(
         self,
@@ -75,9 +88,10 @@ class ProblemLog:
         column: str | None = None,
         value: object = None,
         severity: Severity = ERROR,
+        code: str | None = None,
     ) -> None:
         """Record one problem."""
-        self.add_rows(expected, rows=[row], values=[value], column=column, severity=severity)
+        self.add_rows(expected, rows=[row], values=[value], column=column, severity=severity, code=code)
 
     def add_rows(
         self,
@@ -87,6 +101,7 @@ class ProblemLog:
         values: Sequence[object] | None = None,
         column: str | None = None,
         severity: Severity = ERROR,
+        code: str | None = None,
     ) -> None:
         """Record the same problem on many rows (only the first few are listed; all are counted)."""
         n = len(rows)
@@ -97,6 +112,7 @@ class ProblemLog:
         else:
             self.warning_count += n
         kind = (severity, column, expected)
+        self._codes[kind] = code
         already = self._per_kind.get(kind, 0)
         room = max(0, min(LISTED_PER_KIND - already, LISTED_IN_ALL - len(self.listed)))
         for i in range(min(room, n)):
@@ -109,6 +125,7 @@ class ProblemLog:
                     None if value is None or value != value else str(value),  # NaN -> None
                     expected,
                     severity,
+                    code,
                 )
             )
         self._per_kind[kind] = already + n
@@ -124,11 +141,18 @@ class ProblemLog:
         ordered = sorted(self.listed, key=lambda p: (not p.is_error, p.row is None, p.row or 0))
         for (severity, column, expected), n in self._unlisted.items():
             ordered.append(
-                UploadProblem(None, column, None, f"{n:,} more rows like this: {expected}", severity)
+                UploadProblem(
+                    None,
+                    column,
+                    None,
+                    f"{n:,} more rows like this: {expected}",
+                    severity,
+                    self._codes.get((severity, column, expected)),
+                )
             )
         return ordered
 
     def extend(self, problems: Iterable[UploadProblem]) -> None:
         """Add problems found elsewhere."""
         for p in problems:
-            self.add(p.expected, row=p.row, column=p.column, value=p.value, severity=p.severity)
+            self.add(p.expected, row=p.row, column=p.column, value=p.value, severity=p.severity, code=p.code)

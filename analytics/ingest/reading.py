@@ -8,6 +8,7 @@ like a formula is only ever text), and each row keeps its number as the user's s
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analytics.ingest.problems import ProblemLog
+from analytics.ingest.problems import HEADER_MISALIGNED, MIXED_ENCODING, WARNING, ProblemLog
 
 HEAD_ROWS = 40  # the header must start within the first 40 rows
 NUMBER_LIKE = re.compile(r"^\s*[-+]?(?:\d[\d,]*\.?\d*|\.\d+)\s*%?\s*$")
@@ -61,6 +62,7 @@ class Table:
     other_sheets: list[str] = field(default_factory=list)
     short_rows: dict[int, int] = field(default_factory=dict)  # CSV rows with fewer values than the header
     delimiter: str = ","
+    misaligned: bool = False  # the rows have more values than the header has headings (said once)
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -100,17 +102,74 @@ def read_table(
 # --- CSV -----------------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _may_hold_utf8(data: bytes) -> bool:
+    """Whether `data` holds what looks like a character written in UTF-8: a lead byte followed by a
+    continuation byte. Text saved in Windows-1252 practically never does ("Ã±" is what UTF-8's "ñ" looks
+    like read as Windows-1252), so in a file that is not UTF-8 throughout it means rows were written in
+    different encodings. (One vectorised pass: the lines are then decoded one by one to be sure.)"""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    lead = np.flatnonzero(raw[:-1] >= 0xC2)
+    if not len(lead):
+        return False
+    return bool(((raw[lead] <= 0xF4) & ((raw[lead + 1] & 0xC0) == 0x80)).any())
+
+
+_UTF8, _CP1252, _LATIN1 = "UTF-8", "Windows-1252", "Latin-1"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A CSV file's text, the encoding it was read in, and, for a file whose lines were written in
+    different encodings, which (0-based) lines were read in which."""
+
+    text: str
+    encoding: str
+    lines_by_encoding: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _decode(data: bytes) -> Decoded:
+    """The text of a CSV file: UTF-8 (with or without a BOM), else Windows-1252 (Latin-1 for the bytes it
+    lacks); a file mixing lines of UTF-8 and Windows-1252 is read line by line, each line in the encoding
+    it was written in, so that no name becomes mojibake ("PeÃ±a")."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16"), "UTF-16"
+        return Decoded(data.decode("utf-16"), "UTF-16")
     try:
-        return data.decode("utf-8-sig"), "UTF-8"
+        return Decoded(data.decode("utf-8-sig"), _UTF8)
     except UnicodeDecodeError:
         pass
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if _may_hold_utf8(body):
+        mixed = _decode_by_line(body)
+        if mixed is not None:
+            return mixed
     try:
-        return data.decode("cp1252"), "Windows-1252"
+        return Decoded(data.decode("cp1252"), _CP1252)
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
+        return Decoded(data.decode("latin-1"), _LATIN1)
+
+
+def _decode_by_line(body: bytes) -> Decoded | None:
+    """Each line in UTF-8 where it decodes so, else Windows-1252 (else Latin-1); None when no line with
+    anything beyond ASCII is UTF-8 after all (the file is Windows-1252 throughout)."""
+    lines = body.split(b"\n")
+    text: list[str] = []
+    found: dict[str, list[int]] = {_UTF8: [], _CP1252: [], _LATIN1: []}
+    for i, line in enumerate(lines):
+        if line.isascii():
+            text.append(line.decode("ascii"))
+            continue
+        for codec, name in (("utf-8", _UTF8), ("cp1252", _CP1252), ("latin-1", _LATIN1)):
+            try:
+                text.append(line.decode(codec))
+            except UnicodeDecodeError:
+                continue
+            found[name].append(i)
+            break
+    if not found[_UTF8]:
+        return None
+    used = {name: lines for name, lines in found.items() if lines}
+    encoding = " and ".join(used) + " by row" if len(used) > 1 else _UTF8
+    return Decoded("\n".join(text), encoding, used if len(used) > 1 else {})
 
 
 def _looks_binary(text: str) -> bool:
@@ -125,7 +184,8 @@ _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 
 
 def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: Limits) -> Table:
-    text, encoding = _decode(data)
+    decoded = _decode(data)
+    text, encoding = decoded.text, decoded.encoding
     if _looks_binary(text):
         raise Unreadable(
             "This file is not a CSV or Excel file (it holds binary data). Save your spreadsheet as .xlsx or "
@@ -199,10 +259,63 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
     rows = numbers + rec_index
     header_row = rec_index + 1
     short: dict[int, int] = {}
+    misaligned = False
     if invalid:
-        frame, rows, short = _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, log)
+        frame, rows, short, misaligned = _rescue_rows(
+            frame, rows, invalid, delimiter, header, rec_index, total, log
+        )
+    if decoded.lines_by_encoding:
+        _report_encodings(text, decoded.lines_by_encoding, delimiter, log)
     source = f"CSV ({encoding}, {_DELIMITERS[delimiter]}-separated)"
-    return Table(header, frame, rows, header_row, title, None, source, short_rows=short, delimiter=delimiter)
+    return Table(
+        header,
+        frame,
+        rows,
+        header_row,
+        title,
+        None,
+        source,
+        short_rows=short,
+        delimiter=delimiter,
+        misaligned=misaligned,
+    )
+
+
+def _report_encodings(text: str, lines_by_encoding: dict[str, list[int]], delimiter: str, log) -> None:
+    """Say which rows were written in which encoding (each was read in its own), with an example of each,
+    so the person can check the names."""
+    lines = text.split("\n")
+    # Spreadsheet rows are records, and a quoted value may span lines: number each line by its record.
+    row_of_line = np.zeros(len(lines), dtype=np.int64)
+    reader = csv.reader(lines, delimiter=delimiter)
+    record, start = 0, 0
+    try:
+        for _ in reader:
+            record += 1
+            row_of_line[start : reader.line_num] = record
+            start = reader.line_num
+    except csv.Error:
+        row_of_line[start:] = np.arange(start + 1, len(lines) + 1)
+    parts = []
+    for encoding, numbers in lines_by_encoding.items():
+        rows = sorted({int(row_of_line[i]) for i in numbers})
+        listed = ", ".join(str(r) for r in rows[:8]) + (
+            f" and {len(rows) - 8:,} more" if len(rows) > 8 else ""
+        )
+        example = _NON_ASCII_WORD.search(lines[numbers[0]])
+        seen = f" (e.g. “{example.group(0)}”)" if example else ""
+        parts.append(f"{'row' if len(rows) == 1 else 'rows'} {listed} in {encoding}{seen}")
+    log.add(
+        "one text encoding for the whole file; this file has "
+        + " and ".join(parts)
+        + ". Each row was read in its own encoding: check that the names look right, and save the file "
+        "again as CSV UTF-8 to be sure",
+        severity=WARNING,
+        code=MIXED_ENCODING,
+    )
+
+
+_NON_ASCII_WORD = re.compile(r'[^\s,;\t|"]*[^\x00-\x7f][^\s,;\t|"]*')
 
 
 def _head_records(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
@@ -220,22 +333,39 @@ def _head_records(lines: list[str], delimiter: str) -> tuple[list[list[str]], li
     return records, starts
 
 
-def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, log):
+def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, total, log):
     """Rows whose field count differs from the header's. Trailing empty fields are harmless; a short row
     is kept, padded, and remembered (it may be a note row, which is skipped, or a row that lost values,
     which is refused once its columns' roles are known); a long row with values past the header is
-    refused here, naming the row."""
+    refused here, naming the row. When most rows are long, the header is what is wrong (a heading missing,
+    or the header shifted): that is said once, about the header, not once per row."""
     width = len(header)
-    kept_rows, kept_values, short = [], [], {}
+    parsed = []  # (row, fields) of each row that is not empty
+    long_widths: list[int] = []
     for number, _actual, line in invalid:
-        row = (number or 0) + rec_index
         fields = next(csv.reader([line], delimiter=delimiter), [])
         if not any(f.strip() for f in fields):
+            total -= 1  # an empty line is no row
             continue
+        parsed.append(((number or 0) + rec_index, fields, line))
         if len(fields) > width and any(f.strip() for f in fields[width:]):
-            log.add(
-                field_count_message(width, len(fields), rec_index + 1, delimiter), row=row, value=_clip(line)
-            )
+            long_widths.append(len(fields))
+    header_row = rec_index + 1
+    misaligned = len(long_widths) >= 2 and len(long_widths) * 2 > total
+    if misaligned:
+        found = max(set(long_widths), key=long_widths.count)
+        log.add(
+            misaligned_header_message(header_row, width, found, len(long_widths), total),
+            row=header_row,
+            code=HEADER_MISALIGNED,
+        )
+    kept_rows, kept_values, short = [], [], {}
+    for row, fields, line in parsed:
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            if not misaligned:
+                log.add(
+                    field_count_message(width, len(fields), header_row, delimiter), row=row, value=_clip(line)
+                )
             continue
         if len(fields) < width:
             short[row] = len(fields)
@@ -248,7 +378,17 @@ def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, log):
         rows = np.concatenate([rows, np.array(kept_rows, dtype=np.int64)])
         order = np.argsort(rows, kind="stable")
         frame, rows = frame.iloc[order].reset_index(drop=True), rows[order]
-    return frame, rows, short
+    return frame, rows, short, misaligned
+
+
+def misaligned_header_message(header_row: int, headings: int, values: int, rows: int, total: int) -> str:
+    """What a header with fewer headings than the rows under it have values should have."""
+    share = f"all {rows:,} rows" if rows >= total else f"{rows:,} of the {total:,} rows"
+    return (
+        f"one heading per column: row {header_row} has {headings} headings but the rows under it have "
+        f"{values} values: a heading is missing or a column is shifted ({share}). Fix the header row and "
+        "upload the file again"
+    )
 
 
 def field_count_message(width: int, found: int, header_row: int, delimiter: str = ",") -> str:
@@ -351,14 +491,52 @@ def _read_workbook(
     header = _unique_names(head[header_index])
     title = [" ".join(c for c in r if c.strip()) for r in head[:header_index] if any(c.strip() for c in r)]
     body = loaded.slice(header_index + 1)
+    misaligned = _check_alignment(body, len(header), header_index + 1, log)
     columns = body.columns[: len(header)]
     columns += [pa.nulls(body.num_rows, pa.string())] * (len(header) - len(columns))
     frame = _to_frame(pa.table(columns, names=[f"c{i}" for i in range(len(header))]), header)
     rows = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
     # Cells to the right of the header's last column hold notes at most; they are not read.
     return Table(
-        header, frame, rows, header_index + 1, title, name, f"Excel workbook, sheet “{name}”", others
+        header,
+        frame,
+        rows,
+        header_index + 1,
+        title,
+        name,
+        f"Excel workbook, sheet “{name}”",
+        others,
+        misaligned=misaligned,
     )
+
+
+def _filled(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """True for each cell with something in it."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return pc.is_valid(column)
+    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False)
+
+
+def _check_alignment(body: pa.Table, width: int, header_row: int, log: ProblemLog) -> bool:
+    """Most rows holding values to the right of the header's last heading: the header lost a heading or
+    was shifted, so every column would be read under the wrong heading. Said once, about the header."""
+    if body.num_columns <= width or body.num_rows == 0:
+        return False
+    filled = [_filled(c) for c in body.columns]
+    past = functools.reduce(pc.or_, filled[width:])
+    rows = pc.sum(past).as_py() or 0
+    total = pc.sum(functools.reduce(pc.or_, filled)).as_py() or 0
+    if rows >= 2 and rows * 2 > total:
+        # The rows' width: up to the last column past the header that most of them fill.
+        counts = [pc.sum(f).as_py() or 0 for f in filled[width:]]
+        values = width + max((i + 1 for i, n in enumerate(counts) if n * 2 > total), default=1)
+        log.add(
+            misaligned_header_message(header_row, width, values, rows, total),
+            row=header_row,
+            code=HEADER_MISALIGNED,
+        )
+        return True
+    return False
 
 
 def _typed_sheet(book, data: bytes, name: str, header_score: HeaderScore, limits: Limits) -> Table | None:
@@ -371,6 +549,8 @@ def _typed_sheet(book, data: bytes, name: str, header_score: HeaderScore, limits
         names = list(loaded.column_names)
         if header_score(names) < 2:
             return None
+        if names and names[-1].startswith("__UNNAMED__"):
+            return None  # values right of the last heading: the general way checks the header's alignment
         if errors is not None and len(errors.errors):
             return None  # a cell that does not fit its column's type: read as text, so it can be named
         header_row = _first_filled_row(data, name)
@@ -461,7 +641,7 @@ def _to_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
 def _unique_names(cells: list[str]) -> list[str]:
     names, seen = [], {}
     for i, cell in enumerate(cells):
-        name = cell.strip() or f"(column {_column_letter(i)})"
+        name = cell.strip() or f"(column {column_letter(i)})"
         if name in seen:
             seen[name] += 1
             name = f"{name} ({seen[name]})"
@@ -471,7 +651,8 @@ def _unique_names(cells: list[str]) -> list[str]:
     return names
 
 
-def _column_letter(i: int) -> str:
+def column_letter(i: int) -> str:
+    """The spreadsheet letter of the i-th column (0 -> A, 26 -> AA)."""
     letters = ""
     i += 1
     while i:

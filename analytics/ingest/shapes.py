@@ -16,9 +16,10 @@ import pyarrow as pa
 
 from analytics import definitions as d
 from analytics.contracts import ENROLLMENT, STAFFING, Column, UploadKind
+from analytics.ingest import problems as pr
 from analytics.ingest import values as v
 from analytics.ingest.problems import WARNING, ProblemLog
-from analytics.ingest.reading import Table, field_count_message
+from analytics.ingest.reading import Table, column_letter, field_count_message
 from analytics.ingest.vocabulary import (
     ALL_JOB_CLASSES_KEYS,
     DISTRICT_CODE_KEYS,
@@ -115,7 +116,7 @@ def header_scorer(kind: UploadKind):
 
 @dataclass
 class Roles:
-    """Which header cell plays which part."""
+    """Which header cell plays which part, and which cells would play a part another cell already has."""
 
     keys: dict[str, str]  # header as written -> normalised key
     race_counts: dict[str, str] = field(default_factory=dict)  # race -> header
@@ -128,6 +129,8 @@ class Roles:
     org_type: str | None = None
     contract: dict[str, str] = field(default_factory=dict)  # contract column name -> header
     people: list[str] = field(default_factory=list)
+    # (what the columns hold, the header that has the part, another header that would have it)
+    same_role: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _first(keys: dict[str, str], wanted: tuple[str, ...] | frozenset[str], taken: set[str]) -> str | None:
@@ -138,16 +141,26 @@ def _first(keys: dict[str, str], wanted: tuple[str, ...] | frozenset[str], taken
     return None
 
 
+# How reading.py names the second of two cells headed alike: "FTE" and "FTE (2)".
+_REPEATED_HEADER = re.compile(r"^(.*) \((\d+)\)$")
+
+
 def find_roles(kind: UploadKind, header: list[str]) -> Roles:
-    """Assign each header cell its part, preferring the most specific spelling."""
+    """Assign each header cell its part, preferring the most specific spelling; two cells for one part
+    (two FTE columns, two race columns, two codes, two school years) are listed in `same_role`, since
+    reading either one would be a guess."""
     keys = {h: key(h) for h in header}
     roles = Roles(keys)
+    wide_kind = kind in (STAFFING, ENROLLMENT)
     for h, k in keys.items():
         found = race_column(k)
-        if found and kind in (STAFFING, ENROLLMENT):
+        if found and wide_kind:
             race, measure = found
             target = roles.race_counts if measure == "count" else roles.race_percents
-            target.setdefault(race, h)
+            if race in target:
+                roles.same_role.append((_race_role(race, measure), target[race], h))
+            else:
+                target[race] = h
     wide_headers = set(roles.race_counts.values()) | set(roles.race_percents.values())
     taken = set(wide_headers)
     # The organization: ORG_CODE over SCHOOL/DISTRICT CODE; DIST_CODE names the district of school rows.
@@ -161,8 +174,9 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
     if roles.org_code is None and roles.district_code is not None:
         roles.org_code, roles.district_code = roles.district_code, None
     taken |= {roles.district_code or "", roles.district_name or "", roles.org_type or ""}
-    if kind in (STAFFING, ENROLLMENT) and wide_headers:
-        roles.total = _first(keys, STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS, taken)
+    total_keys = STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS
+    if wide_kind and wide_headers:
+        roles.total = _first(keys, total_keys, taken)
         taken.add(roles.total or "")
     for col in kind.columns:
         if col.name == "org_code" and roles.org_code:
@@ -173,7 +187,68 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
             roles.contract[col.name] = found
             taken.add(found)
     roles.people = [h for h, k in keys.items() if k in PERSON_KEYS]
+    _same_role(kind, roles, total_keys if roles.total else ())
     return roles
+
+
+def _race_role(race: str, measure: str) -> str:
+    return f"{race} {'count' if measure == 'count' else 'percentage'}"
+
+
+def _same_role(kind: UploadKind, roles: Roles, total_keys: tuple[str, ...]) -> None:
+    """List the header cells left over that would fill a part another cell has: which one to read would
+    be a guess. (Names and the organization type only label things, so a second one is left alone.)"""
+    measure = {STAFFING.name: "fte", ENROLLMENT.name: "students"}.get(kind.name)
+    if roles.total and measure in roles.contract:
+        # A wide file's row total is its FTE (or students) column: "FTE Count" and "FTE" are two of them.
+        roles.same_role.append((kind.column(measure).label, roles.total, roles.contract.pop(measure)))
+    used = set(roles.contract.values()) | set(roles.race_counts.values()) | set(roles.race_percents.values())
+    used |= {roles.total, roles.org_code, roles.district_code, roles.org_name, roles.district_name}
+    used |= {roles.org_type}
+    code_keys = {"org code", "school code", *ORG_CODE_KEYS, *DISTRICT_CODE_KEYS}
+    uses_codes = "org_code" in kind.column_names
+    already = {other for _, _, other in roles.same_role}
+    for h, k in roles.keys.items():
+        if h in used or h in already:
+            continue
+        repeated = _REPEATED_HEADER.match(h)
+        if repeated and repeated.group(1) in roles.keys:
+            k = roles.keys[repeated.group(1)]  # the same heading twice: the second plays the first's part
+            found = race_column(k)
+            if found and kind in (STAFFING, ENROLLMENT):
+                race, measure_of = found
+                target = roles.race_counts if measure_of == "count" else roles.race_percents
+                if race in target:
+                    roles.same_role.append((_race_role(race, measure_of), target[race], h))
+                    continue
+        holder, what = None, ""
+        if total_keys and k in total_keys:
+            holder, what = roles.total, kind.column(measure).label
+        elif uses_codes and k in code_keys and roles.org_code:
+            in_district = k in DISTRICT_CODE_KEYS and roles.district_code
+            holder = roles.district_code if in_district else roles.org_code
+            what = "district code" if in_district else "organization code"
+        else:
+            for col in kind.columns:
+                if col.name in roles.contract and k in column_keys(col):
+                    holder, what = roles.contract[col.name], col.label
+                    break
+        if holder is not None and holder != h:
+            roles.same_role.append((what, holder, h))
+
+
+def report_same_role(table: Table, roles: Roles, log: ProblemLog) -> None:
+    """Refuse two columns for one part, naming both as headed and where they are."""
+    where = {h: column_letter(i) for i, h in enumerate(table.header)}
+    for what, kept, other in roles.same_role:
+        log.add(
+            f"one {what} column; “{kept}” (column {where.get(kept, '?')}) and “{other}” (column "
+            f"{where.get(other, '?')}) both hold it, and reading either would be a guess. Keep one of them "
+            "(delete or rename the other)",
+            row=table.header_row,
+            column=other,
+            code=pr.SAME_ROLE,
+        )
 
 
 # --- shared steps ---------------------------------------------------------------------------------
@@ -390,27 +465,62 @@ def _org_codes(
     return codes
 
 
-def _number_problems(table, column, bad, negative, log, what: str) -> None:
+def _number_problems(
+    table: Table,
+    column: str,
+    nums: v.Numbers,
+    mask: np.ndarray,
+    log: ProblemLog,
+    what: str,
+    *,
+    negative: np.ndarray | None = None,
+    bound: v.Bound | None = None,
+) -> None:
+    """Name each cell of `column` (among `mask`) that gave no number, or one beyond any real figure; the
+    latter then count as empty, so no sum or check built on them reports the same cell again."""
     cells = table.frame[column].to_numpy(dtype=object)
+    bad = mask & nums.bad
     formula_mask = np.zeros(len(cells), dtype=bool)
     if bad.any():
         idx = np.flatnonzero(bad)
         formula_mask[idx] = [v.looks_like_formula(c) for c in cells[idx]]
-    log.add_rows(
+
+    def name(expected: str, rows: np.ndarray, code: str | None = None) -> None:
+        if rows.any():
+            log.add_rows(
+                expected, rows=_rows(table, rows), values=cells[rows].tolist(), column=column, code=code
+            )
+
+    name(
         f"{what}; this looks like a spreadsheet formula, which is read as text and never calculated: type "
         "the number itself",
-        rows=_rows(table, formula_mask),
-        values=cells[formula_mask].tolist(),
-        column=column,
+        formula_mask,
     )
-    plain = bad & ~formula_mask
-    log.add_rows(f"{what}", rows=_rows(table, plain), values=cells[plain].tolist(), column=column)
-    log.add_rows(
-        f"{what}; counts cannot be negative",
-        rows=_rows(table, negative),
-        values=cells[negative].tolist(),
-        column=column,
+    name(what, bad & ~formula_mask)
+    name(
+        f"{what}; this is not a finite number (infinity, “not a number”, or too large for a spreadsheet to "
+        "hold)",
+        mask & nums.not_finite,
+        pr.NOT_FINITE,
     )
+    name(
+        f"{what}; write decimals with a point, e.g. 1234.5. A comma is read only between thousands (1,234 "
+        "or 12,345.5), so this cell is not guessed at",
+        mask & nums.comma,
+        pr.DECIMAL_COMMA,
+    )
+    name(
+        f"{what}; in a semicolon-separated file this may hold a thousands separator or a decimal point, so it "
+        "is not guessed at. Write it without a thousands separator: 1234, or 1,234 for the decimal",
+        mask & nums.ambiguous,
+        pr.AMBIGUOUS_NUMBER,
+    )
+    if negative is not None:
+        name(f"{what}; counts cannot be negative", negative)
+    if bound is not None:
+        beyond = mask & (nums.values > bound.most)
+        name(bound.expected, beyond, pr.OUT_OF_RANGE)
+        nums.values[beyond] = np.nan
 
 
 def guess_org_type(name: str) -> str:
@@ -448,8 +558,8 @@ def normalise_wide(
         measure_cols.append(roles.total)
     parsed = {c: v.numbers(frame[c], decimal_comma=decimal_comma) for c in measure_cols}
     has_number = np.zeros(n, dtype=bool)
-    for values, _bad, _blank in parsed.values():
-        has_number |= np.isfinite(values)
+    for nums in parsed.values():
+        has_number |= nums.written  # a refused number is still a number: the row is data, not a note
     everything_blank = frame.isna().all(axis=1).to_numpy()
 
     # State totals rows: the same people as the districts, never added.
@@ -494,14 +604,17 @@ def normalise_wide(
     data = has_number & ~state
     data &= ~_short_rows(table, data, log)
 
-    # Numbers that are not numbers, and negative counts.
-    for col, (values, bad, _blank) in parsed.items():
-        negative = data & (values < 0)
-        _number_problems(table, col, data & bad, negative, log, "a number (0 or more)")
+    # Numbers that are not numbers, negative counts, and figures beyond any real one.
+    percent_cols = set(roles.race_percents.values())
+    count_bound = v.FTE_PER_CELL if staff else v.STUDENTS_PER_CELL
+    for col, nums in parsed.items():
+        bound = v.PERCENT if col in percent_cols else count_bound
+        negative = data & (nums.values < 0)
+        _number_problems(table, col, nums, data, log, "a number (0 or more)", negative=negative, bound=bound)
     blanks = np.zeros(n, dtype=bool)
-    for col, (_values, _bad, blank) in parsed.items():
+    for col, nums in parsed.items():
         if col != roles.total:
-            blanks |= data & blank
+            blanks |= data & nums.blank
     if blanks.any():
         log.add_rows(
             "a number in every race/ethnicity column; empty cells in these rows are read as 0",
@@ -526,13 +639,13 @@ def normalise_wide(
     # Race counts: counts where given, else percentage x the row's total.
     races = [r for r in d.RACES if r in roles.race_counts or r in roles.race_percents]
     missing_races = [r for r in d.RACES if r not in races]
-    total = parsed[roles.total][0] if roles.total else None
+    total = parsed[roles.total].values if roles.total else None
     counts = {}
     uses_percent = [r for r in races if r not in roles.race_counts]
     scale, view = 100.0, "count"
     if uses_percent:
         view = "percentage"
-        pct = np.column_stack([np.nan_to_num(parsed[roles.race_percents[r]][0]) for r in uses_percent])
+        pct = np.column_stack([np.nan_to_num(parsed[roles.race_percents[r]].values) for r in uses_percent])
         sums = pct.sum(axis=1)[data] if data.any() else np.array([])
         if len(sums) and np.nanmax(sums) <= 1.5:
             scale = 1.0
@@ -545,9 +658,9 @@ def normalise_wide(
             )
     for r in races:
         if r in roles.race_counts:
-            counts[r] = np.nan_to_num(parsed[roles.race_counts[r]][0])
+            counts[r] = np.nan_to_num(parsed[roles.race_counts[r]].values)
         elif total is not None:
-            counts[r] = np.nan_to_num(parsed[roles.race_percents[r]][0]) * np.nan_to_num(total) / scale
+            counts[r] = np.nan_to_num(parsed[roles.race_percents[r]].values) * np.nan_to_num(total) / scale
     if missing_races:
         log.add(
             "a column for each of DESE's seven race/ethnicity categories; the file has none for "
@@ -571,7 +684,7 @@ def normalise_wide(
             shown = parts
         else:
             pct_sum = np.column_stack(
-                [np.nan_to_num(parsed[roles.race_percents[r]][0]) for r in uses_percent]
+                [np.nan_to_num(parsed[roles.race_percents[r]].values) for r in uses_percent]
             ).sum(axis=1)
             pct_sum = pct_sum * (100.0 / scale)
             allowed_pct = 100.0 + HALF_ROUNDING_STEP * (len(uses_percent) + 1) + RELATIVE_ROUNDING * 100
@@ -876,12 +989,14 @@ def normalise_long(
         elif col.dtype == "BOOLEAN":
             parsed, expected = v.yes_no(raw), "Yes or No"
         elif col.dtype in ("DOUBLE", "INTEGER"):
-            values, bad_num, _ = v.numbers(raw, decimal_comma=decimal_comma)
+            nums = v.numbers(raw, decimal_comma=decimal_comma)
+            values = nums.values
             floor = 1 if col.name == "cohort" else 0
             low = data & (values < floor)
             what = "a whole number" if col.dtype == "INTEGER" else "a number"
             what += f" ({floor} or more)"
-            _number_problems(table, header, data & bad_num, np.zeros(n, dtype=bool), log, what)
+            bound = v.FTE_PER_PERSON if roster and col.name == "fte" else v.BOUNDS.get(col.name)
+            _number_problems(table, header, nums, data, log, what, bound=bound)
             log.add_rows(f"{what}", rows=_rows(table, low), values=_cells(table, header, low), column=header)
             if col.dtype == "INTEGER":
                 fractional = data & np.isfinite(values) & (np.abs(values - np.round(values)) > 1e-9)
