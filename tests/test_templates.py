@@ -1,8 +1,11 @@
-"""The templates are generated from the contracts, and each reads back as exactly its example row."""
+"""The templates are generated from the contracts; they hold no example in their data rows (an untouched
+template is refused as having no rows), and a row typed as the Instructions sheet's example reads back as
+exactly that example."""
 
 import io
 
 import fastexcel
+import openpyxl
 import pytest
 from builders import new_warehouse
 
@@ -22,37 +25,69 @@ def _expected(kind):
     return row
 
 
+def _typed_in(kind, fmt: str) -> bytes:
+    """The template with the example row typed under its header, as a clerk would."""
+    example = EXAMPLES[kind.name]
+    if fmt == "csv":
+        line = ",".join(str(v) for v in example) + "\r\n"
+        return template_csv(kind) + line.encode("utf-8")
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(kind)))
+    book["Data"].append([None if v == "" else v for v in example])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("kind_name", list(FACT_KINDS))
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_each_template_reads_back_as_its_example(kind_name, fmt):
+def test_an_untouched_template_is_refused_as_having_no_rows(kind_name, fmt):
     kind = FACT_KINDS[kind_name]
     data = template_csv(kind) if fmt == "csv" else template_xlsx(kind)
     checked = check_upload(new_warehouse(), kind_name, data, template_file_name(kind, fmt))
+    assert not checked.can_save
+    assert [(p.row, p.code) for p in checked.problems] == [(1, "no-rows")]
+    assert "the file has a header and no rows" in checked.problems[0].expected
+
+
+@pytest.mark.parametrize("kind_name", list(FACT_KINDS))
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_template_with_the_example_typed_in_reads_back_as_the_example(kind_name, fmt):
+    kind = FACT_KINDS[kind_name]
+    checked = check_upload(new_warehouse(), kind_name, _typed_in(kind, fmt), template_file_name(kind, fmt))
     assert checked.can_save, checked.problems
-    assert not checked.warnings
+    assert not checked.warnings  # the Instructions sheet is never taken for data
     assert "Dashboard template" in checked.recognition.description
+    assert len(checked.facts) == 1
     got = checked.facts.iloc[0].to_dict()
     got = {k: (None if v is None or v != v else v) for k, v in got.items()}
     assert got == _expected(kind)
 
 
+def test_the_csv_template_is_the_header_alone():
+    assert template_csv("staffing") == b"School Year,Org Code,Job Class,Race/Ethnicity,FTE\r\n"
+
+
 @pytest.mark.parametrize("kind_name", list(FACT_KINDS))
-def test_the_workbook_has_an_instructions_sheet_naming_every_column(kind_name):
+def test_the_workbook_has_an_instructions_sheet_naming_every_column_with_an_example(kind_name):
     kind = FACT_KINDS[kind_name]
     book = fastexcel.read_excel(template_xlsx(kind))
     assert book.sheet_names == ["Data", "Instructions"]
+    assert book.load_sheet("Data").to_pandas().empty  # the header, and no example under it
     notes = book.load_sheet("Instructions", header_row=None).to_pandas()
     words = " ".join(str(v) for v in notes.to_numpy().ravel() if v is not None)
     for col in kind.columns:
         assert col.label in words
         if col.accepted:
             assert ", ".join(col.accepted) in words
+    for value in EXAMPLES[kind.name]:
+        assert str(value) in words
     header = template_csv(kind).decode().splitlines()[0]
     assert header == ",".join(c.label for c in kind.columns)
 
 
-def test_codes_stay_text_in_the_workbook():
-    data = (
-        fastexcel.read_excel(io.BytesIO(template_xlsx("staffing")).getvalue()).load_sheet("Data").to_pandas()
-    )
-    assert data["Org Code"].iloc[0] == "00350000"
+def test_code_and_year_columns_are_text_in_the_workbook():
+    # Formatted as text, Excel keeps what a clerk types in them: 00350000 stays 00350000.
+    data = openpyxl.load_workbook(io.BytesIO(template_xlsx("staffing")))["Data"]
+    formats = {data.cell(1, i + 1).value: data.column_dimensions[chr(65 + i)].number_format for i in range(5)}
+    assert formats["Org Code"] == "@" and formats["School Year"] == "@", formats
+    assert formats["FTE"] != "@"

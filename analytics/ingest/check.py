@@ -11,7 +11,7 @@ import pandas as pd
 
 from analytics import definitions as d
 from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, UploadKind
-from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
+from analytics.ingest.problems import ERROR, NO_ROWS, WARNING, ProblemLog, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
 from analytics.ingest.shapes import (
     Answers,
@@ -197,7 +197,10 @@ def check_upload(
         if not len(table.frame):
             if not problems.has_errors:
                 problems.add(
-                    "rows of data under the header; the file has a header and no rows", row=table.header_row
+                    "rows of data under the header; the file has a header and no rows. Type or paste your rows "
+                    "under the header (a template comes with none: its examples are on its Instructions sheet)",
+                    row=table.header_row,
+                    code=NO_ROWS,
                 )
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
