@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.coverage import partial_label
 from analytics.definitions import RACES, school_years_between
 from analytics.goals import Goals
 from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, GoalStatus, OrganizationProfile
@@ -24,7 +25,8 @@ SERIES = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, GREY]
 RACE_COLORS = dict(zip(RACES, [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#BBBBBB"], strict=True))
 # Arial (Liberation Sans on Linux): the same metrics in the browser and in PNG/PowerPoint exports.
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
-SUPPRESSED_NOTE = "Groups of fewer than 6 people are hidden."
+SUPPRESSED_NOTE = "Groups of fewer than 6 people are hidden, and figures that would give one away."
+HIDDEN = "hidden (small numbers)"
 
 
 def _layout(
@@ -76,6 +78,60 @@ def _share_axis(fig: go.Figure, title: str, top: float | None = None) -> None:
 def _on_years(frame: pd.DataFrame, years: list[str], columns: list[str]) -> pd.DataFrame:
     """The frame on every year of the axis: a year with no data becomes NaN (drawn as a gap, not zero)."""
     return frame.set_index("school_year").reindex(years)[columns].reset_index()
+
+
+def people_text(value: float) -> str:
+    """People counted in FTE, as a person reads them: '26' where whole, '25.5' where not."""
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-6 else f"{value:,.1f}"
+
+
+def _counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A published share frame with the share kept only on shown, complete years (the line); partial and
+    hidden years become gaps."""
+    keep = ~frame["suppressed"].astype(bool) & frame["complete"].astype(bool)
+    return frame.assign(share=frame["share"].where(keep))
+
+
+def _partial(frame: pd.DataFrame) -> pd.DataFrame:
+    """The shown years of a published share frame that are partial (drawn apart, never on the line)."""
+    return frame[~frame["suppressed"].astype(bool) & ~frame["complete"].astype(bool)]
+
+
+def _hover_words(frame: pd.DataFrame, unit: str) -> list[str]:
+    """'26 of 302 superintendents (FTE)' per row ('' where hidden)."""
+    return [
+        "" if pd.isna(c) or pd.isna(t) else f"{people_text(c)} of {people_text(t)} {unit}"
+        for c, t in zip(frame["of_color"], frame["total"], strict=True)
+    ]
+
+
+def _add_partial_years(fig: go.Figure, frame: pd.DataFrame, years: list[str], color: str, what: str) -> None:
+    """Partial years as hollow markers, apart from the line, each labelled with its coverage."""
+    part = _partial(frame)
+    part = part[part["school_year"].isin(years)]
+    if part.empty:
+        return
+    labels = [partial_label(r, e) for r, e in zip(part["organizations_reported"], part["organizations_expected"],
+                                                   strict=True)]  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=part["school_year"], y=part["share"], mode="markers+text", name=f"{what}: partial year",
+        marker=dict(symbol="circle-open", size=12, color=color, line=dict(width=2.5)),
+        text=labels, textposition="bottom center", textfont=dict(size=11, color=color), cliponaxis=False,
+        customdata=labels,
+        hovertemplate="%{x}: %{y:.1%} among the organizations that reported (%{customdata})<extra></extra>",
+    ))  # fmt: skip
+
+
+def partial_note(frame: pd.DataFrame) -> str:
+    """'2025-26 is partial (1 of 322 organizations reported): drawn apart, not in the line.' or ''."""
+    if frame.empty:
+        return ""
+    part = frame[~frame["complete"].astype(bool)].drop_duplicates("school_year", keep="last")
+    if part.empty:
+        return ""
+    words = [f"{r.school_year} ({int(r.organizations_reported):,} of {int(r.organizations_expected):,} "
+             "organizations reported)" for r in part.itertuples()]  # fmt: skip
+    return f"Partial: {', '.join(words)}; shown apart, never as the headline."
 
 
 def _label_end(fig: go.Figure, x: str, y: float, text: str, color: str, *, yshift: int = 0) -> None:
@@ -148,23 +204,26 @@ def superintendent_trend(
     height: int = 480,
 ) -> go.Figure:
     """Share of superintendents of color by year against the straight target path, with the projected
-    trend and its 90% band, and published figures as labelled markers."""
+    trend and its 90% band, and published figures as labelled markers. Partial years are drawn apart;
+    hidden years are gaps."""
     goal = goals.superintendents
     years = _axis_years(supers, until=goal.target_year)
     fig = go.Figure()
     if not years:
         return empty_figure("No superintendent staffing is loaded for this view.", title, subtitle_text)
-    target_years = school_years_between(goal.baseline_year, goal.target_year)
+    # The path only where the axis is: a view starting after the baseline starts the path there too.
+    target_years = [y for y in school_years_between(goal.baseline_year, goal.target_year) if y in years]
     target = [goal.target_for(y) for y in target_years]
-    fig.add_trace(go.Scatter(
-        x=target_years, y=target, name=f"Target path: {goal.baseline_share:.0%} → {goal.target_share:.0%}",
-        mode="lines", line=dict(color=VERMILLION, width=2.5, dash="dash"),
-        hovertemplate="%{x}: target %{y:.1%} of superintendents<extra></extra>",
-    ))  # fmt: skip
-    _label_end(fig, target_years[-1], target[-1], f"Target {goal.target_share:.0%}<br>by {goal.target_year}",
-               VERMILLION, yshift=16)  # fmt: skip
+    if target_years:
+        fig.add_trace(go.Scatter(
+            x=target_years, y=target, name=f"Target path: {goal.baseline_share:.0%} → {goal.target_share:.0%}",
+            mode="lines", line=dict(color=VERMILLION, width=2.5, dash="dash"),
+            hovertemplate="%{x}: target %{y:.1%} of superintendents<extra></extra>",
+        ))  # fmt: skip
+        _label_end(fig, target_years[-1], target[-1], f"Target {goal.target_share:.0%}<br>by {goal.target_year}",
+                   VERMILLION, yshift=16)  # fmt: skip
     if projection is not None:
-        band = projection.path
+        band = projection.path[projection.path["school_year"].isin(years)]
         fig.add_trace(go.Scatter(x=band["school_year"], y=band["high"], mode="lines", line=dict(width=0),
                                  showlegend=False, hoverinfo="skip"))  # fmt: skip
         fig.add_trace(go.Scatter(
@@ -179,29 +238,37 @@ def superintendent_trend(
             hovertemplate="%{x}: the trend points to %{y:.1%}<extra></extra>",
         ))  # fmt: skip
         end = band.iloc[-1]
-        _label_end(
-            fig, end["school_year"], end["share"], f"Trend: 14%<br>{_reached(projection)}", BLUE, yshift=-24
-        )
-    shown = _on_years(supers, years, ["share", "fte", "fte_of_color"])
+        _label_end(fig, end["school_year"], end["share"], trend_label(projection), BLUE, yshift=-24)
+    line = _on_years(_counted(supers), years, ["share", "of_color", "total"])
     fig.add_trace(go.Scatter(
-        x=shown["school_year"], y=shown["share"], name="Superintendents of color", mode="lines+markers",
+        x=line["school_year"], y=line["share"], name="Superintendents of color", mode="lines+markers",
         line=dict(color=BLUE, width=3.5), marker=dict(size=8), connectgaps=False,
-        customdata=shown[["fte_of_color", "fte"]],
-        hovertemplate="%{x}: %{y:.1%} of superintendents were people of color "
-                      "(%{customdata[0]:,.1f} of %{customdata[1]:,.1f} FTE)<extra></extra>",
+        customdata=_hover_words(line, "superintendents (FTE)"),
+        hovertemplate="%{x}: %{y:.1%} of superintendents were people of color (%{customdata})<extra></extra>",
     ))  # fmt: skip
+    _add_partial_years(fig, supers, years, BLUE, "Superintendents of color")
     if references is not None:
         _add_references(fig, references[references["group"] == "superintendents"], years)
     _layout(fig, title, subtitle_text, height=height)
     _year_axis(fig, years)
-    top = max(goal.target_share, float(supers["share"].max() if len(supers) else 0)) * 1.25
+    shown = supers["share"].dropna()
+    top = max(goal.target_share, float(shown.max()) if len(shown) else 0) * 1.25
     if projection is not None:
         top = max(top, float(projection.path["high"].max()) * 1.05)
     _share_axis(fig, "Superintendents who are people of color", top)
     return fig
 
 
-def _reached(projection: Projection) -> str:
+def trend_label(projection: Projection) -> str:
+    """'Trend reaches 14%<br>in 2031-32' or 'Trend: not 14%<br>by 2034-35', from the projection's target."""
+    target = f"{projection.target_share:.0%}"
+    if projection.year_target_reached:
+        return f"Trend reaches {target}<br>in {projection.year_target_reached}"
+    return f"Trend: not {target}<br>{projection.reached_label}"
+
+
+def reached_words(projection: Projection) -> str:
+    """'in 2031-32' or 'not by 2034-35'."""
     label = projection.reached_label
     return f"in {label}" if projection.year_target_reached else label
 
@@ -227,24 +294,33 @@ def _add_references(
 def representation_gap(
     context: pd.DataFrame, *, title: str, subtitle_text: str, references: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Superintendents, teachers and students of color on one axis: the gap the program exists to close."""
+    """Superintendents, teachers and students of color on one axis: the gap the program exists to close
+    (complete, shown years on the lines; partial years apart; hidden years are gaps)."""
     years = _axis_years(context)
-    if not years:
-        return empty_figure("No staffing or enrollment is loaded for this view.", title, subtitle_text)
+    if not years or context["share"].dropna().empty:
+        return empty_figure("No staffing or enrollment can be shown for this view.", title, subtitle_text)
     fig = go.Figure()
     colors = {"Students": ORANGE, "Teachers": GREEN, "Superintendents": BLUE}
+    units = {"Students": "students", "Teachers": "teachers (FTE)", "Superintendents": "superintendents (FTE)"}
+    ends = {}
     for group, color in colors.items():
         part = context[context["group"] == group]
         if part.empty:
             continue
-        shown = _on_years(part, years, ["share"])
+        line = _on_years(_counted(part), years, ["share", "of_color", "total"])
         fig.add_trace(go.Scatter(
-            x=shown["school_year"], y=shown["share"], name=f"{group} of color", mode="lines+markers",
+            x=line["school_year"], y=line["share"], name=f"{group} of color", mode="lines+markers",
             line=dict(color=color, width=3), marker=dict(size=7), connectgaps=False,
-            hovertemplate=f"%{{x}}: %{{y:.1%}} of {group.lower()} were people of color<extra></extra>",
+            customdata=_hover_words(line, units[group]),
+            hovertemplate=f"%{{x}}: %{{y:.1%}} of {group.lower()} were people of color (%{{customdata}})"
+                          "<extra></extra>",
         ))  # fmt: skip
-    ends = {g: p.dropna(subset=["share"]).iloc[-1] for g, p in context.groupby("group") if g in colors}
-    spread = _spread([e["share"] for e in ends.values()], gap=0.07 * float(context["share"].max()))
+        _add_partial_years(fig, part, years, color, f"{group} of color")
+        drawn = line.dropna(subset=["share"])
+        if len(drawn):
+            ends[group] = drawn.iloc[-1]
+    top = float(context["share"].max())
+    spread = _spread([e["share"] for e in ends.values()], gap=0.07 * top)
     for (group, last), y in zip(ends.items(), spread, strict=True):
         _label_end(fig, last["school_year"], y, f"{group} {last['share']:.0%}", colors[group])
     if references is not None:
@@ -252,34 +328,37 @@ def representation_gap(
         _add_references(fig, refs, years, labels=False)
     _layout(fig, title, subtitle_text, height=460)
     _year_axis(fig, years)
-    _share_axis(fig, "Share who are people of color", float(context["share"].max()) * 1.15)
+    _share_axis(fig, "Share who are people of color", top * 1.15)
     return fig
 
 
-def group_shares(frame: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
-    """Superintendents of color by region or organization type, with suppressed groups left out (and
-    said so)."""
-    years = _axis_years(frame)
-    shown_groups = frame.loc[~frame["suppressed"], "group_name"].unique().tolist()
-    if not years or not shown_groups:
+def group_bars(frame: pd.DataFrame, group_col: str, school_year: str | None, *, title: str,
+               subtitle_text: str) -> go.Figure:  # fmt: skip
+    """One bar per group (region or type) for one school year, with the share written on it, and
+    'hidden (small numbers)' written where the group cannot be shown."""
+    year = frame[frame["school_year"] == school_year] if school_year else frame.iloc[0:0]
+    if year.empty:
         return empty_figure(
-            "Every group here has fewer than 6 superintendents of color (or fewer than 6 others), so none "
-            "can be shown.", title, subtitle_text,
-        )  # fmt: skip
-    fig = go.Figure()
-    for i, group in enumerate(sorted(shown_groups)):
-        part = _on_years(frame[frame["group_name"] == group], years, ["share", "fte", "fte_of_color"])
-        fig.add_trace(go.Scatter(
-            x=part["school_year"], y=part["share"], name=group, mode="lines+markers", connectgaps=False,
-            line=dict(color=SERIES[i % len(SERIES)], width=2.5), customdata=part[["fte_of_color", "fte"]],
-            hovertemplate=f"{group}, %{{x}}: %{{y:.1%}} of superintendents were people of color "
-                          "(%{customdata[0]:,.1f} of %{customdata[1]:,.1f} FTE)<extra></extra>",
-        ))  # fmt: skip
-    hidden = sorted(set(frame["group_name"]) - set(shown_groups))
-    note = SUPPRESSED_NOTE + (f" Not shown: {', '.join(hidden)}." if hidden else "")
-    _layout(fig, title, subtitle_text + "<br>" + note, height=440)
-    _year_axis(fig, years)
-    _share_axis(fig, "Superintendents who are people of color")
+            "No complete year of superintendent staffing for this view.", title, subtitle_text
+        )
+    year = year.sort_values(group_col, kind="stable")
+    shown = ~year["suppressed"].astype(bool)
+    words = [f"{v:.1%}" if ok else HIDDEN for v, ok in zip(year["share"], shown, strict=True)]
+    hover = [
+        f"{v:.1%} of superintendents were people of color ({w})" if ok else "Hidden: small numbers"
+        for v, ok, w in zip(year["share"], shown, _hover_words(year, "superintendents, FTE"), strict=True)
+    ]
+    fig = go.Figure(go.Bar(
+        y=year[group_col], x=year["share"].fillna(0), orientation="h", text=words, textposition="outside",
+        cliponaxis=False, marker_color=[BLUE if ok else "#D5DBE0" for ok in shown],
+        customdata=hover, hovertemplate="%{y}: %{customdata}<extra></extra>",
+    ))  # fmt: skip
+    top = float(year["share"].max()) if shown.any() else 0.1
+    _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=200 + 44 * len(year), legend=False)
+    fig.update_layout(margin_r=190)
+    fig.update_xaxes(tickformat=".0%", range=[0, max(top * 1.35, 0.05)], title_text=f"Superintendents who are "
+                     f"people of color, {school_year}", gridcolor="#E5E8EB")  # fmt: skip
+    fig.update_yaxes(autorange="reversed", title_text="")
     return fig
 
 
@@ -290,13 +369,13 @@ def scenario_chart(
     goal = goals.superintendents
     years = _axis_years(supers, scenario.path, until=goal.target_year)
     fig = go.Figure()
-    target_years = school_years_between(goal.baseline_year, goal.target_year)
+    target_years = [y for y in school_years_between(goal.baseline_year, goal.target_year) if y in years]
     fig.add_trace(go.Scatter(
         x=target_years, y=[goal.target_for(y) for y in target_years], name="Target path", mode="lines",
         line=dict(color=VERMILLION, width=2.5, dash="dash"),
         hovertemplate="%{x}: target %{y:.1%}<extra></extra>",
     ))  # fmt: skip
-    shown = _on_years(supers, years, ["share"])
+    shown = _on_years(_counted(supers), years, ["share"])
     fig.add_trace(go.Scatter(
         x=shown["school_year"], y=shown["share"], name="Observed", mode="lines+markers",
         line=dict(color=BLUE, width=3), connectgaps=False,
@@ -372,8 +451,12 @@ def fellows_cumulative(
 
 def _bar_with_suppression(values: list[int | None]) -> tuple[list[float], list[str]]:
     heights = [0 if v is None else v for v in values]
-    texts = ["fewer than 6" if v is None else f"{v:,}" for v in values]
+    texts = [HIDDEN if v is None else f"{v:,}" for v in values]
     return heights, texts
+
+
+def _bar_hover(texts: list[str], what: str) -> list[str]:
+    return ["hidden: small numbers" if t == HIDDEN else f"{t} {what}" for t in texts]
 
 
 def fellows_funnel(summary: FellowsSummary, *, title: str, subtitle_text: str) -> go.Figure:
@@ -384,8 +467,8 @@ def fellows_funnel(summary: FellowsSummary, *, title: str, subtitle_text: str) -
                                             summary.placed_superintendent])  # fmt: skip
     fig = go.Figure(go.Bar(
         y=steps, x=heights, orientation="h", text=texts, textposition="outside", cliponaxis=False,
-        marker_color=[BLUE, SKY, GREEN, GREEN],
-        hovertemplate="%{y}: %{text} fellows<extra></extra>",
+        marker_color=[BLUE, SKY, GREEN, GREEN], customdata=_bar_hover(texts, "fellows"),
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
     ))  # fmt: skip
     _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=360, legend=False)
     fig.update_yaxes(autorange="reversed", title_text="")
@@ -403,7 +486,7 @@ def fellows_roles(summary: FellowsSummary, *, title: str, subtitle_text: str) ->
     )
     fig = go.Figure(go.Bar(
         x=roles, y=heights, text=texts, textposition="outside", marker_color=[ORANGE, PURPLE], cliponaxis=False,
-        hovertemplate="%{x}: %{text} fellows at entry<extra></extra>",
+        customdata=_bar_hover(texts, "fellows at entry"), hovertemplate="%{x}: %{customdata}<extra></extra>",
     ))  # fmt: skip
     _layout(fig, title, subtitle_text, height=360, legend=False)
     fig.update_yaxes(title_text="Fellows", gridcolor="#E5E8EB", range=[0, max([*heights, 1]) * 1.25])
@@ -492,7 +575,7 @@ def participation_cumulative(
 
 
 def organization_trend(profile: OrganizationProfile, *, subtitle_text: str) -> go.Figure:
-    """One organization's teachers and students of color over time (small groups hidden)."""
+    """One organization's teachers and students of color over time (years it cannot be shown are gaps)."""
     teachers = profile.teachers.assign(group="Teachers")
     students = profile.students.assign(group="Students")
     years = _axis_years(teachers, students)
@@ -502,16 +585,18 @@ def organization_trend(profile: OrganizationProfile, *, subtitle_text: str) -> g
             "No staffing or enrollment is loaded for this organization.", title, subtitle_text
         )
     fig = go.Figure()
-    for frame, color, word in ((students, ORANGE, "students"), (teachers, GREEN, "teachers")):
+    for frame, color, word, unit in ((students, ORANGE, "students", "students"),
+                                     (teachers, GREEN, "teachers", "teachers (FTE)")):  # fmt: skip
         if frame.empty:
             continue
-        shown = _on_years(frame, years, ["share"])
+        shown = _on_years(frame, years, ["share", "of_color", "total"])
         fig.add_trace(go.Scatter(
             x=shown["school_year"], y=shown["share"], name=f"{word.capitalize()} of color",
             mode="lines+markers", line=dict(color=color, width=3), connectgaps=False,
-            hovertemplate=f"%{{x}}: %{{y:.1%}} of {word} were people of color<extra></extra>",
+            customdata=_hover_words(shown, unit),
+            hovertemplate=f"%{{x}}: %{{y:.1%}} of {word} were people of color (%{{customdata}})<extra></extra>",
         ))  # fmt: skip
-    hidden = int(teachers["suppressed"].sum()) if "suppressed" in teachers else 0
+    hidden = int(teachers["suppressed"].astype(bool).sum()) if len(teachers) else 0
     note = SUPPRESSED_NOTE + (f" Teacher figures hidden for {hidden} year(s)." if hidden else "")
     _layout(fig, title, subtitle_text + "<br>" + note, height=400)
     _year_axis(fig, years)
@@ -523,25 +608,28 @@ def organization_trend(profile: OrganizationProfile, *, subtitle_text: str) -> g
 
 
 def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
-    """Share of color by job class, and students, over time."""
+    """Share of color by job class, and students, over time (partial years apart, hidden years gaps)."""
     years = _axis_years(shares)
-    if not years:
-        return empty_figure("No staffing or enrollment is loaded for this view.", title, subtitle_text)
+    if not years or shares["share"].dropna().empty:
+        return empty_figure("No staffing or enrollment can be shown for this view.", title, subtitle_text)
     fig = go.Figure()
     groups = [g for g in shares["group"].unique() if g != "Students"] + (
         ["Students"] if (shares["group"] == "Students").any() else [])  # fmt: skip
     for i, group in enumerate(groups):
         part = shares[shares["group"] == group]
-        shown = _on_years(part, years, ["share", "people", "people_of_color"])
+        if part["share"].dropna().empty:
+            continue
+        line = _on_years(_counted(part), years, ["share", "of_color", "total"])
         color = ORANGE if group == "Students" else [BLUE, SKY, PURPLE, GREEN, VERMILLION, BLACK, GREY][i % 7]
-        unit = "students" if group == "Students" else "FTE"
+        name = group if group == "Students" else f"{group}s"
+        unit = "students" if group == "Students" else f"{name.lower()} (FTE)"
         fig.add_trace(go.Scatter(
-            x=shown["school_year"], y=shown["share"], name=group if group == "Students" else f"{group}s",
+            x=line["school_year"], y=line["share"], name=name,
             mode="lines+markers", line=dict(color=color, width=3 if group in ("Teacher", "Students") else 2),
-            connectgaps=False, customdata=shown[["people_of_color", "people"]],
-            hovertemplate=f"{group}, %{{x}}: %{{y:.1%}} people of color "
-                          f"(%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}} {unit})<extra></extra>",
+            connectgaps=False, customdata=_hover_words(line, unit),
+            hovertemplate=f"{name}, %{{x}}: %{{y:.1%}} people of color (%{{customdata}})<extra></extra>",
         ))  # fmt: skip
+        _add_partial_years(fig, part, years, color, name)
     _layout(fig, title, subtitle_text, height=480)
     _year_axis(fig, years)
     _share_axis(fig, "Share who are people of color")
@@ -549,17 +637,22 @@ def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> 
 
 
 def parity_trend(parity_by_year: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
-    """Statewide parity (teachers-of-color share / students-of-color share) against the 0.25 benchmark."""
+    """Parity (teachers-of-color share / students-of-color share) against the 0.25 benchmark, on the
+    complete years where both shares are shown."""
     years = _axis_years(parity_by_year)
-    if not years:
+    counted = parity_by_year[parity_by_year["complete"].astype(bool)]
+    per_year = counted.drop_duplicates("school_year")[["school_year", "parity"]]
+    if not years or per_year["parity"].dropna().empty:
         return empty_figure(
-            "Parity needs both teacher staffing and enrollment for the same years.", title, subtitle_text
-        )
-    shown = _on_years(parity_by_year, years, ["parity"])
+            "Parity needs teachers and students of color that can both be shown, for the same complete years.",
+            title, subtitle_text,
+        )  # fmt: skip
+    shown = _on_years(per_year, years, ["parity"])
     fig = go.Figure()
     fig.add_hline(y=PARITY_BENCHMARK, line=dict(color=VERMILLION, dash="dash", width=2))
-    fig.add_annotation(x=years[-1], y=PARITY_BENCHMARK, text=f"Benchmark {PARITY_BENCHMARK:.2f}", showarrow=False,
-                       xanchor="left", xshift=8, font=dict(color=VERMILLION, size=13))  # fmt: skip
+    fig.add_annotation(x=1, xref="paper", y=PARITY_BENCHMARK, text=f"Benchmark<br>{PARITY_BENCHMARK:.2f}",
+                       showarrow=False, xanchor="left", xshift=8, font=dict(color=VERMILLION, size=13),
+                       align="left")  # fmt: skip
     fig.add_trace(go.Scatter(
         x=shown["school_year"], y=shown["parity"], mode="lines+markers", name="Parity",
         line=dict(color=GREEN, width=3), connectgaps=False,
@@ -601,21 +694,37 @@ def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str
 
 
 def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_text: str) -> go.Figure:
-    """Each population's make-up by race/ethnicity, as 100% bars (people of color first, White last)."""
+    """Each population's make-up by race/ethnicity, as 100% bars (people of color first, White last);
+    hidden races are one grey segment, 'hidden (small numbers)', never a figure."""
+    composition = composition[composition["total"].notna()]
     if composition.empty:
-        return empty_figure("No staffing or enrollment is loaded for this year.", title, subtitle_text)
-    present = set(composition["population"])
-    order = [p for p in composition["population"].unique() if p != "Students"] + ["Students"]
-    order = [p for p in order if p in present]
+        return empty_figure("No make-up by race/ethnicity can be shown for this view and year.", title,
+                            subtitle_text)  # fmt: skip
+    present = list(dict.fromkeys(composition["population"]))
+    order = [p for p in present if p != "Students"] + (["Students"] if "Students" in present else [])
+    labels = [p if p == "Students" else f"{p}s" for p in order]
     fig = go.Figure()
     for race in [r for r in RACES if r != "White"] + ["White"]:
         part = composition[composition["race"] == race].set_index("population").reindex(order)
-        # Plotly restarts a stack at a missing value, so a hidden cell is drawn as zero width.
-        words = [f"{share:.1%} {race} ({people:,.0f})" if pd.notna(share) else f"{race}: fewer than 6, hidden"
-                 for share, people in zip(part["share"], part["people"], strict=True)]  # fmt: skip
+        shown = part["share"].notna()
+        if not shown.any():
+            continue
+        words = [f"{share:.1%} {race} ({people_text(people)})" if ok else ""
+                 for share, people, ok in zip(part["share"], part["people"], shown, strict=True)]  # fmt: skip
         fig.add_trace(go.Bar(
-            y=order, x=part["share"].fillna(0), name=race, orientation="h", marker_color=RACE_COLORS[race],
+            y=labels, x=part["share"].fillna(0), name=race, orientation="h", marker_color=RACE_COLORS[race],
             customdata=words, hovertemplate="%{y}: %{customdata}<extra></extra>",
+        ))  # fmt: skip
+    # What the hidden races add up to is itself hidden: one grey remainder, with no figure in it.
+    hidden = composition[composition["suppressed"].astype(bool)]
+    if len(hidden):
+        shown_share = composition.groupby("population")["share"].sum(min_count=1).reindex(order).fillna(0)
+        rest = (1 - shown_share).clip(lower=0)
+        has_hidden = pd.Series(order).isin(hidden["population"]).to_numpy()
+        fig.add_trace(go.Bar(
+            y=labels, x=rest.where(has_hidden, 0).to_numpy(), name="Other races of color: " + HIDDEN,
+            orientation="h", marker=dict(color="#FFFFFF", line=dict(color="#9AA5B1", width=1)),
+            hovertemplate="%{y}: other races of color, hidden (small numbers)<extra></extra>",
         ))  # fmt: skip
     _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=260 + 46 * len(order))
     fig.update_layout(barmode="stack", margin_t=190, legend_traceorder="normal")

@@ -22,6 +22,7 @@ from pptx.util import Emu, Inches, Pt
 from analytics import sections
 from analytics.goals import Goals
 from analytics.metrics import Filters
+from analytics.privacy import blank_hidden
 from analytics.warehouse import has_sample_data
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -52,6 +53,8 @@ CHARTS: tuple[ExportChart, ...] = (
                 lambda con, g, f: sections.representation_gap(con, g, f)),
     ExportChart("superintendents-by-region", "Superintendents of color by region",
                 lambda con, g, f: sections.superintendents_by_group(con, g, f, "region")),
+    ExportChart("superintendents-by-type", "Superintendents of color by type of organization",
+                lambda con, g, f: sections.superintendents_by_group(con, g, f, "org_type")),
     ExportChart("influence-100-fellows", "Influence 100 Fellows against the goal of 100",
                 lambda con, g, f: sections.fellows_progress(con, g, f)),
     ExportChart("fellows-outcomes", "From Fellowship to the superintendent's office",
@@ -108,10 +111,23 @@ def chart_png(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, ke
     return figure_png(chart_section(con, goals, filters, key).figure)
 
 
+# Columns that name a row rather than give a figure: the only ones a suppressed row keeps in a CSV.
+KEY_COLUMNS = ("school_year", "group", "region", "org_type", "population", "race", "cohort", "start_year",
+               "step", "role_at_entry", "org_code", "name")  # fmt: skip
+
+
+def chart_data(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> pd.DataFrame:
+    """The figures behind one chart as its CSV gives them: a suppressed row keeps only its keys (school
+    year, group) and `suppressed`; every other column, coverage included, is empty on it."""
+    data = chart_section(con, goals, filters, key).data
+    if "suppressed" not in data:
+        return data
+    return blank_hidden(data, keep=[c for c in data.columns if c in KEY_COLUMNS])
+
+
 def chart_csv(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> bytes:
     """The figures behind one chart, as CSV (UTF-8 with BOM, so Excel opens it cleanly)."""
-    data = chart_section(con, goals, filters, key).data
-    return data.to_csv(index=False).encode("utf-8-sig")
+    return chart_data(con, goals, filters, key).to_csv(index=False).encode("utf-8-sig")
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int, color=DARK, bold: bool = False) -> None:

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
+from analytics.coverage import COVERAGE_COLUMNS, coverage_by_year, organizations_expected
 from analytics.goals import Goals
-from analytics.privacy import small, suppress_counts, suppress_shares
+from analytics.privacy import BLOCK, BLOCK_PASSES, THRESHOLD, build_blocks, tabulate, visible_categories
 from analytics.projection import Projection, project_share
 from analytics.warehouse import cursor, sql
 
@@ -56,6 +57,17 @@ class Filters:
     def years(self) -> tuple[str | None, str | None]:
         return self.year_from, self.year_to
 
+    def selects(self, frame: pd.DataFrame) -> np.ndarray:
+        """Which rows of `frame` (with region, org_type and org_code columns) fall in this view."""
+        mask = np.ones(len(frame), dtype=bool)
+        if self.regions:
+            mask &= frame["region"].isin(self.regions).to_numpy()
+        if self.org_types:
+            mask &= frame["org_type"].isin(self.org_types).to_numpy()
+        if self.org_code:
+            mask &= (frame["org_code"] == self.org_code).to_numpy()
+        return mask
+
 
 ALL = Filters()
 
@@ -79,55 +91,311 @@ def run_query(
         cur.close()
 
 
-# --- workforce and students -----------------------------------------------------------------------
+# --- shares of color: every one published through privacy.py, with its coverage ----------------------
+
+# The columns of every published share: of_color and total are people (FTE for staff, headcount for
+# students), share their ratio; suppressed rows carry no figure; coverage says what the figure stands on.
+SHARE_FIGURES = ["of_color", "total", "share"]
+SHARE_COLUMNS = [*SHARE_FIGURES, "suppressed", *COVERAGE_COLUMNS]
+STUDENTS = "Students"
+# How much each kind of view weighs when failing cells must be merged (analytics/privacy.py): keep whole
+# regions visible first (the sidebar's main filter and the by-region breakdown), then whole types.
+_VIEW_WEIGHTS = {"region": 3, "org_type": 2}
+_GROUP_VALUES = {"region": d.REGIONS, "org_type": d.ORG_TYPES}
 
 
-def staff_share_by_year_and_job_class(
-    con: duckdb.DuckDBPyConnection, job_classes: tuple[str, ...] = d.JOB_CLASSES, filters: Filters = ALL
+@dataclass(frozen=True)
+class ShareInputs:
+    """What publishing shares needs: each organization's people of color and total per population (job
+    class or Students) and year, cut into blocks, and which organizations were expected to report."""
+
+    blocks: pd.DataFrame  # population, school_year, org_code, region, org_type, of_color, total, block, ...
+    expected: pd.DataFrame  # population, school_year, org_code, region, org_type, reported, expected
+
+
+def share_inputs(
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters = ALL
+) -> ShareInputs:
+    """Organization-level counts for `populations` (job classes and/or 'Students') in the year range, cut
+    into blocks by privacy.build_blocks, and the coverage lists for them."""
+    job_classes = tuple(p for p in populations if p != STUDENTS)
+    frames, expected = [], []
+    years = Filters(filters.year_from, filters.year_to)
+    if job_classes:
+        frames.append(run_query(con, "staff_of_color_by_organization", years, job_classes=list(job_classes)))
+        expected.append(
+            organizations_expected(con, "staffing", job_classes).rename(columns={"job_class": "population"})
+        )
+    if STUDENTS in populations:
+        frames.append(run_query(con, "students_of_color_by_organization", years))
+        expected.append(organizations_expected(con, "enrollment").assign(job_class=STUDENTS)
+                        .rename(columns={"job_class": "population"}))  # fmt: skip
+    atoms = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    atoms = atoms.astype({"of_color": float, "total": float}) if len(atoms) else _EMPTY_ATOMS
+    blocks = build_blocks(
+        atoms.assign(others=atoms["total"] - atoms["of_color"]),
+        keys=["population", "school_year"], dims=["region", "org_type"], counts=["of_color", "others"],
+        unit="org_code", weights=_VIEW_WEIGHTS,
+    )  # fmt: skip
+    places = run_query(con, "organization_places")
+    lists = pd.concat(expected, ignore_index=True) if expected else pd.DataFrame(columns=_EXPECTED_COLUMNS)
+    lists = lists.merge(places, on="org_code", how="left")
+    return ShareInputs(blocks, lists)
+
+
+_EMPTY_ATOMS = pd.DataFrame(
+    {c: pd.Series(dtype=t) for c, t in (("population", str), ("school_year", str), ("org_code", str),
+                                          ("region", str), ("org_type", str), ("of_color", float),
+                                          ("total", float))}
+)  # fmt: skip
+_EXPECTED_COLUMNS = ["population", "school_year", "org_code", "reported", "expected"]
+
+
+def publish_shares(inputs: ShareInputs, filters: Filters = ALL, *, by: str | None = None) -> pd.DataFrame:
+    """The one way a share reaches anything shown: population, school_year, [region | org_type],
+    of_color, total, share, suppressed, organizations_reported, organizations_expected, complete.
+
+    A row is suppressed when privacy.tabulate says the view is not a union of blocks that pass the rule;
+    its figures are then empty. `by` breaks the view down by region or organization type (one row per
+    group with any data)."""
+    groups: list[tuple[str | None, np.ndarray, np.ndarray]] = []
+    in_view = filters.selects(inputs.blocks)
+    expected_in_view = filters.selects(inputs.expected)
+    if by is None:
+        groups.append((None, in_view, expected_in_view))
+    else:
+        chosen = filters.regions if by == "region" else filters.org_types
+        for value in chosen or _GROUP_VALUES[by]:
+            groups.append((
+                value,
+                in_view & (inputs.blocks[by] == value).to_numpy(),
+                expected_in_view & (inputs.expected[by] == value).to_numpy(),
+            ))  # fmt: skip
+    parts = []
+    keys = ["population", "school_year"]
+    for value, mask, expected_mask in groups:
+        shown = tabulate(inputs.blocks, mask, keys=keys, figures=["of_color", "total"])
+        if shown.empty:
+            continue
+        coverage = coverage_by_year(
+            inputs.expected.rename(columns={"population": "job_class"}), expected_mask
+        )
+        coverage = coverage.rename(columns={"job_class": "population"})
+        shown = shown.merge(coverage, on=keys, how="left")
+        shown["organizations_reported"] = shown["organizations_reported"].fillna(0).astype(int)
+        shown["organizations_expected"] = shown["organizations_expected"].fillna(0).astype(int)
+        shown["complete"] = shown["complete"].fillna(True).astype(bool)
+        if by is not None:
+            shown.insert(2, by, d.ORG_TYPE_LABELS[value] if by == "org_type" else value)
+        parts.append(shown)
+    columns = [*keys, *([by] if by else []), *SHARE_COLUMNS]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = pd.concat(parts, ignore_index=True)
+    out["share"] = out["of_color"] / out["total"]
+    hidden = out["suppressed"].to_numpy(dtype=bool)
+    out.loc[hidden, SHARE_FIGURES] = np.nan
+    return out[columns].sort_values([*keys, *([by] if by else [])], kind="stable").reset_index(drop=True)
+
+
+def shares_by_year(
+    con: duckdb.DuckDBPyConnection,
+    populations: tuple[str, ...],
+    filters: Filters = ALL,
+    *,
+    by: str | None = None,
 ) -> pd.DataFrame:
-    """school_year, job_class, fte, fte_of_color, share for each of `job_classes`, ordered by job class and
-    year, from one query; years with no data for a class are absent."""
-    return run_query(con, "staff_share_by_year_and_job_class", filters, job_classes=list(job_classes))
+    """Published shares of color for each of `populations` (job classes and/or 'Students') by year."""
+    return publish_shares(share_inputs(con, populations, filters), filters, by=by)
 
 
 def staff_share_by_year(
     con: duckdb.DuckDBPyConnection, job_class: str, filters: Filters = ALL
 ) -> pd.DataFrame:
-    """school_year, fte, fte_of_color, share for one job class; years with no data are absent."""
-    frame = staff_share_by_year_and_job_class(con, (job_class,), filters)
-    return frame.drop(columns="job_class")
+    """school_year, of_color, total, share, suppressed and coverage for one job class (FTE)."""
+    return shares_by_year(con, (job_class,), filters).drop(columns="population")
 
 
 def student_share_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
-    """school_year, students, students_of_color, share; years with no data are absent."""
-    return run_query(con, "student_share_by_year", filters)
+    """school_year, of_color, total, share, suppressed and coverage for students (headcount)."""
+    return shares_by_year(con, (STUDENTS,), filters).drop(columns="population")
 
 
 def superintendent_share_by_year(
     con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters = ALL
 ) -> pd.DataFrame:
-    """Superintendents by year with the target path: share, target_share, and the gap to the path in
-    percentage points and in people (how many more superintendents of color would put the year on it)."""
+    """Superintendents by year with the target path: the published share, target_share, and — on shown,
+    complete years only — the gap to the path in percentage points and in people (how many more
+    superintendents of color would put the year on it)."""
     frame = staff_share_by_year(con, d.SUPERINTENDENT, filters)
+    return with_target_gap(frame, goals)
+
+
+def with_target_gap(frame: pd.DataFrame, goals: Goals) -> pd.DataFrame:
+    """Add target_share, gap_points and gap_people to published superintendent shares (the gap only where
+    the share is shown and the year complete: a partial year has no statewide gap)."""
     goal = goals.superintendents
-    frame["target_share"] = [goal.target_for(y) for y in frame["school_year"]]
-    frame["gap_points"] = (frame["target_share"] - frame["share"]) * 100
-    frame["gap_people"] = frame["target_share"] * frame["fte"] - frame["fte_of_color"]
-    return frame
+    out = frame.copy()
+    out["target_share"] = [goal.target_for(y) for y in out["school_year"]]
+    counted = (~out["suppressed"].astype(bool)) & out["complete"].astype(bool)
+    target = out["target_share"].astype(float)
+    out["gap_points"] = ((target - out["share"]) * 100).where(counted)
+    out["gap_people"] = (target * out["total"] - out["of_color"]).where(counted)
+    return out
+
+
+def counted_years(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a headline may stand on: shown (not suppressed) and complete."""
+    if frame.empty:
+        return frame
+    return frame[~frame["suppressed"].astype(bool) & frame["complete"].astype(bool)]
+
+
+def latest_complete_year(frame: pd.DataFrame) -> str | None:
+    """The latest school year whose figure is complete and shown."""
+    counted = counted_years(frame)
+    return None if counted.empty else str(counted["school_year"].max())
 
 
 # --- Influence 100 --------------------------------------------------------------------------------
 
+# The counts of Fellows with an attribute, each set of them a partition of the Fellows (so that hiding
+# works out what the others would give away: privacy.hidden_categories).
+FELLOW_STATUSES = ["active", "completed", "withdrawn"]
+FELLOW_PLACEMENTS = ["superintendent_within_5", "assistant_within_5", "not_placed_within_5"]
+FELLOW_ENTRY = ["entered_as_principal", "entered_from_central_office", "entered_otherwise"]
+FELLOW_RACE = ["of_color", "known_race"]
+_FELLOW_WEIGHTS = {"cohort": 4, "region": 2, "org_type": 1}
+
+
+def fellows_filters(filters: Filters) -> Filters:
+    """Fellows are counted by cohort, whatever the school-year range: only place filters apply."""
+    return Filters(regions=filters.regions, org_types=filters.org_types)
+
+
+def fellow_blocks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Fellows per cohort and home organization, cut into blocks (cohort × region × type cells merged
+    until each has 6 or more Fellows of color and 6 or more others)."""
+    atoms = run_query(con, "fellows_by_cohort_and_organization")
+    count_cols = [
+        c for c in atoms.columns if c not in ("cohort", "start_year", "org_code", "region", "org_type")
+    ]
+    atoms[count_cols] = atoms[count_cols].astype(float)
+    atoms["not_placed_within_5"] = (
+        atoms["fellows"] - atoms["superintendent_within_5"] - atoms["assistant_within_5"]
+    )
+    atoms["entered_otherwise"] = (
+        atoms["fellows"] - atoms["entered_as_principal"] - atoms["entered_from_central_office"]
+    )
+    atoms["not_of_color"] = atoms["known_race"] - atoms["of_color"]
+    return build_blocks(
+        atoms.assign(program="Influence 100"), keys=["program"], dims=["cohort", "region", "org_type"],
+        counts=["of_color", "not_of_color"], weights=_FELLOW_WEIGHTS,
+    )  # fmt: skip
+
 
 def fellows_by_cohort(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
-    """Per cohort: start_year, fellows, cumulative, of_color, statuses, roles at entry, placements."""
-    frame = run_query(con, "fellows_by_cohort", filters)
-    frame["cumulative"] = frame["fellows"].cumsum()
-    return frame
+    """Per cohort: start_year, fellows, organizations, cumulative — how many, never who (the Fellows
+    themselves are a public program; what they are and became is in `fellows_outcomes`)."""
+    atoms = run_query(con, "fellows_by_cohort_and_organization")
+    shown = atoms[fellows_filters(filters).selects(atoms)]
+    columns = ["cohort", "start_year", "fellows", "organizations", "cumulative"]
+    if shown.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = shown.groupby("cohort", as_index=False).agg(
+        start_year=("start_year", "min"), fellows=("fellows", "sum"), organizations=("org_code", "nunique")
+    )
+    out["fellows"] = out["fellows"].astype(int)
+    out["cumulative"] = out["fellows"].cumsum()
+    return out[columns]
+
+
+def _fellow_figures(blocks: pd.DataFrame, mask: np.ndarray) -> dict[str, float | None]:
+    """Every attribute count of the Fellows in one view, None where hidden."""
+    keys = ["program"]
+    figures: dict[str, float | None] = {}
+    for categories in (FELLOW_STATUSES, FELLOW_PLACEMENTS, FELLOW_ENTRY):
+        shown = visible_categories(blocks, mask, keys=keys, categories=categories)
+        for c in categories:
+            figures[c] = None if shown.empty or pd.isna(shown[c].iloc[0]) else float(shown[c].iloc[0])
+    race = tabulate(blocks, mask, keys=keys, figures=FELLOW_RACE)
+    hidden = race.empty or bool(race["suppressed"].iloc[0])
+    for c in FELLOW_RACE:
+        figures[c] = None if hidden else float(race[c].iloc[0])
+    return figures
+
+
+@dataclass(frozen=True)
+class FellowsSummary:
+    """Aggregates over all cohorts in view; a count is None where it is hidden (privacy.py)."""
+
+    enrolled: int
+    completed: int | None
+    active: int | None
+    withdrawn: int | None
+    placed_superintendent: int | None
+    placed_assistant: int | None
+    of_color: int | None
+    known_race: int | None
+    entered_as_principal: int | None
+    entered_from_central_office: int | None
+
+    @property
+    def share_of_color(self) -> float | None:
+        if self.of_color is None or not self.known_race:
+            return None
+        return self.of_color / self.known_race
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def fellows_outcomes(
+    con: duckdb.DuckDBPyConnection, filters: Filters = ALL
+) -> tuple[FellowsSummary, pd.DataFrame]:
+    """The Fellows in view (all cohorts) and per cohort: statuses, placements, role at entry and people
+    of color, each hidden where privacy.py says so. The table: cohort, start_year, fellows,
+    organizations, the counts, share_of_color (NaN where hidden)."""
+    blocks = fellow_blocks(con)
+    in_view = fellows_filters(filters).selects(blocks)
+    total = _fellow_figures(blocks, in_view)
+    summary = FellowsSummary(
+        enrolled=int(blocks.loc[in_view, "fellows"].sum()),
+        completed=_int(total["completed"]),
+        active=_int(total["active"]),
+        withdrawn=_int(total["withdrawn"]),
+        placed_superintendent=_int(total["superintendent_within_5"]),
+        placed_assistant=_int(total["assistant_within_5"]),
+        of_color=_int(total["of_color"]),
+        known_race=_int(total["known_race"]),
+        entered_as_principal=_int(total["entered_as_principal"]),
+        entered_from_central_office=_int(total["entered_from_central_office"]),
+    )
+    rows = []
+    for cohort in sorted(blocks.loc[in_view, "cohort"].unique()):
+        mask = in_view & (blocks["cohort"] == cohort).to_numpy()
+        figures = _fellow_figures(blocks, mask)
+        share = None if figures["of_color"] is None or not figures["known_race"] else (
+            figures["of_color"] / figures["known_race"])  # fmt: skip
+        rows.append({
+            "cohort": int(cohort), "start_year": blocks.loc[mask, "start_year"].min(),
+            "fellows": int(blocks.loc[mask, "fellows"].sum()),
+            "organizations": int(blocks.loc[mask, "org_code"].nunique()),
+            **{c: figures[c] for c in (*FELLOW_STATUSES, "entered_as_principal", "entered_from_central_office",
+                                       "superintendent_within_5", "assistant_within_5")},
+            "share_of_color": share,
+        })  # fmt: skip
+    table = pd.DataFrame(rows)
+    if len(table):
+        table = table.astype({c: float for c in table.columns if c not in ("cohort", "start_year", "fellows",
+                                                                           "organizations")})  # fmt: skip
+    return summary, table
 
 
 def participation_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
-    """Per school year: participating, new, continuing, per component, cumulative totals."""
+    """Per school year: participating, new, continuing, per component, cumulative totals (organizations,
+    not people: shown as they are)."""
     return run_query(con, "participation_by_year", filters)
 
 
@@ -144,39 +412,39 @@ def superintendent_share_by_group(
     con: duckdb.DuckDBPyConnection, group_by: str, filters: Filters = ALL
 ) -> pd.DataFrame:
     """Superintendents of color by school year and region (group_by='region') or organization type
-    ('org_type'), with groups of fewer than 6 people on either side suppressed (and their complements)."""
+    ('org_type'), published through privacy.py (a group is shown only where nothing hidden follows)."""
     if group_by not in ("region", "org_type"):
         raise ValueError("group_by is 'region' or 'org_type'")
-    frame = run_query(con, "staff_share_by_group", filters, job_class=d.SUPERINTENDENT, group_by=group_by)
-    if group_by == "org_type":
-        frame["group_name"] = frame["group_name"].map(d.ORG_TYPE_LABELS)
-    return suppress_shares(frame, "fte_of_color", "fte", partition="school_year")
+    return shares_by_year(con, (d.SUPERINTENDENT,), filters, by=group_by).drop(columns="population")
+
+
+MIN_PROJECTION_YEARS = 4  # fewer shown, complete years than this make no trend worth drawing
 
 
 def superintendent_projection(supers: pd.DataFrame, goals: Goals) -> Projection | None:
-    """The observed trend since the baseline year, projected to the target year."""
+    """The trend of the shown, complete years since the baseline, projected to the target year (None with
+    fewer than four such years)."""
     goal = goals.superintendents
-    return project_share(supers, goal.target_share, goal.target_year, since=goal.baseline_year)
+    counted = counted_years(supers)
+    if (counted["school_year"] >= goal.baseline_year).sum() < MIN_PROJECTION_YEARS:
+        return None
+    return project_share(counted, goal.target_share, goal.target_year, since=goal.baseline_year)
+
+
+GROUP_NAMES = {d.SUPERINTENDENT: "Superintendents", d.TEACHER: "Teachers", STUDENTS: "Students"}
 
 
 def representation_context(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
-    """Long form school_year, group (Superintendents / Teachers / Students), share: the representation
-    gap the program exists to close, on one axis."""
-    staff = staff_share_by_year_and_job_class(con, (d.SUPERINTENDENT, d.TEACHER), filters)
-    parts = [
-        staff[staff["job_class"] == d.SUPERINTENDENT].assign(group="Superintendents"),
-        staff[staff["job_class"] == d.TEACHER].assign(group="Teachers"),
-        student_share_by_year(con, filters).assign(group="Students"),
-    ]
-    frames = [p[["school_year", "group", "share"]] for p in parts if len(p)]
-    if not frames:
-        return pd.DataFrame(columns=["school_year", "group", "share"])
-    return pd.concat(frames, ignore_index=True)
+    """Long form school_year, group (Superintendents / Teachers / Students) and the published share
+    columns: the representation gap the program exists to close, on one axis."""
+    frame = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS), filters)
+    frame.insert(1, "group", frame.pop("population").map(GROUP_NAMES))
+    return frame.sort_values(["school_year", "group"], kind="stable").reset_index(drop=True)
 
 
-def people_short_of_path(target_share: float, fte: float, fte_of_color: float) -> int:
+def people_short_of_path(target_share: float, total: float, of_color: float) -> int:
     """Whole people of color missing to reach the target share of these posts (0 when on the path)."""
-    gap = target_share * fte - fte_of_color
+    gap = target_share * total - of_color
     return max(0, math.ceil(round(gap, 6)))
 
 
@@ -191,30 +459,54 @@ class GoalStatus:
     change: float | None = None  # since the baseline
     detail: str = ""
     verdict: str = ""  # "On track", "Behind", "Goal met", ... (on_track says which colour)
+    partial_note: str = ""  # "2025-26 is partial: 1 of 322 organizations reported", when a later year is
+
+
+def _partial_note(frame: pd.DataFrame, as_of: str | None) -> str:
+    """Words for the years after `as_of` that are partial (never the headline)."""
+    if frame.empty:
+        return ""
+    later = frame[~frame["complete"].astype(bool)]
+    if as_of is not None:
+        later = later[later["school_year"] > as_of]
+    if later.empty:
+        return ""
+    r = later.iloc[-1]
+    return (f"{r['school_year']} is partial so far ({int(r['organizations_reported']):,} of "
+            f"{int(r['organizations_expected']):,} organizations reported): the figures here are from "
+            f"{as_of}." if as_of else f"{r['school_year']} is partial so far.")  # fmt: skip
 
 
 def superintendent_status(supers: pd.DataFrame, goals: Goals) -> GoalStatus:
-    """Latest share against that year's point on the target path, and the change since the baseline."""
-    known = supers.dropna(subset=["share"])
+    """The latest complete, shown year's share against that year's point on the target path, and the
+    change since the baseline (partial and hidden years never stand as the headline)."""
+    known = counted_years(supers)
     if known.empty:
-        return GoalStatus(None, None, None, None, detail="No superintendent staffing loaded.")
+        detail = (
+            "No superintendent staffing is loaded for this view."
+            if supers.empty
+            else "No complete year can be shown for this view (a group of fewer than 6, or a partial year)."
+        )
+        return GoalStatus(None, None, None, None, detail=detail, partial_note=_partial_note(supers, None))
     latest = known.iloc[-1]
     goal = goals.superintendents
     baseline = known[known["school_year"] == goal.baseline_year]
     change = float(latest["share"] - baseline["share"].iloc[0]) if len(baseline) else None
     target = goal.target_for(latest["school_year"])
     on_track = None if target is None else bool(latest["share"] >= target - 1e-9)
-    needed = None if target is None else people_short_of_path(target, latest["fte"], latest["fte_of_color"])
+    needed = None if target is None else people_short_of_path(target, latest["total"], latest["of_color"])
     if needed is None:
         detail = f"The target path starts in {goal.baseline_year}."
     elif needed > 0:
-        detail = f"{needed} more superintendents of color would put {latest['school_year']} on the path."
+        people = "superintendent" if needed == 1 else "superintendents"
+        detail = f"{needed} more {people} of color would put {latest['school_year']} on the path."
     else:
         detail = f"{latest['school_year']} is on or above the path."
     verdict = "" if on_track is None else "On track" if on_track else "Behind the target path"
     return GoalStatus(
-        latest["school_year"], float(latest["share"]), target, on_track, change, detail, verdict
-    )
+        latest["school_year"], float(latest["share"]), target, on_track, change, detail, verdict,
+        _partial_note(supers, latest["school_year"]),
+    )  # fmt: skip
 
 
 def fellows_status(cohorts: pd.DataFrame, goals: Goals) -> GoalStatus:
@@ -267,72 +559,6 @@ def districts_status(participation: pd.DataFrame, goals: Goals) -> GoalStatus:
     )
 
 
-# --- Fellows -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FellowsSummary:
-    """Aggregates over all cohorts in view; counts of fewer than 6 are None (suppressed)."""
-
-    enrolled: int
-    completed: int | None
-    active: int | None
-    withdrawn: int | None
-    placed_superintendent: int | None
-    placed_assistant: int | None
-    of_color: int | None
-    known_race: int
-    entered_as_principal: int | None
-    entered_from_central_office: int | None
-
-    @property
-    def share_of_color(self) -> float | None:
-        if self.of_color is None or not self.known_race or small(self.known_race - self.of_color):
-            return None
-        return self.of_color / self.known_race
-
-
-def fellows_summary(cohorts: pd.DataFrame) -> FellowsSummary:
-    """Totals over the cohorts in view, with small counts suppressed."""
-
-    def total(col: str) -> int | None:
-        value = int(cohorts[col].sum()) if len(cohorts) else 0
-        return None if small(value) else value
-
-    return FellowsSummary(
-        enrolled=int(cohorts["fellows"].sum()) if len(cohorts) else 0,
-        completed=total("completed"),
-        active=total("active"),
-        withdrawn=total("withdrawn"),
-        placed_superintendent=total("superintendent_within_5"),
-        placed_assistant=total("assistant_within_5"),
-        of_color=total("of_color"),
-        known_race=int(cohorts["known_race"].sum()) if len(cohorts) else 0,
-        entered_as_principal=total("entered_as_principal"),
-        entered_from_central_office=total("entered_from_central_office"),
-    )
-
-
-def fellows_cohort_table(cohorts: pd.DataFrame) -> pd.DataFrame:
-    """Per cohort, for display: sizes and statuses with counts of 1-5 suppressed (NaN), and the share of
-    color hidden where fewer than 6 fellows are of color or not."""
-    shown = suppress_counts(
-        cohorts,
-        ["active", "completed", "withdrawn", "superintendent_within_5", "assistant_within_5",
-         "entered_as_principal", "entered_from_central_office"],
-    )  # fmt: skip
-    shares = suppress_shares(
-        cohorts.assign(share=cohorts["of_color"] / cohorts["known_race"]), "of_color", "known_race"
-    )
-    shown["share_of_color"] = shares["share"]
-    return shown
-
-
-def fellows_filters(filters: Filters) -> Filters:
-    """Fellows are counted by cohort, whatever the school-year range: only place filters apply."""
-    return Filters(regions=filters.regions, org_types=filters.org_types)
-
-
 # --- Districts ------------------------------------------------------------------------------------
 
 
@@ -354,8 +580,8 @@ class OrganizationProfile:
     region: str
     participation: pd.DataFrame  # school_year, fellowship, capacity_building, strategy_adopted, ...
     fellows_sent: int
-    teachers: pd.DataFrame  # school_year, fte, fte_of_color, share, suppressed
-    students: pd.DataFrame  # school_year, students, students_of_color, share, suppressed
+    teachers: pd.DataFrame  # published shares (school_year, of_color, total, share, suppressed, ...)
+    students: pd.DataFrame  # published shares
     infrastructure: pd.DataFrame  # school_year, has_equity_leader, amsel_member
 
     @property
@@ -370,16 +596,18 @@ class OrganizationProfile:
 def organization_profile(
     con: duckdb.DuckDBPyConnection, org_code: str, filters: Filters = ALL
 ) -> OrganizationProfile | None:
-    """One organization's participation, fellows sent, staff and students of color over time, and its
-    equity-leader position; None if the code is unknown."""
+    """One organization's participation, fellows sent, teachers and students of color over time (shown
+    only where the organization is a block of its own: privacy.py), and its equity-leader position; None
+    if the code is unknown."""
     one = Filters(filters.year_from, filters.year_to, org_code=org_code)
     orgs = run_query(con, "organizations_overview", Filters(filters.year_from, filters.year_to))
     row = orgs[orgs["org_code"] == org_code]
     if row.empty:
         return None
     r = row.iloc[0]
-    teachers = suppress_shares(staff_share_by_year(con, d.TEACHER, one), "fte_of_color", "fte")
-    students = suppress_shares(student_share_by_year(con, one), "students_of_color", "students")
+    shares = shares_by_year(con, (d.TEACHER, STUDENTS), one)
+    teachers = shares[shares["population"] == d.TEACHER].drop(columns="population").reset_index(drop=True)
+    students = shares[shares["population"] == STUDENTS].drop(columns="population").reset_index(drop=True)
     return OrganizationProfile(
         org_code=org_code,
         name=r["name"],
@@ -397,27 +625,19 @@ def organization_profile(
 
 PARITY_STUDENT_FLOOR = 0.05  # the parity measure's floor on the student share
 PARITY_BENCHMARK = 0.25
+POPULATION_NAMES = {
+    **{jc: f"{jc}s" for jc in d.JOB_CLASSES},
+    "Other Staff": "Other staff",
+    STUDENTS: STUDENTS,
+}
 
 
 def workforce_shares_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
-    """Long form school_year, group, share, people, people_of_color for each job class loaded and for
-    students."""
-    frames = []
-    staff = staff_share_by_year_and_job_class(con, d.JOB_CLASSES, filters)
-    for job_class in d.JOB_CLASSES:
-        part = staff[staff["job_class"] == job_class].drop(columns="job_class")
-        if len(part):
-            frames.append(part.rename(columns={"fte": "people", "fte_of_color": "people_of_color"})
-                          .assign(group=job_class))  # fmt: skip
-    pupils = student_share_by_year(con, filters)
-    if len(pupils):
-        frames.append(pupils.rename(columns={"students": "people", "students_of_color": "people_of_color"})
-                      .assign(group="Students"))  # fmt: skip
-    if not frames:
-        return pd.DataFrame(columns=["school_year", "group", "people", "people_of_color", "share"])
-    return pd.concat(frames, ignore_index=True)[
-        ["school_year", "group", "people", "people_of_color", "share"]
-    ]
+    """Long form school_year, group (job class or Students) and the published share columns, for each job
+    class loaded and for students."""
+    frame = shares_by_year(con, (*d.JOB_CLASSES, STUDENTS), filters)
+    frame.insert(1, "group", frame.pop("population"))
+    return frame
 
 
 def parity(teacher_share: pd.Series, student_share: pd.Series) -> pd.Series:
@@ -425,29 +645,142 @@ def parity(teacher_share: pd.Series, student_share: pd.Series) -> pd.Series:
     return teacher_share / student_share.clip(lower=PARITY_STUDENT_FLOOR)
 
 
+def parity_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
+    """Long form school_year, group (Teachers / Students), the published share columns, and parity on
+    both rows of a year where both shares are shown (empty otherwise: a ratio of a hidden share is hidden)."""
+    frame = shares_by_year(con, (d.TEACHER, STUDENTS), filters)
+    frame.insert(1, "group", frame.pop("population").map(GROUP_NAMES))
+    wide = frame.pivot(index="school_year", columns="group", values="share")
+    for col in ("Teachers", "Students"):
+        if col not in wide:
+            wide[col] = np.nan
+    ratio = parity(wide["Teachers"], wide["Students"])
+    frame["parity"] = frame["school_year"].map(ratio)
+    both = frame.groupby("school_year")["group"].transform("nunique") == 2
+    frame.loc[~both | frame["suppressed"].astype(bool), "parity"] = np.nan
+    hidden_years = frame.loc[frame["suppressed"].astype(bool), "school_year"]
+    frame.loc[frame["school_year"].isin(hidden_years), "parity"] = np.nan
+    return frame.sort_values(["school_year", "group"], ascending=[True, False], kind="stable").reset_index(
+        drop=True
+    )
+
+
 def parity_by_organization(
     con: duckdb.DuckDBPyConnection, school_year: str, filters: Filters = ALL
 ) -> pd.DataFrame:
-    """Per organization in one year: teacher and student shares of color and their parity; organizations
-    with fewer than 6 teachers of color or not are left out (suppressed)."""
-    frame = run_query(con, "teacher_student_parity_by_org", filters, school_year=school_year)
-    frame["teacher_share"] = frame["teacher_fte_of_color"] / frame["teacher_fte"]
-    frame["student_share"] = frame["students_of_color"] / frame["students"]
-    frame = suppress_shares(frame.assign(share=frame["teacher_share"]), "teacher_fte_of_color", "teacher_fte")
-    frame["parity"] = parity(frame["share"], frame["student_share"])
-    return frame
+    """Per organization in view with teachers and students in one year: org_code, name, teacher and
+    student shares of color and parity — shown only for organizations that are blocks of their own for
+    both (privacy.py), suppressed otherwise."""
+    one_year = Filters(school_year, school_year)
+    inputs = share_inputs(con, (d.TEACHER, STUDENTS), one_year)
+    blocks = inputs.blocks
+    units = blocks.groupby(["population", "block"])["org_code"].transform("size")
+    blocks = blocks.assign(alone=(units == 1) & blocks["block_passes"].astype(bool))
+    in_view = filters.selects(blocks)
+    view = blocks[in_view]
+    wide = view.pivot_table(index="org_code", columns="population", values=["of_color", "total", "alone"],
+                            aggfunc="first")  # fmt: skip
+    columns = ["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"]
+    if wide.empty or d.TEACHER not in wide["total"] or STUDENTS not in wide["total"]:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = pd.DataFrame({
+        "org_code": wide.index,
+        "teacher_share": (wide[("of_color", d.TEACHER)] / wide[("total", d.TEACHER)]).to_numpy(),
+        "student_share": (wide[("of_color", STUDENTS)] / wide[("total", STUDENTS)]).to_numpy(),
+        "shown": (wide[("alone", d.TEACHER)].eq(True) & wide[("alone", STUDENTS)].eq(True)).to_numpy(),
+    })  # fmt: skip
+    out = out.dropna(subset=["teacher_share", "student_share"], how="all")
+    both = out["teacher_share"].notna() & out["student_share"].notna()
+    out = out[both].reset_index(drop=True)
+    names = run_query(con, "organization_codes")
+    out = out.merge(names, on="org_code", how="left")
+    out["school_year"] = school_year
+    out["suppressed"] = ~out.pop("shown").astype(bool)
+    out.loc[out["suppressed"], ["teacher_share", "student_share"]] = np.nan
+    out["parity"] = parity(out["teacher_share"], out["student_share"])
+    return out[columns].sort_values("name", kind="stable").reset_index(drop=True)
+
+
+def _always_hidden_races(wide: pd.DataFrame) -> list[str]:
+    """The races of color hidden in every view of one population's make-up: those that fail the rule in
+    the whole state or in at least half the regions, then the smallest others until at least two are
+    hidden and together pass in the state (so none of them follows from the total of color). A region
+    where another race fails shows no make-up (its cells are merged with another's)."""
+    colored = list(d.PEOPLE_OF_COLOR)
+    statewide = wide[list(d.RACES)].sum()
+    regions = wide.groupby("region")[list(d.RACES)].sum()
+    regions = regions[(regions[colored].sum(axis=1) >= THRESHOLD) & (regions[d.WHITE] >= THRESHOLD)]
+    failing_regions = (regions[colored] < THRESHOLD).sum() if len(regions) else pd.Series(0, index=colored)
+    hidden = [
+        r for r in colored if statewide[r] < THRESHOLD or failing_regions[r] * 2 >= max(len(regions), 1)
+    ]
+    if hidden:
+        for race in sorted(colored, key=lambda r: statewide[r]):
+            if len(hidden) >= 2 and statewide[hidden].sum() >= THRESHOLD:
+                break
+            if race not in hidden:
+                hidden.append(race)
+    return hidden
 
 
 def race_composition(
     con: duckdb.DuckDBPyConnection, school_year: str, filters: Filters = ALL
 ) -> pd.DataFrame:
-    """population (job class or Students), race, people, share of that population, for one year;
-    groups of 1-5 people suppressed."""
-    frame = run_query(con, "race_composition", filters, school_year=school_year)
-    small_cells = (frame["people"] > 0) & (frame["people"] < d.SMALL_CELL_THRESHOLD)
-    frame.loc[small_cells, ["people", "share"]] = np.nan
-    frame["suppressed"] = small_cells
-    return frame
+    """population (job class or Students), race, people, total, share, suppressed for one year.
+
+    Per population, some races of color are hidden in every view (`_always_hidden_races`); blocks of
+    region × type cells are merged until each has at least 6 of every other race, 6 of the hidden ones
+    together, 6 of color and 6 White — so any difference between two views shown passes as well. A
+    view that is not a union of those blocks shows no make-up."""
+    long = run_query(con, "people_by_race_and_organization", school_year=school_year)
+    columns = ["school_year", "population", "race", "people", "total", "share", "suppressed"]
+    if long.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    wide = long.pivot_table(index=["population", "org_code", "region", "org_type"], columns="race",
+                            values="people", aggfunc="sum", fill_value=0.0).reset_index()  # fmt: skip
+    wide.columns.name = None
+    for race in d.RACES:
+        if race not in wide:
+            wide[race] = 0.0
+    wide["total"] = wide[list(d.RACES)].sum(axis=1)
+    wide["of_color"] = wide[list(d.PEOPLE_OF_COLOR)].sum(axis=1)
+    wide = wide[wide["total"] > 0]
+    parts = []
+    for population, atoms in wide.groupby("population", sort=True):
+        hidden = _always_hidden_races(atoms)
+        shown_races = [r for r in d.PEOPLE_OF_COLOR if r not in hidden]
+        atoms = atoms.assign(
+            school_year=school_year, hidden_together=atoms[hidden].sum(axis=1) if hidden else 0.0
+        )
+        keys = ["population", "school_year"]
+        # Start from the blocks of the share of color (the same cells as shares_by_year's), so that a
+        # make-up shown is also a union of those: nothing shown here differences against a share there.
+        coarse = build_blocks(
+            atoms.assign(others=atoms["total"] - atoms["of_color"]),
+            keys=keys,
+            dims=["region", "org_type"],
+            counts=["of_color", "others"],
+            weights=_VIEW_WEIGHTS,
+        )
+        counts = ["of_color", d.WHITE, *shown_races, *(["hidden_together"] if hidden else [])]
+        blocks = build_blocks(coarse.rename(columns={BLOCK: "share_block"}).drop(columns=BLOCK_PASSES),
+                              keys=keys, dims=["region", "org_type"], counts=counts, weights=_VIEW_WEIGHTS,
+                              start="share_block")  # fmt: skip
+        in_view = filters.selects(blocks)
+        if not in_view.any():
+            continue
+        shown = tabulate(blocks, in_view, keys=["population", "school_year"], figures=[*d.RACES, "total"])
+        row = shown.iloc[0]
+        suppressed = bool(row[SUPPRESSED_COL])
+        for race in d.RACES:
+            visible = not suppressed and race not in hidden
+            people = float(row[race]) if visible else np.nan
+            parts.append((school_year, population, race, people, np.nan if suppressed else float(row["total"]),
+                          people / float(row["total"]) if visible else np.nan, not visible))  # fmt: skip
+    return pd.DataFrame(parts, columns=columns)
+
+
+SUPPRESSED_COL = "suppressed"
 
 
 # --- where the data came from --------------------------------------------------------------------
@@ -476,52 +809,77 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
+def _coverage_fields(r: Any) -> dict[str, Any]:
+    return {
+        "organizations_reported": int(r.organizations_reported),
+        "organizations_expected": int(r.organizations_expected),
+        "complete": bool(r.complete),
+    }
+
+
+def _share_or_none(r: Any) -> float | None:
+    """A share stands only for a complete year (a partial year's share is not the state's)."""
+    return _round(r.share) if bool(r.complete) else None
+
+
 def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals) -> dict[str, Any]:
-    """The statewide headline figures, in the shape `python -m analytics metrics --json` prints."""
-    supers = superintendent_share_by_year(con, goals)
-    teachers = staff_share_by_year(con, d.TEACHER)
-    students = student_share_by_year(con)
+    """The statewide headline figures, in the shape `python -m analytics metrics --json` prints: published
+    (hidden figures are null) with each year's coverage; a partial year's share is null."""
+    shares = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS))
+    supers = with_target_gap(shares[shares["population"] == d.SUPERINTENDENT], goals)
+    teachers = shares[shares["population"] == d.TEACHER]
+    students = shares[shares["population"] == STUDENTS]
     cohorts = fellows_by_cohort(con)
     participation = participation_by_year(con)
     sg = goals.superintendents
+
+    def people(value: float | None) -> int | None:
+        return None if value is None or pd.isna(value) else round(float(value))
+
     return {
         "superintendents": {
             "baseline_year": sg.baseline_year,
             "baseline_share": sg.baseline_share,
             "target_share": sg.target_share,
             "target_year": sg.target_year,
+            "latest_complete_year": latest_complete_year(supers),
             "by_year": [
                 {
                     "school_year": r.school_year,
-                    "fte": _round(r.fte, 1),
-                    "fte_of_color": _round(r.fte_of_color, 1),
-                    "share": _round(r.share),
+                    "fte": _round(r.total, 1),
+                    "fte_of_color": _round(r.of_color, 1),
+                    "share": _share_or_none(r),
                     "target_share": _round(r.target_share),
+                    **_coverage_fields(r),
                 }
                 for r in supers.itertuples()
             ],
         },
         "teachers": {
+            "latest_complete_year": latest_complete_year(teachers),
             "by_year": [
                 {
                     "school_year": r.school_year,
-                    "fte": _round(r.fte, 1),
-                    "fte_of_color": _round(r.fte_of_color, 1),
-                    "share": _round(r.share),
+                    "fte": _round(r.total, 1),
+                    "fte_of_color": _round(r.of_color, 1),
+                    "share": _share_or_none(r),
+                    **_coverage_fields(r),
                 }
                 for r in teachers.itertuples()
-            ]
+            ],
         },
         "students": {
+            "latest_complete_year": latest_complete_year(students),
             "by_year": [
                 {
                     "school_year": r.school_year,
-                    "students": int(r.students),
-                    "students_of_color": int(r.students_of_color),
-                    "share": _round(r.share),
+                    "students": people(r.total),
+                    "students_of_color": people(r.of_color),
+                    "share": _share_or_none(r),
+                    **_coverage_fields(r),
                 }
                 for r in students.itertuples()
-            ]
+            ],
         },
         "fellows": {
             "goal": goals.fellows.goal,

@@ -62,24 +62,28 @@ def _scope(filters: m.Filters) -> str:
     return filters.describe()
 
 
-def _as_of(frame: pd.DataFrame, column: str = "school_year") -> str | None:
-    return None if frame.empty else str(frame[column].dropna().iloc[-1])
-
-
 def _statewide_only(filters: m.Filters) -> pd.DataFrame | None:
     """Published reference points apply to the whole state only."""
     return load_reference_points() if filters.is_statewide else None
+
+
+def _notes(frame: pd.DataFrame) -> str:
+    """The subtitle's second line: what is hidden and what is partial."""
+    notes = []
+    if len(frame) and frame["suppressed"].astype(bool).any():
+        notes.append(charts.SUPPRESSED_NOTE)
+    partial = charts.partial_note(frame)
+    if partial:
+        notes.append(partial)
+    return " ".join(notes)
 
 
 # --- superintendents -----------------------------------------------------------------------------
 
 
 def superintendent_observed(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> pd.DataFrame:
-    """Superintendents by year in view, with the share hidden where fewer than 6 people are on either side."""
-    frame = m.superintendent_share_by_year(con, goals, filters)
-    if filters.is_statewide:
-        return frame.assign(suppressed=False)
-    return m.suppress_shares(frame, "fte_of_color", "fte")
+    """Superintendents by year in view, published (privacy and coverage decided in metrics)."""
+    return m.superintendent_share_by_year(con, goals, filters)
 
 
 def superintendent_trend(
@@ -87,16 +91,14 @@ def superintendent_trend(
 ) -> tuple[Section, Projection | None]:
     """Share of superintendents of color against the target path, with the projected trend."""
     supers = superintendent_observed(con, goals, filters)
-    visible = supers.dropna(subset=["share"])
-    status = m.superintendent_status(visible, goals)
-    projection = m.superintendent_projection(visible, goals)
+    status = m.superintendent_status(supers, goals)
+    projection = m.superintendent_projection(supers, goals)
     source = m.data_source(con, ("staffing",))
-    note = "" if len(visible) == len(supers) else charts.SUPPRESSED_NOTE
     fig = charts.superintendent_trend(
-        supers,  # hidden years stay on the axis, as gaps
+        supers,  # hidden years stay on the axis, as gaps; partial years are drawn apart
         goals,
         title=charts.superintendent_title(status),
-        subtitle_text=charts.subtitle(_scope(filters), status.as_of, source, note),
+        subtitle_text=charts.subtitle(_scope(filters), status.as_of, source, _notes(supers)),
         projection=None if compact else projection,
         references=None if compact else _statewide_only(filters),
         height=460 if compact else 520,
@@ -105,19 +107,24 @@ def superintendent_trend(
     if projection is not None:
         caption += (
             f" At the pace since {projection.fitted_years[0]} ({projection.slope_per_year * 100:+.1f} points a "
-            f"year) the share reaches {goals.superintendents.target_share:.0%} {charts._reached(projection)}."
+            f"year) the share reaches {goals.superintendents.target_share:.0%} {charts.reached_words(projection)}."
         )
+    if status.partial_note:
+        caption += " " + status.partial_note
     return Section(fig, supers, status, caption), projection
 
 
 def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> Section:
     """Superintendents, teachers and students of color on one axis."""
     context = m.representation_context(con, filters)
-    supers = superintendent_observed(con, goals, filters)
-    hidden = supers.loc[supers["suppressed"], "school_year"]
-    context = context[~((context["group"] == "Superintendents") & context["school_year"].isin(hidden))]
-    as_of = _as_of(context.sort_values("school_year"))
-    latest = context[context["school_year"] == as_of].set_index("group")["share"] if as_of else pd.Series()
+    counted = m.counted_years(context)
+    as_of = None
+    latest = pd.Series(dtype=float)
+    if len(counted):
+        # The latest year every group shown has a complete figure for, so the title compares like with like.
+        per_group = counted.groupby("group")["school_year"].max()
+        as_of = str(per_group.min())
+        latest = counted[counted["school_year"] == as_of].set_index("group")["share"]
     if {"Teachers", "Students"} <= set(latest.index):
         title = (f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
                  f"{latest['Teachers']:.0%} of teachers" +
@@ -127,7 +134,9 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
     fig = charts.representation_gap(
         context,
         title=title,
-        subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
+        subtitle_text=charts.subtitle(
+            _scope(filters), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(context)
+        ),
         references=_statewide_only(filters),
     )
     return Section(fig, context)
@@ -136,14 +145,22 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
 def superintendents_by_group(
     con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, group_by: str
 ) -> Section:
-    """Superintendents of color by region or organization type (small groups hidden)."""
+    """Superintendents of color by region or organization type in the latest complete year of the view,
+    'hidden (small numbers)' where a group cannot be shown; the data carries every year."""
     frame = m.superintendent_share_by_group(con, group_by, filters)
+    whole = m.superintendent_share_by_year(con, goals, filters)
+    year = m.latest_complete_year(whole)
     word = "region" if group_by == "region" else "type of organization"
-    fig = charts.group_shares(
-        frame,
-        title=f"Superintendents of color by {word}",
-        subtitle_text=charts.subtitle(_scope(filters), _as_of(frame), m.data_source(con, ("staffing",))),
-    )
+    if year is not None and len(frame):
+        in_year = frame[frame["school_year"] == year]
+        shown = int((~in_year["suppressed"].astype(bool)).sum())
+        title = f"Superintendents of color by {word}, {year}: {shown} of {len(in_year)} can be shown"
+    else:
+        title = f"Superintendents of color by {word}"
+    fig = charts.group_bars(
+        frame, group_by, year, title=title,
+        subtitle_text=charts.subtitle(_scope(filters), year, m.data_source(con, ("staffing",))),
+    )  # fmt: skip
     return Section(fig, frame)
 
 
@@ -155,11 +172,13 @@ def superintendent_scenario(
     turnover: float,
     hire_share: float,
 ) -> tuple[Section, Scenario] | None:
-    """The path implied by posts, turnover and the share of hires of color, from the latest year."""
-    supers = superintendent_observed(con, goals, filters).dropna(subset=["share"])
-    if supers.empty:
+    """The path implied by posts, turnover and the share of hires of color, from the latest complete,
+    shown year (never a partial one)."""
+    supers = superintendent_observed(con, goals, filters)
+    counted = m.counted_years(supers)
+    if counted.empty:
         return None
-    latest = supers.iloc[-1]
+    latest = counted.iloc[-1]
     goal = goals.superintendents
     scenario = scenario_path(latest["school_year"], float(latest["share"]), posts, turnover, hire_share,
                              goal.target_share, goal.target_year)  # fmt: skip
@@ -197,15 +216,18 @@ def fellows_progress(
     return Section(fig, cohorts, status, status.detail)
 
 
+FUNNEL_STEPS = ("Enrolled", "Completed the Fellowship", "Assistant superintendent within 5 years",
+                "Superintendent within 5 years")  # fmt: skip
+
+
 def fellows_outcomes(
     con: duckdb.DuckDBPyConnection, filters: m.Filters
 ) -> tuple[m.FellowsSummary, Section, Section, pd.DataFrame]:
-    """Status funnel, roles at entry and the per-cohort table, with small counts suppressed."""
+    """Status funnel, roles at entry and the per-cohort table, hidden where privacy.py says so."""
     place = m.fellows_filters(filters)
-    cohorts = m.fellows_by_cohort(con, place)
-    summary = m.fellows_summary(cohorts)
+    summary, table = m.fellows_outcomes(con, place)
     source = m.data_source(con, ("fellows",))
-    as_of = None if cohorts.empty else f"cohort {int(cohorts['cohort'].iloc[-1])}"
+    as_of = None if table.empty else f"cohort {int(table['cohort'].iloc[-1])}"
     funnel = charts.fellows_funnel(
         summary,
         title="From Fellowship to the superintendent's office",
@@ -214,9 +236,17 @@ def fellows_outcomes(
     roles = charts.fellows_roles(
         summary,
         title="Where Fellows come from",
-        subtitle_text=charts.subtitle(_scope(place), as_of, source),
+        subtitle_text=charts.subtitle(_scope(place), as_of, source, charts.SUPPRESSED_NOTE),
     )
-    return summary, Section(funnel, cohorts), Section(roles, cohorts), m.fellows_cohort_table(cohorts)
+    steps = [summary.enrolled, summary.completed, summary.placed_assistant, summary.placed_superintendent]
+    funnel_data = pd.DataFrame({"step": FUNNEL_STEPS, "fellows": pd.array(steps, dtype="Int64"),
+                                "suppressed": [v is None for v in steps]})  # fmt: skip
+    roles_data = pd.DataFrame({
+        "role_at_entry": ["Principal or assistant principal", "Central office"],
+        "fellows": pd.array([summary.entered_as_principal, summary.entered_from_central_office], dtype="Int64"),
+        "suppressed": [summary.entered_as_principal is None, summary.entered_from_central_office is None],
+    })  # fmt: skip
+    return summary, Section(funnel, funnel_data), Section(roles, roles_data), table
 
 
 # --- Districts -----------------------------------------------------------------------------------
@@ -263,7 +293,8 @@ def organization_profile(
     profile = m.organization_profile(con, org_code, filters)
     if profile is None:
         return None
-    as_of = _as_of(pd.concat([profile.teachers, profile.students]).sort_values("school_year"))
+    both = pd.concat([profile.teachers, profile.students]).dropna(subset=["share"]).sort_values("school_year")
+    as_of = None if both.empty else str(both["school_year"].iloc[-1])
     fig = charts.organization_trend(
         profile,
         subtitle_text=charts.subtitle(profile.name, as_of, m.data_source(con, ("staffing", "enrollment"))),
@@ -277,60 +308,65 @@ def organization_profile(
 def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
     """Share of color in each job class loaded, and among students."""
     shares = m.workforce_shares_by_year(con, filters)
-    if not filters.is_statewide:
-        shares = m.suppress_shares(shares, "people_of_color", "people")
-    as_of = _as_of(shares.sort_values("school_year"))
-    latest = shares[shares["school_year"] == as_of].set_index("group")["share"].dropna()
+    counted = m.counted_years(shares)
+    as_of = None if counted.empty else str(counted["school_year"].max())
+    latest = counted[counted["school_year"] == as_of].set_index("group")["share"] if as_of else pd.Series()
     if "Students" in latest and len(latest) > 1 and (latest.drop("Students") < latest["Students"]).all():
         title = (f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
                  f"no group of educators was above {latest.drop('Students').max():.0%}")  # fmt: skip
     else:
         title = "Educators and students of color, by role"
     fig = charts.workforce_trend(
-        shares.dropna(subset=["share"]),
+        shares,
         title=title,
-        subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
+        subtitle_text=charts.subtitle(
+            _scope(filters), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(shares)
+        ),
     )
     return Section(fig, shares)
 
 
 def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section, Section]:
-    """Parity statewide over time, and across organizations in the latest year."""
-    teachers = m.staff_share_by_year(con, "Teacher", filters)
-    students = m.student_share_by_year(con, filters)
-    both = teachers.merge(students, on="school_year", suffixes=("_teachers", "_students"))
-    both["parity"] = m.parity(both["share_teachers"], both["share_students"])
-    as_of = _as_of(both)
+    """Parity over time in view, and across organizations in the latest complete year."""
+    both = m.parity_by_year(con, filters)
+    counted = both[both["complete"].astype(bool) & both["parity"].notna()]
+    as_of = None if counted.empty else str(counted["school_year"].max())
     source = m.data_source(con, ("staffing", "enrollment"))
     if as_of:
-        latest = float(both["parity"].iloc[-1])
+        latest = float(counted.loc[counted["school_year"] == as_of, "parity"].iloc[0])
         side = "below" if latest < m.PARITY_BENCHMARK else "at or above"
         title = f"Parity {latest:.2f} in {as_of}, {side} the {m.PARITY_BENCHMARK:.2f} benchmark"
     else:
         title = "Parity of teachers and students of color"
     trend = Section(
-        charts.parity_trend(both, title=title, subtitle_text=charts.subtitle(_scope(filters), as_of, source)),
+        charts.parity_trend(
+            both, title=title, subtitle_text=charts.subtitle(_scope(filters), as_of, source, _notes(both))
+        ),
         both,
     )
-    per_org = m.parity_by_organization(con, as_of, filters) if as_of else pd.DataFrame(columns=["parity"])
+    per_org = m.parity_by_organization(con, as_of, filters) if as_of else pd.DataFrame(
+        columns=["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"])  # fmt: skip
     above = int((per_org["parity"] >= m.PARITY_BENCHMARK).sum())
     shown = int(per_org["parity"].notna().sum())
     dist = charts.parity_distribution(
         per_org,
-        title=f"{above} of {shown} organizations shown meet the {m.PARITY_BENCHMARK:.2f} benchmark in {as_of}",
+        title=f"{above} of {shown} organizations shown meet the {m.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
+        if as_of else "Parity by organization",
         subtitle_text=charts.subtitle(_scope(filters), as_of, source),
-    )
+    )  # fmt: skip
     return trend, Section(dist, per_org)
 
 
 def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
-    """Make-up by race/ethnicity of each job class and of students in the latest year in view."""
-    years = m.workforce_shares_by_year(con, filters)
-    as_of = _as_of(years.sort_values("school_year"))
+    """Make-up by race/ethnicity of each job class and of students in the latest complete year in view."""
+    years = m.counted_years(m.workforce_shares_by_year(con, filters))
+    as_of = None if years.empty else str(years["school_year"].max())
     frame = (
         m.race_composition(con, as_of, filters)
         if as_of
-        else pd.DataFrame(columns=["population", "race", "share"])
+        else pd.DataFrame(
+            columns=["school_year", "population", "race", "people", "total", "share", "suppressed"]
+        )
     )
     fig = charts.race_composition_chart(
         frame,
@@ -344,7 +380,7 @@ def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Sect
 
 # --- tables for display ---------------------------------------------------------------------------
 
-FEWER_THAN_6 = "fewer than 6"
+FEWER_THAN_6 = charts.HIDDEN  # what a hidden count says in a table
 
 
 def _count_text(value: float) -> str:
@@ -352,7 +388,9 @@ def _count_text(value: float) -> str:
 
 
 def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The per-cohort table as shown: words for suppressed cells, percentages as text."""
+    """The per-cohort table as shown: words for hidden cells, percentages as text."""
+    if table.empty:
+        return pd.DataFrame()
     out = pd.DataFrame({
         "Cohort": table["cohort"].astype(int),
         "Began": table["start_year"],
@@ -365,7 +403,7 @@ def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
         "Central office at entry": table["entered_from_central_office"].map(_count_text),
         "Superintendent within 5 years": table["superintendent_within_5"].map(_count_text),
         "Assistant superintendent within 5 years": table["assistant_within_5"].map(_count_text),
-        "People of color": table["share_of_color"].map(lambda v: FEWER_THAN_6 + " either way" if pd.isna(v) else f"{v:.0%}"),
+        "People of color": table["share_of_color"].map(lambda v: FEWER_THAN_6 if pd.isna(v) else f"{v:.0%}"),
     })  # fmt: skip
     return out
 

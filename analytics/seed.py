@@ -65,6 +65,8 @@ def seed_sample(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) ->
                 uploaded_by=SAMPLE_UPLOADER,
                 is_sample=True,
                 description=f"Synthetic sample data: {kind.title}",
+                # The sample covers every organization: its lists are what coverage is measured against.
+                covers_state=kind.table in ("staffing", "enrollment"),
             )
         )
     return saved

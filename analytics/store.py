@@ -48,17 +48,20 @@ def save_upload(
     new_organizations: pd.DataFrame | None = None,
     is_sample: bool = False,
     description: str = "",
+    covers_state: bool = False,
 ) -> SavedUpload:
     """Write one upload: its log row, any organizations it introduces, and its facts, in one transaction.
 
     `facts` holds exactly the contract's columns, already checked. `new_organizations` (org_code, name,
-    org_type, region) are added if not yet known.
+    org_type, region) are added if not yet known. `covers_state` marks a statewide file: its organizations
+    are the list its school years' coverage is measured against (analytics/coverage.py).
     """
     facts = facts[kind.column_names]
     with transaction(con):
         upload_id = con.execute("SELECT nextval('upload_id_seq')").fetchall()[0][0]
         con.execute(
-            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+            "INSERT INTO uploads (upload_id, kind, file_name, sha256, row_count, uploaded_by, uploaded_at, "
+            "status, is_sample, description, covers_state) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
             [
                 upload_id,
                 kind.table,
@@ -69,6 +72,7 @@ def save_upload(
                 datetime.now(),
                 is_sample,
                 description,
+                covers_state,
             ],
         )
         con.execute("INSERT INTO upload_events VALUES (?, 'saved', ?, now())", [upload_id, uploaded_by])

@@ -51,7 +51,7 @@ with right:
         d.detail,
     )
 
-chart(supers.figure, "overview_superintendents", "superintendents-of-color")
+chart(supers.figure, "overview_superintendents", "superintendents-target-path")
 st.caption(supers.caption)
 chart(fellows.figure, "overview_fellows", "influence-100-fellows")
 st.caption(fellows.caption)

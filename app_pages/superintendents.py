@@ -4,7 +4,7 @@ hiring would take, and the representation gap around it."""
 import streamlit as st
 
 from analytics import charts, sections
-from analytics.metrics import people_short_of_path
+from analytics.metrics import counted_years, people_short_of_path
 from analytics.projection import implied_hire_share
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
@@ -20,23 +20,34 @@ filters = sidebar_filters()
 trend, projection = call(sections.superintendent_trend, g, filters)
 status = trend.status
 
-if status.value is None:
+if trend.data.empty:
     empty_state("superintendent staffing")
     st.stop()
+if status.value is None:
+    st.info(
+        f"{status.detail} Widen the region or type in the sidebar: a view this narrow would show a group of "
+        "fewer than 6 superintendents of color (or fewer than 6 others), which would identify people.",
+        icon=":material/visibility_off:",
+    )
+    chart(trend.figure, "superintendents_trend", "superintendents-target-path")
+    st.stop()
 
-latest = trend.data.dropna(subset=["share"]).iloc[-1]
+latest = counted_years(trend.data).iloc[-1]
 gap_points = None if status.target is None else (status.target - status.value) * 100
 a, b, c, d = st.columns(4)
 a.metric(f"Share of color, {status.as_of}", charts.percent(status.value),
          f"{status.change * 100:+.1f} pts since {goal.baseline_year}" if status.change is not None else None)  # fmt: skip
 b.metric(f"Target path, {status.as_of}", charts.percent(status.target))
-c.metric("Below the path by" if (gap_points or 0) > 0 else "Above the path by",
-         "—" if gap_points is None else f"{abs(gap_points):.1f} pts",
-         help="Difference between the target path and the actual share, in percentage points.")  # fmt: skip
+if gap_points is None or abs(gap_points) < 0.05:
+    c.metric("Against the path", "—" if gap_points is None else "On the path")
+else:
+    c.metric("Below the path by" if gap_points > 0 else "Above the path by", f"{abs(gap_points):.1f} pts",
+             help="Difference between the target path and the actual share, in percentage points.")  # fmt: skip
 if status.target is not None:
-    needed = people_short_of_path(status.target, latest["fte"], latest["fte_of_color"])
-    d.metric("Needed now", f"{needed} more", help=f"Superintendents of color {status.as_of} would need to be on the "
-             f"path: {status.target:.1%} of {latest['fte']:,.0f} FTE.")  # fmt: skip
+    needed = people_short_of_path(status.target, latest["total"], latest["of_color"])
+    d.metric("Needed now", "none" if needed == 0 else f"{needed} more",
+             help=f"Superintendents of color {status.as_of} would need to be on the path: {status.target:.1%} of "
+                  f"{charts.people_text(latest['total'])} superintendents (counted in FTE).")  # fmt: skip
 chart(trend.figure, "superintendents_trend", "superintendents-target-path")
 st.caption(trend.caption)
 
@@ -49,10 +60,10 @@ st.caption(
 inputs, result = st.columns([1, 2])
 with inputs:
     posts = st.number_input("Superintendent posts", min_value=1, max_value=100_000, step=1,
-                            value=round(float(latest["fte"])), key="scenario_posts")  # fmt: skip
+                            value=round(float(latest["total"])), key="scenario_posts")  # fmt: skip
     turnover = st.slider("Turnover a year", 5, 40, round(goal.default_turnover * 100), 1, format="%d%%",
                          key="scenario_turnover", help="Share of posts that open each year.") / 100  # fmt: skip
-    implied = implied_hire_share(trend.data, turnover, goal.baseline_year)
+    implied = implied_hire_share(counted_years(trend.data), turnover, goal.baseline_year)
     hire_share = st.slider(
         "New superintendents who are people of color", 0, 100,
         round((implied if implied is not None else 0.25) * 100), 1, format="%d%%", key="scenario_hire_share",
@@ -89,4 +100,9 @@ st.header("By region or type of organization")
 group_by = st.segmented_control("Break down by", ["region", "org_type"], default="region", key="breakdown",
                                 format_func={"region": "Region", "org_type": "Organization type"}.get)  # fmt: skip
 by_group = call(sections.superintendents_by_group, g, filters, group_by or "region")
-chart(by_group.figure, "superintendents_by_group", "superintendents-by-group")
+chart(by_group.figure, "superintendents_by_group",
+      "superintendents-by-region" if (group_by or "region") == "region" else "superintendents-by-type")  # fmt: skip
+st.caption(
+    "One year, the latest complete one: a region or type is shown only where it holds at least 6 "
+    "superintendents of color and 6 others, and where no hidden one could be worked out from the rest."
+)

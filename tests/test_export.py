@@ -64,7 +64,7 @@ def test_export_page_offers_the_deck_png_and_csv(sample_db, monkeypatch):
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
-        "Download the deck (9 chart slides)",
+        "Download the deck (10 chart slides)",
         "Download PNG (2400 × 1350)",
         "Download the numbers (CSV)",
     ]

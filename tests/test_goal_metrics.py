@@ -5,11 +5,10 @@ import math
 
 import pandas as pd
 import pytest
-from builders import add, new_warehouse, staffing
+from builders import add, fellow, new_warehouse, organizations, staffing
 
 from analytics import metrics as m
 from analytics.goals import load_goals
-from analytics.privacy import suppress_counts, suppress_shares
 from analytics.projection import implied_hire_share, project_share, required_hire_share, scenario_path
 
 GOALS = load_goals()
@@ -39,14 +38,44 @@ def test_people_short_of_the_path(target, fte, of_color, needed):
     assert m.people_short_of_path(target, fte, of_color) == needed
 
 
+def published(years, totals, of_color, complete=None, suppressed=None) -> pd.DataFrame:
+    """A published share frame, as metrics.superintendent_share_by_year returns it."""
+    n = len(years)
+    frame = pd.DataFrame({"school_year": years, "total": totals, "of_color": of_color,
+                          "complete": complete or [True] * n, "suppressed": suppressed or [False] * n,
+                          "organizations_reported": [300] * n, "organizations_expected": [300] * n})  # fmt: skip
+    frame["share"] = frame["of_color"] / frame["total"]
+    return frame
+
+
 def test_superintendent_status_compares_the_latest_year_with_its_target():
-    frame = pd.DataFrame({"school_year": ["2019-20", "2024-25"], "fte": [300.0, 302.0],
-                          "fte_of_color": [12.0, 26.0], "share": [0.04, 26 / 302]})  # fmt: skip
+    frame = published(["2019-20", "2024-25"], [300.0, 302.0], [12.0, 26.0])
     status = m.superintendent_status(frame, GOALS)
     assert status.as_of == "2024-25" and status.target == pytest.approx(0.09)
     assert status.on_track is False and status.verdict == "Behind the target path"
     assert status.change == pytest.approx(26 / 302 - 0.04)
     assert status.detail.startswith("2 more superintendents of color")
+
+
+def test_one_person_short_is_one_superintendent_not_superintendents():
+    status = m.superintendent_status(published(["2024-25"], [300.0], [26.0]), GOALS)  # 27 needed
+    assert status.detail == "1 more superintendent of color would put 2024-25 on the path."
+
+
+def test_a_partial_year_is_never_the_headline():
+    frame = published(["2023-24", "2024-25", "2025-26"], [302.0, 302.0, 80.0], [25.0, 26.0, 20.0],
+                      complete=[True, True, False])  # fmt: skip
+    frame.loc[2, ["organizations_reported", "organizations_expected"]] = [60, 322]
+    status = m.superintendent_status(frame, GOALS)
+    assert status.as_of == "2024-25" and status.value == pytest.approx(26 / 302)
+    assert "2025-26 is partial so far (60 of 322 organizations reported)" in status.partial_note
+    assert m.latest_complete_year(frame) == "2024-25"
+
+
+def test_a_hidden_year_is_never_the_headline():
+    frame = published(["2023-24", "2024-25"], [302.0, float("nan")], [25.0, float("nan")],
+                      suppressed=[False, True])  # fmt: skip
+    assert m.superintendent_status(frame, GOALS).as_of == "2023-24"
 
 
 # --- projection and scenarios --------------------------------------------------------------------
@@ -108,32 +137,6 @@ def test_implied_hiring_share_inverts_the_scenario():
     assert implied_hire_share(s.path, 0.15, "2019-20") == pytest.approx(0.2)
 
 
-# --- suppression ---------------------------------------------------------------------------------
-
-
-def test_shares_with_fewer_than_6_on_either_side_are_hidden():
-    frame = pd.DataFrame({"group": ["a", "b", "c", "d"], "part": [3.0, 10.0, 10.0, 0.0],
-                          "whole": [50.0, 50.0, 12.0, 40.0]})  # fmt: skip
-    frame["share"] = frame["part"] / frame["whole"]
-    out = suppress_shares(frame, "part", "whole")
-    # a: 3 of color; c: only 2 others; b and d are safe (a zero is not a person)
-    assert out["suppressed"].tolist() == [True, False, True, False]
-    assert out["share"].isna().tolist() == [True, False, True, False]
-
-
-def test_a_lone_hidden_cell_takes_the_next_smallest_with_it():
-    frame = pd.DataFrame({"year": ["y"] * 3 + ["z"] * 2, "region": ["A", "B", "C", "A", "B"],
-                          "part": [2.0, 10.0, 20.0, 10.0, 10.0], "whole": [40.0, 60.0, 90.0, 50.0, 60.0]})  # fmt: skip
-    out = suppress_shares(frame, "part", "whole", partition="year")
-    # year y: A is small, so B (the smallest other) is hidden too; year z: nothing small
-    assert out["suppressed"].tolist() == [True, True, False, False, False]
-
-
-def test_counts_of_1_to_5_are_hidden_but_0_and_6_are_shown():
-    out = suppress_counts(pd.DataFrame({"n": [0, 1, 5, 6]}), ["n"])
-    assert out["n"].isna().tolist() == [False, True, True, False]
-
-
 # --- on a hand-made warehouse --------------------------------------------------------------------
 
 
@@ -149,22 +152,39 @@ def test_superintendents_by_region_hide_small_regions():
     assert frame["share"].isna().all()
 
 
-def test_fellows_summary_and_status():
-    cohorts = pd.DataFrame({"cohort": [1, 2, 3, 4, 5], "start_year": ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"],
-                            "fellows": [26, 20, 20, 14, 25], "known_race": [26, 20, 20, 14, 25],
-                            "of_color": [24, 16, 17, 12, 21], "active": [0, 0, 0, 0, 25],
-                            "completed": [24, 18, 19, 14, 0], "withdrawn": [2, 2, 1, 0, 0],
-                            "entered_as_principal": [11, 8, 9, 6, 11], "entered_from_central_office": [15, 12, 11, 8, 14],
-                            "superintendent_within_5": [3, 1, 0, 0, 0], "assistant_within_5": [4, 2, 1, 0, 0]})  # fmt: skip
+def test_fellows_status_against_the_goal():
+    cohorts = pd.DataFrame({"cohort": [1, 2, 3, 4, 5],
+                            "start_year": ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"],
+                            "fellows": [26, 20, 20, 14, 25]})  # fmt: skip
     cohorts["cumulative"] = cohorts["fellows"].cumsum()  # 26, 46, 66, 80, 105
-    summary = m.fellows_summary(cohorts)
-    assert (summary.enrolled, summary.completed, summary.withdrawn) == (105, 75, None)  # 5 withdrew: hidden
-    assert summary.placed_superintendent is None and summary.placed_assistant == 7
-    assert summary.share_of_color == pytest.approx(90 / 105)
     status = m.fellows_status(cohorts, GOALS)
     assert status.value == 105 and status.on_track and status.verdict == "Goal met, 1 cohort late"
     early = m.fellows_status(cohorts.iloc[:2], GOALS)  # 46 after 2 cohorts; 50 planned (100 * 2/4)
     assert early.on_track is False and early.verdict == "Behind"
+
+
+def test_fellows_outcomes_hide_what_a_total_would_give_away():
+    # One cohort of 26 from one district: 24 completed, 2 withdrew, none active. Showing "completed 24"
+    # beside "26 Fellows" would give away "2 withdrew": all three statuses are hidden.
+    orgs = organizations({("Central", "district"): 1})
+    con = new_warehouse(orgs=orgs)
+    home = orgs["org_code"].iloc[0]
+    rows = [fellow(f"A{i}", 1, "2019-20", home, "Black" if i < 13 else "White",
+                   status="completed" if i < 24 else "withdrawn",
+                   entry_role="Principal" if i < 11 else "Central Office",
+                   placement_role="Superintendent" if i < 7 else None, placement_year="2022-23" if i < 7 else None)
+            for i in range(26)]  # fmt: skip
+    add(con, "fellows", rows)
+    summary, table = m.fellows_outcomes(con)
+    assert summary.enrolled == 26
+    assert (summary.completed, summary.withdrawn, summary.active) == (None, None, None)
+    # 13 of color, 13 not: shown. No assistant superintendents within 5 years: 0 is fewer than 6, so it is
+    # hidden, and with it the 7 superintendents (else 26 - 7 - 19 unplaced would give the 0 away).
+    assert summary.share_of_color == pytest.approx(0.5)
+    assert summary.placed_assistant is None and summary.placed_superintendent is None
+    # 11 principals and 15 from the central office at entry, 0 otherwise: the 0 hides the 11 with it.
+    assert summary.entered_as_principal is None and summary.entered_from_central_office == 15
+    assert table["completed"].isna().all() and table["withdrawn"].isna().all()
 
 
 def test_districts_status_against_the_band_and_the_path():
@@ -201,6 +221,7 @@ def test_organization_table_and_profile():
     teachers = profile.teachers.set_index("school_year")
     assert teachers.loc["2020-21", "share"] == pytest.approx(0.2)
     assert math.isnan(teachers.loc["2021-22", "share"])  # 4 teachers of color: hidden
+    assert teachers.loc["2021-22", "suppressed"] and math.isnan(teachers.loc["2021-22", "total"])
     assert m.organization_profile(con, "99990000") is None
 
 
@@ -209,9 +230,12 @@ def test_parity_floors_the_student_share_at_5_percent():
     assert got.tolist() == pytest.approx([0.25, 0.4])  # 0.02 / max(0.01, 0.05)
 
 
-def test_race_composition_hides_small_cells():
+def test_race_composition_hides_a_small_race_and_what_would_give_it_away():
     con = new_warehouse()
     add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=3, Black=7))
     frame = m.race_composition(con, "2019-20").set_index("race")
     assert frame.loc["White", "share"] == pytest.approx(0.9) and frame.loc["Asian", "suppressed"]
-    assert math.isnan(frame.loc["Asian", "share"]) and frame.loc["African American/Black", "people"] == 7
+    assert math.isnan(frame.loc["Asian", "share"])
+    # 10 of color is shown elsewhere; showing 7 Black teachers would give away the 3 Asian ones.
+    assert frame.loc["African American/Black", "suppressed"]
+    assert math.isnan(frame.loc["African American/Black", "people"])
