@@ -146,6 +146,10 @@ def _import_checked(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | N
             f"imported {saved.kind}: {saved.rows:,} rows, {saved.organizations:,} organizations, "
             f"school years {years}, upload {saved.upload_id}"
         )
+    if checked.already_saved is not None:
+        # The command line keeps its contract (a clean file is saved, exit 0): the note is a warning.
+        again = "nothing saved (--dry-run)" if args.dry_run else f"saved again as upload {saved.upload_id}"
+        print(f"Warning: {checked.already_saved.message}; {again}.", file=sys.stderr)
     for p in checked.warnings:
         print(p.message, file=sys.stderr)
     return EXIT_OK

@@ -2,6 +2,7 @@
 leaves all of the upload or none of it."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -190,3 +191,36 @@ def test_an_import_while_the_dashboard_has_the_warehouse_open_says_so_and_change
     done = _import_in_new_process(f, db)
     assert done.returncode == 0, done.stderr
     assert _staffing_rows(db) == len(before["staffing"]) + 1
+
+
+def test_importing_the_same_file_again_says_so_and_keeps_the_contract(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    first = tmp_path / "first.csv"
+    first.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "90"],
+                                 ["2023-24", "350000", "Teacher", "Asian", "10"]]))  # fmt: skip
+    assert cli.main(["import", "staffing", str(first), "--db", str(db), "--who", "clerk@x"]) == 0
+    assert "already saved" not in capsys.readouterr().err
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(first.read_bytes())
+
+    assert cli.main(["import", "staffing", str(copy), "--db", str(db), "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(
+        r"^Warning: This file is already saved as upload 2 on \d{4}-\d\d-\d\d \d\d:\d\d by clerk@x "
+        r"\(the same bytes, “first.csv”\); nothing saved \(--dry-run\)\.$",
+        err,
+        re.MULTILINE,
+    ), err
+
+    assert cli.main(["import", "staffing", str(copy), "--db", str(db)]) == 0  # saved, exit 0, as before
+    out, err = capsys.readouterr()
+    assert out.strip().endswith("upload 3")
+    assert "already saved as upload 2" in err and "saved again as upload 3." in err
+
+    assert cli.main(["rollback", "3", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", "staffing", str(first), "--db", str(db), "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert "already saved as upload 3" in err and "(the same bytes, “copy.csv”, since rolled back)" in err, (
+        err
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import duckdb
 import pandas as pd
@@ -51,6 +52,39 @@ class Recognition:
     questions: tuple[Question, ...] = ()
 
 
+@dataclass(frozen=True)
+class EarlierUpload:
+    """An upload of exactly the same file (the same bytes) already in the warehouse."""
+
+    upload_id: int
+    kind: str  # the table it filled
+    file_name: str
+    uploaded_by: str
+    uploaded_at: datetime
+    status: str  # active | superseded | rolled back
+
+    @property
+    def message(self) -> str:
+        """'This file is already saved as upload 10 on 2026-11-20 14:03 by clerk@x', and how it stands."""
+        standing = {"rolled back": ", since rolled back", "superseded": ", since replaced by a newer upload"}
+        return (
+            f"This file is already saved as upload {self.upload_id} on {self.uploaded_at:%Y-%m-%d %H:%M} by "
+            f"{self.uploaded_by} (the same bytes, “{self.file_name}”{standing.get(self.status, '')})"
+        )
+
+
+def earlier_upload_of(con: duckdb.DuckDBPyConnection | None, sha256: str) -> EarlierUpload | None:
+    """The newest upload of exactly the file with this SHA-256, if the warehouse has one."""
+    if con is None:
+        return None
+    cur = cursor(con)
+    try:
+        row = cur.execute(sql("uploads_of_the_same_file"), {"sha256": sha256}).fetchone()
+    finally:
+        cur.close()
+    return None if row is None else EarlierUpload(*row)
+
+
 @dataclass
 class CheckedUpload:
     """An upload, checked: the facts it would write, the problems found, and what was recognised."""
@@ -66,6 +100,7 @@ class CheckedUpload:
     )
     error_count: int = 0
     warning_count: int = 0
+    already_saved: EarlierUpload | None = None  # the same file, saved before: ask before saving it again
 
     @property
     def errors(self) -> list[UploadProblem]:
@@ -178,6 +213,7 @@ def check_upload(
     problems = ProblemLog()
     checked = CheckedUpload(kind, file_name, sha256_of(data), None, [], None)
     try:
+        checked.already_saved = earlier_upload_of(con, checked.sha256)
         answers = _answers_checked(kind, answers, problems)
         if problems.has_errors:
             return _finish(checked, problems)
@@ -298,7 +334,9 @@ __all__ = [
     "WARNING",
     "Answers",
     "CheckedUpload",
+    "EarlierUpload",
     "Recognition",
     "check_upload",
+    "earlier_upload_of",
     "save_checked",
 ]
