@@ -17,6 +17,7 @@ SCHOOL_YEARS = d.school_years_between("2000-01", "2029-30")[::-1]
 # Widgets asking what the file does not say, by question name.
 ANSWER_KEYS = {"school_year": "upload_school_year", "job_class": "upload_job_class",
                "district": "upload_district", "sheet": "upload_sheet"}  # fmt: skip
+SAVE_AGAIN_KEY = "upload_save_again"  # the confirmation a file saved before needs
 
 
 def safely(section, *args) -> None:
@@ -81,7 +82,7 @@ def load_file(kind_name: str) -> None:
         data = upload.getvalue()
         # Answers belong to one file: a new file starts with none, so nothing carries over unseen.
         if st.session_state.get("upload_answers_for") != (upload.file_id, kind_name):
-            for key in ANSWER_KEYS.values():
+            for key in (*ANSWER_KEYS.values(), SAVE_AGAIN_KEY):
                 st.session_state.pop(key, None)
             st.session_state["upload_answers_for"] = (upload.file_id, kind_name)
         answers = Answers(**{name: st.session_state.get(key) for name, key in ANSWER_KEYS.items()})
@@ -143,9 +144,16 @@ def load_file(kind_name: str) -> None:
         else:
             st.success("No problems found.")
 
-        # 4. Preview, and 5. save.
+        # 4. Preview, and 5. save. No figures until the file is clean: a preview of a file with errors
+        # shows numbers that will never be saved.
         saved_as = st.session_state.get("upload_saved", {}).get(checked.sha256 + kind_name)
-        if checked.facts is not None and len(checked.facts) and not checked.questions and not saved_as:
+        if checked.error_count and not saved_as:
+            st.info(
+                "The preview of what saving would change appears once the file has no errors: fix the rows "
+                "listed above and drop the file again.",
+                icon=":material/visibility_off:",
+            )
+        if checked.can_save and not saved_as:
             st.header("Preview: what saving will change")
             try:
                 preview = up.preview(checked)
@@ -174,14 +182,21 @@ def load_file(kind_name: str) -> None:
                 )
         if saved_as:
             st.success(f"This file was saved as upload {saved_as}. It is listed in the history below.")
+        confirmed = True
+        if checked.already_saved is not None and not saved_as:
+            st.warning(
+                f"{checked.already_saved.message}. Saving it again makes another upload of the same rows.",
+                icon=":material/content_copy:",
+            )
+            confirmed = st.checkbox("Save it again anyway", key=SAVE_AGAIN_KEY)
         clicked = st.button(
             "Save this upload",
             type="primary",
-            disabled=not checked.can_save or bool(saved_as),
+            disabled=not checked.can_save or bool(saved_as) or not confirmed,
             key="upload_save",
             help="Writes everything in one transaction, or nothing.",
         )
-        if clicked and checked.can_save and not saved_as:
+        if clicked and checked.can_save and not saved_as and confirmed:
             outcome, saved = up.save(checked)
             if saved is not None:
                 st.session_state.setdefault("upload_saved", {})[checked.sha256 + kind_name] = saved.upload_id

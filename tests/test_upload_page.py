@@ -1,6 +1,8 @@
 """The Upload page, driven by widget keys: empty state, templates, what was recognised, the problem table,
 questions for what the file does not say, the preview, save, history, roll back and undo."""
 
+import re
+
 import pytest
 from builders import table_contents
 from streamlit.testing.v1 import AppTest
@@ -180,3 +182,51 @@ def test_a_failure_on_the_page_is_a_message_not_a_traceback(page, monkeypatch):
     assert "database on fire" not in said
     assert "The preview could not be worked out" in said
     assert "The upload history could not be read just now" in said
+
+
+def test_a_file_with_errors_shows_no_figures_only_its_problems(page, sample_db):
+    # Every row but one is fine: saving is blocked, so no preview may show figures that will never count.
+    rows = [["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+            ["2023-24", "350000", "Teacher", "White", "40"],
+            ["2023-24", "350000", "Teacher", "Asian", "12,5"]]  # fmt: skip
+    page.file_uploader(key="upload_file").set_value(("comma.csv", csv_bytes(rows), "text/csv")).run()
+    assert not page.exception
+    said = texts(page)
+    assert "1 error (saving is blocked" in page.error[0].value
+    found = {(r.Row, r.Column, r.Value) for r in page.table[0].value.itertuples()}
+    assert (3, "FTE", "12,5") in found
+    assert "Preview: what saving will change" not in [h.value for h in page.header]
+    assert "→" not in said and "%" not in said  # no "teachers of color, 2023-24: — → 60.2%"
+    assert not [f for f in page.dataframe if "FTE after" in f.value.columns]
+    assert "The preview of what saving would change appears once the file has no errors" in said
+    assert page.button(key="upload_save").disabled
+
+
+def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(page, sample_db):
+    page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
+    page.selectbox(key="upload_job_class").set_value("Teacher").run()
+    page.button(key="upload_save").click().run()
+    assert "was saved as upload 7" in texts(page)
+
+    # Another visit (a new session) drops the very same bytes, under another name.
+    again = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "upload.py"), default_timeout=60)
+    again.run()
+    again.file_uploader(key="upload_file").set_value(("schools-copy.csv", GOOD, "text/csv")).run()
+    again.selectbox(key="upload_job_class").set_value("Teacher").run()
+    assert not again.exception
+    said = texts(again)
+    assert re.search(
+        r"This file is already saved as upload 7 on \d{4}-\d\d-\d\d \d\d:\d\d by anonymous \(local\) "
+        r"\(the same bytes, “schools.csv”\)\. Saving it again makes another upload of the same rows\.",
+        said,
+    ), said
+    assert "teachers of color, 2018-19:" in said  # the file is clean: its preview shows
+    assert again.button(key="upload_save").disabled  # not until asked
+    before = contents(sample_db)
+    again.checkbox(key="upload_save_again").check().run()
+    assert not again.button(key="upload_save").disabled
+    assert contents(sample_db) == before  # ticking the box saves nothing by itself
+    again.button(key="upload_save").click().run()
+    assert "was saved as upload 8" in texts(again)
+    history = frame_with(again, "upload_id")
+    assert set(history[history["upload_id"].isin([7, 8])]["file_name"]) == {"schools.csv", "schools-copy.csv"}
