@@ -42,15 +42,52 @@ def add(con: duckdb.DuckDBPyConnection, kind: str | UploadKind, rows: list[tuple
     )  # fmt: skip
 
 
+# Short names for the race/ethnicity categories, as the builders below take them (Black=3, White=40).
+RACE_NAMES = {
+    "Black": "African American/Black", "Asian": "Asian", "Hispanic": "Hispanic/Latino",
+    "Native": "Native American", "NHPI": "Native Hawaiian/Pacific Islander",
+    "Multi": "Multi-Race Non-Hispanic", "White": "White", "Unknown": "Unknown",
+}  # fmt: skip
+
+
 def staffing(year: str, org: str, job_class: str, **fte_by_race: float) -> list[tuple]:
     """Staffing rows for one organization, year and job class: staffing('2019-20', '00350000',
     'Teacher', White=90, Asian=10)."""
-    names = {
-        "Black": "African American/Black", "Asian": "Asian", "Hispanic": "Hispanic/Latino",
-        "Native": "Native American", "NHPI": "Native Hawaiian/Pacific Islander",
-        "Multi": "Multi-Race Non-Hispanic", "White": "White", "Unknown": "Unknown",
-    }  # fmt: skip
-    return [(year, org, job_class, names[k], float(v)) for k, v in fte_by_race.items()]
+    return [(year, org, job_class, RACE_NAMES[k], float(v)) for k, v in fte_by_race.items()]
+
+
+def enrollment(year: str, org: str, **students_by_race: int) -> list[tuple]:
+    """Enrollment rows for one organization and year: enrollment('2019-20', '00350000', White=100, Black=300)."""
+    return [(year, org, RACE_NAMES[k], int(v)) for k, v in students_by_race.items()]
+
+
+def fellow(
+    fellow_id: str,
+    cohort: int,
+    start_year: str,
+    org: str,
+    race: str = "White",
+    *,
+    status: str = "completed",
+    entry_role: str = "Principal",
+    placement_role: str | None = None,
+    placement_year: str | None = None,
+    placement_org: str | None = None,
+) -> tuple:
+    """One Fellow's row (race as a short name: 'Black', 'White', ...), in the contract's column order."""
+    return (fellow_id, cohort, start_year, org, entry_role, RACE_NAMES[race], status, placement_role,
+            placement_year, placement_org)  # fmt: skip
+
+
+def organizations(codes_by_place: dict[tuple[str, str], int], first: int = 1000) -> pd.DataFrame:
+    """An organizations table with the given number of organizations of each (region, org_type), coded
+    10000000, 10010000, ... in order: organizations({("Central", "district"): 3})."""
+    rows = []
+    for (region, org_type), count in codes_by_place.items():
+        for _ in range(count):
+            code = f"{first + len(rows):04d}0000"
+            rows.append((code, f"{org_type.title()} {code}", org_type, region))
+    return pd.DataFrame(rows, columns=["org_code", "name", "org_type", "region"])
 
 
 def table_contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
