@@ -1,0 +1,213 @@
+"""`python -m analytics export` and `metrics` from the command line: the files the Export page offers for a
+view, exit codes, the filters, and JSON that a strict parser accepts."""
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from builders import ROOT_DIR, add, enrollment, new_warehouse, organizations, staffing
+from pptx import Presentation
+
+from analytics import cli, export
+from analytics import definitions as d
+from analytics.goals import load_goals
+from analytics.metrics import Filters
+from analytics.warehouse import connect
+
+GOALS = load_goals()
+DECK = "influence-100-goals.pptx"
+
+
+def build(path, years=("2022-23", "2023-24")):
+    """Two regions of 12 districts: enough people of color, and not, in each for region figures to show."""
+    orgs = organizations({("Greater Boston", "district"): 12, ("Central", "district"): 12})
+    con = new_warehouse(path, orgs)
+    rows, pupils = [], []
+    for year in years:
+        for i, org in enumerate(orgs["org_code"]):
+            boston = i < 12
+            rows += staffing(year, org, d.SUPERINTENDENT, **({"Black": 1} if i % 2 else {"White": 1}))
+            rows += staffing(year, org, d.TEACHER, **({"White": 100, "Black": 20, "Asian": 10} if boston
+                                                       else {"White": 150, "Hispanic": 12}))  # fmt: skip
+            pupils += enrollment(
+                year, org, **({"White": 400, "Black": 300} if boston else {"White": 900, "Hispanic": 80})
+            )
+    add(con, "staffing", rows)
+    add(con, "enrollment", pupils)
+    con.close()
+    return path
+
+
+def run(argv: list[str]) -> int:
+    """The exit code of one command, argparse's usage errors included."""
+    try:
+        return cli.main([str(a) for a in argv])
+    except SystemExit as stop:
+        return stop.code
+
+
+def expected_csv(db, filters: Filters, key: str) -> bytes:
+    con = connect(db, read_only=True)
+    try:
+        return export.chart_csv(con, GOALS, filters, key)
+    finally:
+        con.close()
+
+
+def test_export_writes_a_csv_per_chart_and_the_deck(tmp_path, capsys):
+    db = build(tmp_path / "w.duckdb")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = tmp_path / "for the board"
+    assert run(["export", "--db", db, "--out", out]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted([f"{k}.csv" for k in export.CHART_KEYS] + [DECK])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(written) and all(any(name in line for line in lines) for name in written)
+    for key in export.CHART_KEYS:
+        data = (out / f"{key}.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), f"{key}.csv is not UTF-8 with a BOM"
+        assert data == expected_csv(db, Filters(), key), f"{key}.csv is not what the Export page offers"
+    deck = Presentation(io.BytesIO((out / DECK).read_bytes()))
+    assert len(deck.slides) >= len(export.CHART_KEYS) + 1  # a slide per chart, and title / sources
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "export changed the warehouse"
+
+
+def test_export_refuses_a_missing_warehouse_and_creates_nothing(tmp_path, capsys):
+    db, out = tmp_path / "nowhere" / "w.duckdb", tmp_path / "out"
+    assert run(["export", "--db", db, "--out", out]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(db) in err[0]
+    assert not db.exists() and not db.parent.exists() and not out.exists()
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--region", "Atlantis"], ["--region", "Central,Atlantis"], ["--org-type", "pirate ships"],
+     ["--from", "2019-2021"], ["--to", "next year"], ["--from", "2024-25", "--to", "2020-21"], ["--out"]],
+)  # fmt: skip
+def test_export_usage_errors_exit_2_and_write_nothing(tmp_path, flags, capsys):
+    db = build(tmp_path / "w.duckdb", years=("2023-24",))
+    out = tmp_path / "out"
+    argv = ["export", "--db", db, *flags] + ([] if flags == ["--out"] else ["--out", out])
+    assert run(argv) == 2
+    assert capsys.readouterr().err.strip()
+    assert not out.exists()
+
+
+def test_export_applies_the_filters(tmp_path, monkeypatch):
+    db = build(tmp_path / "w.duckdb")
+    decks = []
+
+    def fake_deck(con, goals, filters, keys=export.CHART_KEYS, **_):
+        decks.append((filters, tuple(keys)))
+        return b"deck"
+
+    monkeypatch.setattr(export, "build_deck", fake_deck)  # Kaleido is slow; the real deck is tested above
+    views = {
+        "state": ([], Filters()),
+        "boston": (["--region", "greater boston"], Filters(regions=("Greater Boston",))),
+        "mixed": (["--region", "Greater Boston,CENTRAL", "--org-type", "Charter schools", "--org-type", "district",
+                   "--from", "2023", "--to", "SY23-24"],
+                  Filters("2022-23", "2023-24", regions=("Greater Boston", "Central"),
+                          org_types=("charter", "district"))),
+    }  # fmt: skip
+    for name, (flags, filters) in views.items():
+        assert run(["export", "--db", db, "--out", tmp_path / name, *flags]) == 0
+        assert decks[-1] == (filters, export.CHART_KEYS)
+        for key in export.CHART_KEYS:
+            assert (tmp_path / name / f"{key}.csv").read_bytes() == expected_csv(db, filters, key), (
+                name,
+                key,
+            )
+    differ = [k for k in export.CHART_KEYS
+              if (tmp_path / "state" / f"{k}.csv").read_bytes() != (tmp_path / "boston" / f"{k}.csv").read_bytes()]  # fmt: skip
+    assert "workforce-of-color" in differ, "a region's figures are the statewide ones"
+
+
+def strict_json(text: str):
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_metrics_json_is_strict_json(tmp_path):
+    db = build(tmp_path / "w.duckdb")
+    out = subprocess.run([sys.executable, "-m", "analytics", "metrics", "--db", str(db), "--json"],
+                         capture_output=True, text=True, cwd=ROOT_DIR, check=True).stdout  # fmt: skip
+    figures = strict_json(out)
+    assert [y["school_year"] for y in figures["superintendents"]["by_year"]] == ["2022-23", "2023-24"]
+
+
+def coverage_warehouse(path):
+    """12 districts. 2019-20: all 12 superintendents White (0 of color: hidden); 2020-21: 6 of 12 of color;
+    2021-22: one district's roster only (partial)."""
+    orgs = organizations({("Greater Boston", "district"): 12})
+    codes = orgs["org_code"].tolist()
+    con = new_warehouse(path, orgs)
+    rows, pupils = [], []
+    for year, reporting in (("2019-20", codes), ("2020-21", codes), ("2021-22", codes[:1])):
+        for i, org in enumerate(reporting):
+            of_color = year == "2020-21" and i < 6
+            rows += staffing(year, org, d.SUPERINTENDENT, **({"Asian": 1} if of_color else {"White": 1}))
+            rows += staffing(year, org, d.TEACHER, White=60, Black=10)
+            pupils += enrollment(year, org, White=300, Hispanic=200)
+    add(con, "staffing", rows)
+    add(con, "enrollment", pupils)
+    con.close()
+    return path
+
+
+def test_metrics_say_which_years_are_complete_and_hide_small_ones(tmp_path, capsys):
+    db = coverage_warehouse(tmp_path / "w.duckdb")
+    assert run(["metrics", "--db", db, "--json"]) == 0
+    figures = strict_json(capsys.readouterr().out)
+    for group in ("superintendents", "teachers", "students"):
+        years = {y["school_year"]: y for y in figures[group]["by_year"]}
+        assert figures[group]["latest_complete_year"] == "2020-21", group
+        for year in years.values():
+            assert isinstance(year["organizations_reported"], int) and not isinstance(
+                year["complete"], int | str
+            )
+            assert isinstance(year["organizations_expected"], int) and isinstance(year["complete"], bool)
+        partial = years["2021-22"]
+        assert (partial["organizations_reported"], partial["organizations_expected"], partial["complete"],
+                partial["share"]) == (1, 12, False, None), (group, partial)  # fmt: skip
+        assert years["2020-21"]["complete"] is True and years["2020-21"]["organizations_reported"] == 12
+    supers = {y["school_year"]: y for y in figures["superintendents"]["by_year"]}
+    assert supers["2019-20"]["share"] is None  # no superintendent of color: fewer than 6
+    assert supers["2020-21"]["share"] == 0.5
+
+    assert run(["metrics", "--db", db]) == 0
+    text = capsys.readouterr().out
+    assert "partial: 1 of 12 organizations reported" in text and "hidden (fewer than 6)" in text
+    assert "50.0%" in text
+
+
+def test_metrics_text_copes_with_hidden_and_partial_years(tmp_path, capsys, monkeypatch):
+    """The text output, whatever the headline figures hold: a share, a hidden one, a partial year."""
+    db = build(tmp_path / "w.duckdb", years=("2023-24",))
+    figures = {
+        "superintendents": {"target_share": 0.14, "target_year": "2029-30", "latest_complete_year": "2023-24",
+                            "by_year": [
+            {"school_year": "2022-23", "fte": None, "fte_of_color": None, "share": None, "target_share": 0.07,
+             "organizations_reported": 320, "organizations_expected": 322, "complete": True},
+            {"school_year": "2023-24", "fte": 302.0, "fte_of_color": 25.0, "share": 0.0828, "target_share": 0.08,
+             "organizations_reported": 322, "organizations_expected": 322, "complete": True},
+            {"school_year": "2024-25", "fte": 1.0, "fte_of_color": 0.0, "share": None, "target_share": None,
+             "organizations_reported": 1, "organizations_expected": 322, "complete": False},
+        ]},
+        "fellows": {"goal": 100, "total": 0, "by_cohort": []},
+        "districts": {"goal": 100, "participating_total": 0, "by_year": []},
+    }  # fmt: skip
+    monkeypatch.setattr(cli, "headline_metrics", lambda con, goals: figures)
+    assert run(["metrics", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "latest complete year 2023-24" in lines[0]
+    assert "2022-23" in lines[1] and "hidden (fewer than 6)" in lines[1]
+    assert "8.3%" in lines[2] and "25 of 302 FTE" in lines[2]
+    assert "2024-25" in lines[3] and "partial: 1 of 322 organizations reported" in lines[3]
+    assert "1 FTE" not in lines[3] and "0.0%" not in lines[3]
