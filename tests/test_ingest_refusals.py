@@ -562,3 +562,15 @@ def test_one_row_with_a_value_too_many_is_still_named_by_its_row(db, tmp_path, c
     rows[2] = [*rows[2], "oops"]
     errors = refused(db, tmp_path, capsys, "staffing", csv_bytes(rows))
     assert len(errors) == 1 and "Row 3" in errors[0] and "this row has 6" in errors[0], errors
+
+
+def test_a_header_with_a_heading_too_many_is_said_once_about_the_header(db, tmp_path, capsys):
+    rows = [[*TEMPLATE, "Notes"]] + [
+        ["2023-24", f"{1000 + i}0000", "Teacher", "Asian", "2"] for i in range(40)
+    ]
+    data = b"".join(line.rstrip(b",\r\n") + b"\r\n" for line in csv_bytes(rows).splitlines())
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert len(errors) == 1, errors
+    assert (
+        "row 1 has 6 headings but the rows under it have 5 values: there is a heading too many" in errors[0]
+    )

@@ -337,11 +337,13 @@ def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, total, log)
     """Rows whose field count differs from the header's. Trailing empty fields are harmless; a short row
     is kept, padded, and remembered (it may be a note row, which is skipped, or a row that lost values,
     which is refused once its columns' roles are known); a long row with values past the header is
-    refused here, naming the row. When most rows are long, the header is what is wrong (a heading missing,
-    or the header shifted): that is said once, about the header, not once per row."""
+    refused here, naming the row. When most rows are long (or most are short), the header is what is wrong
+    (a heading missing or one too many, or the header shifted): that is said once, about the header, not
+    once per row."""
     width = len(header)
     parsed = []  # (row, fields) of each row that is not empty
     long_widths: list[int] = []
+    short_widths: list[int] = []
     for number, _actual, line in invalid:
         fields = next(csv.reader([line], delimiter=delimiter), [])
         if not any(f.strip() for f in fields):
@@ -350,15 +352,20 @@ def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, total, log)
         parsed.append(((number or 0) + rec_index, fields, line))
         if len(fields) > width and any(f.strip() for f in fields[width:]):
             long_widths.append(len(fields))
+        elif len(fields) < width:
+            short_widths.append(len(fields))
     header_row = rec_index + 1
-    misaligned = len(long_widths) >= 2 and len(long_widths) * 2 > total
-    if misaligned:
-        found = max(set(long_widths), key=long_widths.count)
-        log.add(
-            misaligned_header_message(header_row, width, found, len(long_widths), total),
-            row=header_row,
-            code=HEADER_MISALIGNED,
-        )
+    misaligned = False
+    for widths in (long_widths, short_widths):
+        if len(widths) >= 2 and len(widths) * 2 > total:
+            misaligned = True
+            found = max(set(widths), key=widths.count)
+            log.add(
+                misaligned_header_message(header_row, width, found, len(widths), total),
+                row=header_row,
+                code=HEADER_MISALIGNED,
+            )
+            break
     kept_rows, kept_values, short = [], [], {}
     for row, fields, line in parsed:
         if len(fields) > width and any(f.strip() for f in fields[width:]):
@@ -382,12 +389,16 @@ def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, total, log)
 
 
 def misaligned_header_message(header_row: int, headings: int, values: int, rows: int, total: int) -> str:
-    """What a header with fewer headings than the rows under it have values should have."""
+    """What a header whose headings do not match the values of most rows under it should have."""
     share = f"all {rows:,} rows" if rows >= total else f"{rows:,} of the {total:,} rows"
+    why = (
+        "a heading is missing or a column is shifted"
+        if values > headings
+        else "there is a heading too many, or the rows lost values at their ends"
+    )
     return (
         f"one heading per column: row {header_row} has {headings} headings but the rows under it have "
-        f"{values} values: a heading is missing or a column is shifted ({share}). Fix the header row and "
-        "upload the file again"
+        f"{values} values: {why} ({share}). Fix the header row and upload the file again"
     )
 
 
