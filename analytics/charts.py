@@ -13,10 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.coverage import partial_label
-from analytics.definitions import RACES, school_years_between
+from analytics.definitions import RACES, school_year_from_spring, school_years_between
 from analytics.goals import Goals
 from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, GoalStatus, OrganizationProfile
-from analytics.projection import Projection, Scenario
+from analytics.projection import HORIZON_SPRING_YEAR, Projection, Scenario
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -123,7 +123,7 @@ def _add_partial_years(fig: go.Figure, frame: pd.DataFrame, years: list[str], co
 
 
 def partial_note(frame: pd.DataFrame) -> str:
-    """'2025-26 is partial (1 of 322 organizations reported): drawn apart, not in the line.' or ''."""
+    """'Partial: 2025-26 (1 of 322 organizations reported); drawn apart, not the headline.' or ''."""
     if frame.empty:
         return ""
     part = frame[~frame["complete"].astype(bool)].drop_duplicates("school_year", keep="last")
@@ -131,7 +131,7 @@ def partial_note(frame: pd.DataFrame) -> str:
         return ""
     words = [f"{r.school_year} ({int(r.organizations_reported):,} of {int(r.organizations_expected):,} "
              "organizations reported)" for r in part.itertuples()]  # fmt: skip
-    return f"Partial: {', '.join(words)}; shown apart, never as the headline."
+    return f"Partial: {', '.join(words)}; drawn apart, not the headline."
 
 
 def _label_end(fig: go.Figure, x: str, y: float, text: str, color: str, *, yshift: int = 0) -> None:
@@ -183,7 +183,7 @@ def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:
 def superintendent_title(status: GoalStatus) -> str:
     """The finding, in words."""
     if status.value is None:
-        return "Superintendents of color: no data for this view"
+        return "Superintendents of color: nothing can be shown for this view"
     head = f"Superintendents of color: {status.value:.1%} in {status.as_of}"
     if status.target is None:
         return head
@@ -211,6 +211,12 @@ def superintendent_trend(
     fig = go.Figure()
     if not years:
         return empty_figure("No superintendent staffing is loaded for this view.", title, subtitle_text)
+    if supers["share"].dropna().empty:
+        return empty_figure(
+            "Hidden: in every year this view holds fewer than 6 superintendents of color or fewer than 6 others"
+            "<br>(or a figure that would give such a group away). Widen the region or type.",
+            title, subtitle_text,
+        )  # fmt: skip
     # The path only where the axis is: a view starting after the baseline starts the path there too.
     target_years = [y for y in school_years_between(goal.baseline_year, goal.target_year) if y in years]
     target = [goal.target_for(y) for y in target_years]
@@ -264,13 +270,15 @@ def trend_label(projection: Projection) -> str:
     target = f"{projection.target_share:.0%}"
     if projection.year_target_reached:
         return f"Trend reaches {target}<br>in {projection.year_target_reached}"
-    return f"Trend: not {target}<br>{projection.reached_label}"
+    return f"Trend stays below {target}<br>through {school_year_from_spring(HORIZON_SPRING_YEAR)}"
 
 
 def reached_words(projection: Projection) -> str:
-    """'in 2031-32' or 'not by 2034-35'."""
-    label = projection.reached_label
-    return f"in {label}" if projection.year_target_reached else label
+    """'reaches 14% in 2031-32' or 'does not reach 14% by 2034-35'."""
+    target = f"{projection.target_share:.0%}"
+    if projection.year_target_reached:
+        return f"reaches {target} in {projection.year_target_reached}"
+    return f"does not reach {target} by {school_year_from_spring(HORIZON_SPRING_YEAR)}"
 
 
 def _add_references(
@@ -682,7 +690,8 @@ def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str
                        showarrow=False, xanchor="left", xshift=6, font=dict(color=VERMILLION, size=13))  # fmt: skip
     hidden = int(per_org["parity"].isna().sum())
     note = (
-        f"{hidden} organizations with fewer than 6 teachers of color (or others) are not shown."
+        f"{hidden:,} organizations are not shown: too few teachers or students of color (or others) to show"
+        " one organization on its own."
         if hidden
         else ""
     )
@@ -704,7 +713,20 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
     order = [p for p in present if p != "Students"] + (["Students"] if "Students" in present else [])
     labels = [p if p == "Students" else f"{p}s" for p in order]
     fig = go.Figure()
-    for race in [r for r in RACES if r != "White"] + ["White"]:
+    # What the hidden races add up to is itself hidden: one hatched remainder beside the races of color
+    # shown, with no figure in it.
+    hidden = composition[composition["suppressed"].astype(bool)]
+    shown_share = composition.groupby("population")["share"].sum(min_count=1).reindex(order).fillna(0)
+    rest = (1 - shown_share).clip(lower=0).where(pd.Series(order, index=order).isin(hidden["population"]), 0)
+    for race in [r for r in RACES if r != "White"] + ["hidden", "White"]:
+        if race == "hidden":
+            if rest.sum() > 0:
+                fig.add_trace(go.Bar(
+                    y=labels, x=rest.to_numpy(), name="Other races of color: " + HIDDEN, orientation="h",
+                    marker=dict(color="#E8ECEF", pattern=dict(shape="/", fgcolor="#8A96A3", size=6)),
+                    hovertemplate="%{y}: other races of color, hidden (small numbers)<extra></extra>",
+                ))  # fmt: skip
+            continue
         part = composition[composition["race"] == race].set_index("population").reindex(order)
         shown = part["share"].notna()
         if not shown.any():
@@ -714,17 +736,6 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
         fig.add_trace(go.Bar(
             y=labels, x=part["share"].fillna(0), name=race, orientation="h", marker_color=RACE_COLORS[race],
             customdata=words, hovertemplate="%{y}: %{customdata}<extra></extra>",
-        ))  # fmt: skip
-    # What the hidden races add up to is itself hidden: one grey remainder, with no figure in it.
-    hidden = composition[composition["suppressed"].astype(bool)]
-    if len(hidden):
-        shown_share = composition.groupby("population")["share"].sum(min_count=1).reindex(order).fillna(0)
-        rest = (1 - shown_share).clip(lower=0)
-        has_hidden = pd.Series(order).isin(hidden["population"]).to_numpy()
-        fig.add_trace(go.Bar(
-            y=labels, x=rest.where(has_hidden, 0).to_numpy(), name="Other races of color: " + HIDDEN,
-            orientation="h", marker=dict(color="#FFFFFF", line=dict(color="#9AA5B1", width=1)),
-            hovertemplate="%{y}: other races of color, hidden (small numbers)<extra></extra>",
         ))  # fmt: skip
     _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=260 + 46 * len(order))
     fig.update_layout(barmode="stack", margin_t=190, legend_traceorder="normal")

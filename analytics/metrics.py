@@ -17,7 +17,7 @@ import pandas as pd
 from analytics import definitions as d
 from analytics.coverage import COVERAGE_COLUMNS, coverage_by_year, organizations_expected
 from analytics.goals import Goals
-from analytics.privacy import BLOCK, BLOCK_PASSES, THRESHOLD, build_blocks, tabulate, visible_categories
+from analytics.privacy import BLOCK, BLOCK_PASSES, THRESHOLD, BlockViews, build_blocks, tabulate
 from analytics.projection import Projection, project_share
 from analytics.warehouse import cursor, sql
 
@@ -310,19 +310,13 @@ def fellows_by_cohort(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) ->
     return out[columns]
 
 
-def _fellow_figures(blocks: pd.DataFrame, mask: np.ndarray) -> dict[str, float | None]:
-    """Every attribute count of the Fellows in one view, None where hidden."""
-    keys = ["program"]
-    figures: dict[str, float | None] = {}
-    for categories in (FELLOW_STATUSES, FELLOW_PLACEMENTS, FELLOW_ENTRY):
-        shown = visible_categories(blocks, mask, keys=keys, categories=categories)
-        for c in categories:
-            figures[c] = None if shown.empty or pd.isna(shown[c].iloc[0]) else float(shown[c].iloc[0])
-    race = tabulate(blocks, mask, keys=keys, figures=FELLOW_RACE)
-    hidden = race.empty or bool(race["suppressed"].iloc[0])
-    for c in FELLOW_RACE:
-        figures[c] = None if hidden else float(race[c].iloc[0])
-    return figures
+_FELLOW_FIGURES = [*FELLOW_STATUSES, *FELLOW_PLACEMENTS, *FELLOW_ENTRY, *FELLOW_RACE]
+
+
+def _fellow_figures(views: BlockViews, mask: np.ndarray) -> dict[str, float | None]:
+    """Every attribute count of the Fellows in one view, None where hidden (privacy.BlockViews)."""
+    shown = views.view(mask)
+    return {c: None for c in _FELLOW_FIGURES} if shown is None else shown
 
 
 @dataclass(frozen=True)
@@ -359,7 +353,8 @@ def fellows_outcomes(
     organizations, the counts, share_of_color (NaN where hidden)."""
     blocks = fellow_blocks(con)
     in_view = fellows_filters(filters).selects(blocks)
-    total = _fellow_figures(blocks, in_view)
+    views = BlockViews(blocks, _FELLOW_FIGURES, [FELLOW_STATUSES, FELLOW_PLACEMENTS, FELLOW_ENTRY])
+    total = _fellow_figures(views, in_view)
     summary = FellowsSummary(
         enrolled=int(blocks.loc[in_view, "fellows"].sum()),
         completed=_int(total["completed"]),
@@ -375,7 +370,7 @@ def fellows_outcomes(
     rows = []
     for cohort in sorted(blocks.loc[in_view, "cohort"].unique()):
         mask = in_view & (blocks["cohort"] == cohort).to_numpy()
-        figures = _fellow_figures(blocks, mask)
+        figures = _fellow_figures(views, mask)
         share = None if figures["of_color"] is None or not figures["known_race"] else (
             figures["of_color"] / figures["known_race"])  # fmt: skip
         rows.append({

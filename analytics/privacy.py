@@ -143,8 +143,10 @@ def build_blocks(
     weights = weights or {}
     out = atoms.reset_index(drop=True).copy()
     out[BLOCK] = np.int64(-1)
+    out[BLOCK_PASSES] = False
     if out.empty:
         return out
+    out = out.drop(columns=BLOCK_PASSES)
     key_list = list(keys)
     cell_cols = [*key_list, *dims]
     aggregations = {c: "sum" for c in counts} | ({start: "first"} if start else {})
@@ -244,33 +246,45 @@ def hidden_categories(counts: pd.DataFrame, totals: pd.Series | None = None) -> 
     return pd.DataFrame(hide, index=counts.index, columns=counts.columns)
 
 
-def visible_categories(
-    blocks: pd.DataFrame,
-    in_view: np.ndarray,
-    *,
-    keys: Sequence[str],
-    categories: Sequence[str],
-    whole: str | None = None,
-) -> pd.DataFrame:
-    """Per key: the sum of each category over the view, NaN where any block in view hides it (see
-    `hidden_categories`) or where the view itself is not shown. Blocks are `build_blocks` output carrying
-    the category counts (and the `whole` column they are part of, if not their sum)."""
-    key_list = list(keys)
-    mask = np.asarray(in_view, dtype=bool)
-    shown = tabulate(blocks, mask, keys=key_list, figures=list(categories))
-    if shown.empty:
-        return shown
-    sums = [*categories, whole] if whole else list(categories)
-    per_block = blocks.groupby([*key_list, BLOCK], observed=True)[sums].sum()
-    hidden = hidden_categories(per_block[list(categories)], per_block[whole] if whole else None)
-    touched = blocks.loc[mask, [*key_list, BLOCK]].drop_duplicates()
-    touched_hidden = hidden.reset_index().merge(touched, on=[*key_list, BLOCK])
-    any_hidden = touched_hidden.groupby(key_list, observed=True)[list(categories)].any()
-    out = shown.set_index(key_list)
-    flags = any_hidden.reindex(out.index).fillna(True).astype(bool)
-    for c in categories:
-        out[c] = out[c].where(~flags[c] & ~out[SUPPRESSED])
-    return out.reset_index()
+class BlockViews:
+    """Many views of one key's blocks at once (the Fellows in view, and per cohort): what `tabulate`
+    decides, and which categories `hidden_categories` hides in the blocks a view touches, with the
+    per-block work done once. `partitions` are lists of category
+    columns, each a partition of the units' people."""
+
+    def __init__(self, blocks: pd.DataFrame, figures: Sequence[str], partitions: Sequence[Sequence[str]]):
+        self.block = blocks[BLOCK].to_numpy(dtype=np.int64)
+        size = int(self.block.max()) + 1 if len(self.block) else 0
+        self.units = np.bincount(self.block, minlength=size)
+        passing = blocks[BLOCK_PASSES].to_numpy(dtype=bool)
+        self.ok = np.ones(size, dtype=bool)
+        np.logical_and.at(self.ok, self.block, passing)
+        self.values = blocks[list(figures)].to_numpy(dtype=float)
+        self.columns = {c: i for i, c in enumerate(figures)}
+        self.hidden: dict[str, np.ndarray] = {}  # category -> hidden in each block
+        for categories in partitions:
+            idx = [self.columns[c] for c in categories]
+            per_block = np.zeros((size, len(idx)))
+            np.add.at(per_block, self.block, self.values[:, idx])
+            hide = hidden_categories(pd.DataFrame(per_block, columns=list(categories))).to_numpy()
+            for j, c in enumerate(categories):
+                self.hidden[c] = hide[:, j]
+
+    def view(self, mask: np.ndarray) -> dict[str, float | None] | None:
+        """Every figure's sum over the units in `mask`; None for the whole view when it is not a union of
+        passing blocks, and None for a category hidden in any block it touches."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return None
+        inside = np.bincount(self.block[mask], minlength=len(self.units))
+        touched = inside > 0
+        if ((inside < self.units) & touched).any() or (~self.ok & touched).any():
+            return None
+        sums = self.values[mask].sum(axis=0)
+        return {
+            c: None if c in self.hidden and self.hidden[c][touched].any() else float(sums[i])
+            for c, i in self.columns.items()
+        }
 
 
 def blank_hidden(frame: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:

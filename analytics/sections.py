@@ -75,7 +75,7 @@ def _notes(frame: pd.DataFrame) -> str:
     partial = charts.partial_note(frame)
     if partial:
         notes.append(partial)
-    return " ".join(notes)
+    return "<br>".join(notes)
 
 
 # --- superintendents -----------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def superintendent_trend(
     if projection is not None:
         caption += (
             f" At the pace since {projection.fitted_years[0]} ({projection.slope_per_year * 100:+.1f} points a "
-            f"year) the share reaches {goals.superintendents.target_share:.0%} {charts.reached_words(projection)}."
+            f"year) the share {charts.reached_words(projection)}."
         )
     if status.partial_note:
         caption += " " + status.partial_note
@@ -406,6 +406,23 @@ def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
         "People of color": table["share_of_color"].map(lambda v: FEWER_THAN_6 if pd.isna(v) else f"{v:.0%}"),
     })  # fmt: skip
     return out
+
+
+def fellows_cohort_view(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The per-cohort table as the page shows it, without the columns hidden in every cohort, and a
+    caption that says which those are and why."""
+    shown = fellows_cohort_display(table)
+    always_hidden = [c for c in shown.columns if len(shown) and (shown[c] == FEWER_THAN_6).all()]
+    caption = (
+        "A figure is hidden where it, or what the cohort's total would leave of it, describes fewer than 6 "
+        "Fellows (or fewer than 6 of color, or 6 others)."
+    )
+    if always_hidden:
+        caption += (
+            f" Not shown for any cohort, so left out: {', '.join(c.lower() for c in always_hidden)}. "
+            "The totals across cohorts are above."
+        )
+    return shown.drop(columns=always_hidden), caption
 
 
 def _yes_no(values: pd.Series) -> pd.Series:

@@ -37,7 +37,6 @@ chart(funnel.figure, "fellows_funnel", "fellows-outcomes")
 chart(roles.figure, "fellows_roles", "fellows-roles-at-entry")
 
 st.header("By cohort")
-st.dataframe(sections.fellows_cohort_display(table), hide_index=True, width="stretch", key="fellows_table")
-st.caption(
-    "Where a cohort has fewer than 6 Fellows of color, or fewer than 6 others, its share is not shown."
-)
+cohort_table, cohort_caption = sections.fellows_cohort_view(table)
+st.dataframe(cohort_table, hide_index=True, width="stretch", key="fellows_table")
+st.caption(cohort_caption)

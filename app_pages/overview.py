@@ -28,7 +28,8 @@ with left:
         s,
         s.as_of,
         (f"Target for {s.as_of}: {charts.percent(s.target)} on the way to "
-         f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. " if s.target else "") + s.detail,
+         f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. " if s.target else "")
+        + s.detail + (f" {s.partial_note}" if s.partial_note else ""),
     )  # fmt: skip
 with middle:
     f = fellows.status

@@ -29,7 +29,6 @@ if status.value is None:
         "fewer than 6 superintendents of color (or fewer than 6 others), which would identify people.",
         icon=":material/visibility_off:",
     )
-    chart(trend.figure, "superintendents_trend", "superintendents-target-path")
     st.stop()
 
 latest = counted_years(trend.data).iloc[-1]

@@ -138,6 +138,17 @@ def test_open_data_extract_counts_each_person_once(fmt):
     assert fte(checked, "01490000", "White") == 160.0
     assert of_color(checked, "00350000", "Principal") == 2.0
     assert "00000000" not in set(checked.facts.org_code)
+    # The State row makes it a statewide file: its organizations are what 2023-24's coverage counts against.
+    assert checked.covers_state and "a statewide file (it carries the State row)" in text
+
+
+def test_a_district_export_with_a_total_row_is_not_a_statewide_file():
+    rows = [row for row in OPEN_DATA if row[5] != "State"] + [
+        open_data_row(2024, "", "Total", "", "Total", "District", "Teacher", [30, 20, 40, 300, 0, 0, 10])
+    ]
+    checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows), "boston.csv")
+    assert checked.can_save, checked.problems
+    assert not checked.covers_state
 
 
 def test_open_data_older_names_with_fraction_percentages():

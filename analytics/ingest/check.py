@@ -100,6 +100,7 @@ class CheckedUpload:
     )
     error_count: int = 0
     warning_count: int = 0
+    covers_state: bool = False  # a statewide file (its State row): see analytics/coverage.py
     already_saved: EarlierUpload | None = None  # the same file, saved before: ask before saving it again
 
     @property
@@ -268,6 +269,7 @@ def check_upload(
             tuple(table.other_sheets),
             tuple(questions),
         )
+        checked.covers_state = result.covers_state
         if result.facts is not None:
             checked.facts = result.facts[kind.column_names].reset_index(drop=True)
             checked.new_organizations = _new_organizations(
@@ -326,6 +328,7 @@ def save_checked(con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, uplo
         uploaded_by=uploaded_by,
         new_organizations=checked.new_organizations,
         description=description,
+        covers_state=checked.covers_state,
     )
 
 

@@ -6,11 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
+from analytics import metrics as m
 from analytics.contracts import ENROLLMENT, FELLOWS, PARTICIPATION, STAFFING
+from analytics.coverage import organizations_expected
 from analytics.ingest.check import CheckedUpload
+from analytics.privacy import tabulate
+from analytics.settings import load_settings
 from analytics.warehouse import cursor, registered, sql
 
 # How each kind's preview names its two figures.
@@ -65,6 +70,19 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
         cur.close()
     state = frame[frame["scope"] == "state"].drop(columns=["scope", "org_code"]).reset_index(drop=True)
     per_org = frame[frame["scope"] == "organization"].drop(columns="scope").reset_index(drop=True)
+    notes: list[str] = []
+    if kind in (STAFFING, ENROLLMENT):
+        per_org, state, hidden = _publishable(con, kind, checked.facts, per_org, state)
+        coverage, partial = coverage_notes(con, checked)
+        # A year that stays partial has no statewide figure to preview: its note says so instead.
+        state.loc[state["school_year"].isin(partial), ["total_after", "of_color_after", "share_after"]] = (
+            np.nan
+        )
+        notes += hidden + coverage
+    elif kind is FELLOWS:
+        # A newer list of a cohort replaces the older whole: "of color now → after" would give the current
+        # list's count away to anyone holding the new one. Only how many Fellows is previewed.
+        state[["of_color_now", "of_color_after", "share_now", "share_after"]] = np.nan
     if len(checked.new_organizations):
         named = dict(
             zip(checked.new_organizations["org_code"], checked.new_organizations["name"], strict=True)
@@ -72,10 +90,16 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
         per_org["name"] = per_org["name"].fillna(per_org["org_code"].map(named))
     changes = []
     for r in state.itertuples():
+        if kind in (STAFFING, ENROLLMENT) and pd.isna(r.total_after):
+            continue  # not previewed: a note below says why
         if kind in (STAFFING, ENROLLMENT):
             label = _group_label(r.job_class, kind.name)
             changes.append(
                 f"{label}, {r.school_year}: {_pct(r.share_now)} → {_pct(r.share_after)} (statewide)"
+            )
+        elif kind is FELLOWS:
+            changes.append(
+                f"{r.school_year}: {_FIGURES[kind.name][0]} {_count(r.total_now)} → {_count(r.total_after)}"
             )
         else:
             first, second = _FIGURES[kind.name]
@@ -85,7 +109,103 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
             )
     if not len(per_org):
         per_org = _written_without_orgs(checked)
-    return UploadPreview(per_org, state, tuple(changes), replaces)
+    return UploadPreview(per_org, state, tuple(changes + notes), replaces)
+
+
+def _publishable(
+    con: duckdb.DuckDBPyConnection, kind, facts: pd.DataFrame, per_org: pd.DataFrame, state: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The preview's figures, hidden where privacy.py would hide them on the pages.
+
+    An organization's figure now is shown only where its profile would show it (a block of its own). The
+    statewide now → after is shown only where the rows the file replaces are a union of whole blocks: the
+    change, minus the file's own rows (which the person uploading holds), is what those rows held, so a
+    file replacing one district's superintendent must not preview the statewide change."""
+    job = "job_class" if kind is STAFFING else None
+    populations = tuple(sorted(facts["job_class"].unique())) if job else (m.STUDENTS,)
+    years = sorted(facts["school_year"].unique())
+    blocks = m.share_inputs(con, populations, m.Filters(years[0], years[-1])).blocks
+    units = blocks.groupby(["population", "block"])["org_code"].transform("size")
+    alone = blocks.assign(alone=(units == 1) & blocks["block_passes"].astype(bool))
+    population = per_org["job_class"] if job else m.STUDENTS
+    org_keys = per_org.assign(population=population)[["population", "school_year", "org_code"]]
+    own = org_keys.merge(alone[["population", "school_year", "org_code", "alone"]], how="left")["alone"]
+    hide_now = ~own.fillna(False).astype(bool).to_numpy()
+    per_org = per_org.copy()
+    per_org.loc[
+        hide_now & per_org["total_now"].notna().to_numpy(), ["total_now", "of_color_now", "share_now"]
+    ] = np.nan
+    covered = facts[["school_year", "org_code", *([job] if job else [])]].drop_duplicates()
+    covered = covered.rename(columns={job: "population"}) if job else covered.assign(population=m.STUDENTS)
+    notes = []
+    state = state.copy()
+    for i, r in state.iterrows():
+        pop = r["job_class"] if job else m.STUDENTS
+        mine = covered[(covered["population"] == pop) & (covered["school_year"] == r["school_year"])]
+        rows = (blocks["population"] == pop) & (blocks["school_year"] == r["school_year"])
+        mask = (rows & blocks["org_code"].isin(mine["org_code"])).to_numpy()
+        if not mask.any():
+            continue  # nothing replaced: the change is the file's own rows
+        replaced = tabulate(blocks, mask, keys=["population", "school_year"], figures=["of_color", "total"])
+        if bool(replaced["suppressed"].iloc[0]):
+            state.loc[i, ["share_after", "total_after", "of_color_after"]] = np.nan
+            label = _group_label(r["job_class"], kind.name)
+            notes.append(
+                f"{label}, {r['school_year']}: the statewide figure after saving is not previewed — with the "
+                "file's own rows it would show what the organizations it replaces hold now, a group of fewer "
+                "than 6. It shows on the pages once saved."
+            )
+    return per_org, state, notes
+
+
+def coverage_notes(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> tuple[list[str], set[str]]:
+    """What the upload does to each school year's coverage ('This adds 2025-26 for 1 organization; the
+    statewide figure for 2025-26 stays partial until more report (1 of 322 expected organizations after
+    this file).'), and the years that will still be partial after it."""
+    kind, facts = checked.kind, checked.facts
+    share = load_settings().complete_share
+    job_classes = tuple(sorted(facts["job_class"].unique())) if kind is STAFFING else ()
+    expected = organizations_expected(con, kind.table, job_classes)
+    if not len(expected):
+        return [], set()
+    expected = expected.assign(job_class=expected["job_class"].fillna(""))
+    # A school year the warehouse has nothing for yet expects who reported in the latest complete year.
+    fallback: dict[str, set[str]] = {}
+    for (job_class, _year), rows in expected.groupby(["job_class", "school_year"], sort=True):
+        wanted, got = set(rows.loc[rows["expected"], "org_code"]), set(rows.loc[rows["reported"], "org_code"])
+        if wanted and len(got & wanted) >= share * len(wanted) - 1e-9:
+            fallback[job_class] = got
+    notes, partial = [], set()
+    for year, in_year in facts.groupby("school_year", sort=True):
+        orgs = set(in_year["org_code"])
+        rows = expected[expected["school_year"] == year]
+        # Per job class the file covers; the one with the most organizations expected speaks for the year.
+        best = None
+        for job_class in in_year["job_class"].unique() if kind is STAFFING else [""]:
+            mine = rows[rows["job_class"] == job_class]
+            wanted = set(mine.loc[mine["expected"], "org_code"]) or fallback.get(job_class, set())
+            if not wanted:
+                continue
+            now = set(mine.loc[mine["reported"], "org_code"]) & wanted
+            if best is None or len(wanted) > len(best[0]):
+                best = (wanted, now)
+        if best is None:
+            continue
+        wanted, now = best
+        after = now | (orgs & wanted)
+        word = "organization" if len(orgs) == 1 else "organizations"
+        verb = "updates" if orgs & now else "adds"
+        if len(after) < share * len(wanted) - 1e-9:
+            partial.add(year)
+            notes.append(
+                f"This {verb} {year} for {len(orgs):,} {word}; the statewide figure for {year} stays partial "
+                f"until more report ({len(after):,} of {len(wanted):,} expected organizations after this file)."
+            )
+        elif len(now) < share * len(wanted) - 1e-9:
+            notes.append(
+                f"With this file {year} is complete: {len(after):,} of {len(wanted):,} expected organizations."
+            )
+    return notes, partial
 
 
 def _written_without_orgs(checked: CheckedUpload) -> pd.DataFrame:

@@ -41,6 +41,10 @@ STATE_NAME_KEYS = frozenset(
     {"state", "state total", "state totals", "statewide", "statewide total", "massachusetts", "ma", "total",
      "totals", "grand total", "all districts"}
 )  # fmt: skip
+# Of those, the rows that total the whole state: a file carrying one is a statewide file, and the
+# organizations it lists are what its years' coverage is measured against (analytics/coverage.py).
+STATEWIDE_NAME_KEYS = frozenset({"state", "state total", "state totals", "statewide", "statewide total",
+                                 "massachusetts"})  # fmt: skip
 RACE_LIST = "one of DESE's categories: " + ", ".join(d.RACES) + " (HR spellings such as “Black or African American”, “Hispanic or Latino”, “Two or More Races” are read too)"  # fmt: skip
 # DESE rounds each count to 0.1 FTE and each percentage to 0.1 point, so the seven parts of a row may add up
 # to a little more than its (also rounded) total; totals built from many rounded parts (district or
@@ -78,6 +82,7 @@ class Normalised:
     parts: list[str] = field(default_factory=list)  # recognition, phrase by phrase
     questions: list[Question] = field(default_factory=list)
     org_names: dict[str, str] = field(default_factory=dict)  # organization code -> name from the file
+    covers_state: bool = False  # the file carries the State's own total row: it lists the whole state
 
 
 # --- column roles ---------------------------------------------------------------------------------
@@ -571,9 +576,12 @@ def normalise_wide(
     if roles.org_code:
         parsed_codes = v.org_codes(codes_raw)
         state |= parsed_codes[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
+    statewide = state.copy()  # the State's own row (not a "Total" at the foot of a district's export)
     if name_keys is not None:
         state |= name_keys.isin(STATE_NAME_KEYS).to_numpy(bool)
+        statewide |= name_keys.isin(STATEWIDE_NAME_KEYS).to_numpy(bool)
     state &= ~everything_blank
+    statewide &= ~everything_blank
 
     # Rows with no numbers carry DESE's notes ("Failed to meet data reporting requirements"): skipped.
     note = ~has_number & ~everything_blank & ~state
@@ -887,7 +895,11 @@ def normalise_wide(
             f"{_plural(int(shadowed.sum()), 'School row')} not added again (their districts' own rows are used)"
         )
     parts += [p for p in (year_phrase, job_class_phrase) if p]
-    return Normalised(facts, shape, parts, questions, org_names)
+    if statewide.any():
+        parts.append(
+            "a statewide file (it carries the State row): its organizations are the list coverage counts against"
+        )
+    return Normalised(facts, shape, parts, questions, org_names, covers_state=bool(statewide.any()))
 
 
 # --- long shapes: per-person rosters and the dashboard's templates -----------------------------------
