@@ -205,3 +205,27 @@ def test_a_new_upload_shows_at_once(sample_db, monkeypatch):
     cur.close()
     at.run()
     assert figures(at)[0]["layout"]["title"]["text"].startswith("Superintendents of color: 100.0% in 2025-26")
+
+
+def test_filters_survive_changes_of_page(sample_db, monkeypatch):
+    """Issue 10: region and type were lost from the second change of page on, in the sidebar and the URL."""
+    at = open_page("overview", sample_db, monkeypatch)
+    at.multiselect(key="filter_regions").select("Greater Boston").run()
+    at.multiselect(key="filter_types").select("district").run()
+    at.select_slider(key="filter_years").set_value(("2019-20", "2024-25")).run()
+    for page in ("superintendents", "about", "fellows", "workforce"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        if page == "about":  # shows no filters
+            continue
+        assert at.multiselect(key="filter_regions").value == ["Greater Boston"], page
+        assert at.multiselect(key="filter_types").value == ["district"], page
+        assert at.select_slider(key="filter_years").value == ("2019-20", "2024-25"), page
+        for param, value in (("region", "Greater Boston"), ("type", "district"), ("from", "2019-20")):
+            assert at.query_params[param] in (value, [value]), (page, param)
+    # The chart is the filtered one: what the shared address draws in a new session, not the statewide one.
+    shared = open_page("workforce", sample_db, monkeypatch,
+                       {"from": "2019-20", "region": "Greater Boston", "type": "district"})  # fmt: skip
+    statewide = open_page("workforce", sample_db, monkeypatch)
+    observed, expected, whole = (traces(figures(a)[0])["Teachers"] for a in (at, shared, statewide))
+    assert (observed["x"], observed["y"]) == (expected["x"], expected["y"]) != (whole["x"], whole["y"])

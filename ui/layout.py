@@ -39,13 +39,24 @@ def _list_param(name: str, allowed: tuple[str, ...]) -> list[str]:
     return [v for v in raw.split(",") if v in allowed]
 
 
-def _init_from_url() -> None:
-    """Fill the region and type filters: as last set in this session (on another page), else from the URL
-    (a bookmarked or shared view), else everything."""
+def _init_from_url() -> dict[str, list[str]]:
+    """The region and type filters to start a page's widgets from: as last set in this session (on another
+    page), else from the URL (a bookmarked or shared view), else everything; by widget key.
+
+    Passed as the multiselects' `default`, not written to st.session_state[key]. A widget's id includes its
+    page, so on each page a filter is a new widget that starts from its default. A value written under the key
+    did not carry over that way: at the next page change Streamlit filed it under the previous page's widget
+    id, so the key still looked set, the restore was skipped and the new page's widget started empty (region
+    and type lost on the second page change, issue 10). A default is read only when the widget is new on a
+    page, so it never undoes the user's choice."""
     saved = st.session_state.get(_SAVED, {})
-    for key, param, allowed in ((_KEYS["regions"], _REGION, d.REGIONS), (_KEYS["types"], _TYPE, d.ORG_TYPES)):
-        if key not in st.session_state:
-            st.session_state[key] = saved.get(key, _list_param(param, allowed))
+    return {
+        key: saved.get(key, _list_param(param, allowed))
+        for key, param, allowed in (
+            (_KEYS["regions"], _REGION, d.REGIONS),
+            (_KEYS["types"], _TYPE, d.ORG_TYPES),
+        )
+    }
 
 
 def _initial_years(years: list[str]) -> tuple[str, str]:
@@ -85,7 +96,7 @@ def sidebar_filters() -> Filters:
     if not loaded:
         return Filters()
     years = d.school_years_between(loaded[0], loaded[-1])
-    _init_from_url()
+    initial = _init_from_url()
     held = st.session_state.get(_KEYS["years"])
     bounds = st.session_state.get(_SAVED, {}).get("bounds")
     if held is not None and (
@@ -102,10 +113,17 @@ def sidebar_filters() -> Filters:
             )
         else:
             chosen = (years[0], years[0])
-        regions = st.multiselect("Region", d.REGIONS, key=_KEYS["regions"], placeholder="All regions")
+        regions = st.multiselect(
+            "Region",
+            d.REGIONS,
+            default=initial[_KEYS["regions"]],
+            key=_KEYS["regions"],
+            placeholder="All regions",
+        )
         types = st.multiselect(
             "Organization type",
             d.ORG_TYPES,
+            default=initial[_KEYS["types"]],
             key=_KEYS["types"],
             format_func=d.ORG_TYPE_LABELS.get,
             placeholder="All types",

@@ -1,15 +1,23 @@
-"""What a person does with the sidebar filters, in Chromium: narrow the view and see the chart change, and
-share the address to show someone else the same view."""
+"""What a person does with the sidebar filters, in Chromium: narrow the view and see the chart change, share
+the address to show someone else the same view, and keep the view while moving between pages."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from analytics.definitions import REGIONS
 
-from .browser_support import CHARTS_CHANGED, SCRIPT_TIMEOUT_MS, Dashboard, is_placeholder, page_by_name
+from .browser_support import (
+    CHARTS_CHANGED,
+    SCRIPT_TIMEOUT_MS,
+    AppPage,
+    Dashboard,
+    is_placeholder,
+    page_by_name,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +96,66 @@ def test_narrowing_the_school_years_changes_the_chart_and_the_address(dashboard)
     assert query(dashboard)["from"] == [later_year]
     assert all(c["svg_traces"] for c in dashboard.wait_for_charts()), "a chart went blank after filtering"
     assert not dashboard.exceptions(), dashboard.server_log()
+
+
+def go_to(dashboard: Dashboard, app_page: AppPage) -> None:
+    """Change page the way a person does, by the sidebar's navigation (same session, no reload)."""
+    nav = dashboard.page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']")
+    link = nav.filter(has_text=re.compile(rf"{re.escape(app_page.title)}$"))
+    dashboard.rerun_by(link.click)
+    dashboard.app_page = app_page
+    assert urlparse(dashboard.page.url).path.strip("/") == app_page.url_path
+
+
+def filter_box(dashboard: Dashboard, label: str):
+    """The sidebar multiselect labelled `label`."""
+    return dashboard.sidebar().locator("[data-testid='stMultiSelect']").filter(has_text=label)
+
+
+def test_region_type_and_years_survive_changes_of_page(dashboard):
+    """Issue 10: region and type were lost on the second change of page (and `region=` left the URL)."""
+    overview, about, workforce = page_by_name("overview"), page_by_name("about"), page_by_name("workforce")
+    type_label = "Districts"
+    dashboard.open(overview)
+    for label, option in (("Region", REGION), ("Organization type", type_label)):
+        box = filter_box(dashboard, label)
+        dashboard.rerun_by(
+            lambda box=box, option=option: (
+                box.locator("input").click(),
+                dashboard.page.get_by_role("option", name=option, exact=True).click(),
+            )
+        )
+        dashboard.page.keyboard.press("Escape")
+    start = dashboard.sidebar().get_by_role("slider", name="School years — start")
+    dashboard.rerun_by(lambda: (start.focus(), dashboard.page.keyboard.press("ArrowRight")))
+    later_year = start.get_attribute("aria-valuetext")
+    wanted = {"region": [REGION], "type": ["district"], "from": [later_year]}
+    assert query(dashboard) == wanted
+
+    # About shows no filters; the two filtered pages after it are where the second change lost them.
+    # (Workforce last: its teacher counts are large, so its chart is never hidden as a small group.)
+    go_to(dashboard, about)
+    assert filter_box(dashboard, "Region").count() == 0
+    for app_page in (SUPERINTENDENTS, workforce):
+        if is_placeholder(app_page):
+            pytest.xfail(f"{app_page.script} is still the skeleton's placeholder: no filters yet")
+        go_to(dashboard, app_page)
+        assert selected(filter_box(dashboard, "Region")) == [REGION], app_page.title
+        assert selected(filter_box(dashboard, "Organization type")) == [type_label], app_page.title
+        assert start.get_attribute("aria-valuetext") == later_year, app_page.title
+        assert query(dashboard) == wanted, app_page.title
+        assert not dashboard.exceptions(), dashboard.server_log()
+
+    # The chart is the filtered one: what the shared address draws in a new session, and not statewide.
+    charts = dashboard.wait_for_charts()
+    assert charts and charts[0]["svg_traces"], f"{workforce.script} drew no chart: {charts}"
+    after_two_changes = dashboard.chart_data()[0]
+    dashboard.screenshot("filters-after-page-changes", 1280)
+    dashboard.page.goto(dashboard.page.url)
+    dashboard.wait_for_script()
+    dashboard.wait_for_charts()
+    assert selected(filter_box(dashboard, "Region")) == [REGION]
+    assert dashboard.chart_data()[0] == after_two_changes
+    dashboard.open(workforce)  # no query: statewide
+    dashboard.wait_for_charts()
+    assert dashboard.chart_data()[0] != after_two_changes
