@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.layout import sample_banner
+from ui.layout import keep_filters_in_address, sample_banner
 
 st.set_page_config(
     page_title="Workforce diversity goals · DESE",
@@ -28,5 +28,6 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+keep_filters_in_address()
 sample_banner()
 page.run()

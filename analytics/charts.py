@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.coverage import partial_label
-from analytics.definitions import RACES, school_year_from_spring, school_years_between
+from analytics.definitions import JOB_CLASSES, RACES, school_year_from_spring, school_years_between
 from analytics.goals import Goals
 from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, GoalStatus, OrganizationProfile
 from analytics.projection import HORIZON_SPRING_YEAR, Projection, Scenario
@@ -27,6 +27,10 @@ RACE_COLORS = dict(zip(RACES, [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#B
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 SUPPRESSED_NOTE = "Groups of fewer than 6 people are hidden, and figures that would give one away."
 HIDDEN = "hidden (small numbers)"
+# One colour per job class, the same in every view (teachers green, as on the representation-gap chart).
+JOB_CLASS_COLORS = dict(
+    zip(JOB_CLASSES, [BLUE, SKY, PURPLE, VERMILLION, GREEN, BLACK, "#8C6D31", GREY], strict=True)
+)
 
 
 def _layout(
@@ -623,12 +627,12 @@ def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> 
     fig = go.Figure()
     groups = [g for g in shares["group"].unique() if g != "Students"] + (
         ["Students"] if (shares["group"] == "Students").any() else [])  # fmt: skip
-    for i, group in enumerate(groups):
+    for group in groups:
         part = shares[shares["group"] == group]
         if part["share"].dropna().empty:
             continue
         line = _on_years(_counted(part), years, ["share", "of_color", "total"])
-        color = ORANGE if group == "Students" else [BLUE, SKY, PURPLE, GREEN, VERMILLION, BLACK, GREY][i % 7]
+        color = ORANGE if group == "Students" else JOB_CLASS_COLORS.get(group, GREY)
         name = group if group == "Students" else f"{group}s"
         unit = "students" if group == "Students" else f"{name.lower()} (FTE)"
         fig.add_trace(go.Scatter(

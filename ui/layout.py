@@ -76,12 +76,31 @@ def _initial_years(years: list[str]) -> tuple[str, str]:
 
 def _write_url(years: list[str], chosen: tuple[str, str], regions: list[str], types: list[str]) -> None:
     """Keep the URL in step with the filters; leave out what is at its default."""
-    wanted = {
+    _set_params({
         _YEAR_FROM: chosen[0] if chosen[0] != years[0] else None,
         _YEAR_TO: chosen[1] if chosen[1] != years[-1] else None,
         _REGION: ",".join(regions) or None,
         _TYPE: ",".join(types) or None,
-    }
+    })  # fmt: skip
+
+
+def keep_filters_in_address() -> None:
+    """On every page, also those that show no filters (About, Upload): put this session's filters back in
+    the address, which Streamlit empties on a change of page, so that a reload or a shared link keeps the
+    view. Pages with filters write it again from their widgets."""
+    saved = st.session_state.get(_SAVED)
+    if not saved:
+        return
+    first, last = saved.get(_KEYS["years"]) or (None, None)
+    _set_params({
+        _YEAR_FROM: first,
+        _YEAR_TO: last,
+        _REGION: ",".join(saved.get(_KEYS["regions"]) or []) or None,
+        _TYPE: ",".join(saved.get(_KEYS["types"]) or []) or None,
+    })  # fmt: skip
+
+
+def _set_params(wanted: dict[str, str | None]) -> None:
     for key, value in wanted.items():
         if value is None:
             if key in st.query_params:
