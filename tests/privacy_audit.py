@@ -130,7 +130,7 @@ _SCHOOL_YEAR = re.compile(r"\d{4}-\d{2}")
 _NUMBER = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.(\d+))?)(%?)")
 
 
-def _text_numbers(text: str) -> list[tuple[float, float]]:
+def text_numbers(text: str) -> list[tuple[float, float]]:
     """Numbers written in a label, each with the tolerance its rounding allows ('9.1%' -> 0.091 ± 0.0005)."""
     text = _SCHOOL_YEAR.sub(" ", str(text).replace("<br>", " "))
     found = []
@@ -165,12 +165,12 @@ def figure_numbers(fig) -> list[tuple[float, float, str]]:
             if math.isfinite(value):
                 found.append((float(value), 1e-9, where))
         elif isinstance(value, str):
-            found.extend((v, tol, where) for v, tol in _text_numbers(value))
+            found.extend((v, tol, where) for v, tol in text_numbers(value))
 
     for i, trace in enumerate(spec.get("data", [])):
         for part in ("x", "y", "z", "customdata", "text", "hovertext", "values", "base"):
             if part in trace:
-                walk(_decode(trace[part]), f"trace {i} ({trace.get('name', '')}).{part}")
+                walk(decode_array(trace[part]), f"trace {i} ({trace.get('name', '')}).{part}")
     layout = spec.get("layout", {})
     for j, note in enumerate(layout.get("annotations", [])):
         walk(note.get("text", ""), f"annotation {j}")
@@ -180,7 +180,7 @@ def figure_numbers(fig) -> list[tuple[float, float, str]]:
     return found
 
 
-def _decode(value):
+def decode_array(value):
     """Plotly may store arrays as {'dtype': ..., 'bdata': base64}: decode them to lists."""
     if isinstance(value, dict) and "bdata" in value:
         array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
@@ -188,7 +188,7 @@ def _decode(value):
             array = array.reshape([int(s) for s in str(value["shape"]).split(",")])
         return array.tolist()
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [decode_array(v) for v in value]
     return value
 
 
@@ -256,16 +256,17 @@ class Facts:
 
 
 def random_facts(index: int) -> Facts:
-    """Warehouse `index` of the randomized test (seeded by SEED and the index): 12-26 organizations in 3
+    """Warehouse `index` of the randomized test (seeded by SEED and the index): 16-44 organizations in 3
     regions and 3 types, 4 school years (and sometimes a fifth reported by one or two organizations),
     one superintendent per organization, teachers from none to hundreds of FTE per race (some half FTE,
-    some unknown race), a few principals, students, 10-60 Fellows in 3 cohorts, participation."""
+    some unknown race), a few principals, students, 30-200 Fellows from 3-12 organizations in 3 cohorts,
+    participation."""
     rng = random.Random(SEED * 1000 + index)
     regions = tuple(rng.sample(d.REGIONS, 3))
     org_types = tuple(rng.sample(d.ORG_TYPES, 3))
     region_weights = [rng.uniform(0.2, 1) for _ in regions]
     type_weights = [rng.uniform(0.2, 1) for _ in org_types]
-    n = rng.randint(12, 26)
+    n = rng.randint(16, 44)
     rows = []
     for i in range(n):
         # The first three cover every region and every type, so every view below selects somebody.
@@ -303,16 +304,18 @@ def random_facts(index: int) -> Facts:
     staffing = pd.DataFrame(staff, columns=["school_year", "org_code", "job_class", "race", "fte"])
     enrollment = pd.DataFrame(pupils, columns=["school_year", "org_code", "race", "students"])
 
-    homes = rng.sample(codes, rng.randint(2, min(8, len(codes))))
+    homes = rng.sample(codes, rng.randint(3, 12))
     fellow_rows = []
-    for i in range(rng.randint(10, 60)):
+    for i in range(rng.randint(30, 200)):
         cohort = rng.choice((1, 2, 3))
         start = years[cohort - 1]
         roll = rng.random()
         race = d.UNKNOWN_RACE if roll < 0.05 else rng.choice(POC) if roll < 0.7 else "White"
-        status = rng.choices(d.FELLOW_STATUSES, {1: (0, 85, 15), 2: (20, 70, 10), 3: (90, 0, 10)}[cohort])[0]
+        status = rng.choices(d.FELLOW_STATUSES, {1: (10, 65, 25), 2: (35, 50, 15), 3: (70, 15, 15)}[cohort])[
+            0
+        ]
         placement = (None, None, None)
-        if status == "completed" and rng.random() < 0.35:
+        if status == "completed" and rng.random() < 0.6:
             role = rng.choice((d.SUPERINTENDENT, "Assistant Superintendent"))
             placement = (
                 role,
@@ -406,9 +409,11 @@ class Truth:
         part = part[part.index.isin(orgs)]
         return float(part["k"].sum()), float(part["people"].sum())
 
-    def fellows_count(self, cohort: int, orgs: frozenset[str], attribute: str) -> tuple[int, int]:
-        """(Fellows with `attribute`, Fellows it is counted among) of one cohort across `orgs`."""
-        part = self.fellows[(self.fellows["cohort"] == cohort) & self.fellows["org_code"].isin(orgs)]
+    def fellows_count(self, cohort: int | None, orgs: frozenset[str], attribute: str) -> tuple[int, int]:
+        """(Fellows with `attribute`, Fellows it is counted among) of one cohort (None: all) across `orgs`."""
+        part = self.fellows[self.fellows["org_code"].isin(orgs)]
+        if cohort is not None:
+            part = part[part["cohort"] == cohort]
         among = "known" if attribute == "of_color" else "fellows"
         return int(part[attribute].sum()), int(part[among].sum())
 
@@ -424,6 +429,14 @@ FELLOW_ATTRIBUTES = {
 }  # fmt: skip
 FELLOW_COUNTS = {"cohort", "fellows", "organizations", "known_race", "cumulative", "total", "enrolled"}
 STATUSES = ("active", "completed", "withdrawn")
+# Fellows CSVs in long form (one row per step of the funnel, role or status): the column naming the row,
+# the column counting it, and what a row's words say it counts (None: all Fellows, no attribute).
+STEP_COLUMNS = ("step", "measure", "status", "outcome", "role", "label")
+COUNT_COLUMNS = ("fellows", "count", "people", "value")
+STEP_WORDS = (("withdr", "withdrawn"), ("complet", "completed"), ("active", "active"),
+              ("assistant superintendent", "assistant_within_5"), ("superintendent", "superintendent_within_5"),
+              ("principal", "entered_as_principal"), ("central office", "entered_from_central_office"),
+              ("of color", "of_color"), ("enrolled", None), ("all fellows", None), ("total", None))  # fmt: skip
 
 
 def publishable(k: float, n: float) -> bool:
@@ -485,7 +498,10 @@ class Audit:
             self.problem("suppressed row keeps a figure", f"{where}: {p}")
         if frame.empty:
             return
-        if "cohort" in frame.columns:
+        steps = next((c for c in STEP_COLUMNS if c in frame.columns), None)
+        if steps and ("fellow" in key or "influence" in key):
+            self._fellow_steps(where, frame, steps, view_orgs)
+        elif "cohort" in frame.columns:
             self._fellows(where, key, frame, view_orgs)
         elif "share" in frame.columns or (
             "suppressed" in frame.columns and any("share" in c or "parity" in c for c in frame.columns)
@@ -549,23 +565,64 @@ class Audit:
                 value = number(cells[c])
                 if attribute is None or value is None:
                     continue
-                k, n = self.truth.fellows_count(cohort, view_orgs, attribute)
-                self.checked["visible Fellows cells"] += 1
-                true = k if "share" not in c else k / n if n else math.nan
-                if not abs(value - true) <= TOL:
-                    self.problem("wrong figure", f"{here}: {c} is {value:g}, the facts say {true:g}")
-                if not publishable(k, n):
-                    self.problem("visible figure about a small group",
-                                 f"{here}: {c} shown, but {k} of {n} Fellows have it ({n - k} do not)")  # fmt: skip
+                self._fellow_cell(f"{here} {c}", cohort, attribute, value, view_orgs, share="share" in c)
                 if attribute in STATUSES:
                     shown_statuses[attribute] = value
-                self.seen.append(Seen(("Fellows", attribute), f"cohort {cohort}", view_orgs, k, n, here))
             size = number(cells.get("fellows", ""))
             if status_columns and size is not None:
                 # The statuses add up to the cohort's size, which the row shows.
                 leak = partition_leak(size, shown_statuses, STATUSES)
                 if leak:
                     self.problem("recoverable from a total", f"{here}: {leak}")
+
+    def _fellow_cell(self, here: str, cohort: int | None, attribute: str, value: float, view_orgs: frozenset[str],
+                     *, share: bool = False) -> None:  # fmt: skip
+        """One visible count (or share) of Fellows with an attribute: true, and about 6 or more either way."""
+        k, n = self.truth.fellows_count(cohort, view_orgs, attribute)
+        self.checked["visible Fellows cells"] += 1
+        true = (k / n if n else math.nan) if share else k
+        if not abs(value - true) <= TOL:
+            self.problem("wrong figure", f"{here} is {value:g}, the facts say {true:g}")
+        if not publishable(k, n):
+            self.problem("visible figure about a small group",
+                         f"{here} shown, but {k} of {n} Fellows have it ({n - k} do not)")  # fmt: skip
+        period = "all cohorts" if cohort is None else f"cohort {cohort}"
+        self.seen.append(Seen(("Fellows", attribute), period, view_orgs, k, n, here))
+
+    def _fellow_steps(self, where: str, frame: pd.DataFrame, steps: str, view_orgs: frozenset[str]) -> None:
+        """A Fellows CSV in long form: one row per step (enrolled, completed, placed...), optionally per cohort."""
+        counts = next((c for c in COUNT_COLUMNS if c in frame.columns), None)
+        if counts is None:
+            self.problem("row not understood", f"{where}: no column of counts ({', '.join(frame.columns)})")
+            return
+        sizes: dict[int | None, float] = {}
+        shown: dict[int | None, dict[str, float]] = defaultdict(dict)
+        for i in range(len(frame)):
+            cells = frame.iloc[i].to_dict()
+            value = number(cells[counts])
+            cohort = number(cells.get("cohort", ""))
+            cohort = None if cohort is None else int(cohort)
+            here = f"{where} {row_label(frame, i)} {steps}={cells[steps]!r}"
+            label = str(cells[steps]).lower()
+            match = next((attr for word, attr in STEP_WORDS if word in label), "?")
+            if value is None:
+                continue
+            if match == "?":
+                self.problem("row not understood", f"{here}: what does it count?")
+            elif match is None:
+                sizes[cohort] = value
+                _, n = self.truth.fellows_count(cohort, view_orgs, "active")
+                if abs(value - n) > TOL:
+                    self.problem("wrong figure", f"{here} is {value:g}, the facts say {n}")
+            else:
+                self._fellow_cell(here, cohort, match, value, view_orgs)
+                if match in STATUSES:
+                    shown[cohort][match] = value
+        for cohort, statuses in shown.items():
+            if cohort in sizes:
+                leak = partition_leak(sizes[cohort], statuses, STATUSES)
+                if leak:
+                    self.problem("recoverable from a total", f"{where} (cohort {cohort or 'all'}): {leak}")
 
     def differencing(self) -> None:
         """Two visible figures, one's organizations inside the other's: their difference is a group too."""
