@@ -42,10 +42,10 @@ from analytics.goals import load_goals
 from analytics.metrics import Filters
 
 GOALS = load_goals()
-SUPERS = ("superintendents-target-path", "superintendents-by-region")
-SHARES = ("superintendents-target-path", "superintendents-by-region", "representation-gap", "workforce-of-color",
-          "teacher-student-parity")  # fmt: skip
-FELLOWS = ("influence-100-fellows", "fellows-outcomes")
+# The export keys each attack reads, taken from CHART_KEYS so that a chart added later is attacked too.
+SUPERS = tuple(k for k in export.CHART_KEYS if k.startswith("superintendents"))
+FELLOWS = tuple(k for k in export.CHART_KEYS if "fellow" in k)
+SHARES = tuple(k for k in export.CHART_KEYS if k not in FELLOWS and not k.startswith("districts"))
 
 
 def report(audit, *kinds: str) -> str:
