@@ -8,6 +8,9 @@ scenario's start. Expected, for each kind, job class and year:
 - else the organizations that reported in the latest complete year before it;
 - else (no complete year before it) the list of the first year that has one.
 With no statewide file at all, the year in which the most organizations reported stands as the list.
+
+Organizations are handled as integer numbers (their position in org_code order): at national scale a year
+lists 13,000 of them for each of nine populations.
 """
 
 from __future__ import annotations
@@ -18,101 +21,150 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.definitions import school_year_from_spring
 from analytics.settings import load_settings
 from analytics.warehouse import cursor, sql
 
 COVERAGE_COLUMNS = ["organizations_reported", "organizations_expected", "complete"]
+STUDENTS = "Students"  # the population enrollment's coverage is filed under
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Who reported and who was expected, one entry per (population, school year, organization), as
+    integer arrays."""
+
+    population: np.ndarray  # index into `names`
+    spring: np.ndarray  # the school year's spring year
+    org: np.ndarray  # organization number (position in `places`)
+    reported: np.ndarray
+    expected: np.ndarray
+    names: list[str]  # population names
+    places: pd.DataFrame  # org_code, region, org_type, in org_code order
+
+    def _years(self, spring: np.ndarray) -> np.ndarray:
+        labels = {int(y): school_year_from_spring(int(y)) for y in np.unique(spring)}
+        return (
+            np.array([labels[int(y)] for y in spring], dtype=object) if len(spring) else spring.astype(object)
+        )
+
+    def organizations(self) -> pd.DataFrame:
+        """population, school_year, org_code, region, org_type, reported, expected (one row per entry)."""
+        places = self.places.iloc[self.org].reset_index(drop=True)
+        names = np.array(self.names, dtype=object)
+        return pd.DataFrame(
+            {"population": names[self.population] if len(self.population) else self.population.astype(object),
+             "school_year": self._years(self.spring), **places, "reported": self.reported,
+             "expected": self.expected}
+        )  # fmt: skip
+
+    def by_cell(self) -> pd.DataFrame:
+        """Per population, school year, region and type: expected organizations, those of them that
+        reported, and whether any organization reported at all (views are unions of cells)."""
+        columns = ["population", "school_year", "region", "org_type", "expected", "hit", "reported"]
+        if not len(self.org):
+            return pd.DataFrame(columns=columns)
+        cells = self.places[["region", "org_type"]].drop_duplicates().reset_index(drop=True)
+        cell_of = self.places.merge(cells.reset_index(), on=["region", "org_type"], how="left")["index"]
+        cell = cell_of.to_numpy()[self.org]
+        # One integer per (population, year, cell), then counts by bincount: a million entries in milliseconds.
+        key = (self.population.astype(np.int64) * 10_000 + self.spring) * len(cells) + cell
+        keys, inverse = np.unique(key, return_inverse=True)
+        expected = np.bincount(inverse, weights=self.expected, minlength=len(keys))
+        hit = np.bincount(inverse, weights=self.expected & self.reported, minlength=len(keys))
+        reported = np.bincount(inverse, weights=self.reported, minlength=len(keys)) > 0
+        cell_index = keys % len(cells)
+        spring = (keys // len(cells)) % 10_000
+        population = keys // len(cells) // 10_000
+        return pd.DataFrame({
+            "population": np.array(self.names, dtype=object)[population], "school_year": self._years(spring),
+            "region": cells["region"].to_numpy()[cell_index], "org_type": cells["org_type"].to_numpy()[cell_index],
+            "expected": expected.astype(int), "hit": hit.astype(int), "reported": reported,
+        })  # fmt: skip
+
+
+def organizations_reporting(
+    con: duckdb.DuckDBPyConnection, kind: str, job_classes: tuple[str, ...] = ()
+) -> Reporting:
+    """Who reported and who was expected, for each of `job_classes` (staffing) or for students
+    (enrollment), every school year."""
+    cur = cursor(con)
+    try:
+        raw = cur.execute(
+            sql("organizations_reporting"), {"kind": kind, "job_classes": list(job_classes) or [""]}
+        ).fetchnumpy()
+        places = cur.execute(sql("organization_places")).df()
+    finally:
+        cur.close()
+    share = load_settings().complete_share
+    names = ["", *job_classes] if kind == "staffing" else [STUDENTS]
+    job = np.asarray(raw["job"], dtype=np.int64)
+    spring_all, org_all = np.asarray(raw["spring"], dtype=np.int64), np.asarray(raw["org"], dtype=np.int64)
+    reported_all, listed_all = np.asarray(raw["reported"], dtype=bool), np.asarray(raw["listed"], dtype=bool)
+    parts = []
+    for j in np.unique(job):
+        rows = job == j
+        spring, org, reported, expected = _expected_for(
+            spring_all[rows], org_all[rows], reported_all[rows], listed_all[rows], share
+        )
+        parts.append((np.full(len(spring), j if kind == "staffing" else 0), spring, org, reported, expected))
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return Reporting(empty, empty, empty, empty.astype(bool), empty.astype(bool), names, places)
+    population, spring, org, reported, expected = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return Reporting(population, spring, org, reported, expected, names, places)
+
+
+def _expected_for(spring, org, reported, listed, complete_share: float):
+    """For one population: every (spring year, organization) that reported or was expected, with whether
+    it reported and whether it was expected. See the module docstring for what is expected."""
+    years = np.unique(spring)
+    reported_sets = {y: np.unique(org[(spring == y) & reported]) for y in years}
+    reported_sets = {y: s for y, s in reported_sets.items() if len(s)}
+    listed_sets = {y: np.unique(org[(spring == y) & listed]) for y in years}
+    lists = {y: s for y, s in listed_sets.items() if len(s)}
+    if not lists and reported_sets:
+        anchor = max(reported_sets, key=lambda y: (len(reported_sets[y]), y))
+        lists = {anchor: reported_sets[anchor]}
+    first = lists[min(lists)] if lists else None
+    reference = None
+    out = []
+    for year in years:
+        wanted = lists.get(year, reference if reference is not None else first)
+        got = reported_sets.get(year, np.empty(0, dtype=org.dtype))
+        present = np.unique(org[spring == year])
+        every = present if wanted is None else np.union1d(present, wanted)
+        is_expected = (
+            np.zeros(len(every), dtype=bool) if wanted is None else np.isin(every, wanted, assume_unique=True)
+        )
+        out.append((np.full(len(every), year), every, np.isin(every, got, assume_unique=True), is_expected))
+        if wanted is not None and len(wanted):
+            hit = len(np.intersect1d(got, wanted, assume_unique=True))
+            if hit >= complete_share * len(wanted) - 1e-9:
+                reference = got
+    return tuple(np.concatenate(p) for p in zip(*out, strict=True))
 
 
 def organizations_expected(
     con: duckdb.DuckDBPyConnection, kind: str, job_classes: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """job_class, school_year, org_code, reported, expected: every organization that reported or was
-    expected, per job class (None for enrollment) and school year."""
-    cur = cursor(con)
-    try:
-        frame = cur.execute(
-            sql("organizations_reporting"), {"kind": kind, "job_classes": list(job_classes) or [""]}
-        ).df()
-    finally:
-        cur.close()
+    """job_class (None for enrollment), school_year, org_code, region, org_type, reported, expected: every
+    organization that reported or was expected, per job class and school year."""
+    frame = organizations_reporting(con, kind, job_classes).organizations()
+    frame = frame.rename(columns={"population": "job_class"})
+    frame["job_class"] = frame["job_class"].where(frame["job_class"] != STUDENTS, None)
+    return frame
+
+
+def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
+    """population, school_year, organizations_reported (expected ones that did), organizations_expected,
+    complete: for the cells in view (`Reporting.by_cell` rows)."""
     share = load_settings().complete_share
-    parts = [
-        _expected_for(part, share) for _, part in frame.groupby(frame["job_class"].fillna(""), sort=False)
-    ]
-    if not parts:
-        return frame.assign(expected=pd.Series(dtype=bool))[
-            ["job_class", "school_year", "org_code", "reported", "expected"]
-        ]
-    return pd.concat(parts, ignore_index=True)
-
-
-def _expected_for(frame: pd.DataFrame, complete_share: float) -> pd.DataFrame:
-    """The expected list of every school year of one job class (see the module docstring). Organizations
-    are handled as integer codes: at national scale a year lists 13,000 of them."""
-    codes, _ = pd.factorize(frame["org_code"])
-    years_of = frame["school_year"].to_numpy(dtype=object)
-    reported_mask = frame["reported"].to_numpy(dtype=bool)
-    listed_mask = frame["listed"].to_numpy(dtype=bool)
-
-    def members(mask: np.ndarray) -> dict[str, np.ndarray]:
-        return {y: np.unique(codes[mask & (years_of == y)]) for y in pd.unique(years_of[mask])}
-
-    reported, listed = members(reported_mask), members(listed_mask)
-    lists = {y: ("listed", y) for y in listed}
-    if not lists and reported:
-        anchor = max(reported, key=lambda y: (len(reported[y]), y))
-        lists = {anchor: ("reported", anchor)}
-    sets = {("listed", y): c for y, c in listed.items()} | {("reported", y): c for y, c in reported.items()}
-    first = lists[min(lists)] if lists else None
-    reference = None
-    source: dict[str, tuple[str, str]] = {}  # year -> where its expected list comes from
-    for year in sorted(set(reported) | set(lists)):
-        wanted = lists.get(year, reference or first)
-        if wanted is None:
-            continue
-        source[year] = wanted
-        expected = sets[wanted]
-        got = reported.get(year, np.empty(0, dtype=codes.dtype))
-        if len(expected) and len(np.intersect1d(got, expected, assume_unique=True)) >= (
-            complete_share * len(expected) - 1e-9
-        ):
-            reference = ("reported", year)
-    parts = [
-        frame.loc[
-            (years_of == from_year) & (reported_mask if column == "reported" else listed_mask), ["org_code"]
-        ].assign(school_year=year)
-        for year, (column, from_year) in source.items()
-    ]
-    rows = frame[["job_class", "school_year", "org_code", "reported"]]
-    if not parts:
-        return rows.assign(expected=False)
-    expected = pd.concat(parts, ignore_index=True).assign(expected=True)
-    out = rows.merge(expected, on=["school_year", "org_code"], how="outer")
-    out["job_class"] = frame["job_class"].iloc[0]
-    out["reported"] = out["reported"].fillna(False).astype(bool)
-    out["expected"] = out["expected"].fillna(False).astype(bool)
-    return out
-
-
-def coverage_by_year(expected: pd.DataFrame, in_view: np.ndarray | pd.Series) -> pd.DataFrame:
-    """school_year (and job_class), organizations_reported (expected ones that did), organizations_expected,
-    complete, for the organizations in view (`in_view` marks rows of `expected`)."""
-    share = load_settings().complete_share
-    view = expected[np.asarray(in_view, dtype=bool)].assign(
-        hit=lambda f: f["reported"] & f["expected"], any_reported=lambda f: f["reported"]
-    )
-    keys = ["job_class", "school_year"]
-    out = (
-        view.groupby([view["job_class"].fillna(""), "school_year"], sort=True)
-        .agg(
-            organizations_reported=("hit", "sum"),
-            organizations_expected=("expected", "sum"),
-            any_reported=("any_reported", "any"),
-        )
-        .reset_index()
-    )
-    out["job_class"] = out["job_class"].replace("", None)
+    view = cells[np.asarray(in_view, dtype=bool)]
+    out = view.groupby(["population", "school_year"], as_index=False).agg(
+        organizations_reported=("hit", "sum"), organizations_expected=("expected", "sum"),
+        any_reported=("reported", "any"),
+    )  # fmt: skip
     # Nothing expected here (a new region or organization): complete as far as anyone can tell.
     out["complete"] = np.where(
         out["organizations_expected"] > 0,
@@ -122,21 +174,21 @@ def coverage_by_year(expected: pd.DataFrame, in_view: np.ndarray | pd.Series) ->
     out[["organizations_reported", "organizations_expected"]] = out[
         ["organizations_reported", "organizations_expected"]
     ].astype(int)
-    return out[[*keys, *COVERAGE_COLUMNS]]
+    return out[["population", "school_year", *COVERAGE_COLUMNS]]
 
 
-@dataclass(frozen=True)
-class CoverageNote:
-    """What a partial year says: 'partial: 1 of 322 organizations reported'."""
-
-    school_year: str
-    reported: int
-    expected: int
-
-    def __str__(self) -> str:
-        return f"partial: {self.reported:,} of {self.expected:,} organizations reported"
+def coverage_by_year(expected: pd.DataFrame, in_view: np.ndarray | pd.Series) -> pd.DataFrame:
+    """job_class, school_year, organizations_reported, organizations_expected, complete, for the rows of an
+    `organizations_expected` frame in view."""
+    frame = expected.assign(
+        population=expected["job_class"].fillna(STUDENTS), hit=expected["reported"] & expected["expected"]
+    )
+    out = coverage_of(frame, np.asarray(in_view, dtype=bool))
+    out = out.rename(columns={"population": "job_class"})
+    out["job_class"] = out["job_class"].where(out["job_class"] != STUDENTS, None)
+    return out
 
 
 def partial_label(reported: int, expected: int) -> str:
     """'partial: 1 of 322 organizations reported'."""
-    return str(CoverageNote("", int(reported), int(expected)))
+    return f"partial: {int(reported):,} of {int(expected):,} organizations reported"

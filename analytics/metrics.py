@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
-from analytics.coverage import COVERAGE_COLUMNS, coverage_by_year, organizations_expected
+from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
 from analytics.goals import Goals
 from analytics.privacy import BLOCK, BLOCK_PASSES, THRESHOLD, BlockViews, build_blocks, tabulate
 from analytics.projection import Projection, project_share
-from analytics.warehouse import cursor, sql
+from analytics.warehouse import cursor, data_key, sql
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 
@@ -106,96 +108,170 @@ _GROUP_VALUES = {"region": d.REGIONS, "org_type": d.ORG_TYPES}
 
 @dataclass(frozen=True)
 class ShareInputs:
-    """What publishing shares needs: each organization's people of color and total per population (job
-    class or Students) and year, cut into blocks, and which organizations were expected to report."""
+    """What publishing shares needs: per population (job class or Students), school year, region and type
+    — the cells filters pick — people of color and in all, cut into blocks; and each cell's coverage."""
 
-    blocks: pd.DataFrame  # population, school_year, org_code, region, org_type, of_color, total, block, ...
-    expected: pd.DataFrame  # population, school_year, org_code, region, org_type, reported, expected
+    cells: (
+        pd.DataFrame
+    )  # population, school_year, region, org_type, of_color, total, others, block, block_passes
+    coverage: pd.DataFrame  # population, school_year, region, org_type, expected, hit, reported
+
+
+def _split(populations: tuple[str, ...]) -> tuple[list[str], bool]:
+    return [p for p in populations if p != STUDENTS], STUDENTS in populations
+
+
+# The blocks of each population and year range, for the data they were cut from: every chart of a page (and
+# every view of an export) reads the same ones, so they are cut once per change of the data, not per call.
+_INPUTS: OrderedDict[tuple, ShareInputs] = OrderedDict()
+_INPUTS_LOCK = threading.Lock()
+_INPUTS_KEPT = 64
 
 
 def share_inputs(
     con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters = ALL
 ) -> ShareInputs:
-    """Organization-level counts for `populations` (job classes and/or 'Students') in the year range, cut
-    into blocks by privacy.build_blocks, and the coverage lists for them."""
-    job_classes = tuple(p for p in populations if p != STUDENTS)
-    frames, expected = [], []
+    """Cell-level counts for `populations` (job classes and/or 'Students') in the year range, cut into
+    blocks by privacy.build_blocks, and the coverage of every cell; kept per population until the data
+    changes (warehouse.data_key)."""
+    cur = cursor(con)
+    try:
+        data = data_key(cur)
+    finally:
+        cur.close()
+    if data is None:
+        return _cut_inputs(con, populations, filters)
+    key = (data, filters.year_from, filters.year_to)
+    with _INPUTS_LOCK:
+        kept = {p: _INPUTS[(*key, p)] for p in populations if (*key, p) in _INPUTS}
+    missing = tuple(p for p in populations if p not in kept)
+    if missing:
+        fresh = _cut_inputs(con, missing, filters)
+        with _INPUTS_LOCK:
+            for p in missing:
+                kept[p] = _INPUTS[(*key, p)] = ShareInputs(
+                    fresh.cells[fresh.cells["population"] == p].reset_index(drop=True),
+                    fresh.coverage[fresh.coverage["population"] == p].reset_index(drop=True),
+                )
+            while len(_INPUTS) > _INPUTS_KEPT:
+                _INPUTS.popitem(last=False)
+    parts = [kept[p] for p in populations]
+    return ShareInputs(
+        pd.concat([x.cells for x in parts], ignore_index=True),
+        pd.concat([x.coverage for x in parts], ignore_index=True),
+    )
+
+
+def forget_cached_blocks() -> None:
+    """Drop the blocks kept by `share_inputs` (the benchmark's cold runs; they are dropped by themselves
+    when the data changes)."""
+    with _INPUTS_LOCK:
+        _INPUTS.clear()
+
+
+def _cut_inputs(
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
+) -> ShareInputs:
+    job_classes, students = _split(populations)
     years = Filters(filters.year_from, filters.year_to)
+    atoms = run_query(
+        con, "people_of_color_by_cell", years, job_classes=job_classes or [""], students=students
+    )
+    atoms = atoms.astype({"of_color": float, "total": float})
+    cells = build_blocks(
+        atoms.assign(others=atoms["total"] - atoms["of_color"]),
+        keys=["population", "school_year"], dims=["region", "org_type"], counts=["of_color", "others"],
+        weights=_VIEW_WEIGHTS,
+    )  # fmt: skip
+    parts = []
     if job_classes:
-        frames.append(run_query(con, "staff_of_color_by_organization", years, job_classes=list(job_classes)))
-        expected.append(
-            organizations_expected(con, "staffing", job_classes).rename(columns={"job_class": "population"})
-        )
-    if STUDENTS in populations:
-        frames.append(run_query(con, "students_of_color_by_organization", years))
-        expected.append(organizations_expected(con, "enrollment").assign(job_class=STUDENTS)
-                        .rename(columns={"job_class": "population"}))  # fmt: skip
-    atoms = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    atoms = atoms.astype({"of_color": float, "total": float}) if len(atoms) else _EMPTY_ATOMS
+        parts.append(organizations_reporting(con, "staffing", tuple(job_classes)).by_cell())
+    if students:
+        parts.append(organizations_reporting(con, "enrollment").by_cell())
+    coverage = pd.concat(parts, ignore_index=True)
+    return ShareInputs(cells, coverage)
+
+
+def organization_blocks(
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters = ALL
+) -> pd.DataFrame:
+    """Organization-level counts for `populations` in the year range, cut into blocks (the same blocks of
+    cells as `share_inputs`, with each organization that passes on its own split off where what is left
+    still passes), and `alone`: the organization is a block of its own, so its own figure may be shown."""
+    job_classes, students = _split(populations)
+    years = Filters(filters.year_from, filters.year_to)
+    atoms = run_query(
+        con, "people_of_color_by_organization", years, job_classes=job_classes or [""], students=students
+    )
+    atoms = atoms.astype({"of_color": float, "total": float})
     blocks = build_blocks(
         atoms.assign(others=atoms["total"] - atoms["of_color"]),
         keys=["population", "school_year"], dims=["region", "org_type"], counts=["of_color", "others"],
         unit="org_code", weights=_VIEW_WEIGHTS,
     )  # fmt: skip
-    places = run_query(con, "organization_places")
-    lists = pd.concat(expected, ignore_index=True) if expected else pd.DataFrame(columns=_EXPECTED_COLUMNS)
-    lists = lists.merge(places, on="org_code", how="left")
-    return ShareInputs(blocks, lists)
-
-
-_EMPTY_ATOMS = pd.DataFrame(
-    {c: pd.Series(dtype=t) for c, t in (("population", str), ("school_year", str), ("org_code", str),
-                                          ("region", str), ("org_type", str), ("of_color", float),
-                                          ("total", float))}
-)  # fmt: skip
-_EXPECTED_COLUMNS = ["population", "school_year", "org_code", "reported", "expected"]
+    units = blocks.groupby(["population", "school_year", BLOCK])["org_code"].transform("size")
+    return blocks.assign(alone=(units == 1).to_numpy() & blocks[BLOCK_PASSES].astype(bool).to_numpy())
 
 
 def publish_shares(inputs: ShareInputs, filters: Filters = ALL, *, by: str | None = None) -> pd.DataFrame:
-    """The one way a share reaches anything shown: population, school_year, [region | org_type],
-    of_color, total, share, suppressed, organizations_reported, organizations_expected, complete.
+    """The one way a share of a view reaches anything shown: population, school_year, [region |
+    org_type], of_color, total, share, suppressed, organizations_reported, organizations_expected,
+    complete.
 
     A row is suppressed when privacy.tabulate says the view is not a union of blocks that pass the rule;
     its figures are then empty. `by` breaks the view down by region or organization type (one row per
-    group with any data)."""
-    groups: list[tuple[str | None, np.ndarray, np.ndarray]] = []
-    in_view = filters.selects(inputs.blocks)
-    expected_in_view = filters.selects(inputs.expected)
-    if by is None:
-        groups.append((None, in_view, expected_in_view))
-    else:
+    group with any data). One organization's view is `organization_shares`."""
+    if filters.org_code:
+        raise ValueError("one organization's shares come from organization_shares")
+    cells, coverage = inputs.cells, inputs.coverage
+    in_view = filters.selects(cells)
+    covered = filters.selects(coverage)
+    groups = [(None, in_view, covered)]
+    if by is not None:
         chosen = filters.regions if by == "region" else filters.org_types
-        for value in chosen or _GROUP_VALUES[by]:
-            groups.append((
-                value,
-                in_view & (inputs.blocks[by] == value).to_numpy(),
-                expected_in_view & (inputs.expected[by] == value).to_numpy(),
-            ))  # fmt: skip
+        groups = [
+            (value, in_view & (cells[by] == value).to_numpy(), covered & (coverage[by] == value).to_numpy())
+            for value in chosen or _GROUP_VALUES[by]
+        ]
     parts = []
     keys = ["population", "school_year"]
-    for value, mask, expected_mask in groups:
-        shown = tabulate(inputs.blocks, mask, keys=keys, figures=["of_color", "total"])
+    for value, mask, cover_mask in groups:
+        shown = tabulate(cells, mask, keys=keys, figures=["of_color", "total"])
         if shown.empty:
             continue
-        coverage = coverage_by_year(
-            inputs.expected.rename(columns={"population": "job_class"}), expected_mask
-        )
-        coverage = coverage.rename(columns={"job_class": "population"})
-        shown = shown.merge(coverage, on=keys, how="left")
+        shown = shown.merge(coverage_of(coverage, cover_mask), on=keys, how="left")
         shown["organizations_reported"] = shown["organizations_reported"].fillna(0).astype(int)
         shown["organizations_expected"] = shown["organizations_expected"].fillna(0).astype(int)
         shown["complete"] = shown["complete"].fillna(True).astype(bool)
         if by is not None:
             shown.insert(2, by, d.ORG_TYPE_LABELS[value] if by == "org_type" else value)
         parts.append(shown)
-    columns = [*keys, *([by] if by else []), *SHARE_COLUMNS]
+    return _finish_shares(parts, [*keys, *([by] if by else [])])
+
+
+def _finish_shares(parts: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    columns = [*keys, *SHARE_COLUMNS]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     out = pd.concat(parts, ignore_index=True)
     out["share"] = out["of_color"] / out["total"]
     hidden = out["suppressed"].to_numpy(dtype=bool)
     out.loc[hidden, SHARE_FIGURES] = np.nan
-    return out[columns].sort_values([*keys, *([by] if by else [])], kind="stable").reset_index(drop=True)
+    return out[columns].sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def organization_shares(
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
+) -> pd.DataFrame:
+    """One organization's published shares (filters.org_code): shown only in the years it is a block of
+    its own. Its coverage is itself: it reported or it did not."""
+    blocks = organization_blocks(con, populations, filters)
+    mask = (blocks["org_code"] == filters.org_code).to_numpy()
+    keys = ["population", "school_year"]
+    shown = tabulate(blocks, mask, keys=keys, figures=["of_color", "total"])
+    if len(shown):
+        shown = shown.assign(organizations_reported=1, organizations_expected=1, complete=True)
+    return _finish_shares([shown] if len(shown) else [], keys)
 
 
 def shares_by_year(
@@ -206,6 +282,8 @@ def shares_by_year(
     by: str | None = None,
 ) -> pd.DataFrame:
     """Published shares of color for each of `populations` (job classes and/or 'Students') by year."""
+    if filters.org_code:
+        return organization_shares(con, populations, filters)
     return publish_shares(share_inputs(con, populations, filters), filters, by=by)
 
 
@@ -666,11 +744,7 @@ def parity_by_organization(
     """Per organization in view with teachers and students in one year: org_code, name, teacher and
     student shares of color and parity — shown only for organizations that are blocks of their own for
     both (privacy.py), suppressed otherwise."""
-    one_year = Filters(school_year, school_year)
-    inputs = share_inputs(con, (d.TEACHER, STUDENTS), one_year)
-    blocks = inputs.blocks
-    units = blocks.groupby(["population", "block"])["org_code"].transform("size")
-    blocks = blocks.assign(alone=(units == 1) & blocks["block_passes"].astype(bool))
+    blocks = organization_blocks(con, (d.TEACHER, STUDENTS), Filters(school_year, school_year))
     in_view = filters.selects(blocks)
     view = blocks[in_view]
     wide = view.pivot_table(index="org_code", columns="population", values=["of_color", "total", "alone"],
@@ -727,11 +801,11 @@ def race_composition(
     region × type cells are merged until each has at least 6 of every other race, 6 of the hidden ones
     together, 6 of color and 6 White — so any difference between two views shown passes as well. A
     view that is not a union of those blocks shows no make-up."""
-    long = run_query(con, "people_by_race_and_organization", school_year=school_year)
+    long = run_query(con, "people_by_race_and_cell", school_year=school_year)
     columns = ["school_year", "population", "race", "people", "total", "share", "suppressed"]
     if long.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    wide = long.pivot_table(index=["population", "org_code", "region", "org_type"], columns="race",
+    wide = long.pivot_table(index=["population", "region", "org_type"], columns="race",
                             values="people", aggfunc="sum", fill_value=0.0).reset_index()  # fmt: skip
     wide.columns.name = None
     for race in d.RACES:
@@ -814,7 +888,12 @@ def _coverage_fields(r: Any) -> dict[str, Any]:
 
 def _share_or_none(r: Any) -> float | None:
     """A share stands only for a complete year (a partial year's share is not the state's)."""
-    return _round(r.share) if bool(r.complete) else None
+    return _statewide(r, _round(r.share))
+
+
+def _statewide(r: Any, value: Any) -> Any:
+    """A figure of a complete year; None for a partial one (its coverage fields say how partial)."""
+    return value if bool(r.complete) else None
 
 
 def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals) -> dict[str, Any]:
@@ -841,8 +920,8 @@ def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals) -> dict[str, 
             "by_year": [
                 {
                     "school_year": r.school_year,
-                    "fte": _round(r.total, 1),
-                    "fte_of_color": _round(r.of_color, 1),
+                    "fte": _statewide(r, _round(r.total, 1)),
+                    "fte_of_color": _statewide(r, _round(r.of_color, 1)),
                     "share": _share_or_none(r),
                     "target_share": _round(r.target_share),
                     **_coverage_fields(r),
@@ -855,8 +934,8 @@ def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals) -> dict[str, 
             "by_year": [
                 {
                     "school_year": r.school_year,
-                    "fte": _round(r.total, 1),
-                    "fte_of_color": _round(r.of_color, 1),
+                    "fte": _statewide(r, _round(r.total, 1)),
+                    "fte_of_color": _statewide(r, _round(r.of_color, 1)),
                     "share": _share_or_none(r),
                     **_coverage_fields(r),
                 }
@@ -868,8 +947,8 @@ def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals) -> dict[str, 
             "by_year": [
                 {
                     "school_year": r.school_year,
-                    "students": people(r.total),
-                    "students_of_color": people(r.of_color),
+                    "students": _statewide(r, people(r.total)),
+                    "students_of_color": _statewide(r, people(r.of_color)),
                     "share": _share_or_none(r),
                     **_coverage_fields(r),
                 }

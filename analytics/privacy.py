@@ -26,6 +26,7 @@ or put on a slide. Nothing else in the project re-decides it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -57,28 +58,28 @@ def share_passes(part: float | None, total: float | None) -> bool:
 
 
 def _merge_cells(
-    cells: pd.DataFrame,
-    dims: Sequence[str],
-    counts: Sequence[str],
-    weights: dict[str, int],
+    values: np.ndarray,
+    dim_codes: Sequence[np.ndarray],
+    dim_weights: Sequence[int],
     start: np.ndarray | None = None,
 ):
-    """Block number for each cell: failing blocks merged (starting from one block per cell, or from the
-    blocks `start` numbers), each time with the partner that leaves the fewest (weighted) dimension views
-    cut through by a block."""
-    n = len(cells)
-    values = cells[list(counts)].to_numpy(dtype=float)
+    """Block number for each cell (rows of `values`, the counts the rule tests): failing blocks merged
+    (starting from one block per cell, or from the blocks `start` numbers), each time with the partner
+    that leaves the fewest (weighted) dimension views cut through by a block. `dim_codes` give each cell's
+    value of each dimension (region, type, ...) as integers."""
+    n = len(values)
     if n == 1:
         return np.zeros(1, dtype=np.int64)
+    if start is None and passes(values).all():
+        return np.arange(n, dtype=np.int64)  # every cell passes on its own: nothing to merge
     # The views that matter: every value of every dimension (one region, one type, one cohort), weighted;
     # a view that fails the rule on its own is hidden whatever the blocks, so cutting it costs nothing.
     views, view_weights = [], []
-    for dim in dims:
-        column = cells[dim].to_numpy()
-        for value in pd.unique(column):
+    for column, weight in zip(dim_codes, dim_weights, strict=True):
+        for value in np.unique(column):
             inside = column == value
             views.append(inside)
-            view_weights.append(weights.get(dim, 1) * bool(passes(values[inside].sum(axis=0))[0]))
+            view_weights.append(weight * bool(passes(values[inside].sum(axis=0))[0]))
     view_in = np.array(views, dtype=float)  # views × cells
     view_out = 1.0 - view_in
     w = np.array(view_weights, dtype=float)
@@ -103,10 +104,8 @@ def _merge_cells(
         merged = member[others] | member[i]
         merged_cuts = cut(merged)
         base = cuts.sum(axis=0)  # how many blocks cut each view now
-        cost = np.empty(len(others))
-        for k, j in enumerate(others):
-            after = base - cuts[i] - cuts[j] + merged_cuts[k]
-            cost[k] = w @ (after > 0)
+        after = base[None, :] - cuts[i][None, :] - cuts[others] + merged_cuts  # per candidate partner
+        cost = (after > 0) @ w
         merged_sums = sums[others] + sums[i]
         still_failing = ~passes(merged_sums)
         pick = others[np.lexsort((others, totals[others], still_failing, cost))[0]]
@@ -151,11 +150,21 @@ def build_blocks(
     cell_cols = [*key_list, *dims]
     aggregations = {c: "sum" for c in counts} | ({start: "first"} if start else {})
     cells = out.groupby(cell_cols, dropna=False, sort=True, observed=True).agg(aggregations).reset_index()
-    cells["cell_block"] = np.int64(0)
-    by_key = key_list if len(key_list) > 1 else key_list[0]
-    for _, idx in cells.groupby(by_key, sort=False, observed=True).groups.items():
-        initial = cells.loc[idx, start].to_numpy() if start else None
-        cells.loc[idx, "cell_block"] = _merge_cells(cells.loc[idx], dims, counts, weights, initial)
+    # Rounded, so that the same cells summed in another order (organization by organization here, in SQL
+    # elsewhere) merge the same way: ties are broken by these numbers.
+    cells[list(counts)] = cells[list(counts)].round(6)
+    # Cells are sorted by key: merge each key's run of cells, on plain arrays.
+    key_codes = cells.groupby(key_list, sort=False, observed=True).ngroup().to_numpy()
+    values = cells[list(counts)].to_numpy(dtype=float)
+    dim_codes = [pd.factorize(cells[dim])[0] for dim in dims]
+    dim_weights = [weights.get(dim, 1) for dim in dims]
+    initial = cells[start].to_numpy() if start else None
+    local = np.zeros(len(cells), dtype=np.int64)
+    bounds = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1], True])
+    for a, b in itertools.pairwise(bounds):
+        local[a:b] = _merge_cells(values[a:b], [c[a:b] for c in dim_codes], dim_weights,
+                                  None if initial is None else initial[a:b])  # fmt: skip
+    cells["cell_block"] = local
     cells["cell_block"] = cells.groupby([*key_list, "cell_block"], sort=True, observed=True).ngroup()
     # A block that still fails is everything for its key merged into one: nothing of it can be shown.
     block_sums = cells.groupby("cell_block")[list(counts)].transform("sum").to_numpy(dtype=float)

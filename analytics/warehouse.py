@@ -151,8 +151,26 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
-    """Mark the data as changed (call inside the writing transaction)."""
+    """Mark the data as changed (call inside the writing transaction): the version counts up, the stamp
+    is drawn anew."""
     con.execute("UPDATE warehouse_meta SET value = value + 1 WHERE key = 'data_version'")
+    con.execute("UPDATE warehouse_meta SET value = (random() * 9.0e18)::BIGINT WHERE key = 'data_stamp'")
+
+
+def data_key(con: duckdb.DuckDBPyConnection) -> tuple[str, int, int] | None:
+    """(file, data_version, data_stamp): the same for two connections only if they see the same data; None
+    for a warehouse opened read-only before migration 006 gave it a stamp (nothing may be cached by it)."""
+    rows = dict(
+        con.execute(
+            "SELECT key, value FROM warehouse_meta WHERE key IN ('data_version', 'data_stamp')"
+        ).fetchall()
+    )
+    if "data_stamp" not in rows:
+        return None
+    path = con.execute(
+        "SELECT coalesce(path, '') FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return (path[0][0] if path else ""), rows["data_version"], rows["data_stamp"]
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:

@@ -145,8 +145,11 @@ def cmd_page(args: argparse.Namespace) -> None:
     for _ in range(args.warm):
         warm.append(_timed(at.run))
     cold = []
+    from analytics.metrics import forget_cached_blocks
+
     for _ in range(args.cold):
         st.cache_data.clear()
+        forget_cached_blocks()  # as after a change of the data: the privacy blocks are cut again
         cold.append(_timed(at.run))
     errors += [str(e.value) for e in at.exception]
     _emit(kind="page", page=args.page or script.stem, first=first, warm=warm, cold=cold, titles=titles,

@@ -15,6 +15,7 @@ import duckdb
 import streamlit as st
 
 from analytics.goals import Goals, load_goals
+from analytics.metrics import forget_cached_blocks
 from analytics.seed import ensure_ready
 from analytics.warehouse import connect, data_version, default_db_path, has_sample_data
 from analytics.warehouse import cursor as warehouse_cursor
@@ -86,6 +87,7 @@ def sample_data_loaded(con: duckdb.DuckDBPyConnection) -> bool:
 def clear_caches() -> None:
     """Forget cached results (after a write, the data version does this by itself; used in tests)."""
     _call.clear()
+    forget_cached_blocks()
 
 
 def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

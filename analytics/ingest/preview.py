@@ -124,9 +124,8 @@ def _publishable(
     job = "job_class" if kind is STAFFING else None
     populations = tuple(sorted(facts["job_class"].unique())) if job else (m.STUDENTS,)
     years = sorted(facts["school_year"].unique())
-    blocks = m.share_inputs(con, populations, m.Filters(years[0], years[-1])).blocks
-    units = blocks.groupby(["population", "block"])["org_code"].transform("size")
-    alone = blocks.assign(alone=(units == 1) & blocks["block_passes"].astype(bool))
+    blocks = m.organization_blocks(con, populations, m.Filters(years[0], years[-1]))
+    alone = blocks
     population = per_org["job_class"] if job else m.STUDENTS
     org_keys = per_org.assign(population=population)[["population", "school_year", "org_code"]]
     own = org_keys.merge(alone[["population", "school_year", "org_code", "alone"]], how="left")["alone"]

@@ -1,7 +1,12 @@
--- Per job class (staffing; NULL for enrollment), school year and organization: whether the organization
--- reported (it has facts that count now), and whether a live statewide upload listed it for that year (the
--- list the year's coverage is measured against). analytics/coverage.py decides what was expected.
-WITH reported AS (
+-- Per job class (staffing; 0 for enrollment), school year and organization, as small integers (at national
+-- scale a million rows): whether the organization reported (it has facts that count now), and whether a
+-- live statewide upload listed it for that year (the list the year's coverage is measured against).
+-- job: position in $job_classes; spring: the school year's spring year; org: position in organization_places.
+-- analytics/coverage.py decides what was expected.
+WITH places AS (
+    SELECT org_code, row_number() OVER (ORDER BY org_code) - 1 AS org FROM organizations
+),
+reported AS (
     SELECT job_class, school_year, org_code FROM current_staffing
     WHERE $kind = 'staffing' AND list_contains($job_classes, job_class)
     GROUP BY ALL
@@ -24,14 +29,15 @@ listed AS (
     GROUP BY ALL
 ),
 final AS (
-    SELECT coalesce(r.job_class, l.job_class) AS job_class,
-           coalesce(r.school_year, l.school_year) AS school_year,
-           coalesce(r.org_code, l.org_code) AS org_code,
+    SELECT coalesce(list_position($job_classes, coalesce(r.job_class, l.job_class)), 0)::INTEGER AS job,
+           spring_year(coalesce(r.school_year, l.school_year))::INTEGER AS spring,
+           p.org::INTEGER AS org,
            r.org_code IS NOT NULL AS reported,
            l.org_code IS NOT NULL AS listed
     FROM reported r
     FULL OUTER JOIN listed l
       ON r.school_year = l.school_year AND r.org_code = l.org_code
      AND r.job_class IS NOT DISTINCT FROM l.job_class
+    JOIN places p ON p.org_code = coalesce(r.org_code, l.org_code)
 )
-SELECT * FROM final ORDER BY job_class, school_year, org_code
+SELECT * FROM final ORDER BY job, spring, org
