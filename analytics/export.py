@@ -120,6 +120,9 @@ def chart_data(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, k
     """The figures behind one chart as its CSV gives them: a suppressed row keeps only its keys (school
     year, group) and `suppressed`; every other column, coverage included, is empty on it."""
     data = chart_section(con, goals, filters, key).data
+    # Figures to 6 decimals: 0.1 not 0.10000000000000142 (FTE come to a tenth, shares to 4 decimals matter).
+    floats = [c for c in data.columns if pd.api.types.is_float_dtype(data[c])]
+    data = data.assign(**{c: data[c].round(6) for c in floats})
     if "suppressed" not in data:
         return data
     return blank_hidden(data, keep=[c for c in data.columns if c in KEY_COLUMNS])

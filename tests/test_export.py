@@ -2,6 +2,7 @@
 (PNG rendering uses Kaleido with the system Chromium, as in production.)"""
 
 import io
+import math
 import struct
 
 import pytest
@@ -69,3 +70,26 @@ def test_export_page_offers_the_deck_png_and_csv(sample_db, monkeypatch):
         "Download the numbers (CSV)",
     ]
     assert len(at.get("plotly_chart")) == 1  # the preview
+
+
+def test_a_one_district_roster_for_a_later_year_is_not_the_decks_headline(sample_con):
+    from builders import add, staffing
+
+    add(sample_con, "staffing", staffing("2025-26", "00350000", "Superintendent", Black=1)
+        + staffing("2025-26", "00350000", "Teacher", White=300, Black=100))  # fmt: skip
+    keys = ("superintendents-target-path",)
+    deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, Filters(), keys)))
+    notes = list(deck.slides)[1].notes_slide.notes_text_frame.text
+    assert "put 2024-25 on the path" in notes
+    assert "2025-26 is partial so far (1 of 322 organizations reported)" in notes
+    section = export.chart_section(sample_con, GOALS, Filters(), "superintendents-target-path")
+    assert section.figure.layout.title.text.startswith("Superintendents of color: 8.6% in 2024-25")
+    # The CSV carries the new year, suppressed (one superintendent), and nothing else on that row.
+    rows = export.chart_csv(sample_con, GOALS, Filters(), "superintendents-target-path").decode("utf-8-sig")
+    assert rows.splitlines()[-1] == "2025-26,,,,True,,,,,,"
+    # The teachers of the one district are drawn apart, as a partial year, never on the statewide line.
+    gap = export.chart_section(sample_con, GOALS, Filters(), "representation-gap").figure
+    partial = next(t for t in gap.data if t.name == "Teachers of color: partial year")
+    assert list(partial.x) == ["2025-26"] and partial.marker.symbol == "circle-open"
+    line = next(t for t in gap.data if t.name == "Teachers of color")
+    assert math.isnan(line.y[list(line.x).index("2025-26")])
