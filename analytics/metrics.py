@@ -536,9 +536,20 @@ class GoalStatus:
 
 
 def _partial_note(frame: pd.DataFrame, as_of: str | None) -> str:
-    """Words for the years after `as_of` that are partial (never the headline)."""
+    """Words for the years after `as_of` that cannot be the headline: hidden ones, and the latest partial."""
     if frame.empty:
         return ""
+    hidden = frame[frame["suppressed"].astype(bool) & frame["complete"].astype(bool)]
+    if as_of is not None:
+        hidden = hidden[hidden["school_year"] > as_of]
+    words = ""
+    if len(hidden):
+        years = ", ".join(hidden["school_year"])
+        words = f"{years} cannot be shown for this view (small numbers). "
+    return words + _later_partial(frame, as_of)
+
+
+def _later_partial(frame: pd.DataFrame, as_of: str | None) -> str:
     later = frame[~frame["complete"].astype(bool)]
     if as_of is not None:
         later = later[later["school_year"] > as_of]
