@@ -318,7 +318,7 @@ def render(report: Report, s: Settings) -> str:
                 lines.append(f"| {scale} | *empty page* | {_ms(_median(e['warm']))} | 1.0x | | | {_ms(_median(e['cold']))} "
                              f"| | | {_s(e['first'])} | {_mib(e['peak_rss_mib'])} |")  # fmt: skip
         lines += ["", f"Warm: the page run again with its results cached (median of {s.warm} runs after the first). "
-                  f"Cold: `st.cache_data.clear()` before each run (median of {s.cold}), in the same process, so the "
+                  f"Cold: `st.cache_data.clear()` and the privacy blocks dropped before each run (median of {s.cold}), in the same process, so the "
                   "cached warehouse connection is kept, as on a running server after the data changed. First run: "
                   "the page's first run in a new process (imports, opening the warehouse, every query). Each page runs "
                   "in its own process; its peak memory is that process's peak resident set (VmHWM).", ""]  # fmt: skip
