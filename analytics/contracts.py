@@ -1,6 +1,7 @@
-"""The contract of each upload kind, declared once: the warehouse table it fills, its columns with their
-types and accepted values, and the key a newer upload replaces. Ingest validates against it, the store
-writes by it, templates and tests are built from it."""
+"""The contract of each upload kind, declared once: the warehouse table it fills, its titles, its columns
+with their types, accepted values and every header spelling files use for them, which column holds the
+organization and which the school year, and the key a newer upload replaces. Ingest recognises and
+validates by it, the store writes by it, templates and tests are built from it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ class Column:
     # Other headers files use for this column, written as ingest normalises them (lower case, words
     # separated by single spaces): "DESE ID", "Org_Code" and "org code" all become "dese id", "org code".
     aliases: tuple[str, ...] = ()
+    # In a wide file (one column per race/ethnicity) a measure is each row's total; the headers it goes by
+    # there, most specific first ("FTE Count" before "Total").
+    row_total_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,13 @@ class UploadKind:
 
     name: str  # as the CLI and the page name it: staffing, equity-leaders, ...
     table: str
-    title: str
+    title: str  # "Staffing (FTE by race/ethnicity)": the choice of what is being loaded
+    short_title: str  # "Staffing": where a table has room for a word or two (the upload history)
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # a newer upload with the same key values replaces the older rows
     grain: tuple[str, ...]  # one row per these values (duplicates are refused)
+    org_column: str  # the column holding each row's organization code
+    year_column: str | None  # the column holding each row's school year (None: the kind has none)
 
     @property
     def column_names(self) -> list[str]:
@@ -41,6 +48,16 @@ class UploadKind:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def org_code_columns(self) -> list[str]:
+        """Every column holding an organization code: the row's own, and a fellow's placement."""
+        return [c.name for c in self.columns if c.name.endswith("org_code")]
+
+    @property
+    def row_total(self) -> Column | None:
+        """The measure a wide file splits into one column per race (None: the kind has no wide form)."""
+        return next((c for c in self.columns if c.row_total_aliases), None)
 
 
 SCHOOL_YEAR = Column(
@@ -56,9 +73,10 @@ ORG_CODE = Column(
     "Org Code",
     description="8-digit DESE code, e.g. 00350000 (leading zeros may be left out); school codes count "
     "for their district",
+    # The preferred spelling first: where a file has both, "School Code" is the row's own organization.
     aliases=(
-        "district code",
         "school code",
+        "district code",
         "dese id",
         "dese code",
         "organization code",
@@ -86,10 +104,36 @@ RACE = Column(
     ),
 )
 
+# Columns a file may carry beside its kind's own, naming and placing its organizations: names are read for
+# organizations new to the dashboard, and the type and district tell a school row from its district's row.
+# Never stored with the facts. (Their `name` is only what headers are matched on, preferred spelling first.)
+ORG_NAME = Column(
+    "org_name",
+    "VARCHAR",
+    "Org Name",
+    required=False,
+    aliases=(
+        "school name",
+        "district name",
+        "organization name",
+        "dist name",
+        "organization",
+        "district",
+        "school",
+    ),
+)
+ORG_TYPE = Column(
+    "org_type", "VARCHAR", "Org Type", required=False, aliases=("organization type", "org level")
+)
+DISTRICT_CODE = Column("dist_code", "VARCHAR", "Dist Code", required=False, aliases=("district code",))
+DISTRICT_NAME = Column("dist_name", "VARCHAR", "Dist Name", required=False, aliases=("district name",))
+ORGANIZATION_CONTEXT = (ORG_NAME, ORG_TYPE, DISTRICT_CODE, DISTRICT_NAME)
+
 ORGANIZATIONS = UploadKind(
     name="organizations",
     table="organizations",
     title="Organizations",
+    short_title="Organizations",
     columns=(
         ORG_CODE,
         Column("name", "VARCHAR", "Org Name"),
@@ -98,12 +142,15 @@ ORGANIZATIONS = UploadKind(
     ),
     key=("org_code",),
     grain=("org_code",),
+    org_column="org_code",
+    year_column=None,
 )
 
 STAFFING = UploadKind(
     name="staffing",
     table="staffing",
     title="Staffing (FTE by race/ethnicity)",
+    short_title="Staffing",
     columns=(
         SCHOOL_YEAR,
         ORG_CODE,
@@ -121,16 +168,28 @@ STAFFING = UploadKind(
             "FTE",
             description="full-time equivalents as of October 1 (0 or more)",
             aliases=("fte count", "full time equivalent", "fte total", "total fte"),
+            row_total_aliases=(
+                "fte count",
+                "fte total",
+                "total fte",
+                "fte",
+                "total",
+                "total count",
+                "fte cnt",
+            ),
         ),
     ),
     key=("school_year", "org_code", "job_class"),
     grain=("school_year", "org_code", "job_class", "race"),
+    org_column="org_code",
+    year_column="school_year",
 )
 
 ENROLLMENT = UploadKind(
     name="enrollment",
     table="enrollment",
     title="Enrollment (students by race/ethnicity)",
+    short_title="Enrollment",
     columns=(
         SCHOOL_YEAR,
         ORG_CODE,
@@ -141,16 +200,31 @@ ENROLLMENT = UploadKind(
             "Students",
             description="headcount as of October 1 (a whole number, 0 or more)",
             aliases=("student count", "headcount", "enrollment", "count", "total"),
+            row_total_aliases=(
+                "total",
+                "total enrollment",
+                "enrollment",
+                "total cnt",
+                "total count",
+                "total students",
+                "students",
+                "enrolled",
+                "student count",
+                "all students",
+            ),
         ),
     ),
     key=("school_year", "org_code"),
     grain=("school_year", "org_code", "race"),
+    org_column="org_code",
+    year_column="school_year",
 )
 
 FELLOWS = UploadKind(
     name="fellows",
     table="fellows",
     title="Influence 100 Fellows",
+    short_title="Influence 100 Fellows",
     columns=(
         Column(
             "fellow_id",
@@ -198,12 +272,15 @@ FELLOWS = UploadKind(
     ),
     key=("cohort",),
     grain=("fellow_id",),
+    org_column="home_org_code",
+    year_column="start_year",
 )
 
 PARTICIPATION = UploadKind(
     name="participation",
     table="participation",
     title="District participation",
+    short_title="District participation",
     columns=(
         ORG_CODE,
         SCHOOL_YEAR,
@@ -231,12 +308,15 @@ PARTICIPATION = UploadKind(
     ),
     key=("org_code", "school_year"),
     grain=("org_code", "school_year", "component"),
+    org_column="org_code",
+    year_column="school_year",
 )
 
 EQUITY_LEADERS = UploadKind(
     name="equity-leaders",
     table="equity_leaders",
     title="Equity leaders and AMSEL",
+    short_title="Equity leaders and AMSEL",
     columns=(
         ORG_CODE,
         SCHOOL_YEAR,
@@ -251,6 +331,8 @@ EQUITY_LEADERS = UploadKind(
     ),
     key=("org_code", "school_year"),
     grain=("org_code", "school_year"),
+    org_column="org_code",
+    year_column="school_year",
 )
 
 FACT_KINDS: dict[str, UploadKind] = {

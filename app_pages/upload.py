@@ -216,9 +216,9 @@ def upload_history() -> None:
     if history is not None and history.empty:
         st.info("No uploads yet.")
     elif history is not None:
-        # The table a kind fills ("equity_leaders") is the warehouse's word; people see the kind's title,
-        # without its parenthesis ("Staffing", not "Staffing (FTE by race/ethnicity)") so the table fits.
-        titles = {t: kind_for_table(t).title.split(" (")[0] for t in history["kind"].unique()}
+        # The table a kind fills ("equity_leaders") is the warehouse's word; people see the kind's short
+        # title ("Staffing", not "Staffing (FTE by race/ethnicity)") so the table fits.
+        titles = {t: kind_for_table(t).short_title for t in history["kind"].unique()}
         st.dataframe(
             # Sample uploads say so in "Who" (the sample data generator): no column of their own.
             history.drop(columns=["description", "is_sample"]).assign(kind=history["kind"].map(titles)),

@@ -122,19 +122,17 @@ class CheckedUpload:
 
     @property
     def organizations(self) -> int:
+        """How many organizations the facts cover."""
         if self.facts is None:
             return 0
-        col = "org_code" if "org_code" in self.facts else "home_org_code"
-        return int(self.facts[col].nunique()) if col in self.facts else 0
+        return int(self.facts[self.kind.org_column].nunique())
 
     @property
     def school_years(self) -> tuple[str, ...]:
-        if self.facts is None:
+        """The school years the facts cover, oldest first."""
+        if self.facts is None or self.kind.year_column is None:
             return ()
-        col = "school_year" if "school_year" in self.facts else "start_year"
-        return (
-            tuple(sorted(self.facts[col].dropna().unique(), key=d.spring_year)) if col in self.facts else ()
-        )
+        return tuple(sorted(self.facts[self.kind.year_column].dropna().unique(), key=d.spring_year))
 
     def problem_table(self) -> pd.DataFrame:
         """The problems as a table: severity, row, column, value, expected."""
@@ -273,7 +271,7 @@ def check_upload(
         if result.facts is not None:
             checked.facts = result.facts[kind.column_names].reset_index(drop=True)
             checked.new_organizations = _new_organizations(
-                con, checked.facts, result.org_names, problems, file_name
+                con, kind, checked.facts, result.org_names, problems, file_name
             )
             if not len(checked.facts) and not problems.has_errors:
                 problems.add("at least one row with numbers; every row was skipped", row=table.header_row)
@@ -293,12 +291,11 @@ def _finish(checked: CheckedUpload, problems: ProblemLog) -> CheckedUpload:
 
 
 def _new_organizations(
-    con, facts: pd.DataFrame, names: dict[str, str], problems: ProblemLog, file_name: str
+    con, kind: UploadKind, facts: pd.DataFrame, names: dict[str, str], problems: ProblemLog, file_name: str
 ) -> pd.DataFrame:
     """Well-formed codes the warehouse does not know yet: added, named from the file, with a warning."""
     known = known_organizations(con)
-    columns = [c for c in ("org_code", "home_org_code", "placement_org_code") if c in facts]
-    codes = sorted({c for col in columns for c in facts[col].dropna().unique()} - set(known))
+    codes = sorted({c for col in kind.org_code_columns for c in facts[col].dropna().unique()} - set(known))
     rows = []
     for code in codes:
         name = names.get(code) or f"Organization {code} (from {file_name})"

@@ -15,23 +15,27 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import definitions as d
-from analytics.contracts import ENROLLMENT, STAFFING, Column, UploadKind
+from analytics.contracts import (
+    DISTRICT_CODE,
+    DISTRICT_NAME,
+    ENROLLMENT,
+    ORG_CODE,
+    ORG_NAME,
+    ORG_TYPE,
+    ORGANIZATION_CONTEXT,
+    STAFFING,
+    Column,
+    UploadKind,
+)
 from analytics.ingest import problems as pr
 from analytics.ingest import values as v
 from analytics.ingest.problems import WARNING, ProblemLog
 from analytics.ingest.reading import Table, column_letter, field_count_message
 from analytics.ingest.vocabulary import (
     ALL_JOB_CLASSES_KEYS,
-    DISTRICT_CODE_KEYS,
-    DISTRICT_NAME_KEYS,
     IGNORED_KEYS,
     JOB_CLASS_SPELLINGS,
-    ORG_CODE_KEYS,
-    ORG_NAME_KEYS,
-    ORG_TYPE_KEYS,
     PERSON_KEYS,
-    STAFF_TOTAL_KEYS,
-    STUDENT_TOTAL_KEYS,
     key,
     race_column,
 )
@@ -88,25 +92,31 @@ class Normalised:
 # --- column roles ---------------------------------------------------------------------------------
 
 
+def column_headers(col: Column) -> tuple[str, ...]:
+    """Every normalised header that names a contract column, the preferred spelling first."""
+    return (key(col.name), key(col.label), *col.aliases)
+
+
 def column_keys(col: Column) -> set[str]:
     """Every normalised header that names a contract column."""
-    return {key(col.name), key(col.label), *col.aliases}
+    return set(column_headers(col))
+
+
+def row_total_headers(kind: UploadKind) -> tuple[str, ...]:
+    """The headers of a wide file's row total for `kind` (none for kinds with no wide form)."""
+    return kind.row_total.row_total_aliases if kind.row_total else ()
 
 
 def header_vocabulary(kind: UploadKind) -> set[str]:
     """Every header key recognised for `kind` (wide race columns are recognised separately)."""
-    words = set().union(*(column_keys(c) for c in kind.columns))
-    words |= set(ORG_CODE_KEYS) | set(ORG_NAME_KEYS) | set(DISTRICT_CODE_KEYS) | set(ORG_TYPE_KEYS)
-    words |= PERSON_KEYS | IGNORED_KEYS
-    if kind in (STAFFING, ENROLLMENT):
-        words |= set(STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS)
-    return words
+    words = set().union(*(column_keys(c) for c in (*kind.columns, ORG_CODE, *ORGANIZATION_CONTEXT)))
+    return words | PERSON_KEYS | IGNORED_KEYS | set(row_total_headers(kind))
 
 
 def header_scorer(kind: UploadKind):
     """A function scoring how much a row looks like this kind's header: distinct recognised cells."""
     words = header_vocabulary(kind)
-    wide = kind in (STAFFING, ENROLLMENT)
+    wide = kind.row_total is not None
 
     def score(cells: list[str]) -> int:
         found = set()
@@ -156,7 +166,7 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
     reading either one would be a guess."""
     keys = {h: key(h) for h in header}
     roles = Roles(keys)
-    wide_kind = kind in (STAFFING, ENROLLMENT)
+    wide_kind = kind.row_total is not None
     for h, k in keys.items():
         found = race_column(k)
         if found and wide_kind:
@@ -169,17 +179,17 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
     wide_headers = set(roles.race_counts.values()) | set(roles.race_percents.values())
     taken = set(wide_headers)
     # The organization: ORG_CODE over SCHOOL/DISTRICT CODE; DIST_CODE names the district of school rows.
-    roles.org_code = _first(keys, ("org code", "school code", *ORG_CODE_KEYS), taken)
+    roles.org_code = _first(keys, column_headers(ORG_CODE), taken)
     taken.add(roles.org_code or "")
-    roles.district_code = _first(keys, DISTRICT_CODE_KEYS, taken)
-    roles.org_name = _first(keys, ("org name", "school name", *ORG_NAME_KEYS), taken)
+    roles.district_code = _first(keys, column_headers(DISTRICT_CODE), taken)
+    roles.org_name = _first(keys, column_headers(ORG_NAME), taken)
     taken.add(roles.org_name or "")
-    roles.district_name = _first(keys, DISTRICT_NAME_KEYS, taken)
-    roles.org_type = _first(keys, ORG_TYPE_KEYS, taken)
+    roles.district_name = _first(keys, column_headers(DISTRICT_NAME), taken)
+    roles.org_type = _first(keys, column_headers(ORG_TYPE), taken)
     if roles.org_code is None and roles.district_code is not None:
         roles.org_code, roles.district_code = roles.district_code, None
     taken |= {roles.district_code or "", roles.district_name or "", roles.org_type or ""}
-    total_keys = STAFF_TOTAL_KEYS if kind is STAFFING else STUDENT_TOTAL_KEYS
+    total_keys = row_total_headers(kind)
     if wide_kind and wide_headers:
         roles.total = _first(keys, total_keys, taken)
         taken.add(roles.total or "")
@@ -187,7 +197,7 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
         if col.name == "org_code" and roles.org_code:
             roles.contract[col.name] = roles.org_code
             continue
-        found = _first(keys, (key(col.name), key(col.label), *col.aliases), taken)
+        found = _first(keys, column_headers(col), taken)
         if found:
             roles.contract[col.name] = found
             taken.add(found)
@@ -203,14 +213,15 @@ def _race_role(race: str, measure: str) -> str:
 def _same_role(kind: UploadKind, roles: Roles, total_keys: tuple[str, ...]) -> None:
     """List the header cells left over that would fill a part another cell has: which one to read would
     be a guess. (Names and the organization type only label things, so a second one is left alone.)"""
-    measure = {STAFFING.name: "fte", ENROLLMENT.name: "students"}.get(kind.name)
-    if roles.total and measure in roles.contract:
+    measure = kind.row_total
+    if roles.total and measure and measure.name in roles.contract:
         # A wide file's row total is its FTE (or students) column: "FTE Count" and "FTE" are two of them.
-        roles.same_role.append((kind.column(measure).label, roles.total, roles.contract.pop(measure)))
+        roles.same_role.append((measure.label, roles.total, roles.contract.pop(measure.name)))
     used = set(roles.contract.values()) | set(roles.race_counts.values()) | set(roles.race_percents.values())
     used |= {roles.total, roles.org_code, roles.district_code, roles.org_name, roles.district_name}
     used |= {roles.org_type}
-    code_keys = {"org code", "school code", *ORG_CODE_KEYS, *DISTRICT_CODE_KEYS}
+    district_keys = column_keys(DISTRICT_CODE)
+    code_keys = column_keys(ORG_CODE) | district_keys
     uses_codes = "org_code" in kind.column_names
     already = {other for _, _, other in roles.same_role}
     for h, k in roles.keys.items():
@@ -220,7 +231,7 @@ def _same_role(kind: UploadKind, roles: Roles, total_keys: tuple[str, ...]) -> N
         if repeated and repeated.group(1) in roles.keys:
             k = roles.keys[repeated.group(1)]  # the same heading twice: the second plays the first's part
             found = race_column(k)
-            if found and kind in (STAFFING, ENROLLMENT):
+            if found and measure:
                 race, measure_of = found
                 target = roles.race_counts if measure_of == "count" else roles.race_percents
                 if race in target:
@@ -228,9 +239,9 @@ def _same_role(kind: UploadKind, roles: Roles, total_keys: tuple[str, ...]) -> N
                     continue
         holder, what = None, ""
         if total_keys and k in total_keys:
-            holder, what = roles.total, kind.column(measure).label
+            holder, what = roles.total, measure.label
         elif uses_codes and k in code_keys and roles.org_code:
-            in_district = k in DISTRICT_CODE_KEYS and roles.district_code
+            in_district = k in district_keys and roles.district_code
             holder = roles.district_code if in_district else roles.org_code
             what = "district code" if in_district else "organization code"
         else:
@@ -1103,10 +1114,8 @@ def normalise_long(
         if schools:
             parts.append(f"{_plural(int(schools), 'school row')} summed into their districts")
     scope = []
-    for c in ("org_code", "home_org_code"):
-        if c in facts and facts[c].notna().any():
-            scope.append(_plural(facts[c].nunique(), "organization"))
-            break
+    if facts[kind.org_column].notna().any():
+        scope.append(_plural(facts[kind.org_column].nunique(), "organization"))
     if kind.name == "fellows":
         scope.insert(0, _plural(len(facts), "fellow"))
     parts = [label, *scope, *parts]

@@ -1,6 +1,7 @@
-"""The words files use: header spellings, race/ethnicity as HR systems and DESE write it, job classes,
-yes/no. Everything is matched on a normalised key (see `key`), so case, punctuation and spacing never
-matter."""
+"""The words files use that are not a contract column's header: race/ethnicity and job classes as HR
+systems and DESE write them, yes/no, the suffixes of wide race columns, and columns read past (names,
+gender). A contract column's header spellings live with it in analytics/contracts.py. Everything is
+matched on a normalised key (see `key`), so case, punctuation and spacing never matter."""
 
 from __future__ import annotations
 
@@ -83,23 +84,7 @@ FALSE_KEYS = frozenset({"no", "n", "false", "f", "0", "not a member", "not adopt
 COUNT_SUFFIXES = ("#", "cnt", "count", "fte", "n", "number")
 PERCENT_SUFFIXES = ("%", "pct", "percent", "percentage")
 
-# Wide shapes: the row total, and columns to recognise (so the header is found) but ignore.
-STAFF_TOTAL_KEYS = ("fte count", "fte total", "total fte", "fte", "total", "total count", "fte cnt")
-STUDENT_TOTAL_KEYS = (
-    "total", "total enrollment", "enrollment", "total cnt", "total count", "total students", "students",
-    "enrolled", "student count", "all students",
-)  # fmt: skip
-ORG_CODE_KEYS = (
-    "org code", "district code", "school code", "dese id", "dese code", "organization code", "org id",
-    "district id", "school id", "lea code", "code",
-)  # fmt: skip
-DISTRICT_CODE_KEYS = ("dist code", "district code")
-ORG_NAME_KEYS = (
-    "org name", "district name", "school name", "organization name", "dist name", "organization",
-    "district", "school",
-)  # fmt: skip
-DISTRICT_NAME_KEYS = ("dist name", "district name")
-ORG_TYPE_KEYS = ("org type", "organization type", "org level")
+# Columns to recognise (so the header is found) but ignore.
 IGNORED_KEYS = frozenset(
     {
         "females #", "males #", "non binary #", "females %", "males %", "non binary %", "female", "male",
