@@ -7,16 +7,15 @@ subtitle with scope, data as-of year and source, and hover text in words. A year
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import formats
 from analytics.coverage import partial_label
-from analytics.definitions import JOB_CLASSES, RACES, school_year_from_spring, school_years_between
+from analytics.definitions import JOB_CLASSES, RACES, school_years_between
 from analytics.goals import Goals
-from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, GoalStatus, OrganizationProfile
-from analytics.projection import HORIZON_SPRING_YEAR, Projection, Scenario
+from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, OrganizationProfile
+from analytics.projection import Projection, Scenario
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -84,11 +83,6 @@ def _on_years(frame: pd.DataFrame, years: list[str], columns: list[str]) -> pd.D
     return frame.set_index("school_year").reindex(years)[columns].reset_index()
 
 
-def people_text(value: float) -> str:
-    """People counted in FTE, as a person reads them: '26' where whole, '25.5' where not."""
-    return f"{value:,.0f}" if abs(value - round(value)) < 1e-6 else f"{value:,.1f}"
-
-
 def _counted(frame: pd.DataFrame) -> pd.DataFrame:
     """A published share frame with the share kept only on shown, complete years (the line); partial and
     hidden years become gaps."""
@@ -104,7 +98,7 @@ def _partial(frame: pd.DataFrame) -> pd.DataFrame:
 def _hover_words(frame: pd.DataFrame, unit: str) -> list[str]:
     """'26 of 302 superintendents (FTE)' per row ('' where hidden)."""
     return [
-        "" if pd.isna(c) or pd.isna(t) else f"{people_text(c)} of {people_text(t)} {unit}"
+        "" if pd.isna(c) or pd.isna(t) else f"{formats.people(c)} of {formats.people(t)} {unit}"
         for c, t in zip(frame["of_color"], frame["total"], strict=True)
     ]
 
@@ -184,19 +178,6 @@ def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:
 # --- superintendents -----------------------------------------------------------------------------
 
 
-def superintendent_title(status: GoalStatus) -> str:
-    """The finding, in words."""
-    if status.value is None:
-        return "Superintendents of color: nothing can be shown for this view"
-    head = f"Superintendents of color: {status.value:.1%} in {status.as_of}"
-    if status.target is None:
-        return head
-    gap = (status.target - status.value) * 100
-    if abs(gap) < 0.05:
-        return f"{head}, on the target path"
-    return f"{head}, {abs(gap):.1f} points {'below' if gap > 0 else 'above'} the target path"
-
-
 def superintendent_trend(
     supers: pd.DataFrame,
     goals: Goals,
@@ -274,15 +255,7 @@ def trend_label(projection: Projection) -> str:
     target = f"{projection.target_share:.0%}"
     if projection.year_target_reached:
         return f"Trend reaches {target}<br>in {projection.year_target_reached}"
-    return f"Trend stays below {target}<br>through {school_year_from_spring(HORIZON_SPRING_YEAR)}"
-
-
-def reached_words(projection: Projection) -> str:
-    """'reaches 14% in 2031-32' or 'does not reach 14% by 2034-35'."""
-    target = f"{projection.target_share:.0%}"
-    if projection.year_target_reached:
-        return f"reaches {target} in {projection.year_target_reached}"
-    return f"does not reach {target} by {school_year_from_spring(HORIZON_SPRING_YEAR)}"
+    return f"Trend stays below {target}<br>through {projection.horizon}"
 
 
 def _add_references(
@@ -417,12 +390,6 @@ def _cohort_labels(cohorts: pd.DataFrame) -> list[str]:
     return [f"Cohort {int(c)}<br>{y}" for c, y in zip(cohorts["cohort"], cohorts["start_year"], strict=True)]
 
 
-def fellows_title(status: GoalStatus, goals: Goals) -> str:
-    if status.value is None:
-        return "Influence 100 Fellows: none loaded for this view"
-    return f"{status.value:,.0f} Fellows so far against the goal of {goals.fellows.goal}"
-
-
 def fellows_cumulative(
     cohorts: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 460
 ) -> go.Figure:
@@ -507,12 +474,6 @@ def fellows_roles(summary: FellowsSummary, *, title: str, subtitle_text: str) ->
 
 
 # --- Districts -----------------------------------------------------------------------------------
-
-
-def districts_title(status: GoalStatus) -> str:
-    if status.value is None:
-        return "Districts: no participation loaded for this view"
-    return f"{status.value:,.0f} organizations have taken part in Influence 100 by {status.as_of}"
 
 
 def participation_per_year(
@@ -735,8 +696,8 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
         shown = part["share"].notna()
         if not shown.any():
             continue
-        words = [f"{share:.1%} {race} ({people_text(people)})" if ok else ""
-                 for share, people, ok in zip(part["share"], part["people"], shown, strict=True)]  # fmt: skip
+        words = [f"{share:.1%} {race} ({formats.people(count)})" if ok else ""
+                 for share, count, ok in zip(part["share"], part["people"], shown, strict=True)]  # fmt: skip
         fig.add_trace(go.Bar(
             y=labels, x=part["share"].fillna(0), name=race, orientation="h", marker_color=RACE_COLORS[race],
             customdata=words, hovertemplate="%{y}: %{customdata}<extra></extra>",
@@ -746,8 +707,3 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
     fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB")
     fig.update_yaxes(autorange="reversed", title_text="")
     return fig
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    """'8.6%' or '—'."""
-    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}%}"

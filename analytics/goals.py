@@ -19,6 +19,7 @@ class SuperintendentGoal:
     target_year: str
     target_share: float
     default_turnover: float
+    title: str = "Superintendents of color"  # how cards and headings name the goal
 
     def target_for(self, school_year: str) -> float | None:
         """The target path's share in `school_year`: a straight line from baseline to target, flat after."""
@@ -42,6 +43,7 @@ class FellowsGoal:
     by_cohort: int
     first_cohort_year: str
     per_year: int
+    title: str = "Influence 100 Fellows"
 
     def cohort_start_year(self, cohort: int) -> str:
         """School year in which cohort `cohort` began (one cohort a year from the first)."""
@@ -60,6 +62,7 @@ class DistrictsGoal:
     per_year_max: int
     strategy_goal: int
     strategy_target_year: str
+    title: str = "Organizations taking part"
 
     def path_for(self, school_year: str) -> float | None:
         """Organizations expected by `school_year` on a straight path from 0 to the goal."""
@@ -106,12 +109,14 @@ def load_goals(path: str | Path = GOALS_FILE) -> Goals:
                 target_year=_year(s, "target_year", "superintendents_of_color"),
                 target_share=float(s["target_share"]),
                 default_turnover=float(s.get("default_turnover", 0.15)),
+                title=str(s.get("title", SuperintendentGoal.title)),
             ),
             FellowsGoal(
                 goal=int(fe["goal"]),
                 by_cohort=int(fe["by_cohort"]),
                 first_cohort_year=_year(fe, "first_cohort_year", "fellows"),
                 per_year=int(fe["per_year"]),
+                title=str(fe.get("title", FellowsGoal.title)),
             ),
             DistrictsGoal(
                 start_year=_year(di, "start_year", "districts"),
@@ -119,6 +124,7 @@ def load_goals(path: str | Path = GOALS_FILE) -> Goals:
                 per_year_max=int(di["per_year_max"]),
                 strategy_goal=int(di["strategy_goal"]),
                 strategy_target_year=_year(di, "strategy_target_year", "districts"),
+                title=str(di.get("title", DistrictsGoal.title)),
             ),
         )
     except KeyError as missing:

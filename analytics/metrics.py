@@ -316,10 +316,18 @@ def with_target_gap(frame: pd.DataFrame, goals: Goals) -> pd.DataFrame:
     out = frame.copy()
     out["target_share"] = [goal.target_for(y) for y in out["school_year"]]
     counted = (~out["suppressed"].astype(bool)) & out["complete"].astype(bool)
-    target = out["target_share"].astype(float)
-    out["gap_points"] = ((target - out["share"]) * 100).where(counted)
-    out["gap_people"] = (target * out["total"] - out["of_color"]).where(counted)
+    points, people = gap_to_path(
+        out["target_share"].astype(float), out["share"], out["total"], out["of_color"]
+    )
+    out["gap_points"] = points.where(counted)
+    out["gap_people"] = people.where(counted)
     return out
+
+
+def gap_to_path(target_share, share, total, of_color):
+    """The gap to the target path, defined once: (points below the path, people of color short of it).
+    Negative where above the path. Works on numbers and on columns alike."""
+    return (target_share - share) * 100, target_share * total - of_color
 
 
 def counted_years(frame: pd.DataFrame) -> pd.DataFrame:
@@ -517,8 +525,11 @@ def representation_context(con: duckdb.DuckDBPyConnection, filters: Filters = AL
 
 def people_short_of_path(target_share: float, total: float, of_color: float) -> int:
     """Whole people of color missing to reach the target share of these posts (0 when on the path)."""
-    gap = target_share * total - of_color
+    _, gap = gap_to_path(target_share, of_color / total if total else 0.0, total, of_color)
     return max(0, math.ceil(round(gap, 6)))
+
+
+ON_THE_PATH_POINTS = 0.05  # within this many points of the path (one decimal shows 0.0): on it
 
 
 @dataclass(frozen=True)
@@ -533,6 +544,14 @@ class GoalStatus:
     detail: str = ""
     verdict: str = ""  # "On track", "Behind", "Goal met", ... (on_track says which colour)
     partial_note: str = ""  # "2025-26 is partial: 1 of 322 organizations reported", when a later year is
+    gap_points: float | None = None  # below the target path (negative: above), superintendents only
+    short_of_path: int | None = None  # whole people of color missing to be on the path
+    cohort: int | None = None  # Fellows: the latest cohort counted
+
+    @property
+    def on_the_path(self) -> bool:
+        """Within a rounding of the path (one decimal of a point shows 0.0)."""
+        return self.gap_points is not None and abs(self.gap_points) < ON_THE_PATH_POINTS
 
 
 def _partial_note(frame: pd.DataFrame, as_of: str | None) -> str:
@@ -579,6 +598,7 @@ def superintendent_status(supers: pd.DataFrame, goals: Goals) -> GoalStatus:
     target = goal.target_for(latest["school_year"])
     on_track = None if target is None else bool(latest["share"] >= target - 1e-9)
     needed = None if target is None else people_short_of_path(target, latest["total"], latest["of_color"])
+    points = None if target is None else float(gap_to_path(target, latest["share"], 0.0, 0.0)[0])
     if needed is None:
         detail = f"The target path starts in {goal.baseline_year}."
     elif needed > 0:
@@ -589,7 +609,7 @@ def superintendent_status(supers: pd.DataFrame, goals: Goals) -> GoalStatus:
     verdict = "" if on_track is None else "On track" if on_track else "Behind the target path"
     return GoalStatus(
         latest["school_year"], float(latest["share"]), target, on_track, change, detail, verdict,
-        _partial_note(supers, latest["school_year"]),
+        _partial_note(supers, latest["school_year"]), points, needed,
     )  # fmt: skip
 
 
@@ -615,7 +635,8 @@ def fellows_status(cohorts: pd.DataFrame, goals: Goals) -> GoalStatus:
         on_track = total >= pace
         verdict = "On track" if on_track else "Behind"
         detail = f"{goal.goal - total} to go; {pace:.0f} were planned by cohort {int(latest['cohort'])}."
-    return GoalStatus(latest["start_year"], float(total), float(goal.goal), on_track, None, detail, verdict)
+    return GoalStatus(latest["start_year"], float(total), float(goal.goal), on_track, None, detail, verdict,
+                      cohort=int(latest["cohort"]))  # fmt: skip
 
 
 def districts_status(participation: pd.DataFrame, goals: Goals) -> GoalStatus:

@@ -35,10 +35,15 @@ class Projection:
     target_share: float
 
     @property
+    def horizon(self) -> str:
+        """The last school year a projection looks at: '2034-35'."""
+        return school_year_from_spring(HORIZON_SPRING_YEAR)
+
+    @property
     def reached_label(self) -> str:
         """'2030-31', or 'not by 2034-35'."""
         if self.year_target_reached is None:
-            return f"not by {school_year_from_spring(HORIZON_SPRING_YEAR)}"
+            return f"not by {self.horizon}"
         return self.year_target_reached
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts
+from analytics import charts, formats
 from analytics import metrics as m
 from analytics.goals import Goals
 from analytics.projection import Projection, Scenario, scenario_path
@@ -47,12 +46,14 @@ def validated(fig: go.Figure) -> ValidatedFigure:
 
 @dataclass(frozen=True)
 class Section:
-    """A chart with the figures behind it."""
+    """A chart with the figures behind it, and its name: the file name of its PNG and CSV wherever the
+    chart is offered (a page's camera button, the Export page, `python -m analytics export`)."""
 
     figure: go.Figure
     data: pd.DataFrame
     status: m.GoalStatus | None = None
     caption: str = ""
+    name: str = ""
 
     def __post_init__(self) -> None:
         validated(self.figure)
@@ -78,6 +79,49 @@ def _notes(frame: pd.DataFrame) -> str:
     return "<br>".join(notes)
 
 
+# --- titles: the finding, in words (every chart's title is made here) ------------------------------
+
+
+def superintendent_title(status: m.GoalStatus) -> str:
+    """'Superintendents of color: 8.6% in 2024-25, 0.4 points below the target path'."""
+    if status.value is None:
+        return "Superintendents of color: nothing can be shown for this view"
+    head = f"Superintendents of color: {status.value:.1%} in {status.as_of}"
+    if status.gap_points is None:
+        return head
+    if status.on_the_path:
+        return f"{head}, on the target path"
+    side = "below" if status.gap_points > 0 else "above"
+    return f"{head}, {abs(status.gap_points):.1f} points {side} the target path"
+
+
+def reached_words(projection: Projection) -> str:
+    """'reaches 14% in 2031-32' or 'does not reach 14% by 2034-35'."""
+    target = f"{projection.target_share:.0%}"
+    if projection.year_target_reached:
+        return f"reaches {target} in {projection.year_target_reached}"
+    return f"does not reach {target} by {projection.horizon}"
+
+
+def fellows_title(status: m.GoalStatus, goals: Goals) -> str:
+    """'155 Fellows so far against the goal of 100'."""
+    if status.value is None:
+        return "Influence 100 Fellows: none loaded for this view"
+    return f"{status.value:,.0f} Fellows so far against the goal of {goals.fellows.goal}"
+
+
+def districts_title(status: m.GoalStatus) -> str:
+    """'47 organizations have taken part in Influence 100 by 2024-25'."""
+    if status.value is None:
+        return "Districts: no participation loaded for this view"
+    return f"{status.value:,.0f} organizations have taken part in Influence 100 by {status.as_of}"
+
+
+def cohort_words(status: m.GoalStatus) -> str | None:
+    """'cohort 7 (2025-26)': what a Fellows figure is as of."""
+    return None if status.cohort is None else f"cohort {status.cohort} ({status.as_of})"
+
+
 # --- superintendents -----------------------------------------------------------------------------
 
 
@@ -97,7 +141,7 @@ def superintendent_trend(
     fig = charts.superintendent_trend(
         supers,  # hidden years stay on the axis, as gaps; partial years are drawn apart
         goals,
-        title=charts.superintendent_title(status),
+        title=superintendent_title(status),
         subtitle_text=charts.subtitle(_scope(filters), status.as_of, source, _notes(supers)),
         projection=None if compact else projection,
         references=None if compact else _statewide_only(filters),
@@ -107,11 +151,11 @@ def superintendent_trend(
     if projection is not None:
         caption += (
             f" At the pace since {projection.fitted_years[0]} ({projection.slope_per_year * 100:+.1f} points a "
-            f"year) the share {charts.reached_words(projection)}."
+            f"year) the share {reached_words(projection)}."
         )
     if status.partial_note:
         caption += " " + status.partial_note
-    return Section(fig, supers, status, caption), projection
+    return Section(fig, supers, status, caption, name="superintendents-target-path"), projection
 
 
 def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> Section:
@@ -139,7 +183,7 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
         ),
         references=_statewide_only(filters),
     )
-    return Section(fig, context)
+    return Section(fig, context, name="representation-gap")
 
 
 def superintendents_by_group(
@@ -161,7 +205,9 @@ def superintendents_by_group(
         frame, group_by, year, title=title,
         subtitle_text=charts.subtitle(_scope(filters), year, m.data_source(con, ("staffing",))),
     )  # fmt: skip
-    return Section(fig, frame)
+    return Section(
+        fig, frame, name="superintendents-by-region" if group_by == "region" else "superintendents-by-type"
+    )
 
 
 def superintendent_scenario(
@@ -193,7 +239,7 @@ def superintendent_scenario(
             f"Scenario: {posts:,.0f} posts, {turnover:.0%} turnover a year, leavers like the current mix.",
         ),
     )  # fmt: skip
-    return Section(fig, scenario.path), scenario
+    return Section(fig, scenario.path, name="superintendents-scenario"), scenario
 
 
 # --- Fellows -------------------------------------------------------------------------------------
@@ -208,12 +254,11 @@ def fellows_progress(
     status = m.fellows_status(cohorts, goals)
     fig = charts.fellows_cumulative(
         cohorts, goals,
-        title=charts.fellows_title(status, goals),
-        subtitle_text=charts.subtitle(_scope(place), f"cohort {int(cohorts['cohort'].iloc[-1])} ({status.as_of})"
-                                      if len(cohorts) else None, m.data_source(con, ("fellows",))),
+        title=fellows_title(status, goals),
+        subtitle_text=charts.subtitle(_scope(place), cohort_words(status), m.data_source(con, ("fellows",))),
         height=400 if compact else 460,
     )  # fmt: skip
-    return Section(fig, cohorts, status, status.detail)
+    return Section(fig, cohorts, status, status.detail, name="influence-100-fellows")
 
 
 FUNNEL_STEPS = ("Enrolled", "Completed the Fellowship", "Assistant superintendent within 5 years",
@@ -227,7 +272,8 @@ def fellows_outcomes(
     place = m.fellows_filters(filters)
     summary, table = m.fellows_outcomes(con, place)
     source = m.data_source(con, ("fellows",))
-    as_of = None if table.empty else f"cohort {int(table['cohort'].iloc[-1])}"
+    latest = None if table.empty else table.iloc[-1]
+    as_of = None if latest is None else f"cohort {int(latest['cohort'])} ({latest['start_year']})"
     funnel = charts.fellows_funnel(
         summary,
         title="From Fellowship to the superintendent's office",
@@ -246,7 +292,8 @@ def fellows_outcomes(
         "fellows": pd.array([summary.entered_as_principal, summary.entered_from_central_office], dtype="Int64"),
         "suppressed": [summary.entered_as_principal is None, summary.entered_from_central_office is None],
     })  # fmt: skip
-    return summary, Section(funnel, funnel_data), Section(roles, roles_data), table
+    return (summary, Section(funnel, funnel_data, name="fellows-outcomes"),
+            Section(roles, roles_data, name="fellows-roles-at-entry"), table)  # fmt: skip
 
 
 # --- Districts -----------------------------------------------------------------------------------
@@ -266,7 +313,7 @@ def districts_per_year(
         subtitle_text=charts.subtitle(_scope(filters), status.as_of, m.data_source(con, ("participation",))),
         height=400 if compact else 440,
     )  # fmt: skip
-    return Section(fig, participation, status, status.detail)
+    return Section(fig, participation, status, status.detail, name="districts-per-year")
 
 
 def districts_cumulative(
@@ -279,16 +326,16 @@ def districts_cumulative(
     status = m.districts_status(participation, goals)
     fig = charts.participation_cumulative(
         participation, goals,
-        title=charts.districts_title(status),
+        title=districts_title(status),
         subtitle_text=charts.subtitle(_scope(filters), status.as_of, m.data_source(con, ("participation",))),
         height=400 if compact else 440,
     )  # fmt: skip
-    return Section(fig, participation, status, status.detail)
+    return Section(fig, participation, status, status.detail, name="districts-cumulative")
 
 
 def organization_profile(
     con: duckdb.DuckDBPyConnection, org_code: str, filters: m.Filters
-) -> tuple[m.OrganizationProfile, go.Figure] | None:
+) -> tuple[m.OrganizationProfile, Section] | None:
     """One organization's profile and its teachers/students chart."""
     profile = m.organization_profile(con, org_code, filters)
     if profile is None:
@@ -299,7 +346,8 @@ def organization_profile(
         profile,
         subtitle_text=charts.subtitle(profile.name, as_of, m.data_source(con, ("staffing", "enrollment"))),
     )
-    return profile, validated(fig)
+    both = pd.concat([profile.teachers.assign(group="Teachers"), profile.students.assign(group="Students")])
+    return profile, Section(fig, both, name=f"{org_code}-staff-and-students")
 
 
 # --- Workforce -----------------------------------------------------------------------------------
@@ -323,7 +371,7 @@ def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Secti
             _scope(filters), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(shares)
         ),
     )
-    return Section(fig, shares)
+    return Section(fig, shares, name="workforce-of-color")
 
 
 def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section, Section]:
@@ -343,6 +391,7 @@ def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section,
             both, title=title, subtitle_text=charts.subtitle(_scope(filters), as_of, source, _notes(both))
         ),
         both,
+        name="teacher-student-parity",
     )
     per_org = m.parity_by_organization(con, as_of, filters) if as_of else pd.DataFrame(
         columns=["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"])  # fmt: skip
@@ -354,7 +403,7 @@ def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section,
         if as_of else "Parity by organization",
         subtitle_text=charts.subtitle(_scope(filters), as_of, source),
     )  # fmt: skip
-    return trend, Section(dist, per_org)
+    return trend, Section(dist, per_org, name="parity-by-organization")
 
 
 def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
@@ -375,7 +424,7 @@ def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Sect
         else "Make-up by race/ethnicity",
         subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
     )
-    return Section(fig, frame)
+    return Section(fig, frame, name="race-composition")
 
 
 # --- tables for display ---------------------------------------------------------------------------
@@ -425,15 +474,6 @@ def fellows_cohort_view(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return shown.drop(columns=always_hidden), caption
 
 
-def _yes_no(values: pd.Series) -> pd.Series:
-    """'Yes' / 'No' for true / false, '' where unknown."""
-    if values.empty:
-        return values.copy()
-    known = values.notna().to_numpy()
-    truthy = values.where(values.notna(), False).astype(bool).to_numpy()
-    return pd.Series(np.where(known, np.where(truthy, "Yes", "No"), ""), index=values.index, dtype=str)
-
-
 def organizations_display(frame: pd.DataFrame) -> pd.DataFrame:
     """The organizations table as shown (one row per organization)."""
     # Column at a time: the page builds this table on every run, for up to 13,000 organizations.
@@ -449,22 +489,35 @@ def organizations_display(frame: pd.DataFrame) -> pd.DataFrame:
         "Region": frame["region"],
         "Years taking part": years.astype(str),
         "Fellows sent": frame["fellows_sent"].astype(int),
-        "Strategy adopted": _yes_no(frame["strategy_adopted"]),
-        "Equity-leader position": _yes_no(frame["equity_leader"]),
-        "AMSEL member": _yes_no(frame["amsel_member"]),
+        "Strategy adopted": formats.yes_no_column(frame["strategy_adopted"]),
+        "Equity-leader position": formats.yes_no_column(frame["equity_leader"]),
+        "AMSEL member": formats.yes_no_column(frame["amsel_member"]),
     })  # fmt: skip
 
 
 def participation_display(participation: pd.DataFrame) -> pd.DataFrame:
-    """One organization's participation years as shown."""
-
-    def mark(v: bool) -> str:
-        return "Yes" if v else ""
-
+    """One organization's participation years as shown ("Yes" where it took part that way)."""
     return pd.DataFrame({
         "School year": participation["school_year"],
-        "Fellowship": participation["fellowship"].map(mark),
-        "Capacity building": participation["capacity_building"].map(mark),
-        "Strategy adopted": participation["strategy_adopted"].map(mark),
-        "Climate assessment done": participation["climate_assessment_done"].map(mark),
+        "Fellowship": formats.yes_no_column(participation["fellowship"], no=""),
+        "Capacity building": formats.yes_no_column(participation["capacity_building"], no=""),
+        "Strategy adopted": formats.yes_no_column(participation["strategy_adopted"], no=""),
+        "Climate assessment done": formats.yes_no_column(participation["climate_assessment_done"], no=""),
     })  # fmt: skip
+
+
+def find_organizations(
+    orgs: pd.DataFrame, search: str = "", *, taking_part_only: bool = False
+) -> pd.DataFrame:
+    """The organizations table narrowed as the Districts page's search box and toggle ask: by name or code
+    (any part, any case), and to those taking part."""
+    shown = orgs
+    if taking_part_only:
+        shown = shown[shown["years_participating"] > 0]
+    needle = search.strip().lower()
+    if needle:
+        shown = shown[
+            shown["name"].str.lower().str.contains(needle, regex=False)
+            | shown["org_code"].str.contains(needle, regex=False)
+        ]
+    return shown

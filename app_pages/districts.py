@@ -3,7 +3,7 @@ organizations; and one organization's profile."""
 
 import streamlit as st
 
-from analytics import sections
+from analytics import formats, sections
 from analytics.metrics import organizations_overview
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
@@ -19,9 +19,9 @@ per_year = call(sections.districts_per_year, g, filters)
 if per_year.data.empty:
     empty_state("participation")
 else:
-    chart(per_year.figure, "districts_per_year", "districts-per-year")
+    chart(per_year, "districts_per_year")
     cumulative = call(sections.districts_cumulative, g, filters)
-    chart(cumulative.figure, "districts_cumulative", "districts-cumulative")
+    chart(cumulative, "districts_cumulative")
     st.caption(cumulative.caption)
 
 st.header("Organizations")
@@ -29,15 +29,9 @@ orgs = call(organizations_overview, filters)
 search_col, toggle_col = st.columns([2, 1])
 search = search_col.text_input("Find an organization", key="org_search", placeholder="Name or 8-digit code")
 only_taking_part = toggle_col.toggle("Only those taking part", value=True, key="org_only_participating")
-shown = orgs
-if only_taking_part:
-    shown = shown[shown["years_participating"] > 0]
-if search:
-    needle = search.strip().lower()
-    shown = shown[
-        shown["name"].str.lower().str.contains(needle, regex=False) | shown["org_code"].str.contains(needle)
-    ]
-table = sections.organizations_display(shown)
+table = sections.organizations_display(
+    sections.find_organizations(orgs, search, taking_part_only=only_taking_part)
+)
 st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see its profile below.")
 picked = st.dataframe(table, hide_index=True, width="stretch", key="org_table", on_select="rerun",
                       selection_mode="single-row", height=380)  # fmt: skip
@@ -67,13 +61,13 @@ if choice:
         b.metric("Years taking part", f"{len(taking_part)}",
                  help=", ".join(taking_part["school_year"]) if len(taking_part) else "Not yet")  # fmt: skip
         c.metric("Fellows sent", f"{profile.fellows_sent}")
-        leader = {True: "Yes", False: "No", None: "Not reported"}[profile.has_equity_leader]
+        leader = formats.yes_no(profile.has_equity_leader, unknown="Not reported")
         d.metric("Equity-leader position", leader,
                  help="AMSEL member" if profile.amsel_member else "Not an AMSEL member")  # fmt: skip
         st.caption(f"{profile.name} is in the {profile.region} region.")
         if len(taking_part):
             st.dataframe(sections.participation_display(taking_part), hide_index=True, width="stretch",
                          key="org_participation")  # fmt: skip
-        chart(trend, "org_trend", f"{choice}-staff-and-students")
+        chart(trend, "org_trend")
 else:
     st.caption("Choose an organization above, or select a row in the table.")

@@ -66,4 +66,4 @@ left.download_button("Download PNG (2400 × 1350)", data=_one("png", key), file_
                      mime="image/png", icon=":material/image:", key="export_png", on_click="ignore")  # fmt: skip
 right.download_button("Download the numbers (CSV)", data=_one("csv", key), file_name=f"{key}-{stamp}.csv",
                       mime="text/csv", icon=":material/table:", key="export_csv", on_click="ignore")  # fmt: skip
-chart(section.figure, "export_preview", key)
+chart(section, "export_preview")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, sections
+from analytics import formats, sections
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
 
@@ -27,14 +27,14 @@ b.metric(
 )
 c.metric("Superintendents within 5 years",
          sections.FEWER_THAN_6 if summary.placed_superintendent is None else f"{summary.placed_superintendent:,}")  # fmt: skip
-d.metric("People of color", charts.percent(summary.share_of_color, 0),
+d.metric("People of color", formats.percent(summary.share_of_color, 0),
          help="Share of Fellows whose race is known who are people of color.")  # fmt: skip
-chart(progress.figure, "fellows_progress", "influence-100-fellows")
+chart(progress, "fellows_progress")
 st.caption(progress.caption + " Filters by region and type apply to each Fellow's home organization; the "
            "school-year filter does not apply (cohorts are counted whole).")  # fmt: skip
 
-chart(funnel.figure, "fellows_funnel", "fellows-outcomes")
-chart(roles.figure, "fellows_roles", "fellows-roles-at-entry")
+chart(funnel, "fellows_funnel")
+chart(roles, "fellows_roles")
 
 st.header("By cohort")
 cohort_table, cohort_caption = sections.fellows_cohort_view(table)

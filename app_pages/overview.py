@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, sections
+from analytics import formats, sections
 from ui.data import call, goals
 from ui.layout import chart, goal_card, page_heading, sidebar_filters
 
@@ -22,39 +22,39 @@ left, middle, right = st.columns(3)
 with left:
     s = supers.status
     goal_card(
-        "Superintendents of color",
-        charts.percent(s.value),
+        g.superintendents.title,
+        formats.percent(s.value),
         f"{s.change * 100:+.1f} points since {g.superintendents.baseline_year}" if s.change is not None else None,
         s,
         s.as_of,
-        (f"Target for {s.as_of}: {charts.percent(s.target)} on the way to "
+        (f"Target for {s.as_of}: {formats.percent(s.target)} on the way to "
          f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. " if s.target else "")
         + s.detail + (f" {s.partial_note}" if s.partial_note else ""),
     )  # fmt: skip
 with middle:
     f = fellows.status
     goal_card(
-        "Influence 100 Fellows",
-        f"{f.value:,.0f}" if f.value is not None else "—",
+        g.fellows.title,
+        formats.count(f.value) if f.value is not None else formats.NOT_SHOWN,
         None,
         f,
-        f.as_of and f"cohort {int(fellows.data['cohort'].iloc[-1])}, which began in {f.as_of}",
+        f.as_of and f"cohort {f.cohort}, which began in {f.as_of}",
         f.detail,
     )
 with right:
     d = districts.status
     goal_card(
-        "Organizations taking part",
-        f"{d.value:,.0f}" if d.value is not None else "—",
+        g.districts.title,
+        formats.count(d.value) if d.value is not None else formats.NOT_SHOWN,
         None,
         d,
         d.as_of,
         d.detail,
     )
 
-chart(supers.figure, "overview_superintendents", "superintendents-target-path")
+chart(supers, "overview_superintendents")
 st.caption(supers.caption)
-chart(fellows.figure, "overview_fellows", "influence-100-fellows")
+chart(fellows, "overview_fellows")
 st.caption(fellows.caption)
-chart(districts.figure, "overview_districts", "districts-taking-part")
+chart(districts, "overview_districts")
 st.caption(districts.caption)

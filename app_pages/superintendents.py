@@ -3,8 +3,8 @@ hiring would take, and the representation gap around it."""
 
 import streamlit as st
 
-from analytics import charts, sections
-from analytics.metrics import counted_years, people_short_of_path
+from analytics import formats, sections
+from analytics.metrics import counted_years
 from analytics.projection import implied_hire_share
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
@@ -32,22 +32,20 @@ if status.value is None:
     st.stop()
 
 latest = counted_years(trend.data).iloc[-1]
-gap_points = None if status.target is None else (status.target - status.value) * 100
 a, b, c, d = st.columns(4)
-a.metric(f"Share of color, {status.as_of}", charts.percent(status.value),
+a.metric(f"Share of color, {status.as_of}", formats.percent(status.value),
          f"{status.change * 100:+.1f} pts since {goal.baseline_year}" if status.change is not None else None)  # fmt: skip
-b.metric(f"Target path, {status.as_of}", charts.percent(status.target))
-if gap_points is None or abs(gap_points) < 0.05:
-    c.metric("Against the path", "—" if gap_points is None else "On the path")
+b.metric(f"Target path, {status.as_of}", formats.percent(status.target))
+if status.gap_points is None or status.on_the_path:
+    c.metric("Against the path", formats.NOT_SHOWN if status.gap_points is None else "On the path")
 else:
-    c.metric("Below the path by" if gap_points > 0 else "Above the path by", f"{abs(gap_points):.1f} pts",
+    c.metric("Below the path by" if status.gap_points > 0 else "Above the path by", f"{abs(status.gap_points):.1f} pts",
              help="Difference between the target path and the actual share, in percentage points.")  # fmt: skip
-if status.target is not None:
-    needed = people_short_of_path(status.target, latest["total"], latest["of_color"])
-    d.metric("Needed now", "none" if needed == 0 else f"{needed} more",
+if status.short_of_path is not None:
+    d.metric("Needed now", "none" if status.short_of_path == 0 else f"{status.short_of_path} more",
              help=f"Superintendents of color {status.as_of} would need to be on the path: {status.target:.1%} of "
-                  f"{charts.people_text(latest['total'])} superintendents (counted in FTE).")  # fmt: skip
-chart(trend.figure, "superintendents_trend", "superintendents-target-path")
+                  f"{formats.people(latest['total'])} superintendents (counted in FTE).")  # fmt: skip
+chart(trend, "superintendents_trend")
 st.caption(trend.caption)
 
 st.header("What would it take?")
@@ -87,11 +85,11 @@ with result:
             + (f", against about {openings * needed:,.0f} needed." if needed is not None else ".")
         )
 if planned is not None:
-    chart(scenario_section.figure, "superintendents_scenario", "superintendents-scenario")
+    chart(scenario_section, "superintendents_scenario")
 
 st.header("The representation gap")
 gap = call(sections.representation_gap, g, filters)
-chart(gap.figure, "superintendents_context", "representation-gap")
+chart(gap, "superintendents_context")
 if filters.is_statewide:
     st.caption("Diamonds are published figures, labelled with their source (hover for it).")
 
@@ -99,8 +97,7 @@ st.header("By region or type of organization")
 group_by = st.segmented_control("Break down by", ["region", "org_type"], default="region", key="breakdown",
                                 format_func={"region": "Region", "org_type": "Organization type"}.get)  # fmt: skip
 by_group = call(sections.superintendents_by_group, g, filters, group_by or "region")
-chart(by_group.figure, "superintendents_by_group",
-      "superintendents-by-region" if (group_by or "region") == "region" else "superintendents-by-type")  # fmt: skip
+chart(by_group, "superintendents_by_group")
 st.caption(
     "One year, the latest complete one: a region or type is shown only where it holds at least 6 "
     "superintendents of color and 6 others, and where no hidden one could be worked out from the rest."

@@ -16,7 +16,7 @@ trend = call(sections.workforce_trend, filters)
 if trend.data.empty:
     empty_state("staffing or enrollment")
     st.stop()
-chart(trend.figure, "workforce_trend", "workforce-of-color")
+chart(trend, "workforce_trend")
 
 st.header("Parity: teachers of color beside students of color")
 st.caption(
@@ -24,8 +24,8 @@ st.caption(
     "floored at 5%). 1 means teachers mirror their students; Massachusetts districts use 0.25 as a benchmark."
 )
 parity_trend, parity_spread = call(sections.parity, filters)
-chart(parity_trend.figure, "workforce_parity", "teacher-student-parity")
-chart(parity_spread.figure, "workforce_parity_by_org", "parity-by-organization")
+chart(parity_trend, "workforce_parity")
+chart(parity_spread, "workforce_parity_by_org")
 
 composition = call(sections.race_composition, filters)
-chart(composition.figure, "workforce_composition", "race-composition")
+chart(composition, "workforce_composition")

@@ -93,3 +93,10 @@ def test_a_one_district_roster_for_a_later_year_is_not_the_decks_headline(sample
     assert list(partial.x) == ["2025-26"] and partial.marker.symbol == "circle-open"
     line = next(t for t in gap.data if t.name == "Teachers of color")
     assert math.isnan(line.y[list(line.x).index("2025-26")])
+
+
+def test_every_exported_chart_is_named_as_its_page_names_it(sample_con):
+    """One name per chart: the Export page's file name is the name its section carries, which is what the
+    page's camera button saves it as."""
+    for chart in export.CHARTS:
+        assert export.chart_section(sample_con, GOALS, Filters(), chart.key).name == chart.key

@@ -162,16 +162,18 @@ def sidebar_filters() -> Filters:
     return Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
 
 
-def chart(figure, key: str, filename: str | None = None) -> None:
-    """A Plotly chart at full width; its camera button saves a slide-ready PNG (2x scale)."""
+def chart(section, key: str) -> None:
+    """A section's Plotly chart at full width; its camera button saves a slide-ready PNG (2x scale) named
+    as the Export page names the chart (the section's name)."""
+    filename = section.name or key
     st.plotly_chart(
-        figure,
+        section.figure,
         key=key,
         width="stretch",
         config={
             "displaylogo": False,
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-            "toImageButtonOptions": {"format": "png", "filename": filename or key, "scale": 2},
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         },
     )
 
