@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from analytics.contracts import UploadKind
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
@@ -54,6 +59,8 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         instance = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
         con = duckdb.connect(f":memory:{instance}")
     try:
+        # ATTACH takes neither its file nor its options as parameters, so this statement, and USE after it,
+        # are built here rather than in analytics/sql: the path is quoted as a string literal.
         quoted = "'" + str(path).replace("'", "''") + "'"
         con.execute(
             f"ATTACH IF NOT EXISTS {quoted} AS {CATALOG}" + (f" ({', '.join(options)})" if options else "")
@@ -85,38 +92,32 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest migration applied, 0 for an empty database."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_catalog = current_database() AND table_name = 'schema_version'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not con.execute(sql("schema_version_table_exists")).fetchall()[0][0]:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+    return con.execute(sql("schema_version")).fetchall()[0][0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply the migrations not yet recorded, each in its own transaction; return the versions applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version "
-        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
+    con.execute(sql("schema_version_table_create"))
     # Every migration not yet recorded, not only those above the highest: numbers are handed out ahead
     # (003 may land after 004 was applied somewhere), and each must still run once.
-    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    done = {row[0] for row in con.execute(sql("migrations_applied")).fetchall()}
     applied = []
-    for version, name, sql in migrations():
+    for version, name, text in migrations():
         if version in done:
             continue
         with transaction(con):
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+            con.execute(text)
+            con.execute(sql("migration_record"), {"version": version, "name": name})
         applied.append(version)
     return applied
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """BEGIN ... COMMIT, or ROLLBACK on any exception: all of it or none of it."""
+    """BEGIN ... COMMIT, or ROLLBACK on any exception: all of it or none of it. (Transaction control, not
+    queries: these three statements stay here.)"""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
@@ -139,45 +140,83 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame) -> Iterator[str
             con.unregister(name)
 
 
+# A slot in a query template: {{name}}, filled by `sql()` with quoted identifiers only.
+_SLOT = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def quote_identifier(name: str) -> str:
+    """`name` as a DuckDB identifier: double-quoted, any quote inside doubled. Every table or column name
+    that goes into a query from Python goes through here (values never do: they are parameters)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql(name: str, **identifiers: str | Sequence[str]) -> str:
+    """The text of analytics/sql/<name>.sql (one query per file), each {{slot}} in it filled with the
+    identifier given for it (quoted), or with a sequence of them (quoted, comma-separated)."""
+    return _filled(
+        name, tuple((k, v if isinstance(v, str) else tuple(v)) for k, v in sorted(identifiers.items()))
+    )
+
+
 @cache
-def sql(name: str) -> str:
-    """The text of analytics/sql/<name>.sql (one query per file)."""
-    return (SQL_DIR / f"{name}.sql").read_text()
+def _filled(name: str, identifiers: tuple[tuple[str, str | tuple[str, ...]], ...]) -> str:
+    slots = dict(identifiers)
+
+    def fill(slot: re.Match) -> str:
+        if slot[1] not in slots:
+            raise KeyError(f"{name}.sql needs an identifier for {{{{{slot[1]}}}}}")
+        value = slots[slot[1]]
+        return ", ".join(quote_identifier(v) for v in ([value] if isinstance(value, str) else value))
+
+    return _SLOT.sub(fill, (SQL_DIR / f"{name}.sql").read_text())
+
+
+def current_table(kind: UploadKind) -> str:
+    """The table holding what counts now of `kind` (current_staffing, ...; kept by analytics/store.py)."""
+    return f"current_{kind.table}"
+
+
+def kind_sql(name: str, kind: UploadKind, **identifiers: str | Sequence[str]) -> str:
+    """<name>.sql for one upload kind, its slots filled from the contract: {{facts}} (the kind's table),
+    {{current}} (what counts now of it), {{key}} (what a newer upload replaces), {{columns}} (all of them),
+    {{org}} (the column holding each row's organization), and any others given."""
+    return sql(
+        name,
+        facts=kind.table,
+        current=current_table(kind),
+        key=kind.key,
+        columns=kind.column_names,
+        org=kind.org_column,
+        **identifiers,
+    )
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes whenever the warehouse's facts or uploads change."""
-    return con.execute("SELECT value FROM warehouse_meta WHERE key = 'data_version'").fetchall()[0][0]
+    return con.execute(sql("data_version")).fetchall()[0][0]
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     """Mark the data as changed (call inside the writing transaction): the version counts up, the stamp
     is drawn anew."""
-    con.execute("UPDATE warehouse_meta SET value = value + 1 WHERE key = 'data_version'")
-    con.execute("UPDATE warehouse_meta SET value = (random() * 9.0e18)::BIGINT WHERE key = 'data_stamp'")
+    con.execute(sql("data_version_bump"))
 
 
 def data_key(con: duckdb.DuckDBPyConnection) -> tuple[str, int, int] | None:
     """(file, data_version, data_stamp): the same for two connections only if they see the same data; None
     for a warehouse opened read-only before migration 006 gave it a stamp (nothing may be cached by it)."""
-    rows = dict(
-        con.execute(
-            "SELECT key, value FROM warehouse_meta WHERE key IN ('data_version', 'data_stamp')"
-        ).fetchall()
-    )
+    rows = dict(con.execute(sql("data_version_and_stamp")).fetchall())
     if "data_stamp" not in rows:
         return None
-    path = con.execute(
-        "SELECT coalesce(path, '') FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()
+    path = con.execute(sql("warehouse_file")).fetchall()
     return (path[0][0] if path else ""), rows["data_version"], rows["data_stamp"]
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """True when nothing has been loaded yet."""
-    return con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
+    return con.execute(sql("uploads_count")).fetchall()[0][0] == 0
 
 
 def has_sample_data(con: duckdb.DuckDBPyConnection) -> bool:
     """True while any live upload came from the bundled sample data."""
-    return bool(con.execute("SELECT count(*) FROM live_uploads WHERE is_sample").fetchall()[0][0])
+    return bool(con.execute(sql("live_sample_uploads_count")).fetchall()[0][0])

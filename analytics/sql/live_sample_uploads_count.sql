@@ -1,0 +1,2 @@
+-- How many uploads from the bundled sample data still count.
+SELECT count(*) AS uploads FROM live_uploads WHERE is_sample

@@ -1,0 +1,2 @@
+-- Record a migration as applied (in the transaction that applied it).
+INSERT INTO schema_version VALUES ($version, $name, now())
