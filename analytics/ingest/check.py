@@ -12,7 +12,8 @@ import pandas as pd
 
 from analytics import definitions as d
 from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, UploadKind
-from analytics.ingest.problems import ERROR, NO_ROWS, WARNING, ProblemLog, UploadProblem
+from analytics.ingest import problems as pr
+from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
 from analytics.ingest.shapes import (
     Answers,
@@ -158,7 +159,10 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
         year = d.parse_school_year(answers.school_year)
         if year is None:
             problems.add(
-                "a school year such as 2023-24", column="school year you chose", value=answers.school_year
+                "a school year such as 2023-24",
+                column="school year you chose",
+                value=answers.school_year,
+                code=pr.NOT_A_SCHOOL_YEAR,
             )
     if answers.job_class:
         job = next((jc for jc in d.JOB_CLASSES if jc.lower() == answers.job_class.strip().lower()), None)
@@ -167,6 +171,7 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
                 "one of the job classes " + ", ".join(d.JOB_CLASSES),
                 column="job class you chose",
                 value=answers.job_class,
+                code=pr.UNKNOWN_JOB_CLASS,
             )
     if answers.district:
         code = d.parse_org_code(answers.district)
@@ -175,6 +180,7 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
                 "an 8-digit DESE district code such as 00350000",
                 column="district you chose",
                 value=answers.district,
+                code=pr.NOT_AN_ORG_CODE,
             )
         else:
             district = code.district_code
@@ -224,6 +230,7 @@ def check_upload(
                 f"one table; sheet “{table.sheet}” is read, and {others} also look like data. Choose the sheet "
                 "if that is not the right one",
                 severity=WARNING,
+                code=pr.OTHER_SHEETS,
             )
         if table.misaligned:  # every column would be read under the wrong heading: said once, and no more
             said = f"The header (row {table.header_row}) does not line up with the rows under it"
@@ -235,7 +242,7 @@ def check_upload(
                     "rows of data under the header; the file has a header and no rows. Type or paste your rows "
                     "under the header (a template comes with none: its examples are on its Instructions sheet)",
                     row=table.header_row,
-                    code=NO_ROWS,
+                    code=pr.NO_ROWS,
                 )
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
@@ -251,6 +258,7 @@ def check_upload(
                 + ", ".join(table.header),
                 row=table.header_row,
                 column="Race/Ethnicity",
+                code=pr.MISSING_COLUMN,
             )
             result = Normalised(None, "unknown")
         else:
@@ -274,12 +282,16 @@ def check_upload(
                 con, kind, checked.facts, result.org_names, problems, file_name
             )
             if not len(checked.facts) and not problems.has_errors:
-                problems.add("at least one row with numbers; every row was skipped", row=table.header_row)
+                problems.add(
+                    "at least one row with numbers; every row was skipped",
+                    row=table.header_row,
+                    code=pr.ALL_ROWS_SKIPPED,
+                )
     except Unreadable as problem:
-        problems.add(str(problem))
+        problems.add(str(problem), code=problem.code)
     except Exception:
         log.exception("unexpected failure checking %s upload %r", kind.name, file_name)
-        problems.add(UNEXPECTED)
+        problems.add(UNEXPECTED, code=pr.UNEXPECTED)
     return _finish(checked, problems)
 
 
@@ -307,6 +319,7 @@ def _new_organizations(
             column="Org Code",
             value=code,
             severity=WARNING,
+            code=pr.UNKNOWN_ORGANIZATION,
         )
     return pd.DataFrame(rows, columns=["org_code", "name", "org_type", "region"])
 

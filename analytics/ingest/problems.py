@@ -17,15 +17,56 @@ WARNING: Severity = "warning"
 LISTED_PER_KIND = 50
 LISTED_IN_ALL = 200
 
-# Stable codes for the kinds of problem that have one (like frictionless' error types).
-NOT_FINITE = "not-finite"  # inf, NaN, or a number too large to hold
-OUT_OF_RANGE = "out-of-range"  # a number beyond any real figure for its column
-DECIMAL_COMMA = "decimal-comma"  # a comma that is not a thousands separator, in a comma-separated file
-AMBIGUOUS_NUMBER = "ambiguous-number"  # a semicolon file's 1.234: a thousands point or a decimal point
-SAME_ROLE = "same-role"  # two columns that hold the same thing
+# Stable codes naming each kind of problem (like frictionless' error types): tests and tools match on the
+# code, people read the words, which may change.
+# The file as a whole.
+FILE_TOO_LARGE = "file-too-large"  # over the size cap, or a workbook that would unpack to too much
+TOO_MANY_ROWS = "too-many-rows"  # more rows than one upload may hold
+EMPTY_FILE = "empty-file"  # no bytes, or only blank lines
+NOT_A_SPREADSHEET = (
+    "not-a-spreadsheet"  # a web page, binary data, a damaged workbook, a zip of something else
+)
+NO_SUCH_SHEET = "no-such-sheet"  # the sheet chosen is not in the workbook
+NO_HEADER = "no-header"  # no row looks like the header of this kind
+OTHER_SHEETS = "other-sheets"  # more than one sheet looks like data (one is read)
 MIXED_ENCODING = "mixed-encoding"  # rows written in different text encodings
 HEADER_MISALIGNED = "header-misaligned"  # the rows under the header have more values than it has headings
 NO_ROWS = "no-rows"  # a header and nothing under it (an untouched template)
+ALL_ROWS_SKIPPED = "all-rows-skipped"  # rows, but none with figures to save
+UNEXPECTED = "unexpected-failure"  # a fault in the dashboard, logged for its maintainers
+# The header.
+MISSING_COLUMN = "missing-column"  # a required column (or the total that percentages need) is not there
+MISSING_RACE_COLUMN = "missing-race-column"  # a wide file without a column for some race/ethnicity
+SAME_ROLE = "same-role"  # two columns that hold the same thing
+# A row.
+EXTRA_CELL = "extra-cell"  # more values than the header has headings
+MISSING_CELL = "missing-cell"  # fewer values than the header has headings, in a row with figures
+NOTE_ROW = "note-row"  # a row with no figures, only a note (skipped)
+TOTAL_ROW = "total-row"  # a row totalling every job class (skipped: the same people again)
+DUPLICATE_ROW = "duplicate-row"  # the same key as an earlier row, and the same figures (skipped)
+DUPLICATE_KEY = "duplicate-key"  # the same key as an earlier row, with different figures
+PARTS_OVER_TOTAL = "parts-over-total"  # race/ethnicity counts adding up to more than the row's total
+# A cell.
+MISSING_VALUE = "missing-value"  # a required cell left empty
+BLANK_AS_ZERO = "blank-as-zero"  # an empty race/ethnicity cell in a row with figures, read as 0
+RACE_NOT_GIVEN = "race-not-given"  # a roster's person with no race/ethnicity, counted as Unknown
+NOT_A_NUMBER = "not-a-number"  # text where a number belongs
+FORMULA = "formula"  # a spreadsheet formula, read as text and never calculated
+NOT_FINITE = "not-finite"  # inf, NaN, or a number too large to hold
+OUT_OF_RANGE = "out-of-range"  # a number beyond any real figure for its column
+BELOW_MINIMUM = "below-minimum"  # a number below the least its column takes (a negative count, cohort 0)
+NOT_A_WHOLE_NUMBER = "not-a-whole-number"  # a fraction where a count of people belongs
+DECIMAL_COMMA = "decimal-comma"  # a comma that is not a thousands separator, in a comma-separated file
+AMBIGUOUS_NUMBER = "ambiguous-number"  # a semicolon file's 1.234: a thousands point or a decimal point
+NOT_A_SCHOOL_YEAR = "not-a-school-year"  # a year that reads as no school year
+UNKNOWN_JOB_CLASS = "unknown-job-class"  # a job class the dashboard does not track
+UNKNOWN_RACE = "unknown-race"  # a race/ethnicity spelling that is none of DESE's categories
+NOT_ACCEPTED = "not-accepted"  # a value outside a column's accepted list (status, component, ...)
+NOT_YES_OR_NO = "not-yes-or-no"  # a yes/no column holding something else
+NOT_AN_ORG_CODE = "not-an-org-code"  # not an 8-digit DESE organization code
+UNKNOWN_ORGANIZATION = "unknown-organization"  # a well-formed code new to the dashboard (added, warned)
+OUTSIDE_DISTRICT = "outside-district"  # an organization outside the district chosen for the file
+CONTRADICTS_ANSWER = "contradicts-answer"  # the file says otherwise than the answer given for it
 
 
 @dataclass(frozen=True)
@@ -38,7 +79,7 @@ class UploadProblem:
     value: str | None
     expected: str
     severity: Severity = ERROR
-    code: str | None = None
+    code: str = field(kw_only=True)  # one of the codes above
 
     @property
     def is_error(self) -> bool:
@@ -78,7 +119,7 @@ class ProblemLog:
     warning_count: int = 0
     _unlisted: dict[tuple[Severity, str | None, str], int] = field(default_factory=dict)
     _per_kind: dict[tuple[Severity, str | None, str], int] = field(default_factory=dict)
-    _codes: dict[tuple[Severity, str | None, str], str | None] = field(default_factory=dict)
+    _codes: dict[tuple[Severity, str | None, str], str] = field(default_factory=dict)
 
     def add(
         self,
@@ -88,7 +129,7 @@ class ProblemLog:
         column: str | None = None,
         value: object = None,
         severity: Severity = ERROR,
-        code: str | None = None,
+        code: str,
     ) -> None:
         """Record one problem."""
         self.add_rows(expected, rows=[row], values=[value], column=column, severity=severity, code=code)
@@ -101,7 +142,7 @@ class ProblemLog:
         values: Sequence[object] | None = None,
         column: str | None = None,
         severity: Severity = ERROR,
-        code: str | None = None,
+        code: str,
     ) -> None:
         """Record the same problem on many rows (only the first few are listed; all are counted)."""
         n = len(rows)
@@ -125,7 +166,7 @@ class ProblemLog:
                     None if value is None or value != value else str(value),  # NaN -> None
                     expected,
                     severity,
-                    code,
+                    code=code,
                 )
             )
         self._per_kind[kind] = already + n
@@ -147,7 +188,7 @@ class ProblemLog:
                     None,
                     f"{n:,} more rows like this: {expected}",
                     severity,
-                    self._codes.get((severity, column, expected)),
+                    code=self._codes[(severity, column, expected)],
                 )
             )
         return ordered

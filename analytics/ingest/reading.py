@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from analytics.ingest import problems as pr
 from analytics.ingest.problems import HEADER_MISALIGNED, MIXED_ENCODING, WARNING, ProblemLog
 
 HEAD_ROWS = 40  # the header must start within the first 40 rows
@@ -44,7 +45,12 @@ DEFAULT_LIMITS = Limits()
 
 
 class Unreadable(Exception):
-    """The file cannot be read as a spreadsheet; the message says why, for the person uploading it."""
+    """The file cannot be read as a spreadsheet; the message says why, for the person uploading it, and
+    `code` names the kind of problem (one of analytics.ingest.problems' codes)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -81,10 +87,11 @@ def read_table(
     if len(data) > limits.max_bytes:
         raise Unreadable(
             f"The file is {len(data) / 1_048_576:,.1f} MB; the limit is {limits.max_bytes / 1_048_576:,.0f} "
-            "MB. Split it (for example by school year) and upload the parts."
+            "MB. Split it (for example by school year) and upload the parts.",
+            pr.FILE_TOO_LARGE,
         )
     if not data.strip():
-        raise Unreadable("The file is empty.")
+        raise Unreadable("The file is empty.", pr.EMPTY_FILE)
     if data[:4] == b"PK\x03\x04":
         return _read_workbook(data, header_score, log, sheet, limits, zipped=True)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -94,7 +101,8 @@ def read_table(
         if text_start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<")):
             raise Unreadable(
                 "This file is named like an Excel workbook but is a web page (HTML) saved with an Excel "
-                "name. Open it in Excel and use Save As → Excel Workbook (.xlsx) or CSV, then upload that."
+                "name. Open it in Excel and use Save As → Excel Workbook (.xlsx) or CSV, then upload that.",
+                pr.NOT_A_SPREADSHEET,
             )
     return _read_csv(data, header_score, log, limits)
 
@@ -189,16 +197,21 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
     if _looks_binary(text):
         raise Unreadable(
             "This file is not a CSV or Excel file (it holds binary data). Save your spreadsheet as .xlsx or "
-            "CSV and upload that."
+            "CSV and upload that.",
+            pr.NOT_A_SPREADSHEET,
         )
     start = text.lstrip()[:200].lower()
     if start.startswith(("<!doctype html", "<html", "<table", "<?xml")):
         raise Unreadable(
             "This file is a web page (HTML), not a spreadsheet. Open it in Excel and use Save As → Excel "
-            "Workbook (.xlsx) or CSV, then upload that."
+            "Workbook (.xlsx) or CSV, then upload that.",
+            pr.NOT_A_SPREADSHEET,
         )
     if text.count("\n") > limits.max_rows + HEAD_ROWS:
-        raise Unreadable(f"The file has more than {limits.max_rows:,} rows, the most one upload may hold.")
+        raise Unreadable(
+            f"The file has more than {limits.max_rows:,} rows, the most one upload may hold.",
+            pr.TOO_MANY_ROWS,
+        )
     head_text = text[:262_144]  # the header is near the top: never split a whole large file into lines
     lines = head_text.splitlines(keepends=True)
     if len(head_text) < len(text) and len(lines) > 1:
@@ -214,7 +227,7 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             if score >= 2:
                 break  # the first recognised row under this delimiter is its header
     if best is None:
-        raise Unreadable(_no_header_message())
+        raise Unreadable(_no_header_message(), pr.NO_HEADER)
     _, _, delimiter, rec_index, line_index, records = best
     header = _unique_names(records[rec_index])
     title = [" ".join(c for c in r if c.strip()) for r in records[:rec_index] if any(c.strip() for c in r)]
@@ -250,7 +263,7 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             ),
         )
     except pa.ArrowInvalid as problem:
-        raise Unreadable(f"The file could not be read as CSV: {problem}") from problem
+        raise Unreadable(f"The file could not be read as CSV: {problem}", pr.NOT_A_SPREADSHEET) from problem
     # pyarrow numbers records from the header (1); rows it skipped are taken out of the sequence.
     total = parsed.num_rows + len(invalid)
     skipped = np.array(sorted(n for n, _, _ in invalid if n is not None), dtype=np.int64)
@@ -371,7 +384,10 @@ def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, total, log)
         if len(fields) > width and any(f.strip() for f in fields[width:]):
             if not misaligned:
                 log.add(
-                    field_count_message(width, len(fields), header_row, delimiter), row=row, value=_clip(line)
+                    field_count_message(width, len(fields), header_row, delimiter),
+                    row=row,
+                    value=_clip(line),
+                    code=pr.EXTRA_CELL,
                 )
             continue
         if len(fields) < width:
@@ -427,22 +443,28 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     except (zipfile.BadZipFile, ValueError, OSError) as problem:
         raise Unreadable(
             "This file is not a readable Excel workbook (the .xlsx container is damaged). Open it in Excel, "
-            "save it again as .xlsx, and upload that."
+            "save it again as .xlsx, and upload that.",
+            pr.NOT_A_SPREADSHEET,
         ) from problem
     names = {p.filename for p in parts}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise Unreadable(
-            "This file is a zip archive but not an Excel workbook. Upload the .xlsx or .csv file itself."
+            "This file is a zip archive but not an Excel workbook. Upload the .xlsx or .csv file itself.",
+            pr.NOT_A_SPREADSHEET,
         )
     if len(parts) > limits.max_zip_parts:
-        raise Unreadable(f"This workbook has {len(parts):,} internal parts; it is not a normal Excel file.")
+        raise Unreadable(
+            f"This workbook has {len(parts):,} internal parts; it is not a normal Excel file.",
+            pr.FILE_TOO_LARGE,
+        )
     unpacked = sum(p.file_size for p in parts)
     packed = max(1, sum(p.compress_size for p in parts))
     if unpacked > limits.max_unpacked_bytes or unpacked > limits.max_zip_ratio * max(packed, 1_048_576):
         raise Unreadable(
             f"This workbook would unpack to {unpacked / 1_048_576:,.0f} MB from {len(data) / 1_048_576:,.1f} "
             "MB, more than a spreadsheet of staff or students needs; it is refused to protect the server. "
-            "Save only the sheet with the data, or upload it as CSV."
+            "Save only the sheet with the data, or upload it as CSV.",
+            pr.FILE_TOO_LARGE,
         )
 
 
@@ -465,10 +487,13 @@ def _read_workbook(
     except Exception as problem:  # fastexcel raises its own error types for every kind of damage
         raise Unreadable(
             "This file could not be opened as an Excel workbook. Open it in Excel, save it as .xlsx, and "
-            "upload that."
+            "upload that.",
+            pr.NOT_A_SPREADSHEET,
         ) from problem
     if sheet is not None and sheet not in names:
-        raise Unreadable(f"The workbook has no sheet named “{sheet}”; its sheets are {_list(names)}.")
+        raise Unreadable(
+            f"The workbook has no sheet named “{sheet}”; its sheets are {_list(names)}.", pr.NO_SUCH_SHEET
+        )
     if zipped and (sheet is not None or len(names) == 1):
         typed = _typed_sheet(book, data, sheet or names[0], header_score, limits)
         if typed is not None:
@@ -483,7 +508,7 @@ def _read_workbook(
             ).to_arrow()
         except Exception as problem:
             if sheet is not None:
-                raise Unreadable(f"The sheet “{name}” could not be read.") from problem
+                raise Unreadable(f"The sheet “{name}” could not be read.", pr.NOT_A_SPREADSHEET) from problem
             continue
         head = _arrow_head(loaded)
         for i, rec in enumerate(head):
@@ -492,12 +517,15 @@ def _read_workbook(
                 found.append((score, -order, name, loaded, i))
                 break
     if not found:
-        raise Unreadable(_no_header_message(names if sheet is None else None))
+        raise Unreadable(_no_header_message(names if sheet is None else None), pr.NO_HEADER)
     found.sort(key=lambda f: (f[0], f[1]), reverse=True)
     score, _, name, loaded, header_index = found[0]
     others = [f[2] for f in found[1:]]
     if loaded.num_rows - header_index - 1 > limits.max_rows:
-        raise Unreadable(f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.")
+        raise Unreadable(
+            f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.",
+            pr.TOO_MANY_ROWS,
+        )
     head = _arrow_head(loaded)
     header = _unique_names(head[header_index])
     title = [" ".join(c for c in r if c.strip()) for r in head[:header_index] if any(c.strip() for c in r)]
@@ -570,7 +598,10 @@ def _typed_sheet(book, data: bytes, name: str, header_score: HeaderScore, limits
     except Exception:
         return None
     if loaded.num_rows > limits.max_rows:
-        raise Unreadable(f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.")
+        raise Unreadable(
+            f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.",
+            pr.TOO_MANY_ROWS,
+        )
     header = _unique_names([("" if n.startswith("__UNNAMED__") else n) for n in names])
     columns = []
     for column in loaded.columns:

@@ -290,6 +290,7 @@ def _short_rows(table: Table, candidates: np.ndarray, log: ProblemLog) -> np.nda
                 "this row has 0", "this row has fewer"
             ),
             rows=_rows(table, short),
+            code=pr.MISSING_CELL,
         )
     return short
 
@@ -362,6 +363,7 @@ class Resolver:
                     "check that this is the file you meant",
                     row=None,
                     value=" ".join(self.table.title)[:80],
+                    code=pr.CONTRADICTS_ANSWER,
                 )
             return from_title, f"{label} {from_title} from the title row"
         if answer is not None:
@@ -380,6 +382,7 @@ def _check_column_against_answer(log, table, column, parsed, answer, label) -> N
             rows=_rows(table, differ),
             values=_cells(table, column, differ),
             column=column,
+            code=pr.CONTRADICTS_ANSWER,
         )
 
 
@@ -394,9 +397,15 @@ def _school_years(table, roles_col, resolver, log, mask) -> tuple[pd.Series | No
             rows=_rows(table, bad),
             values=_cells(table, roles_col, bad),
             column=roles_col,
+            code=pr.NOT_A_SCHOOL_YEAR,
         )
         blank = mask & raw.isna().to_numpy()
-        log.add_rows("a school year; this cell is empty", rows=_rows(table, blank), column=roles_col)
+        log.add_rows(
+            "a school year; this cell is empty",
+            rows=_rows(table, blank),
+            column=roles_col,
+            code=pr.MISSING_VALUE,
+        )
         _check_column_against_answer(
             log, table, roles_col, parsed, resolver.answers.school_year, "school year"
         )
@@ -424,6 +433,7 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
                 values=_cells(table, column, all_rows),
                 column=column,
                 severity=WARNING,
+                code=pr.TOTAL_ROW,
             )
         bad = mask & ~all_rows & raw.notna().to_numpy() & parsed.isna().to_numpy()
         log.add_rows(
@@ -431,9 +441,12 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
             rows=_rows(table, bad),
             values=_cells(table, column, bad),
             column=column,
+            code=pr.UNKNOWN_JOB_CLASS,
         )
         blank = mask & raw.isna().to_numpy()
-        log.add_rows("a job class; this cell is empty", rows=_rows(table, blank), column=column)
+        log.add_rows(
+            "a job class; this cell is empty", rows=_rows(table, blank), column=column, code=pr.MISSING_VALUE
+        )
         _check_column_against_answer(log, table, column, parsed, resolver.answers.job_class, "job class")
         present = set(parsed[mask & ~all_rows].dropna().unique())
         found = [jc for jc in d.JOB_CLASSES if jc in present]
@@ -467,9 +480,12 @@ def _org_codes(
         rows=_rows(table, bad),
         values=_cells(table, column, bad),
         column=column,
+        code=pr.NOT_AN_ORG_CODE,
     )
     blank = mask & table.frame[column].isna().to_numpy()
-    log.add_rows(f"{label}; this cell is empty", rows=_rows(table, blank), column=column)
+    log.add_rows(
+        f"{label}; this cell is empty", rows=_rows(table, blank), column=column, code=pr.MISSING_VALUE
+    )
     if answer is not None:
         outside = mask & codes.notna().to_numpy() & (codes.str[:4] != answer[:4]).to_numpy()
         log.add_rows(
@@ -477,6 +493,7 @@ def _org_codes(
             rows=_rows(table, outside),
             values=_cells(table, column, outside),
             column=column,
+            code=pr.OUTSIDE_DISTRICT,
         )
     return codes
 
@@ -501,7 +518,7 @@ def _number_problems(
         idx = np.flatnonzero(bad)
         formula_mask[idx] = [v.looks_like_formula(c) for c in cells[idx]]
 
-    def name(expected: str, rows: np.ndarray, code: str | None = None) -> None:
+    def name(expected: str, rows: np.ndarray, code: str) -> None:
         if rows.any():
             log.add_rows(
                 expected, rows=_rows(table, rows), values=cells[rows].tolist(), column=column, code=code
@@ -511,8 +528,9 @@ def _number_problems(
         f"{what}; this looks like a spreadsheet formula, which is read as text and never calculated: type "
         "the number itself",
         formula_mask,
+        pr.FORMULA,
     )
-    name(what, bad & ~formula_mask)
+    name(what, bad & ~formula_mask, pr.NOT_A_NUMBER)
     name(
         f"{what}; this is not a finite number (infinity, “not a number”, or too large for a spreadsheet to "
         "hold)",
@@ -532,7 +550,7 @@ def _number_problems(
         pr.AMBIGUOUS_NUMBER,
     )
     if negative is not None:
-        name(f"{what}; counts cannot be negative", negative)
+        name(f"{what}; counts cannot be negative", negative, pr.BELOW_MINIMUM)
     if bound is not None:
         beyond = mask & (nums.values > bound.most)
         name(bound.expected, beyond, pr.OUT_OF_RANGE)
@@ -613,12 +631,14 @@ def normalise_wide(
                 row=int(row),
                 value=said if isinstance(said, str) else None,
                 severity=WARNING,
+                code=pr.NOTE_ROW,
             )
         if note.sum() > 200:
             log.add_rows(
                 "numbers; this row has none, so it is skipped",
                 rows=table.rows[note][200:],
                 severity=WARNING,
+                code=pr.NOTE_ROW,
             )
     data = has_number & ~state
     data &= ~_short_rows(table, data, log)
@@ -639,6 +659,7 @@ def normalise_wide(
             "a number in every race/ethnicity column; empty cells in these rows are read as 0",
             rows=_rows(table, blanks),
             severity=WARNING,
+            code=pr.BLANK_AS_ZERO,
         )
 
     # Organizations, years, job classes.
@@ -674,6 +695,7 @@ def normalise_wide(
                 "the file has percentages only",
                 row=table.header_row,
                 column=roles.race_percents[uses_percent[0]],
+                code=pr.MISSING_COLUMN,
             )
     for r in races:
         if r in roles.race_counts:
@@ -687,6 +709,7 @@ def normalise_wide(
             + ", so none are counted there",
             row=table.header_row,
             severity=WARNING,
+            code=pr.MISSING_RACE_COLUMN,
         )
 
     # Race counts may not add up to more than the row's total, beyond DESE's rounding.
@@ -722,12 +745,13 @@ def normalise_wide(
                         f"race/ethnicity percentages adding up to about 100%; they add up to {shown[i]:,.1f}%, "
                         "more than rounding explains"
                     )
-                log.add(expected, row=int(table.rows[i]), column=roles.total)
+                log.add(expected, row=int(table.rows[i]), column=roles.total, code=pr.PARTS_OVER_TOTAL)
             if len(idx) > 50:
                 log.add_rows(
                     "race/ethnicity counts adding up to no more than the row's total",
                     rows=table.rows[idx[50:]],
                     column=roles.total,
+                    code=pr.PARTS_OVER_TOTAL,
                 )
     if kind is ENROLLMENT and view == "count":
         for r in races:
@@ -739,6 +763,7 @@ def normalise_wide(
                     rows=_rows(table, fractional),
                     values=_cells(table, col, fractional),
                     column=col,
+                    code=pr.NOT_A_WHOLE_NUMBER,
                 )
 
     shape = "open data" if open_data else "profiles"
@@ -829,6 +854,7 @@ def normalise_wide(
                         column=roles.org_code,
                         value=rec["code"],
                         severity=WARNING,
+                        code=pr.DUPLICATE_ROW,
                     )
                 else:
                     log.add(
@@ -837,6 +863,7 @@ def normalise_wide(
                         row=row,
                         column=roles.org_code,
                         value=rec["code"],
+                        code=pr.DUPLICATE_KEY,
                     )
 
     # Organization, year and job class as one integer per row: level choice and sums stay in numpy.
@@ -945,6 +972,7 @@ def normalise_long(
             + f"; the header has {', '.join(table.header)}",
             row=table.header_row,
             column=col.label,
+            code=pr.MISSING_COLUMN,
         )
     decimal_comma = table.delimiter == ";"
     for col in kind.columns:
@@ -990,9 +1018,10 @@ def normalise_long(
                         rows=_rows(table, blank),
                         column=header,
                         severity=WARNING,
+                        code=pr.RACE_NOT_GIVEN,
                     )
                 blank = np.zeros(n, dtype=bool)
-            expected = RACE_LIST
+            expected, code = RACE_LIST, pr.UNKNOWN_RACE
         elif col.name.endswith("org_code"):
             parsed, malformed = v.org_codes(raw)
             bad = data & malformed
@@ -1001,16 +1030,26 @@ def normalise_long(
                 rows=_rows(table, bad),
                 values=_cells(table, header, bad),
                 column=header,
+                code=pr.NOT_AN_ORG_CODE,
             )
             expected = ""
         elif col.name.endswith("_year"):
-            parsed, expected = v.school_years(raw), "a school year such as 2023-24"
+            parsed, expected, code = (
+                v.school_years(raw),
+                "a school year such as 2023-24",
+                pr.NOT_A_SCHOOL_YEAR,
+            )
         elif col.name in ("placement_role",):
-            parsed, expected = v.job_classes(raw), "one of " + ", ".join(col.accepted or ())
+            parsed, expected, code = (
+                v.job_classes(raw),
+                "one of " + ", ".join(col.accepted or ()),
+                pr.UNKNOWN_JOB_CLASS,
+            )
         elif col.accepted:
-            parsed, expected = v.accepted_values(raw, col.accepted), "one of " + ", ".join(col.accepted)
+            parsed, code = v.accepted_values(raw, col.accepted), pr.NOT_ACCEPTED
+            expected = "one of " + ", ".join(col.accepted)
         elif col.dtype == "BOOLEAN":
-            parsed, expected = v.yes_no(raw), "Yes or No"
+            parsed, expected, code = v.yes_no(raw), "Yes or No", pr.NOT_YES_OR_NO
         elif col.dtype in ("DOUBLE", "INTEGER"):
             nums = v.numbers(raw, decimal_comma=decimal_comma)
             values = nums.values
@@ -1020,7 +1059,13 @@ def normalise_long(
             what += f" ({floor} or more)"
             bound = v.FTE_PER_PERSON if roster and col.name == "fte" else v.BOUNDS.get(col.name)
             _number_problems(table, header, nums, data, log, what, bound=bound)
-            log.add_rows(f"{what}", rows=_rows(table, low), values=_cells(table, header, low), column=header)
+            log.add_rows(
+                f"{what}",
+                rows=_rows(table, low),
+                values=_cells(table, header, low),
+                column=header,
+                code=pr.BELOW_MINIMUM,
+            )
             if col.dtype == "INTEGER":
                 fractional = data & np.isfinite(values) & (np.abs(values - np.round(values)) > 1e-9)
                 log.add_rows(
@@ -1028,18 +1073,22 @@ def normalise_long(
                     rows=_rows(table, fractional),
                     values=_cells(table, header, fractional),
                     column=header,
+                    code=pr.NOT_A_WHOLE_NUMBER,
                 )
             parsed, expected = pd.Series(values, index=frame.index), ""
         else:
             parsed, expected = raw, ""
         if expected:
             bad = data & raw.notna().to_numpy() & parsed.isna().to_numpy()
-            log.add_rows(expected, rows=_rows(table, bad), values=_cells(table, header, bad), column=header)
+            log.add_rows(
+                expected, rows=_rows(table, bad), values=_cells(table, header, bad), column=header, code=code
+            )
         if col.required:
             log.add_rows(
                 f"a value for “{col.label}” (required); this cell is empty",
                 rows=_rows(table, blank),
                 column=header,
+                code=pr.MISSING_VALUE,
             )
         out[col.name] = parsed
 
@@ -1099,6 +1148,7 @@ def normalise_long(
                 row=int(rows[i]),
                 value=" / ".join(str(x) for x in k),
                 severity=WARNING if same else "error",
+                code=pr.DUPLICATE_ROW if same else pr.DUPLICATE_KEY,
             )
         long = long[~drop]
     facts = long
