@@ -10,7 +10,7 @@ import pandas as pd
 from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
 from analytics.sample import ORGANIZATIONS_FILE, SAMPLE_DIR, SAMPLE_FILES
 from analytics.store import SavedUpload, save_upload, sha256_of
-from analytics.warehouse import is_empty
+from analytics.warehouse import is_empty, sql
 
 SAMPLE_UPLOADER = "sample data generator"
 _PANDAS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "INTEGER": "Int64", "BOOLEAN": "boolean"}
@@ -32,7 +32,7 @@ def read_typed_csv(kind: UploadKind, path: Path) -> pd.DataFrame:
 
 def ensure_organizations(con: duckdb.DuckDBPyConnection, path: Path = ORGANIZATIONS_FILE) -> int:
     """Load the project's organizations table if the warehouse has none yet; return organizations added."""
-    if con.execute("SELECT count(*) FROM organizations").fetchall()[0][0]:
+    if con.execute(sql("organizations_count")).fetchall()[0][0]:
         return 0
     orgs = read_typed_csv(ORGANIZATIONS, path)
     saved = save_upload(

@@ -1,0 +1,2 @@
+-- How many organizations the warehouse knows.
+SELECT count(*) AS organizations FROM organizations
