@@ -11,19 +11,38 @@ import pandas as pd
 
 from analytics import definitions as d
 from analytics import metrics as m
-from analytics.contracts import ENROLLMENT, FELLOWS, PARTICIPATION, STAFFING
+from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, PARTICIPATION, STAFFING, UploadKind
 from analytics.coverage import organizations_expected
 from analytics.ingest.check import CheckedUpload
 from analytics.privacy import tabulate
 from analytics.settings import load_settings
-from analytics.warehouse import cursor, registered, sql
+from analytics.warehouse import cursor, kind_sql, registered
 
 # How each kind's preview names its two figures.
 _FIGURES = {
     PARTICIPATION.name: ("organizations taking part", "with a workforce-diversity strategy"),
-    "equity-leaders": ("organizations with an equity-leader position", "AMSEL members"),
+    EQUITY_LEADERS.name: ("organizations with an equity-leader position", "AMSEL members"),
     FELLOWS.name: ("fellows", "fellows of color"),
 }
+
+
+# Each kind's preview query (analytics/sql/upload_preview_*.sql): staffing and enrollment share one shape.
+_PREVIEW_QUERIES = {
+    STAFFING.name: "upload_preview_people_of_color",
+    ENROLLMENT.name: "upload_preview_people_of_color",
+    FELLOWS.name: "upload_preview_fellows",
+    PARTICIPATION.name: "upload_preview_participation",
+    EQUITY_LEADERS.name: "upload_preview_equity_leaders",
+}
+
+
+def _preview_sql(kind: UploadKind) -> str:
+    """The preview query for `kind`, its slots filled from the contract: besides the key, the statewide
+    period (the key without the organization) and, for people counted by race, the measure (FTE, students)."""
+    slots = {"period": [k for k in kind.key if k != kind.org_column]}
+    if kind.row_total is not None:
+        slots["measure"] = kind.row_total.name
+    return kind_sql(_PREVIEW_QUERIES[kind.name], kind, **slots)
 
 
 @dataclass(frozen=True)
@@ -62,10 +81,10 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
     try:
         with registered(cur, "incoming_facts", checked.facts):
             params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
-            text = sql(f"upload_preview_{kind.table}")
+            text = _preview_sql(kind)
             used = {k: val for k, val in params.items() if f"${k}" in text}
             frame = cur.execute(text, used).df()
-            replaces = cur.execute(sql(f"upload_replaces_{kind.table}")).df()
+            replaces = cur.execute(kind_sql("upload_replaces", kind)).df()
     finally:
         cur.close()
     state = frame[frame["scope"] == "state"].drop(columns=["scope", "org_code"]).reset_index(drop=True)
@@ -209,10 +228,8 @@ def coverage_notes(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> tu
 
 def _written_without_orgs(checked: CheckedUpload) -> pd.DataFrame:
     """For lists previewed statewide only: rows written per organization and year."""
-    facts = checked.facts
-    org = "org_code" if "org_code" in facts else "home_org_code"
-    year = "school_year" if "school_year" in facts else "start_year"
-    return facts.groupby([org, year], as_index=False).size().rename(columns={"size": "rows"})
+    columns = [checked.kind.org_column, checked.kind.year_column]
+    return checked.facts.groupby(columns, as_index=False).size().rename(columns={"size": "rows"})
 
 
 def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:

@@ -1,20 +1,21 @@
 -- What saving an equity-leaders upload (registered as incoming_facts) would change, per school year it
 -- covers: organizations with an equity-leader position (total) and AMSEL members (of_color column reused),
--- now and with the upload.
+-- now and with the upload. "With the upload" is the rule of current_rows_newest_live.sql: the upload would
+-- be the newest of every {{key}} it covers. Template: filled from the contract by analytics/ingest/preview.py.
 WITH incoming AS (
     SELECT org_code, school_year, has_equity_leader, amsel_member FROM incoming_facts
 ),
 covered AS (
-    SELECT DISTINCT org_code, school_year FROM incoming
+    SELECT DISTINCT {{key}} FROM incoming
 ),
 scopes AS (
-    SELECT DISTINCT school_year FROM covered
+    SELECT DISTINCT school_year FROM incoming
 ),
 now_rows AS (
-    SELECT org_code, school_year, has_equity_leader, amsel_member FROM current_equity_leaders
+    SELECT org_code, school_year, has_equity_leader, amsel_member FROM {{current}}
 ),
 after_rows AS (
-    SELECT n.* FROM now_rows n ANTI JOIN covered USING (org_code, school_year)
+    SELECT n.* FROM now_rows n ANTI JOIN covered USING ({{key}})
     UNION ALL
     SELECT * FROM incoming
 ),

@@ -1,20 +1,22 @@
 -- What saving a participation upload (registered as incoming_facts) would change, per school year it
 -- covers: organizations taking part (total) and, of them, with a workforce-diversity strategy (of_color
--- column reused as "with a strategy"), now and with the upload.
+-- column reused as "with a strategy"), now and with the upload. "With the upload" is the rule of
+-- current_rows_newest_live.sql: the upload would be the newest of every {{key}} it covers. Template:
+-- filled from the contract by analytics/ingest/preview.py.
 WITH incoming AS (
     SELECT org_code, school_year, strategy_adopted FROM incoming_facts
 ),
 covered AS (
-    SELECT DISTINCT org_code, school_year FROM incoming
+    SELECT DISTINCT {{key}} FROM incoming
 ),
 scopes AS (
-    SELECT DISTINCT school_year FROM covered
+    SELECT DISTINCT school_year FROM incoming
 ),
 now_rows AS (
-    SELECT org_code, school_year, strategy_adopted FROM current_participation
+    SELECT org_code, school_year, strategy_adopted FROM {{current}}
 ),
 after_rows AS (
-    SELECT n.* FROM now_rows n ANTI JOIN covered USING (org_code, school_year)
+    SELECT n.* FROM now_rows n ANTI JOIN covered USING ({{key}})
     UNION ALL
     SELECT * FROM incoming
 ),
