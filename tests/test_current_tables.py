@@ -1,5 +1,6 @@
 """The current_* tables (migration 004) always hold what the newest live upload per key says: after every
-save, rollback and restore, in any order, they equal the rule computed from scratch."""
+save, rollback and restore, in any order, they equal the rule (analytics/sql/current_rows_newest_live.sql)
+computed from scratch."""
 
 import random
 
@@ -14,7 +15,9 @@ YEARS = ["2019-20", "2020-21"]
 
 
 def from_scratch(con, kind) -> list[tuple]:
-    """What counts now, by 002's rule: per key, the rows of the newest upload that is not rolled back."""
+    """What counts now, by the rule: per key, the rows of the newest upload that is not rolled back, over the
+    whole table (written here apart from the rule's own file, as migration 002's views wrote it, so that a
+    mistake in either shows)."""
     keys = ", ".join(kind.key)
     return sorted(
         con.execute(

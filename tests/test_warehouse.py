@@ -1,12 +1,23 @@
 """Migrations are numbered, recorded and idempotent; the current views count the newest live upload."""
 
+import json
+
 import duckdb
 import pytest
 from builders import add, new_warehouse, staffing, table_contents
 
 from analytics import store
-from analytics.contracts import STAFFING
-from analytics.warehouse import connect, data_version, migrate, migrations, schema_version
+from analytics.contracts import ALL_KINDS, FACT_KINDS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
+from analytics.warehouse import (
+    connect,
+    current_table,
+    data_version,
+    kind_sql,
+    migrate,
+    migrations,
+    quote_identifier,
+    schema_version,
+)
 
 
 def test_fresh_warehouse_is_at_the_latest_schema_version(tmp_path):
@@ -132,3 +143,52 @@ def test_a_large_save_lands_in_small_row_groups_and_is_all_there_after_reopening
     ).fetchall()[0][0]
     assert groups >= 4  # 3 x 16,384 + 5 rows: four groups, not one of DuckDB's default 122,880
     con.close()
+
+
+def accepted_by_the_warehouse(con) -> dict[tuple[str, str], set[str]]:
+    """Every `column IN (...)` check of the migrated warehouse, read as DuckDB itself parses it."""
+    found = {}
+    checks = con.execute(
+        "SELECT table_name, constraint_column_names, expression FROM duckdb_constraints() "
+        "WHERE constraint_type = 'CHECK' AND database_name = current_database()"
+    ).fetchall()
+    for table, columns, expression in checks:
+        tree = con.execute("SELECT json_serialize_sql('SELECT ' || ?)", [expression]).fetchall()[0][0]
+        node = json.loads(tree)["statements"][0]["node"]["select_list"][0]
+        if node["type"] == "COMPARE_IN":
+            (column,) = columns
+            found[(table, column)] = {value["literal"]["text"] for value in node["children"][1:]}
+    return found
+
+
+def test_the_warehouse_accepts_exactly_what_the_contracts_and_the_uploads_log_name():
+    con = connect(":memory:")
+    assert accepted_by_the_warehouse(con) == {
+        ("uploads", "kind"): {kind.table for kind in ALL_KINDS.values()},
+        ("uploads", "status"): set(store.UPLOAD_STATUSES),
+        ("upload_events", "action"): set(store.UPLOAD_ACTIONS),
+        ("organizations", "org_type"): set(ORGANIZATIONS.column("org_type").accepted),
+        ("fellows", "status"): set(FELLOWS.column("status").accepted),
+        ("participation", "component"): set(PARTICIPATION.column("component").accepted),
+    }
+
+
+@pytest.mark.parametrize("kind", FACT_KINDS.values(), ids=lambda kind: kind.name)
+def test_each_kind_is_stored_with_the_contracts_columns_and_types(kind):
+    con = connect(":memory:")
+    expected = [("upload_id", "INTEGER")] + [(c.name, c.dtype) for c in kind.columns]
+    for table in (kind.table, current_table(kind)):
+        columns = con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+        assert columns == expected, table
+
+
+def test_query_templates_take_names_from_the_contract_quoted_and_refuse_a_missing_one():
+    text = kind_sql("upload_replaces", STAFFING)
+    assert 'FROM "current_staffing" c JOIN covered USING ("school_year", "org_code", "job_class")' in text
+    assert quote_identifier('odd "name"') == '"odd ""name"""'
+    with pytest.raises(KeyError, match="order"):
+        kind_sql("current_rows_newest_live", STAFFING)  # the order rows are kept in was not given
