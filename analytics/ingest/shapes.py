@@ -19,6 +19,7 @@ from analytics.contracts import (
     DISTRICT_CODE,
     DISTRICT_NAME,
     ENROLLMENT,
+    FELLOWS,
     ORG_CODE,
     ORG_NAME,
     ORG_TYPE,
@@ -576,82 +577,144 @@ def normalise_wide(
     kind: UploadKind, table: Table, roles: Roles, answers: Answers, log: ProblemLog
 ) -> Normalised:
     """A table with one column per race/ethnicity (counts or percentages), one row per organization."""
-    frame, n = table.frame, len(table.frame)
-    staff = kind is STAFFING
-    unit = "FTE" if staff else "students"
-    keys = set(roles.keys.values())
-    open_data = roles.org_type is not None or any(k.endswith((" cnt", " pct")) for k in keys) or "sy" in keys
-    old_names = any(k in ("aframe pct", "natame pct", "nathpi pct", "multinh pct") for k in keys)
     questions: list[Question] = []
     resolver = Resolver(table, answers, log, questions)
-    decimal_comma = table.delimiter == ";"
+    measures = _read_measures(table, roles)
+    totals = _total_rows(table, roles)
+    _skip_note_rows(table, roles, measures, totals.state, log)
+    data = measures.has_number & ~totals.state
+    data &= ~_short_rows(table, data, log)
+    _check_measures(kind, table, roles, measures, data, log)
+    codes = _org_codes(table, roles.org_code, resolver, log, data, parsed=totals.org_codes)
+    years, year_phrase = _school_years(table, roles.contract.get("school_year"), resolver, log, data)
+    job, job_class_phrase, all_classes = _wide_job_classes(kind, table, roles, resolver, log, data)
+    data &= ~all_classes
+    races = _race_counts(kind, table, roles, measures, data, log)
+    _check_parts_within_total(kind, table, roles, measures, races, data, log)
+    _check_whole_students(kind, table, roles, races, data, log)
+    source = _wide_source(kind, roles, races)
+    said = (year_phrase, job_class_phrase)
+    if codes is None or years is None or job is None:
+        return _unsettled_wide(table, roles, source, codes, data, said, questions)
+    levels = _levels(table, roles, codes, data)
+    keys = _row_keys(levels, years, job)
+    keep = _drop_repeated_rows(kind, table, roles, levels, keys, races, measures, log)
+    keep &= keys.complete
+    shadowed = _shadowed_school_rows(levels, keys, keep)
+    use = keep & ~shadowed
+    facts = _add_up_wide(kind, keys, races, use)
+    org_names = _wide_org_names(table, roles, levels, keys)
+    parts = _wide_description(source, levels, totals, keep, use, shadowed, said)
+    return Normalised(
+        facts, source.shape, parts, questions, org_names, covers_state=bool(totals.statewide.any())
+    )
 
-    # Numbers in every measure column.
-    measure_cols = [*roles.race_counts.values(), *roles.race_percents.values()]
+
+@dataclass
+class _Measures:
+    """The numbers in a wide file's measure columns (race counts, race percentages, the row total)."""
+
+    parsed: dict[str, v.Numbers]  # header -> its numbers, race columns first, the total last
+    has_number: np.ndarray  # rows with a number written in any of them (a refused one counts)
+    total: np.ndarray | None  # the row totals, when the file has them
+
+
+def _read_measures(table: Table, roles: Roles) -> _Measures:
+    """Numbers in every measure column."""
+    columns = [*roles.race_counts.values(), *roles.race_percents.values()]
     if roles.total:
-        measure_cols.append(roles.total)
-    parsed = {c: v.numbers(frame[c], decimal_comma=decimal_comma) for c in measure_cols}
-    has_number = np.zeros(n, dtype=bool)
+        columns.append(roles.total)
+    decimal_comma = table.delimiter == ";"
+    parsed = {c: v.numbers(table.frame[c], decimal_comma=decimal_comma) for c in columns}
+    has_number = np.zeros(len(table.frame), dtype=bool)
     for nums in parsed.values():
         has_number |= nums.written  # a refused number is still a number: the row is data, not a note
-    everything_blank = frame.isna().all(axis=1).to_numpy()
+    total = parsed[roles.total].values if roles.total else None
+    return _Measures(parsed, has_number, total)
 
-    # State totals rows: the same people as the districts, never added.
-    codes_raw = frame[roles.org_code] if roles.org_code else pd.Series(None, index=frame.index, dtype="str")
-    name_keys = v.by_unique(frame[roles.org_name], key) if roles.org_name else None
+
+@dataclass
+class _TotalRows:
+    """Rows totalling other rows, and the organization codes read on the way."""
+
+    state: np.ndarray  # the State's row or a whole-file "Total": the same people again, never added
+    statewide: np.ndarray  # the State's own row: the file lists the whole state
+    org_codes: tuple[pd.Series, np.ndarray] | None  # v.org_codes of the organization column
+
+
+def _total_rows(table: Table, roles: Roles) -> _TotalRows:
+    """State totals rows: the same people as the districts, never added."""
+    frame, n = table.frame, len(table.frame)
+    everything_blank = frame.isna().all(axis=1).to_numpy()
     state = np.zeros(n, dtype=bool)
     if roles.org_type:
         state |= v.by_unique(frame[roles.org_type], key).eq("state").fillna(False).to_numpy(bool)
-    if roles.org_code:
-        parsed_codes = v.org_codes(codes_raw)
-        state |= parsed_codes[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
+    org_codes = v.org_codes(frame[roles.org_code]) if roles.org_code else None
+    if org_codes is not None:
+        state |= org_codes[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
     statewide = state.copy()  # the State's own row (not a "Total" at the foot of a district's export)
-    if name_keys is not None:
+    if roles.org_name:
+        name_keys = v.by_unique(frame[roles.org_name], key)
         state |= name_keys.isin(STATE_NAME_KEYS).to_numpy(bool)
         statewide |= name_keys.isin(STATEWIDE_NAME_KEYS).to_numpy(bool)
-    state &= ~everything_blank
-    statewide &= ~everything_blank
+    return _TotalRows(state & ~everything_blank, statewide & ~everything_blank, org_codes)
 
-    # Rows with no numbers carry DESE's notes ("Failed to meet data reporting requirements"): skipped.
-    note = ~has_number & ~everything_blank & ~state
-    if note.any():
-        # The note is usually in the first number column; else any cell but the name and code.
-        identity = {roles.org_name, roles.org_code, roles.district_code, roles.district_name}
-        ordered = measure_cols + [c for c in frame.columns if c not in identity and c not in measure_cols]
-        text = frame.loc[note, ordered].bfill(axis=1).iloc[:, 0].reindex(frame.index)
-        label = frame[roles.org_name] if roles.org_name else codes_raw
-        for row, name, said in zip(
-            table.rows[note][:200], label.to_numpy()[note][:200], text.to_numpy()[note][:200], strict=False
-        ):
-            who = f"“{name}”" if isinstance(name, str) else "this row"
-            log.add(
-                f"a row with numbers; {who} has none"
-                + (", only DESE's note" if isinstance(said, str) else "")
-                + ", so it is skipped",
-                row=int(row),
-                value=said if isinstance(said, str) else None,
-                severity=WARNING,
-                code=pr.NOTE_ROW,
-            )
-        if note.sum() > 200:
-            log.add_rows(
-                "numbers; this row has none, so it is skipped",
-                rows=table.rows[note][200:],
-                severity=WARNING,
-                code=pr.NOTE_ROW,
-            )
-    data = has_number & ~state
-    data &= ~_short_rows(table, data, log)
 
-    # Numbers that are not numbers, negative counts, and figures beyond any real one.
+def _skip_note_rows(
+    table: Table, roles: Roles, measures: _Measures, state: np.ndarray, log: ProblemLog
+) -> None:
+    """Warn of rows with no numbers, which carry DESE's notes ("Failed to meet data reporting
+    requirements"): they are skipped."""
+    frame = table.frame
+    note = ~measures.has_number & ~frame.isna().all(axis=1).to_numpy() & ~state
+    if not note.any():
+        return
+    # The note is usually in the first number column; else any cell but the name and code.
+    measure_cols = list(measures.parsed)
+    identity = {roles.org_name, roles.org_code, roles.district_code, roles.district_name}
+    ordered = measure_cols + [c for c in frame.columns if c not in identity and c not in measure_cols]
+    text = frame.loc[note, ordered].bfill(axis=1).iloc[:, 0].reindex(frame.index)
+    if roles.org_name:
+        label = frame[roles.org_name]
+    elif roles.org_code:
+        label = frame[roles.org_code]
+    else:
+        label = pd.Series(None, index=frame.index, dtype="str")
+    for row, name, said in zip(
+        table.rows[note][:200], label.to_numpy()[note][:200], text.to_numpy()[note][:200], strict=False
+    ):
+        who = f"“{name}”" if isinstance(name, str) else "this row"
+        log.add(
+            f"a row with numbers; {who} has none"
+            + (", only DESE's note" if isinstance(said, str) else "")
+            + ", so it is skipped",
+            row=int(row),
+            value=said if isinstance(said, str) else None,
+            severity=WARNING,
+            code=pr.NOTE_ROW,
+        )
+    if note.sum() > 200:
+        log.add_rows(
+            "numbers; this row has none, so it is skipped",
+            rows=table.rows[note][200:],
+            severity=WARNING,
+            code=pr.NOTE_ROW,
+        )
+
+
+def _check_measures(
+    kind: UploadKind, table: Table, roles: Roles, measures: _Measures, data: np.ndarray, log: ProblemLog
+) -> None:
+    """Refuse numbers that are not numbers, negative counts and figures beyond any real one; warn of
+    empty race cells (read as 0)."""
     percent_cols = set(roles.race_percents.values())
-    count_bound = v.FTE_PER_CELL if staff else v.STUDENTS_PER_CELL
-    for col, nums in parsed.items():
+    count_bound = v.FTE_PER_CELL if kind is STAFFING else v.STUDENTS_PER_CELL
+    for col, nums in measures.parsed.items():
         bound = v.PERCENT if col in percent_cols else count_bound
         negative = data & (nums.values < 0)
         _number_problems(table, col, nums, data, log, "a number (0 or more)", negative=negative, bound=bound)
-    blanks = np.zeros(n, dtype=bool)
-    for col, nums in parsed.items():
+    blanks = np.zeros(len(table.frame), dtype=bool)
+    for col, nums in measures.parsed.items():
         if col != roles.total:
             blanks |= data & nums.blank
     if blanks.any():
@@ -662,24 +725,36 @@ def normalise_wide(
             code=pr.BLANK_AS_ZERO,
         )
 
-    # Organizations, years, job classes.
-    codes = _org_codes(
-        table, roles.org_code, resolver, log, data, parsed=parsed_codes if roles.org_code else None
-    )
-    years, year_phrase = _school_years(table, roles.contract.get("school_year"), resolver, log, data)
-    all_classes = np.zeros(n, dtype=bool)
-    job_class_phrase = ""
-    job = None
-    if staff:
-        job, job_class_phrase, all_classes = _job_classes(
-            table, roles.contract.get("job_class"), resolver, log, data
-        )
-        data &= ~all_classes
 
-    # Race counts: counts where given, else percentage x the row's total.
+def _wide_job_classes(
+    kind: UploadKind, table: Table, roles: Roles, resolver: Resolver, log: ProblemLog, data: np.ndarray
+) -> tuple[pd.Series | None, str, np.ndarray]:
+    """Each row's job class (staffing), the phrase saying where it came from, and the rows totalling all
+    classes; enrollment has none, so every row's is ""."""
+    if kind is not STAFFING:
+        blank = pd.Series("", index=table.frame.index, dtype=object)
+        return blank, "", np.zeros(len(table.frame), dtype=bool)
+    return _job_classes(table, roles.contract.get("job_class"), resolver, log, data)
+
+
+@dataclass
+class _RaceCounts:
+    """Each race's count per row, and how the file gave them."""
+
+    races: list[str]  # the races the file has a column for, in DESE's order
+    counts: dict[str, np.ndarray]  # race -> count per row
+    uses_percent: list[str]  # races given as percentages only
+    view: str  # "count" | "percentage"
+    scale: float  # 100 for percentages, 1 for fractions 0-1
+
+
+def _race_counts(
+    kind: UploadKind, table: Table, roles: Roles, measures: _Measures, data: np.ndarray, log: ProblemLog
+) -> _RaceCounts:
+    """Race counts: counts where given, else percentage x the row's total."""
+    parsed, total = measures.parsed, measures.total
     races = [r for r in d.RACES if r in roles.race_counts or r in roles.race_percents]
     missing_races = [r for r in d.RACES if r not in races]
-    total = parsed[roles.total].values if roles.total else None
     counts = {}
     uses_percent = [r for r in races if r not in roles.race_counts]
     scale, view = 100.0, "count"
@@ -691,8 +766,8 @@ def normalise_wide(
             scale = 1.0
         if total is None:
             log.add(
-                f"a total column ({'FTE Count' if staff else 'Total'}) to turn the percentages into counts; "
-                "the file has percentages only",
+                f"a total column ({'FTE Count' if kind is STAFFING else 'Total'}) to turn the percentages into "
+                "counts; the file has percentages only",
                 row=table.header_row,
                 column=roles.race_percents[uses_percent[0]],
                 code=pr.MISSING_COLUMN,
@@ -711,62 +786,99 @@ def normalise_wide(
             severity=WARNING,
             code=pr.MISSING_RACE_COLUMN,
         )
+    return _RaceCounts(races, counts, uses_percent, view, scale)
 
-    # Race counts may not add up to more than the row's total, beyond DESE's rounding.
-    if total is not None and counts:
-        parts = np.column_stack([counts[r] for r in races]).sum(axis=1)
-        known_total = np.isfinite(total)
-        if view == "count":
-            allowed = (
-                np.nan_to_num(total)
-                + HALF_ROUNDING_STEP * (len(races) + 1)
-                + RELATIVE_ROUNDING * np.nan_to_num(total)
+
+def _check_parts_within_total(
+    kind: UploadKind,
+    table: Table,
+    roles: Roles,
+    measures: _Measures,
+    races: _RaceCounts,
+    data: np.ndarray,
+    log: ProblemLog,
+) -> None:
+    """Refuse race counts adding up to more than the row's total, beyond DESE's rounding."""
+    total = measures.total
+    if total is None or not races.counts:
+        return
+    if races.view == "count":
+        parts = np.column_stack([races.counts[r] for r in races.races]).sum(axis=1)
+        allowed = (
+            np.nan_to_num(total)
+            + HALF_ROUNDING_STEP * (len(races.races) + 1)
+            + RELATIVE_ROUNDING * np.nan_to_num(total)
+        )
+        over = data & np.isfinite(total) & (parts > allowed + 1e-9)
+        shown = parts
+    else:
+        pct_sum = np.column_stack(
+            [np.nan_to_num(measures.parsed[roles.race_percents[r]].values) for r in races.uses_percent]
+        ).sum(axis=1)
+        pct_sum = pct_sum * (100.0 / races.scale)
+        allowed_pct = 100.0 + HALF_ROUNDING_STEP * (len(races.uses_percent) + 1) + RELATIVE_ROUNDING * 100
+        over = data & (pct_sum > allowed_pct + 1e-9)
+        shown = pct_sum
+    if not over.any():
+        return
+    unit = "FTE" if kind is STAFFING else "students"
+    idx = np.flatnonzero(over)
+    for i in idx[:50]:
+        if races.view == "count":
+            expected = (
+                f"race/ethnicity counts adding up to no more than the row's total ({total[i]:,.1f} "
+                f"{unit}); they add up to {shown[i]:,.1f}, more than rounding explains"
             )
-            over = data & known_total & (parts > allowed + 1e-9)
-            shown = parts
         else:
-            pct_sum = np.column_stack(
-                [np.nan_to_num(parsed[roles.race_percents[r]].values) for r in uses_percent]
-            ).sum(axis=1)
-            pct_sum = pct_sum * (100.0 / scale)
-            allowed_pct = 100.0 + HALF_ROUNDING_STEP * (len(uses_percent) + 1) + RELATIVE_ROUNDING * 100
-            over = data & (pct_sum > allowed_pct + 1e-9)
-            shown = pct_sum
-        if over.any():
-            idx = np.flatnonzero(over)
-            for i in idx[:50]:
-                if view == "count":
-                    expected = (
-                        f"race/ethnicity counts adding up to no more than the row's total ({total[i]:,.1f} "
-                        f"{unit}); they add up to {shown[i]:,.1f}, more than rounding explains"
-                    )
-                else:
-                    expected = (
-                        f"race/ethnicity percentages adding up to about 100%; they add up to {shown[i]:,.1f}%, "
-                        "more than rounding explains"
-                    )
-                log.add(expected, row=int(table.rows[i]), column=roles.total, code=pr.PARTS_OVER_TOTAL)
-            if len(idx) > 50:
-                log.add_rows(
-                    "race/ethnicity counts adding up to no more than the row's total",
-                    rows=table.rows[idx[50:]],
-                    column=roles.total,
-                    code=pr.PARTS_OVER_TOTAL,
-                )
-    if kind is ENROLLMENT and view == "count":
-        for r in races:
-            if r in roles.race_counts:
-                col = roles.race_counts[r]
-                fractional = data & (np.abs(counts[r] - np.round(counts[r])) > 1e-6)
-                log.add_rows(
-                    "a whole number of students",
-                    rows=_rows(table, fractional),
-                    values=_cells(table, col, fractional),
-                    column=col,
-                    code=pr.NOT_A_WHOLE_NUMBER,
-                )
+            expected = (
+                f"race/ethnicity percentages adding up to about 100%; they add up to {shown[i]:,.1f}%, "
+                "more than rounding explains"
+            )
+        log.add(expected, row=int(table.rows[i]), column=roles.total, code=pr.PARTS_OVER_TOTAL)
+    if len(idx) > 50:
+        log.add_rows(
+            "race/ethnicity counts adding up to no more than the row's total",
+            rows=table.rows[idx[50:]],
+            column=roles.total,
+            code=pr.PARTS_OVER_TOTAL,
+        )
 
-    shape = "open data" if open_data else "profiles"
+
+def _check_whole_students(
+    kind: UploadKind, table: Table, roles: Roles, races: _RaceCounts, data: np.ndarray, log: ProblemLog
+) -> None:
+    """Refuse a fraction of a student in a count column."""
+    if kind is not ENROLLMENT or races.view != "count":
+        return
+    for r in races.races:
+        if r in roles.race_counts:
+            col = roles.race_counts[r]
+            fractional = data & (np.abs(races.counts[r] - np.round(races.counts[r])) > 1e-6)
+            log.add_rows(
+                "a whole number of students",
+                rows=_rows(table, fractional),
+                values=_cells(table, col, fractional),
+                column=col,
+                code=pr.NOT_A_WHOLE_NUMBER,
+            )
+
+
+@dataclass(frozen=True)
+class _WideSource:
+    """Which wide shape the file is, in words."""
+
+    shape: str  # "profiles" | "open data"
+    label: str  # "DESE Profiles staffing export"
+    view_phrase: str  # "FTE view", "percentage view with the row totals"
+
+
+def _wide_source(kind: UploadKind, roles: Roles, races: _RaceCounts) -> _WideSource:
+    """The file's shape, told from its headers: a Profiles export or the open-data extract (new or old
+    column names), in counts or percentages."""
+    staff = kind is STAFFING
+    keys = set(roles.keys.values())
+    open_data = roles.org_type is not None or any(k.endswith((" cnt", " pct")) for k in keys) or "sy" in keys
+    old_names = any(k in ("aframe pct", "natame pct", "nathpi pct", "multinh pct") for k in keys)
     if open_data:
         label = f"DESE open-data extract ({'Staffing' if staff else 'Enrollment'}: Race/Ethnicity and Gender)"
         if old_names:
@@ -775,33 +887,55 @@ def normalise_wide(
             label += ", column names BAA_CNT …"
     else:
         label = f"DESE Profiles {'staffing' if staff else 'enrollment'} export"
-    if view == "count":
+    if races.view == "count":
         view_phrase = "FTE view" if staff else "student counts"
     else:
         view_phrase = (
-            "percentage view" + (" (fractions 0-1)" if scale == 1.0 else "") + " with the row totals"
+            "percentage view" + (" (fractions 0-1)" if races.scale == 1.0 else "") + " with the row totals"
         )
-    if codes is None or years is None or (staff and job is None):
-        level = title_level(table.title) or (
-            "school" if key(roles.org_code or "").startswith("school") else ""
-        )
-        level = f"{level} level, " if level else ""
-        scope = ""
-        if codes is not None:
-            found = codes[data].dropna()
-            n_districts = found.str[:4].nunique()
-            n_schools = found[~found.str.endswith("0000")].nunique()
-            scope = (
-                f"{_plural(n_schools, 'school')} in {_plural(n_districts, 'district')}"
-                if n_schools
-                else _plural(n_districts, "organization")
-            )
-        parts = [label, f"{level}{view_phrase}", scope, year_phrase, job_class_phrase]
-        return Normalised(None, shape, [p for p in parts if p], questions)
+    return _WideSource("open data" if open_data else "profiles", label, view_phrase)
 
-    # Levels: count each person once. Where a district's own row is there, its schools' rows are not
-    # added again; where only school rows are, they are summed into their district.
-    code = codes.to_numpy(dtype=object)
+
+def _unsettled_wide(
+    table: Table,
+    roles: Roles,
+    source: _WideSource,
+    codes: pd.Series | None,
+    data: np.ndarray,
+    said: tuple[str, str],
+    questions: list[Question],
+) -> Normalised:
+    """What was recognised of a file whose organizations, year or job class are still to be settled."""
+    level = title_level(table.title) or ("school" if key(roles.org_code or "").startswith("school") else "")
+    level = f"{level} level, " if level else ""
+    scope = ""
+    if codes is not None:
+        found = codes[data].dropna()
+        n_districts = found.str[:4].nunique()
+        n_schools = found[~found.str.endswith("0000")].nunique()
+        scope = (
+            f"{_plural(n_schools, 'school')} in {_plural(n_districts, 'district')}"
+            if n_schools
+            else _plural(n_districts, "organization")
+        )
+    parts = [source.label, f"{level}{source.view_phrase}", scope, *said]
+    return Normalised(None, source.shape, [p for p in parts if p], questions)
+
+
+@dataclass
+class _Levels:
+    """Each row's organization, the district it counts for, and whether it is a school's row."""
+
+    code: np.ndarray  # the row's own organization code (object)
+    valid: np.ndarray  # rows of data with a well-formed code
+    district: np.ndarray  # the district it counts for (object; None where not valid)
+    is_school: np.ndarray
+
+
+def _levels(table: Table, roles: Roles, codes: pd.Series, data: np.ndarray) -> _Levels:
+    """Which rows are schools' and which district each counts for: from the organization type and the
+    district code where the file has them, else from the code (a district's ends in 0000)."""
+    frame = table.frame
     valid = data & codes.notna().to_numpy()
     district = np.where(valid, (codes.str[:4] + "0000").to_numpy(dtype=object), None)
     if roles.org_type:
@@ -814,92 +948,164 @@ def normalise_wide(
             )
     else:
         is_school = valid & ~codes.str.endswith("0000").fillna(False).to_numpy(bool)
-    year_arr = years.to_numpy(dtype=object)
-    job_arr = job.to_numpy(dtype=object) if staff else np.full(n, "", dtype=object)
+    return _Levels(codes.to_numpy(dtype=object), valid, district, is_school)
 
-    # The same organization, year and job class twice: harmless when identical, refused when not.
-    keep = valid.copy()
-    d_codes, d_values = pd.factorize(district)
-    y_codes, y_values = pd.factorize(year_arr)
+
+@dataclass
+class _RowKeys:
+    """Organization, district, school year and job class of each row as small integers (-1: none), so
+    that finding repeats, choosing levels and summing stay in numpy."""
+
+    year: np.ndarray  # each row's school year (object)
+    job: np.ndarray  # each row's job class (object; "" for enrollment)
+    d_codes: np.ndarray
+    d_values: np.ndarray
+    y_codes: np.ndarray
+    y_values: np.ndarray
+    j_codes: np.ndarray
+    j_values: np.ndarray
+    c_codes: np.ndarray
+    n_y: int
+    n_j: int
+
+    @property
+    def source(self) -> np.ndarray:
+        """One integer per row for its own organization, year and job class."""
+        return (self.c_codes.astype(np.int64) * self.n_y + self.y_codes) * self.n_j + self.j_codes
+
+    @property
+    def group(self) -> np.ndarray:
+        """One integer per row for the district it counts for, its year and job class."""
+        return (self.d_codes.astype(np.int64) * self.n_y + self.y_codes) * self.n_j + self.j_codes
+
+    @property
+    def complete(self) -> np.ndarray:
+        """Rows with a district, a year and a job class."""
+        return (self.d_codes >= 0) & (self.y_codes >= 0) & (self.j_codes >= 0)
+
+
+def _row_keys(levels: _Levels, years: pd.Series, job: pd.Series) -> _RowKeys:
+    """Each row's keys, factorized once."""
+    year = years.to_numpy(dtype=object)
+    job_arr = job.to_numpy(dtype=object)
+    d_codes, d_values = pd.factorize(levels.district)
+    y_codes, y_values = pd.factorize(year)
     j_codes, j_values = pd.factorize(job_arr)
-    c_codes, _ = pd.factorize(code)
+    c_codes, _ = pd.factorize(levels.code)
     n_y, n_j = max(len(y_values), 1), max(len(j_values), 1)
-    source = (c_codes.astype(np.int64) * n_y + y_codes) * n_j + j_codes
-    repeated = np.zeros(n, dtype=bool)
-    keyed = valid & (y_codes >= 0) & (j_codes >= 0)  # rows missing a year or class are refused anyway
-    if keyed.any():
-        repeated[keyed] = pd.Series(source[keyed]).duplicated(keep=False).to_numpy()
-    if repeated.any():
-        ident = pd.DataFrame({"code": code, "year": year_arr, "job": job_arr}, dtype=object)[valid]
-        dup = pd.Series(repeated[valid], index=ident.index)
-        if dup.any():
-            numbers = pd.DataFrame({r: np.round(counts[r], 4) for r in races}, index=frame.index)[valid]
-            if total is not None:
-                numbers["__total"] = np.round(np.nan_to_num(total), 4)[valid]
-            both = pd.concat([ident, numbers], axis=1)[dup]
-            first_row = {}
-            for idx, rec in both.iterrows():
-                k = (rec["code"], rec["year"], rec["job"])
-                row = int(table.rows[idx])
-                if k not in first_row:
-                    first_row[k] = (row, rec.drop(["code", "year", "job"]).to_numpy())
-                    continue
-                row0, nums0 = first_row[k]
-                keep[idx] = False
-                what = "organization, school year" + (" and job class" if staff else "")
-                if np.allclose(nums0.astype(float), rec.drop(["code", "year", "job"]).to_numpy(dtype=float)):
-                    log.add(
-                        f"each {what} once; this row repeats row {row0} exactly, so it is skipped",
-                        row=row,
-                        column=roles.org_code,
-                        value=rec["code"],
-                        severity=WARNING,
-                        code=pr.DUPLICATE_ROW,
-                    )
-                else:
-                    log.add(
-                        f"each {what} once; row {row0} has the same {what} with different numbers. Remove "
-                        "the row that is wrong",
-                        row=row,
-                        column=roles.org_code,
-                        value=rec["code"],
-                        code=pr.DUPLICATE_KEY,
-                    )
+    return _RowKeys(year, job_arr, d_codes, d_values, y_codes, y_values, j_codes, j_values, c_codes, n_y, n_j)
 
-    # Organization, year and job class as one integer per row: level choice and sums stay in numpy.
-    group = (d_codes.astype(np.int64) * n_y + y_codes) * n_j + j_codes
-    keep &= (d_codes >= 0) & (y_codes >= 0) & (j_codes >= 0)
-    shadowed = keep & is_school & np.isin(group, group[keep & ~is_school])
-    use = keep & ~shadowed
-    n_races = len(races)
-    cells = np.repeat(group[use], n_races) * n_races + np.tile(np.arange(n_races), int(use.sum()))
-    values = np.column_stack([counts[r][use] for r in races]).reshape(-1) if races else np.zeros(0)
+
+def _drop_repeated_rows(
+    kind: UploadKind,
+    table: Table,
+    roles: Roles,
+    levels: _Levels,
+    keys: _RowKeys,
+    races: _RaceCounts,
+    measures: _Measures,
+    log: ProblemLog,
+) -> np.ndarray:
+    """The rows to keep: the same organization, year and job class twice is harmless when identical (the
+    second is skipped, with a warning), refused when the numbers differ."""
+    valid, code, n = levels.valid, levels.code, len(table.frame)
+    keep = valid.copy()
+    repeated = np.zeros(n, dtype=bool)
+    keyed = (
+        valid & (keys.y_codes >= 0) & (keys.j_codes >= 0)
+    )  # rows missing a year or class are refused anyway
+    if keyed.any():
+        repeated[keyed] = pd.Series(keys.source[keyed]).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return keep
+    ident = pd.DataFrame({"code": code, "year": keys.year, "job": keys.job}, dtype=object)[valid]
+    dup = pd.Series(repeated[valid], index=ident.index)
+    if not dup.any():
+        return keep
+    numbers = pd.DataFrame({r: np.round(races.counts[r], 4) for r in races.races}, index=table.frame.index)[
+        valid
+    ]
+    if measures.total is not None:
+        numbers["__total"] = np.round(np.nan_to_num(measures.total), 4)[valid]
+    both = pd.concat([ident, numbers], axis=1)[dup]
+    what = "organization, school year" + (" and job class" if kind is STAFFING else "")
+    first_row = {}
+    for idx, rec in both.iterrows():
+        k = (rec["code"], rec["year"], rec["job"])
+        row = int(table.rows[idx])
+        if k not in first_row:
+            first_row[k] = (row, rec.drop(["code", "year", "job"]).to_numpy())
+            continue
+        row0, nums0 = first_row[k]
+        keep[idx] = False
+        if np.allclose(nums0.astype(float), rec.drop(["code", "year", "job"]).to_numpy(dtype=float)):
+            log.add(
+                f"each {what} once; this row repeats row {row0} exactly, so it is skipped",
+                row=row,
+                column=roles.org_code,
+                value=rec["code"],
+                severity=WARNING,
+                code=pr.DUPLICATE_ROW,
+            )
+        else:
+            log.add(
+                f"each {what} once; row {row0} has the same {what} with different numbers. Remove "
+                "the row that is wrong",
+                row=row,
+                column=roles.org_code,
+                value=rec["code"],
+                code=pr.DUPLICATE_KEY,
+            )
+    return keep
+
+
+def _shadowed_school_rows(levels: _Levels, keys: _RowKeys, keep: np.ndarray) -> np.ndarray:
+    """Count each person once: school rows whose district's own row is there are not added again (where
+    only school rows are, they are summed into their district)."""
+    group = keys.group
+    return keep & levels.is_school & np.isin(group, group[keep & ~levels.is_school])
+
+
+def _add_up_wide(kind: UploadKind, keys: _RowKeys, races: _RaceCounts, use: np.ndarray) -> pd.DataFrame:
+    """The long-form facts: each race's count summed by district, year and job class."""
+    n_y, n_j = keys.n_y, keys.n_j
+    n_races = len(races.races)
+    cells = np.repeat(keys.group[use], n_races) * n_races + np.tile(np.arange(n_races), int(use.sum()))
+    values = (
+        np.column_stack([races.counts[r][use] for r in races.races]).reshape(-1)
+        if races.races
+        else np.zeros(0)
+    )
     found, inverse = np.unique(cells, return_inverse=True)
     sums = np.bincount(inverse, weights=values, minlength=len(found))
     race_i, rest = found % n_races, found // n_races
     # Built in arrow (take from the few distinct labels): no per-row Python strings.
     facts = pa.table(
         {
-            "school_year": pa.array(list(y_values), pa.string()).take(pa.array((rest // n_j) % n_y)),
-            "org_code": pa.array(list(d_values), pa.string()).take(pa.array(rest // (n_j * n_y))),
-            "job_class": pa.array(list(j_values) or [""], pa.string()).take(pa.array(rest % n_j)),
-            "race": pa.array(list(races), pa.string()).take(pa.array(race_i)),
+            "school_year": pa.array(list(keys.y_values), pa.string()).take(pa.array((rest // n_j) % n_y)),
+            "org_code": pa.array(list(keys.d_values), pa.string()).take(pa.array(rest // (n_j * n_y))),
+            "job_class": pa.array(list(keys.j_values) or [""], pa.string()).take(pa.array(rest % n_j)),
+            "race": pa.array(list(races.races), pa.string()).take(pa.array(race_i)),
             "value": pa.array(sums, pa.float64()),
         }
     ).to_pandas()
-    if staff:
+    if kind is STAFFING:
         facts = facts.rename(columns={"value": "fte"})
         facts["fte"] = facts["fte"].round(3)
     else:
         facts = facts.drop(columns="job_class").rename(columns={"value": "students"})
         facts["students"] = facts["students"].round().astype("int64")
+    return facts
 
-    # Names for organizations the warehouse may not know yet.
+
+def _wide_org_names(table: Table, roles: Roles, levels: _Levels, keys: _RowKeys) -> dict[str, str]:
+    """Names for organizations the warehouse may not know yet, from the district's own row first."""
+    frame, is_school = table.frame, levels.is_school
     org_names: dict[str, str] = {}
     # One row per organization, its own (district) row first; only those few names are looked at.
-    rows_valid = np.flatnonzero(valid & (d_codes >= 0))
-    order = rows_valid[np.lexsort((is_school[rows_valid], d_codes[rows_valid]))]
-    _, first = np.unique(d_codes[order], return_index=True)
+    rows_valid = np.flatnonzero(levels.valid & (keys.d_codes >= 0))
+    order = rows_valid[np.lexsort((is_school[rows_valid], keys.d_codes[rows_valid]))]
+    _, first = np.unique(keys.d_codes[order], return_index=True)
     district_names = frame[roles.district_name] if roles.district_name else None
     org_name_cells = frame[roles.org_name] if roles.org_name else None
     for i in order[first]:
@@ -910,20 +1116,33 @@ def normalise_wide(
             if isinstance(name, str) and is_school[i]:
                 name = name.split(" - ")[0].strip()
         if isinstance(name, str):
-            org_names[district[i]] = name
+            org_names[levels.district[i]] = name
+    return org_names
 
-    # What was recognised, in words.
+
+def _wide_description(
+    source: _WideSource,
+    levels: _Levels,
+    totals: _TotalRows,
+    keep: np.ndarray,
+    use: np.ndarray,
+    shadowed: np.ndarray,
+    said: tuple[str, str],
+) -> list[str]:
+    """What was recognised, in words, phrase by phrase."""
+    is_school, state, statewide = levels.is_school, totals.state, totals.statewide
     n_district_rows = int((keep & ~is_school).sum())
     n_school_rows = int((keep & is_school).sum())
     level = "school level" if n_school_rows and not n_district_rows else "district level"
     if n_school_rows and n_district_rows:
         level = "district and school rows"
-    districts = len(set(district[use]))
+    districts = len(set(levels.district[use]))
     if n_school_rows and not n_district_rows:
-        scope = f"{_plural(len(set(code[keep & is_school])), 'school')} in {_plural(districts, 'district')}"
+        schools = len(set(levels.code[keep & is_school]))
+        scope = f"{_plural(schools, 'school')} in {_plural(districts, 'district')}"
     else:
         scope = _plural(districts, "organization")
-    parts = [label, f"{level}, {view_phrase}", scope]
+    parts = [source.label, f"{level}, {source.view_phrase}", scope]
     if state.any():
         parts.append(
             f"{_plural(int(state.sum()), 'total row')} skipped (State or whole-file totals: the same people again)"
@@ -932,12 +1151,12 @@ def normalise_wide(
         parts.append(
             f"{_plural(int(shadowed.sum()), 'School row')} not added again (their districts' own rows are used)"
         )
-    parts += [p for p in (year_phrase, job_class_phrase) if p]
+    parts += [p for p in said if p]
     if statewide.any():
         parts.append(
             "a statewide file (it carries the State row): its organizations are the list coverage counts against"
         )
-    return Normalised(facts, shape, parts, questions, org_names, covers_state=bool(statewide.any()))
+    return parts
 
 
 # --- long shapes: per-person rosters and the dashboard's templates -----------------------------------
@@ -947,23 +1166,47 @@ def normalise_long(
     kind: UploadKind, table: Table, roles: Roles, answers: Answers, log: ProblemLog, *, roster: bool
 ) -> Normalised:
     """One row per fact (the templates, DESE's lists) or, for a roster, one row per person."""
-    frame, n = table.frame, len(table.frame)
     questions: list[Question] = []
     resolver = Resolver(table, answers, log, questions)
+    label = _long_label(kind, roles, roster)
+    rows_with_data = ~table.frame.isna().all(axis=1).to_numpy()
+    data = rows_with_data & ~_short_rows(table, rows_with_data, log)
+    _refuse_missing_columns(kind, table, roles, log)
+    read = _read_long_columns(kind, table, roles, resolver, log, data, roster=roster)
+    parts = read.parts
+    if questions or any(c.name not in read.columns for c in kind.columns if c.required):
+        return Normalised(
+            None, "roster" if roster else "template", [p for p in [label, *parts] if p], questions
+        )
+    long = _long_frame(kind, table, read)
+    org_names = _long_org_names(table, roles, read, long)
     if roster:
-        label = "Per-person staff roster, added up by organization, school year, job class and race" + (
+        facts, people = _add_up_roster(kind, long)
+        parts = [label, people, *parts]
+        return Normalised(facts, "roster", [p for p in parts if p], [], org_names)
+    long = _drop_repeated_grain(kind, _plain(long), table.rows[read.data], log)
+    facts, schools = _sum_schools_into_districts(kind, long)
+    parts = [label, *_long_scope(kind, facts), *parts, schools]
+    return Normalised(facts, "template", [p for p in parts if p], [], org_names)
+
+
+def _long_label(kind: UploadKind, roles: Roles, roster: bool) -> str:
+    """What the file is, in words: a per-person roster, the dashboard's template, or a list."""
+    if roster:
+        return "Per-person staff roster, added up by organization, school year, job class and race" + (
             " (names and employee ids are not stored)" if roles.people else ""
         )
-    else:
-        label = "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
-    rows_with_data = ~frame.isna().all(axis=1).to_numpy()
-    data = rows_with_data & ~_short_rows(table, rows_with_data, log)
-    out: dict[str, pd.Series] = {}
-    parts: list[str] = []
-    answerable = {"school_year", "job_class", "org_code"}
-    # Missing columns: asked for when the person can answer for the whole file, refused otherwise.
+    return "Dashboard template" if is_template(kind, roles) else f"{kind.title} list"
+
+
+# Columns the person uploading can give for the whole file, when it has none: asked for, not refused.
+_ANSWERABLE = frozenset({"school_year", "job_class", "org_code"})
+
+
+def _refuse_missing_columns(kind: UploadKind, table: Table, roles: Roles, log: ProblemLog) -> None:
+    """Refuse a file without a required column that no answer can stand in for."""
     for col in kind.columns:
-        if col.name in roles.contract or not col.required or col.name in answerable:
+        if col.name in roles.contract or not col.required or col.name in _ANSWERABLE:
             continue
         also = [a for a in col.aliases if a not in (key(col.label),)][:4]
         log.add(
@@ -974,7 +1217,32 @@ def normalise_long(
             column=col.label,
             code=pr.MISSING_COLUMN,
         )
-    decimal_comma = table.delimiter == ";"
+
+
+@dataclass
+class _LongColumns:
+    """Each contract column read from a long file (or from the answers), and what was said on the way."""
+
+    columns: dict[str, pd.Series]  # contract column name -> parsed values, one per table row
+    parts: list[str]  # recognition phrases
+    data: np.ndarray  # the rows that are data (rows totalling every job class are not)
+
+
+def _read_long_columns(
+    kind: UploadKind,
+    table: Table,
+    roles: Roles,
+    resolver: Resolver,
+    log: ProblemLog,
+    data: np.ndarray,
+    *,
+    roster: bool,
+) -> _LongColumns:
+    """Each contract column parsed, its problems reported: the year, job class and organization from
+    their columns or the answers, every other column from its own."""
+    out: dict[str, pd.Series] = {}
+    parts: list[str] = []
+    data = data.copy()
     for col in kind.columns:
         header = roles.contract.get(col.name)
         if col.name == "school_year":
@@ -982,194 +1250,230 @@ def normalise_long(
             if years is not None:
                 out[col.name] = years
             parts.append(phrase)
-            continue
-        if col.name == "job_class":
+        elif col.name == "job_class":
             job, phrase, all_rows = _job_classes(table, header, resolver, log, data)
             data &= ~all_rows
             if job is not None:
                 out[col.name] = job
             parts.append(phrase)
-            continue
-        if col.name == "org_code":
+        elif col.name == "org_code":
             codes = _org_codes(table, header, resolver, log, data)
             if codes is not None:
                 out[col.name] = codes
             if header is None:
-                chosen = answers.district
+                chosen = resolver.answers.district
                 parts.append(
                     f"district {chosen} (as you chose; the file has no organization code column)"
                     if chosen
                     else "district: not in the file — choose one"
                 )
-            continue
-        if header is None:
-            continue
-        raw = frame[header]
-        blank = data & raw.isna().to_numpy()
-        if col.name == "race":
-            parsed = v.races(raw)
-            if roster:
-                if d.UNKNOWN_RACE not in parsed.cat.categories:
-                    parsed = parsed.cat.add_categories([d.UNKNOWN_RACE])
-                parsed = parsed.where(raw.notna(), d.UNKNOWN_RACE)
-                if blank.any():
-                    log.add_rows(
-                        "a race/ethnicity; people with none are counted as Unknown (in no share)",
-                        rows=_rows(table, blank),
-                        column=header,
-                        severity=WARNING,
-                        code=pr.RACE_NOT_GIVEN,
-                    )
-                blank = np.zeros(n, dtype=bool)
-            expected, code = RACE_LIST, pr.UNKNOWN_RACE
-        elif col.name.endswith("org_code"):
-            parsed, malformed = v.org_codes(raw)
-            bad = data & malformed
-            log.add_rows(
-                "DESE's 8-digit organization code such as 00350000 (leading zeros may be left out)",
-                rows=_rows(table, bad),
-                values=_cells(table, header, bad),
-                column=header,
-                code=pr.NOT_AN_ORG_CODE,
-            )
-            expected = ""
-        elif col.name.endswith("_year"):
-            parsed, expected, code = (
-                v.school_years(raw),
-                "a school year such as 2023-24",
-                pr.NOT_A_SCHOOL_YEAR,
-            )
-        elif col.name in ("placement_role",):
-            parsed, expected, code = (
-                v.job_classes(raw),
-                "one of " + ", ".join(col.accepted or ()),
-                pr.UNKNOWN_JOB_CLASS,
-            )
-        elif col.accepted:
-            parsed, code = v.accepted_values(raw, col.accepted), pr.NOT_ACCEPTED
-            expected = "one of " + ", ".join(col.accepted)
-        elif col.dtype == "BOOLEAN":
-            parsed, expected, code = v.yes_no(raw), "Yes or No", pr.NOT_YES_OR_NO
-        elif col.dtype in ("DOUBLE", "INTEGER"):
-            nums = v.numbers(raw, decimal_comma=decimal_comma)
-            values = nums.values
-            floor = 1 if col.name == "cohort" else 0
-            low = data & (values < floor)
-            what = "a whole number" if col.dtype == "INTEGER" else "a number"
-            what += f" ({floor} or more)"
-            bound = v.FTE_PER_PERSON if roster and col.name == "fte" else v.BOUNDS.get(col.name)
-            _number_problems(table, header, nums, data, log, what, bound=bound)
-            log.add_rows(
-                f"{what}",
-                rows=_rows(table, low),
-                values=_cells(table, header, low),
-                column=header,
-                code=pr.BELOW_MINIMUM,
-            )
-            if col.dtype == "INTEGER":
-                fractional = data & np.isfinite(values) & (np.abs(values - np.round(values)) > 1e-9)
-                log.add_rows(
-                    what,
-                    rows=_rows(table, fractional),
-                    values=_cells(table, header, fractional),
-                    column=header,
-                    code=pr.NOT_A_WHOLE_NUMBER,
-                )
-            parsed, expected = pd.Series(values, index=frame.index), ""
-        else:
-            parsed, expected = raw, ""
-        if expected:
-            bad = data & raw.notna().to_numpy() & parsed.isna().to_numpy()
-            log.add_rows(
-                expected, rows=_rows(table, bad), values=_cells(table, header, bad), column=header, code=code
-            )
-        if col.required:
-            log.add_rows(
-                f"a value for “{col.label}” (required); this cell is empty",
-                rows=_rows(table, blank),
-                column=header,
-                code=pr.MISSING_VALUE,
-            )
-        out[col.name] = parsed
+        elif header is not None:
+            out[col.name] = _read_long_column(col, table, header, log, data, roster=roster)
+    return _LongColumns(out, parts, data)
 
-    if questions or any(c.name not in out for c in kind.columns if c.required):
-        parts.insert(0, label)
-        return Normalised(None, "roster" if roster else "template", [p for p in parts if p], questions)
 
-    long = pd.DataFrame({c.name: out.get(c.name, pd.Series(None, index=frame.index)) for c in kind.columns})
-    long = long[data]
-    rows = table.rows[data]
-    org_names: dict[str, str] = {}
-    if roles.org_name and "org_code" in out:
-        names = frame[roles.org_name][data]
-        for c, nm in zip(long["org_code"].to_numpy(), names.to_numpy(), strict=True):
-            if isinstance(c, str) and isinstance(nm, str):
-                org_names.setdefault(c[:4] + "0000", nm.split(" - ")[0].strip())
-
-    if roster:
-        measure = "fte" if kind is STAFFING else "students"
-        people = len(long)
-        long["org_code"] = long["org_code"].str[:4] + "0000"
-        facts = long.groupby(
-            [c for c in kind.column_names if c != measure], as_index=False, sort=True, observed=True
-        )[measure].sum()
-        facts = _plain(facts)
-        facts[measure] = facts[measure].round(3)
-        parts.insert(
-            0, f"{_plural(people, 'person', 'people')} in {_plural(facts['org_code'].nunique(), 'district')}"
+def _read_long_column(
+    col: Column, table: Table, header: str, log: ProblemLog, data: np.ndarray, *, roster: bool
+) -> pd.Series:
+    """One column's values, parsed by its contract; each value that is not one it accepts, and each
+    empty required cell, is reported."""
+    raw = table.frame[header]
+    blank = data & raw.isna().to_numpy()
+    expected, code = "", ""
+    if col.name == "race":
+        parsed = v.races(raw)
+        if roster:
+            parsed, blank = _unknown_race_for_blanks(table, header, parsed, raw, blank, log)
+        expected, code = RACE_LIST, pr.UNKNOWN_RACE
+    elif col.name.endswith("org_code"):
+        parsed, malformed = v.org_codes(raw)
+        bad = data & malformed
+        log.add_rows(
+            "DESE's 8-digit organization code such as 00350000 (leading zeros may be left out)",
+            rows=_rows(table, bad),
+            values=_cells(table, header, bad),
+            column=header,
+            code=pr.NOT_AN_ORG_CODE,
         )
-        parts.insert(0, label)
-        return Normalised(facts, "roster", [p for p in parts if p], [], org_names)
+    elif col.name.endswith("_year"):
+        parsed, expected, code = v.school_years(raw), "a school year such as 2023-24", pr.NOT_A_SCHOOL_YEAR
+    elif col.name in ("placement_role",):
+        parsed, code = v.job_classes(raw), pr.UNKNOWN_JOB_CLASS
+        expected = "one of " + ", ".join(col.accepted or ())
+    elif col.accepted:
+        parsed, code = v.accepted_values(raw, col.accepted), pr.NOT_ACCEPTED
+        expected = "one of " + ", ".join(col.accepted)
+    elif col.dtype == "BOOLEAN":
+        parsed, expected, code = v.yes_no(raw), "Yes or No", pr.NOT_YES_OR_NO
+    elif col.dtype in ("DOUBLE", "INTEGER"):
+        parsed = _read_long_numbers(col, table, header, log, data, roster=roster)
+    else:
+        parsed = raw
+    if expected:
+        bad = data & raw.notna().to_numpy() & parsed.isna().to_numpy()
+        log.add_rows(
+            expected, rows=_rows(table, bad), values=_cells(table, header, bad), column=header, code=code
+        )
+    if col.required:
+        log.add_rows(
+            f"a value for “{col.label}” (required); this cell is empty",
+            rows=_rows(table, blank),
+            column=header,
+            code=pr.MISSING_VALUE,
+        )
+    return parsed
 
-    # One row per grain: a repeated grain is harmless when identical, refused when its numbers differ.
-    long = _plain(long)
+
+def _unknown_race_for_blanks(
+    table: Table, header: str, parsed: pd.Series, raw: pd.Series, blank: np.ndarray, log: ProblemLog
+) -> tuple[pd.Series, np.ndarray]:
+    """A roster's people with no race/ethnicity are counted as Unknown (with a warning), so their cells
+    are no longer empty."""
+    if d.UNKNOWN_RACE not in parsed.cat.categories:
+        parsed = parsed.cat.add_categories([d.UNKNOWN_RACE])
+    parsed = parsed.where(raw.notna(), d.UNKNOWN_RACE)
+    if blank.any():
+        log.add_rows(
+            "a race/ethnicity; people with none are counted as Unknown (in no share)",
+            rows=_rows(table, blank),
+            column=header,
+            severity=WARNING,
+            code=pr.RACE_NOT_GIVEN,
+        )
+    return parsed, np.zeros(len(table.frame), dtype=bool)
+
+
+def _read_long_numbers(
+    col: Column, table: Table, header: str, log: ProblemLog, data: np.ndarray, *, roster: bool
+) -> pd.Series:
+    """A number column's values; cells that are no number, below the column's least, beyond any real
+    figure or (for a count) not whole are reported."""
+    nums = v.numbers(table.frame[header], decimal_comma=table.delimiter == ";")
+    values = nums.values
+    floor = 1 if col.name == "cohort" else 0
+    low = data & (values < floor)
+    what = "a whole number" if col.dtype == "INTEGER" else "a number"
+    what += f" ({floor} or more)"
+    bound = v.FTE_PER_PERSON if roster and col.name == "fte" else v.BOUNDS.get(col.name)
+    _number_problems(table, header, nums, data, log, what, bound=bound)
+    log.add_rows(
+        f"{what}",
+        rows=_rows(table, low),
+        values=_cells(table, header, low),
+        column=header,
+        code=pr.BELOW_MINIMUM,
+    )
+    if col.dtype == "INTEGER":
+        fractional = data & np.isfinite(values) & (np.abs(values - np.round(values)) > 1e-9)
+        log.add_rows(
+            what,
+            rows=_rows(table, fractional),
+            values=_cells(table, header, fractional),
+            column=header,
+            code=pr.NOT_A_WHOLE_NUMBER,
+        )
+    return pd.Series(values, index=table.frame.index)
+
+
+def _long_frame(kind: UploadKind, table: Table, read: _LongColumns) -> pd.DataFrame:
+    """The rows of data, one column per contract column (optional ones the file lacks left empty)."""
+    index = table.frame.index
+    long = pd.DataFrame(
+        {c.name: read.columns.get(c.name, pd.Series(None, index=index)) for c in kind.columns}
+    )
+    return long[read.data]
+
+
+def _long_org_names(table: Table, roles: Roles, read: _LongColumns, long: pd.DataFrame) -> dict[str, str]:
+    """Names for organizations the warehouse may not know yet: each district's first name in the file."""
+    if not roles.org_name or "org_code" not in read.columns:
+        return {}
+    names = table.frame[roles.org_name][read.data]
+    pairs = pd.DataFrame(
+        {"code": long["org_code"].to_numpy(dtype=object), "name": names.to_numpy(dtype=object)}
+    )
+    # Only the distinct pairs are looked at, in the order they first appear: a roster repeats them per person.
+    org_names: dict[str, str] = {}
+    for c, nm in pairs.drop_duplicates().itertuples(index=False):
+        if isinstance(c, str) and isinstance(nm, str):
+            org_names.setdefault(c[:4] + "0000", nm.split(" - ")[0].strip())
+    return org_names
+
+
+def _add_up_roster(kind: UploadKind, long: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """A roster's people added up by district, school year, job class and race; and how many there were."""
+    measure = kind.row_total.name
+    people = len(long)
+    long["org_code"] = long["org_code"].str[:4] + "0000"
+    facts = long.groupby(
+        [c for c in kind.column_names if c != measure], as_index=False, sort=True, observed=True
+    )[measure].sum()
+    facts = _plain(facts)
+    facts[measure] = facts[measure].round(3)
+    said = f"{_plural(people, 'person', 'people')} in {_plural(facts['org_code'].nunique(), 'district')}"
+    return facts, said
+
+
+def _drop_repeated_grain(
+    kind: UploadKind, long: pd.DataFrame, rows: np.ndarray, log: ProblemLog
+) -> pd.DataFrame:
+    """One row per grain: a repeated grain is harmless when identical (skipped, with a warning), refused
+    when its values differ."""
     grain = list(kind.grain)
     ident = long[grain]
     dup = ident.duplicated(keep=False).to_numpy() & ident.notna().all(axis=1).to_numpy()
-    if dup.any():
-        first: dict[tuple, tuple[int, tuple]] = {}
-        drop = np.zeros(len(long), dtype=bool)
-        others = [c for c in kind.column_names if c not in grain]
-        for i in np.flatnonzero(dup):
-            k = tuple(ident.iloc[i])
-            rest = tuple(long[others].iloc[i])
-            if k not in first:
-                first[k] = (int(rows[i]), rest)
-                continue
-            row0, rest0 = first[k]
-            drop[i] = True
-            what = ", ".join(kind.column(c).label for c in grain)
-            same = all((a == b) or (a != a and b != b) for a, b in zip(rest, rest0, strict=True))
-            log.add(
-                f"each {what} once; this row repeats row {row0} exactly, so it is skipped"
-                if same
-                else f"each {what} once; row {row0} has the same {what} with different values. Remove the row that "
-                "is wrong",
-                row=int(rows[i]),
-                value=" / ".join(str(x) for x in k),
-                severity=WARNING if same else "error",
-                code=pr.DUPLICATE_ROW if same else pr.DUPLICATE_KEY,
-            )
-        long = long[~drop]
-    facts = long
-    if kind in (STAFFING, ENROLLMENT):
-        measure = "fte" if kind is STAFFING else "students"
-        schools = (facts["org_code"].notna() & ~facts["org_code"].str.endswith("0000").fillna(True)).sum()
-        facts = facts.assign(org_code=facts["org_code"].str[:4] + "0000")
-        facts = facts.groupby([c for c in kind.column_names if c != measure], as_index=False, sort=True)[
-            measure
-        ].sum()
-        if kind is STAFFING:
-            facts["fte"] = facts["fte"].round(3)
-        if schools:
-            parts.append(f"{_plural(int(schools), 'school row')} summed into their districts")
+    if not dup.any():
+        return long
+    first: dict[tuple, tuple[int, tuple]] = {}
+    drop = np.zeros(len(long), dtype=bool)
+    others = [c for c in kind.column_names if c not in grain]
+    what = ", ".join(kind.column(c).label for c in grain)
+    for i in np.flatnonzero(dup):
+        k = tuple(ident.iloc[i])
+        rest = tuple(long[others].iloc[i])
+        if k not in first:
+            first[k] = (int(rows[i]), rest)
+            continue
+        row0, rest0 = first[k]
+        drop[i] = True
+        same = all((a == b) or (a != a and b != b) for a, b in zip(rest, rest0, strict=True))
+        log.add(
+            f"each {what} once; this row repeats row {row0} exactly, so it is skipped"
+            if same
+            else f"each {what} once; row {row0} has the same {what} with different values. Remove the row that "
+            "is wrong",
+            row=int(rows[i]),
+            value=" / ".join(str(x) for x in k),
+            severity=WARNING if same else "error",
+            code=pr.DUPLICATE_ROW if same else pr.DUPLICATE_KEY,
+        )
+    return long[~drop]
+
+
+def _sum_schools_into_districts(kind: UploadKind, facts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Staffing and enrollment count for districts: school rows are summed into theirs (and said so)."""
+    measure = kind.row_total
+    if measure is None:
+        return facts, ""
+    codes = facts["org_code"]
+    schools = (codes.notna() & ~codes.str.endswith("0000").fillna(True)).sum()
+    facts = facts.assign(org_code=codes.str[:4] + "0000")
+    facts = facts.groupby([c for c in kind.column_names if c != measure.name], as_index=False, sort=True)[
+        measure.name
+    ].sum()
+    if kind is STAFFING:
+        facts["fte"] = facts["fte"].round(3)
+    return facts, f"{_plural(int(schools), 'school row')} summed into their districts" if schools else ""
+
+
+def _long_scope(kind: UploadKind, facts: pd.DataFrame) -> list[str]:
+    """How many fellows (for the fellows list) and organizations the facts cover, in words."""
     scope = []
+    if kind is FELLOWS:
+        scope.append(_plural(len(facts), "fellow"))
     if facts[kind.org_column].notna().any():
         scope.append(_plural(facts[kind.org_column].nunique(), "organization"))
-    if kind.name == "fellows":
-        scope.insert(0, _plural(len(facts), "fellow"))
-    parts = [label, *scope, *parts]
-    return Normalised(facts, "template", [p for p in parts if p], [], org_names)
+    return scope
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
