@@ -1,5 +1,6 @@
-"""The Upload page's side of the app: who is uploading, checking a dropped file once per change, and the
-writes (save, roll back, undo), each on its own cursor. The page only reads widgets and renders."""
+"""The Upload page's side of the app: who is uploading, the answers given for the file in hand, checking it
+once per change, the writes (save, roll back, undo), each on its own cursor, and what the session
+remembers of them. The page only reads widgets and renders (what it shows is worked out in ui/upload_view)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,14 @@ from analytics.ingest import (
 )
 from analytics.store import SavedUpload
 from ui.data import call, current_version, cursor
+from ui.upload_view import ANSWER_KEYS, SAVE_AGAIN_KEY
 
 log = logging.getLogger("dashboard.upload")
 ANONYMOUS = "anonymous (local)"
 _CHECKED = "upload_checked"  # session cache: the last file checked, with what it was checked for
+_ANSWERS_FOR = "upload_answers_for"  # the file (and kind) the answers in the session were given for
+_SAVED = "upload_saved"  # file hash + kind -> the upload it was saved as, in this session
+_HISTORY_MESSAGE = "upload_history_message"  # what the last roll back or undo did, said once
 
 
 def who() -> str:
@@ -36,6 +41,21 @@ def who() -> str:
     except Exception:  # no authentication configured: st.user has nothing to say
         pass
     return ANONYMOUS
+
+
+def answered() -> dict[str, object]:
+    """The answers chosen so far, by question name (None where nothing is chosen)."""
+    return {name: st.session_state.get(key) for name, key in ANSWER_KEYS.items()}
+
+
+def answers_for(file_id: str, kind: str) -> Answers:
+    """The answers given for this file. Answers belong to one file: a new file (or kind) starts with
+    none, and with its save confirmation unticked, so nothing carries over unseen."""
+    if st.session_state.get(_ANSWERS_FOR) != (file_id, kind):
+        for key in (*ANSWER_KEYS.values(), SAVE_AGAIN_KEY):
+            st.session_state.pop(key, None)
+        st.session_state[_ANSWERS_FOR] = (file_id, kind)
+    return Answers(**answered())
 
 
 def check(kind: str, data: bytes, file_name: str, answers: Answers) -> CheckedUpload:
@@ -93,6 +113,16 @@ def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
     )
 
 
+def saved_as(checked: CheckedUpload) -> int | None:
+    """The upload this file (for this kind) was saved as in this session, if it was."""
+    return st.session_state.get(_SAVED, {}).get(checked.sha256 + checked.kind.name)
+
+
+def remember_saved(checked: CheckedUpload, upload_id: int) -> None:
+    """Remember that this file was saved (the page then says so instead of offering to save it)."""
+    st.session_state.setdefault(_SAVED, {})[checked.sha256 + checked.kind.name] = upload_id
+
+
 def change_standing(upload_id: int, *, roll_back: bool) -> Outcome:
     """Roll an upload back (its facts stop counting) or undo that."""
     action = store.rollback_upload if roll_back else store.restore_upload
@@ -108,6 +138,16 @@ def change_standing(upload_id: int, *, roll_back: bool) -> Outcome:
         cur.close()
     verb = "rolled back" if roll_back else "counts again"
     return Outcome(True, f"Upload {upload_id} {verb}; its status is now {status}.")
+
+
+def keep_history_message(outcome: Outcome) -> None:
+    """Keep what a roll back or undo did, to say once after the page reruns."""
+    st.session_state[_HISTORY_MESSAGE] = outcome
+
+
+def history_message() -> Outcome | None:
+    """What the last roll back or undo did, once (then forgotten)."""
+    return st.session_state.pop(_HISTORY_MESSAGE, None)
 
 
 def history() -> pd.DataFrame:

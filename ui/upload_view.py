@@ -1,0 +1,153 @@
+"""What the Upload page shows, worked out: the choices it offers for what a file does not say, the problem
+summary and table, the notes beside the preview, and the upload history as a table with its choices. Plain
+functions of a checked upload, a preview or the history (no streamlit here): the page only renders them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics import definitions as d
+from analytics.contracts import ORGANIZATIONS, kind_for_table
+from analytics.ingest import CheckedUpload, UploadPreview
+
+SCHOOL_YEARS = d.school_years_between("2000-01", "2029-30")[::-1]
+# Widgets asking what the file does not say, by question name.
+ANSWER_KEYS = {"school_year": "upload_school_year", "job_class": "upload_job_class",
+               "district": "upload_district", "sheet": "upload_sheet"}  # fmt: skip
+SAVE_AGAIN_KEY = "upload_save_again"  # the confirmation a file saved before needs
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What was recognised, as the page says it: the description (bold) and where the table was read."""
+
+    description: str  # markdown; "" when nothing was described
+    source: str
+
+
+def recognised(checked: CheckedUpload) -> Recognised | None:
+    """What the reader found, in words; None when nothing could be read."""
+    recognition = checked.recognition
+    if recognition is None:
+        return None
+    return Recognised(
+        f"**{recognition.description}**" if recognition.description else "",
+        f"Read as {recognition.source}; header on row {recognition.header_row}.",
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One choice of something the file does not say: a selectbox, by its widget key."""
+
+    key: str
+    label: str
+    options: list
+    index: int | None = 0
+    placeholder: str | None = None
+    format_func: Callable[[object], str] = str
+
+
+def choices(
+    checked: CheckedUpload, answered: Mapping[str, object], organizations: Callable[[], dict[str, str]]
+) -> list[Choice]:
+    """The choices to offer: the sheet when several look like data, and the school year, job class and
+    district when the file does not say them (or they were answered already, so the answer stays
+    visible and can be changed). `organizations` is called only when the district must be chosen."""
+    asked = {q.name for q in checked.questions}
+    recognition = checked.recognition
+    offered: list[Choice] = []
+    if recognition is not None and recognition.other_sheets:
+        offered.append(
+            Choice(ANSWER_KEYS["sheet"], "Sheet to read", [recognition.sheet, *recognition.other_sheets])
+        )
+    if "school_year" in asked or answered.get("school_year"):
+        offered.append(
+            Choice(ANSWER_KEYS["school_year"], "School year (the file does not say)", SCHOOL_YEARS, None,
+                   "Choose the school year")
+        )  # fmt: skip
+    if "job_class" in asked or answered.get("job_class"):
+        offered.append(
+            Choice(ANSWER_KEYS["job_class"], "Job class (the file does not say)", d.JOB_CLASSES, None,
+                   "Choose the job class")
+        )  # fmt: skip
+    if "district" in asked or answered.get("district"):
+        districts = organizations()
+        offered.append(
+            Choice(
+                ANSWER_KEYS["district"],
+                "District (the file has no organization code column)",
+                list(districts),
+                None,
+                "Choose the district",
+                lambda code: f"{districts[code]} ({code})",
+            )
+        )
+    return offered
+
+
+def problem_summary(checked: CheckedUpload) -> str:
+    """'3 errors (saving is blocked until they are fixed); 1 warning (they do not block saving).'"""
+    errors, warnings = checked.error_count, checked.warning_count
+    return (
+        f"{errors:,} error{'s' if errors != 1 else ''} (saving is blocked until they are fixed)"
+        if errors
+        else "No errors"
+    ) + f"; {warnings:,} warning{'s' if warnings != 1 else ''} (they do not block saving)."
+
+
+def problem_table(checked: CheckedUpload) -> pd.DataFrame:
+    """The problems as the page lists them: a plain table with capitalised headings, and no row number
+    where a problem is about the whole file."""
+    problems = checked.problem_table()
+    problems["row"] = problems["row"].astype(object).where(problems["row"].notna(), "")
+    return problems.rename(columns=str.capitalize)
+
+
+def replaced_notes(preview: UploadPreview) -> list[str]:
+    """One note per upload whose rows saving would replace."""
+    return [
+        f"Replaces {r.rows_replaced:,} current rows of upload {r.upload_id} ({r.file_name}"
+        f"{', sample data' if r.is_sample else ''}); they stay in the history and count again if you roll "
+        "this upload back."
+        for r in preview.replaces.itertuples()
+    ]
+
+
+def saved_message(upload_id: int) -> str:
+    """What the page says once the file is saved."""
+    return f"This file was saved as upload {upload_id}. It is listed in the history below."
+
+
+def saved_before_warning(checked: CheckedUpload) -> str | None:
+    """The warning for a file saved before (the same bytes), or None."""
+    if checked.already_saved is None:
+        return None
+    return f"{checked.already_saved.message}. Saving it again makes another upload of the same rows."
+
+
+@dataclass(frozen=True)
+class History:
+    """The upload history as the page shows it, and the uploads that can be rolled back or restored."""
+
+    table: pd.DataFrame  # one row per upload, its kind by its short title
+    choices: dict[int, str]  # upload id -> "12 · Staffing · file.csv", for uploads of facts
+    statuses: dict[int, str]  # upload id -> active | superseded | rolled back
+
+
+def history(uploads: pd.DataFrame) -> History:
+    """The history table and its choices, from store.upload_history."""
+    # The table a kind fills ("equity_leaders") is the warehouse's word; people see the kind's short
+    # title ("Staffing", not "Staffing (FTE by race/ethnicity)") so the table fits.
+    titles = {t: kind_for_table(t).short_title for t in uploads["kind"].unique()}
+    # Sample uploads say so in "Who" (the sample data generator): no column of their own.
+    table = uploads.drop(columns=["description", "is_sample"]).assign(kind=uploads["kind"].map(titles))
+    changeable = uploads[uploads["kind"] != ORGANIZATIONS.table]
+    labels = {
+        int(r.upload_id): f"{r.upload_id} · {titles[r.kind]} · {r.file_name}" for r in changeable.itertuples()
+    }
+    statuses = {int(r.upload_id): r.status for r in changeable.itertuples()}
+    return History(table, labels, statuses)
