@@ -44,9 +44,11 @@ class UploadKind:
 
     @property
     def column_names(self) -> list[str]:
+        """The contract's column names, in order (the order facts are written in)."""
         return [c.name for c in self.columns]
 
     def column(self, name: str) -> Column:
+        """The contract column called `name`."""
         return next(c for c in self.columns if c.name == name)
 
     @property

@@ -106,14 +106,17 @@ class CheckedUpload:
 
     @property
     def errors(self) -> list[UploadProblem]:
+        """The problems that block saving."""
         return [p for p in self.problems if p.is_error]
 
     @property
     def warnings(self) -> list[UploadProblem]:
+        """The problems that do not block saving."""
         return [p for p in self.problems if not p.is_error]
 
     @property
     def questions(self) -> tuple[Question, ...]:
+        """What the file does not say and the person uploading must choose."""
         return self.recognition.questions if self.recognition else ()
 
     @property

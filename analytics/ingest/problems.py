@@ -83,6 +83,7 @@ class UploadProblem:
 
     @property
     def is_error(self) -> bool:
+        """Whether the problem blocks saving."""
         return self.severity == ERROR
 
     @property
@@ -175,6 +176,7 @@ class ProblemLog:
 
     @property
     def has_errors(self) -> bool:
+        """Whether any problem so far blocks saving."""
         return self.error_count > 0
 
     def problems(self) -> list[UploadProblem]:

@@ -111,7 +111,7 @@ def row_total_headers(kind: UploadKind) -> tuple[str, ...]:
 def header_vocabulary(kind: UploadKind) -> set[str]:
     """Every header key recognised for `kind` (wide race columns are recognised separately)."""
     words = set().union(*(column_keys(c) for c in (*kind.columns, ORG_CODE, *ORGANIZATION_CONTEXT)))
-    return words | PERSON_KEYS | IGNORED_KEYS | set(row_total_headers(kind))
+    return words | IGNORED_KEYS | set(row_total_headers(kind))
 
 
 def header_scorer(kind: UploadKind):
@@ -1485,5 +1485,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_template(kind: UploadKind, roles: Roles) -> bool:
+    """Whether the file is the dashboard's own template: every column headed by its contract name or
+    label, and no one's name in it."""
     labels = {key(c.label) for c in kind.columns} | {key(c.name) for c in kind.columns}
     return all(roles.keys[h] in labels for h in roles.contract.values()) and not roles.people

@@ -84,21 +84,20 @@ FALSE_KEYS = frozenset({"no", "n", "false", "f", "0", "not a member", "not adopt
 COUNT_SUFFIXES = ("#", "cnt", "count", "fte", "n", "number")
 PERCENT_SUFFIXES = ("%", "pct", "percent", "percentage")
 
-# Columns to recognise (so the header is found) but ignore.
-IGNORED_KEYS = frozenset(
-    {
-        "females #", "males #", "non binary #", "females %", "males %", "non binary %", "female", "male",
-        "females", "males", "non binary", "gender", "jobclass cat", "job category", "fem cnt", "male cnt",
-        "fem pct", "male pct", "nb cnt", "nb pct", "employee id", "employee number", "emp id", "staff id",
-        "mepid", "name", "first name", "last name", "middle name", "employee name", "full name", "email",
-        "hire date", "date of birth", "dob", "department", "building", "location", "notes", "note",
-    }
-)  # fmt: skip
 # Columns naming a person: a file with them is a per-person roster; they are never stored.
 PERSON_KEYS = frozenset(
     {
         "employee id", "employee number", "emp id", "staff id", "mepid", "name", "first name", "last name",
         "middle name", "employee name", "full name", "email", "fellow name",
+    }
+)  # fmt: skip
+# Columns to recognise (so the header is found) but ignore: people's names and ids, gender, and the like.
+IGNORED_KEYS = PERSON_KEYS | frozenset(
+    {
+        "females #", "males #", "non binary #", "females %", "males %", "non binary %", "female", "male",
+        "females", "males", "non binary", "gender", "jobclass cat", "job category", "fem cnt", "male cnt",
+        "fem pct", "male pct", "nb cnt", "nb pct", "hire date", "date of birth", "dob", "department",
+        "building", "location", "notes", "note",
     }
 )  # fmt: skip
 
