@@ -126,7 +126,7 @@ def refresh_current(
     order = _CURRENT_ORDER.get(kind.table, kind.key)
     params = {"upload_id": upload_id}
     con.execute(kind_sql("current_rows_forget_covered", kind), params)
-    # The newest upload of all: every key it covers is its own.
+    # An upload just saved is the newest of all: every key it covers is its own, no search needed.
     rule = "current_rows_of_upload" if just_saved else "current_rows_newest_live"
     con.execute(kind_sql(rule, kind, order=order), params)
 
