@@ -88,14 +88,11 @@ def organizations_reporting(
 ) -> Reporting:
     """Who reported and who was expected, for each of `job_classes` (staffing) or for students
     (enrollment), every school year."""
-    cur = cursor(con)
-    try:
+    with cursor(con) as cur:
         raw = cur.execute(
             sql("organizations_reporting"), {"kind": kind, "job_classes": list(job_classes) or [""]}
         ).fetchnumpy()
         places = cur.execute(sql("organization_places")).df()
-    finally:
-        cur.close()
     share = load_settings().complete_share
     names = ["", *job_classes] if kind == "staffing" else [STUDENTS]
     job = np.asarray(raw["job"], dtype=np.int64)

@@ -86,11 +86,8 @@ def run_query(
         **params,
     }
     used = set(_PARAM.findall(text))
-    cur = cursor(con)
-    try:
+    with cursor(con) as cur:
         return cur.execute(text, {k: available[k] for k in used}).df()
-    finally:
-        cur.close()
 
 
 # --- shares of color: every one published through privacy.py, with its coverage ----------------------
@@ -134,11 +131,8 @@ def share_inputs(
     """Cell-level counts for `populations` (job classes and/or 'Students') in the year range, cut into
     blocks by privacy.build_blocks, and the coverage of every cell; kept per population until the data
     changes (warehouse.data_key)."""
-    cur = cursor(con)
-    try:
+    with cursor(con) as cur:
         data = data_key(cur)
-    finally:
-        cur.close()
     if data is None:
         return _cut_inputs(con, populations, filters)
     key = (data, filters.year_from, filters.year_to)

@@ -21,23 +21,17 @@ stamp = date.today().isoformat()
 
 def _deck(keys: tuple[str, ...]):
     def make() -> bytes:
-        cur = cursor()
-        try:
+        with cursor() as cur:
             return export.build_deck(cur, g, filters, keys)
-        finally:
-            cur.close()
 
     return make
 
 
 def _one(kind: str, key: str):
     def make() -> bytes:
-        cur = cursor()
-        try:
+        with cursor() as cur:
             build = export.chart_png if kind == "png" else export.chart_csv
             return build(cur, g, filters, key)
-        finally:
-            cur.close()
 
     return make
 

@@ -97,3 +97,9 @@ def table_contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
         "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE' ORDER BY 1"
     ).fetchall()]  # fmt: skip
     return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+def contents(path: str | Path) -> dict[str, list[tuple]]:
+    """`table_contents` of the warehouse file at `path`, opened and closed again."""
+    with connect(path) as con:
+        return table_contents(con)

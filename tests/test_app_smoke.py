@@ -1,26 +1,20 @@
 """Every page runs from app.py, through st.navigation, without an exception."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from analytics.warehouse import PROJECT_ROOT
 
 PAGES = ["overview", "superintendents", "fellows", "districts", "workforce", "upload", "export", "about"]
 
 
 @pytest.fixture
-def app(sample_db, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB", str(sample_db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.run()
-    return at
+def app(sample_db, open_app):
+    return open_app(sample_db)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_runs_without_an_exception(app, page):
-    app.switch_page(f"app_pages/{page}.py").run()
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_runs_without_an_exception(app, page_name):
+    app.switch_page(f"app_pages/{page_name}.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.title, f"{page} has no title"
+    assert app.title, f"{page_name} has no title"
 
 
 def test_sample_data_notice_on_the_landing_page(app):
@@ -29,10 +23,8 @@ def test_sample_data_notice_on_the_landing_page(app):
     assert any("Sample data" in w.value for w in app.warning)
 
 
-def test_first_run_on_an_empty_path_creates_and_seeds_the_warehouse(tmp_path, monkeypatch):
+def test_first_run_on_an_empty_path_creates_and_seeds_the_warehouse(tmp_path, open_app):
     db = tmp_path / "fresh" / "warehouse.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
-    assert not at.exception
+    at = open_app(db)
     assert db.exists()
     assert any("Sample data" in w.value for w in at.warning)

@@ -8,12 +8,10 @@ import struct
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from streamlit.testing.v1 import AppTest
 
 from analytics import export
 from analytics.goals import load_goals
 from analytics.metrics import Filters
-from analytics.warehouse import PROJECT_ROOT
 
 GOALS = load_goals()
 
@@ -58,11 +56,8 @@ def test_unknown_chart_is_named_in_the_error(sample_con):
         export.chart_section(sample_con, GOALS, Filters(), "pie")
 
 
-def test_export_page_offers_the_deck_png_and_csv(sample_db, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB", str(sample_db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("app_pages/export.py").run()
-    assert not at.exception
+def test_export_page_offers_the_deck_png_and_csv(sample_db, open_app):
+    at = open_app(sample_db, "export")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Download the deck (10 chart slides)",

@@ -5,7 +5,7 @@ import io
 import zipfile
 
 import pytest
-from builders import add, new_warehouse, staffing, table_contents
+from builders import add, contents, new_warehouse, staffing
 from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
 
 from analytics import cli
@@ -22,14 +22,6 @@ def db(tmp_path):
     add(con, "staffing", staffing("2023-24", "00350000", "Teacher", White=90, Asian=10))
     con.close()
     return path
-
-
-def contents(path):
-    con = connect(path)
-    try:
-        return table_contents(con)
-    finally:
-        con.close()
 
 
 def run_import(db, tmp_path, capsys, kind, data, name, *flags):

@@ -12,21 +12,8 @@ from streamlit.testing.v1 import AppTest
 from analytics import metrics as m
 from analytics.definitions import school_years_between
 from analytics.goals import load_goals
-from analytics.warehouse import PROJECT_ROOT
 
 SAMPLE_YEARS = school_years_between("2016-17", "2024-25")
-
-
-def open_page(page: str, db, monkeypatch, query: dict | None = None) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_DB", str(db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def plain(value):
@@ -64,8 +51,8 @@ def subtitle(fig: dict) -> str:
     return fig["layout"]["title"]["subtitle"]["text"]
 
 
-def test_overview_cards_and_one_chart_per_goal(sample_db, monkeypatch):
-    at = open_page("overview", sample_db, monkeypatch)
+def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
+    at = open_app(sample_db, "overview")
     cards = {mt.label: mt.value for mt in at.metric}
     assert cards == {"Superintendents of color": "8.6%", "Influence 100 Fellows": "155",
                      "Organizations taking part": "47"}  # fmt: skip
@@ -84,8 +71,8 @@ def test_overview_cards_and_one_chart_per_goal(sample_db, monkeypatch):
     assert traces(districts)["Path to 100 by 2029-30"]["y"] == [0, 100]
 
 
-def test_superintendents_page_trend_projection_scenario_context(sample_db, monkeypatch):
-    at = open_page("superintendents", sample_db, monkeypatch)
+def test_superintendents_page_trend_projection_scenario_context(sample_db, open_app):
+    at = open_app(sample_db, "superintendents")
     trend, scenario, gap, by_group = figures(at)
     names = traces(trend)
     assert {"Target path: 4% → 14%", "Superintendents of color", "Trend since 2019-20", "90% band of the trend",
@@ -101,8 +88,8 @@ def test_superintendents_page_trend_projection_scenario_context(sample_db, monke
     assert {mt.label: mt.value for mt in at.metric}["Needed now"] == "2 more"
 
 
-def test_scenario_planner_answers_the_hiring_share_needed(sample_db, monkeypatch):
-    at = open_page("superintendents", sample_db, monkeypatch)
+def test_scenario_planner_answers_the_hiring_share_needed(sample_db, open_app):
+    at = open_app(sample_db, "superintendents")
     at.slider(key="scenario_turnover").set_value(15).run()
     at.slider(key="scenario_hire_share").set_value(50).run()
     needed = {mt.label: mt.value for mt in at.metric}["Hiring share needed for 14% by 2029-30"]
@@ -113,8 +100,8 @@ def test_scenario_planner_answers_the_hiring_share_needed(sample_db, monkeypatch
     assert scenario["y"][1] == pytest.approx(s * 0.85 + 0.15 * 0.5)
 
 
-def test_fellows_page(sample_db, monkeypatch):
-    at = open_page("fellows", sample_db, monkeypatch)
+def test_fellows_page(sample_db, open_app):
+    at = open_app(sample_db, "fellows")
     cumulative, funnel, _roles = figures(at)
     assert traces(cumulative)["Fellows in the cohort"]["y"] == [26, 20, 20, 14, 25, 25, 25]
     assert traces(cumulative)["Pace of 25 a year"]["y"][:4] == [25, 50, 75, 100]
@@ -129,8 +116,8 @@ def test_fellows_page(sample_db, monkeypatch):
     )
 
 
-def test_districts_page_band_table_and_profile_from_the_url(sample_db, monkeypatch):
-    at = open_page("districts", sample_db, monkeypatch, {"org": "00350000"})
+def test_districts_page_band_table_and_profile_from_the_url(sample_db, open_app):
+    at = open_app(sample_db, "districts", {"org": "00350000"})
     per_year, _cumulative, profile = figures(at)
     band = next(s for s in per_year["layout"]["shapes"] if s.get("type") == "rect")
     assert (band["y0"], band["y1"]) == (10, 15)
@@ -147,16 +134,16 @@ def test_districts_page_band_table_and_profile_from_the_url(sample_db, monkeypat
     assert not any("uperintendent" in t.get("name", "") for t in profile["data"])
 
 
-def test_workforce_page(sample_db, monkeypatch):
-    at = open_page("workforce", sample_db, monkeypatch)
+def test_workforce_page(sample_db, open_app):
+    at = open_app(sample_db, "workforce")
     trend, parity, _spread, composition = figures(at)
     assert {"Teachers", "Students", "Principals", "Superintendents"} <= set(traces(trend))
     assert drawn_years(traces(parity)["Parity"]) == SAMPLE_YEARS
     assert {t["name"] for t in composition["data"]} >= {"White", "Hispanic/Latino"}
 
 
-def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, monkeypatch):
-    at = open_page("overview", sample_db, monkeypatch, {"from": "2019-20", "region": "Greater Boston"})
+def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, open_app):
+    at = open_app(sample_db, "overview", {"from": "2019-20", "region": "Greater Boston"})
     assert at.select_slider(key="filter_years").value == ("2019-20", "2024-25")
     assert at.multiselect(key="filter_regions").value == ["Greater Boston"]
     supers = figures(at)[0]
@@ -177,7 +164,7 @@ def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, monkeypatch
     assert "charter schools" in subtitle(figures(at)[0])
 
 
-def test_a_year_with_no_data_is_a_gap_not_a_zero(tmp_path, monkeypatch):
+def test_a_year_with_no_data_is_a_gap_not_a_zero(tmp_path, open_app):
     from builders import add, staffing
 
     con = new_warehouse(tmp_path / "gap.duckdb")
@@ -186,24 +173,24 @@ def test_a_year_with_no_data_is_a_gap_not_a_zero(tmp_path, monkeypatch):
         rows += staffing(year, "00350000", "Superintendent", White=20, Black=10)
     add(con, "staffing", rows)
     con.close()
-    supers = figures(open_page("overview", tmp_path / "gap.duckdb", monkeypatch))[0]
+    supers = figures(open_app(tmp_path / "gap.duckdb", "overview"))[0]
     observed = traces(supers)["Superintendents of color"]
     assert observed["x"][:3] == ["2019-20", "2020-21", "2021-22"]
     assert observed["y"][1] is None  # drawn as a gap
 
 
-@pytest.mark.parametrize("page", ["overview", "superintendents", "fellows", "districts", "workforce"])
-def test_an_empty_warehouse_says_what_to_load(page, tmp_path, monkeypatch):
+@pytest.mark.parametrize("page_name", ["overview", "superintendents", "fellows", "districts", "workforce"])
+def test_an_empty_warehouse_says_what_to_load(page_name, tmp_path, open_app):
     new_warehouse(tmp_path / "empty.duckdb").close()  # organizations only: no facts
-    at = open_page(page, tmp_path / "empty.duckdb", monkeypatch)
+    at = open_app(tmp_path / "empty.duckdb", page_name)
     said = " ".join(x.value for x in [*at.info, *at.caption])
     assert "Upload" in said or "no data" in said.lower() or "No " in said
 
 
-def test_a_new_upload_shows_at_once(sample_db, monkeypatch):
+def test_a_new_upload_shows_at_once(sample_db, open_app):
     from builders import add, staffing
 
-    at = open_page("overview", sample_db, monkeypatch)
+    at = open_app(sample_db, "overview")
     from ui.data import cursor
 
     cur = cursor()
@@ -219,9 +206,9 @@ def test_a_new_upload_shows_at_once(sample_db, monkeypatch):
     assert "100.0%" not in str(supers) and "1 of 1" not in str(supers)
 
 
-def test_filters_survive_changes_of_page(sample_db, monkeypatch):
+def test_filters_survive_changes_of_page(sample_db, open_app):
     """Issue 10: region and type were lost from the second change of page on, in the sidebar and the URL."""
-    at = open_page("overview", sample_db, monkeypatch)
+    at = open_app(sample_db, "overview")
     at.multiselect(key="filter_regions").select("Greater Boston").run()
     at.multiselect(key="filter_types").select("district").run()
     at.select_slider(key="filter_years").set_value(("2019-20", "2024-25")).run()
@@ -237,8 +224,8 @@ def test_filters_survive_changes_of_page(sample_db, monkeypatch):
         for param, value in (("region", "Greater Boston"), ("type", "district"), ("from", "2019-20")):
             assert at.query_params[param] in (value, [value]), (page, param)
     # The chart is the filtered one: what the shared address draws in a new session, not the statewide one.
-    shared = open_page("workforce", sample_db, monkeypatch,
+    shared = open_app(sample_db, "workforce",
                        {"from": "2019-20", "region": "Greater Boston", "type": "district"})  # fmt: skip
-    statewide = open_page("workforce", sample_db, monkeypatch)
+    statewide = open_app(sample_db, "workforce")
     observed, expected, whole = (traces(figures(a)[0])["Teachers"] for a in (at, shared, statewide))
     assert (observed["x"], observed["y"]) == (expected["x"], expected["y"]) != (whole["x"], whole["y"])

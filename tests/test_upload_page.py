@@ -4,11 +4,10 @@ questions for what the file does not say, the preview, save, history, roll back 
 import re
 
 import pytest
-from builders import table_contents
-from streamlit.testing.v1 import AppTest
+from builders import contents
 from upload_files import csv_bytes, profiles_header, profiles_title
 
-from analytics.warehouse import PROJECT_ROOT, connect
+from analytics.warehouse import connect
 
 BAD = csv_bytes([["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
                  ["2023-24", "35x", "Teacher", "Purple", "-1"]])  # fmt: skip
@@ -22,20 +21,9 @@ GOOD = csv_bytes([
 
 
 @pytest.fixture
-def page(sample_db, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB", str(sample_db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "upload.py"), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
-
-
-def contents(db):
-    con = connect(db)
-    try:
-        return table_contents(con)
-    finally:
-        con.close()
+def upload_page(sample_db, open_app):
+    """The Upload page on its own, on a copy of the sample warehouse."""
+    return open_app(sample_db, script="app_pages/upload.py")
 
 
 def frame_with(at, column: str):
@@ -50,56 +38,58 @@ def texts(at) -> str:
     )  # fmt: skip
 
 
-def test_empty_state_templates_and_history(page):
-    assert page.title[0].value == "Upload"
-    assert page.selectbox(key="upload_kind").value == "staffing"
-    assert "No file chosen yet" in page.info[0].value
-    downloads = {b.key: b for b in page.get("download_button")}
+def test_empty_state_templates_and_history(upload_page):
+    assert upload_page.title[0].value == "Upload"
+    assert upload_page.selectbox(key="upload_kind").value == "staffing"
+    assert "No file chosen yet" in upload_page.info[0].value
+    downloads = {b.key: b for b in upload_page.get("download_button")}
     assert set(downloads) == {"upload_template_xlsx", "upload_template_csv"}
-    history = frame_with(page, "upload_id")
+    history = frame_with(upload_page, "upload_id")
     assert "sample/staffing.csv" in set(history["file_name"])
-    assert not page.button(key="upload_rollback").disabled
-    assert page.button(key="upload_restore").disabled
+    assert not upload_page.button(key="upload_rollback").disabled
+    assert upload_page.button(key="upload_restore").disabled
 
 
-def test_a_bad_file_shows_the_problem_table_and_cannot_be_saved(page, sample_db):
+def test_a_bad_file_shows_the_problem_table_and_cannot_be_saved(upload_page, sample_db):
     before = contents(sample_db)
-    page.file_uploader(key="upload_file").set_value(("bad.csv", BAD, "text/csv")).run()
-    assert not page.exception
-    assert "Dashboard template" in texts(page)
-    assert "3 errors (saving is blocked" in page.error[0].value
-    problems = page.table[0].value
+    upload_page.file_uploader(key="upload_file").set_value(("bad.csv", BAD, "text/csv")).run()
+    assert not upload_page.exception
+    assert "Dashboard template" in texts(upload_page)
+    assert "3 errors (saving is blocked" in upload_page.error[0].value
+    problems = upload_page.table[0].value
     assert list(problems.columns) == ["Severity", "Row", "Column", "Value", "Expected"]
     found = {(r.Row, r.Column, r.Value) for r in problems.itertuples()}
     assert {(2, "Org Code", "35x"), (2, "Race/Ethnicity", "Purple"), (2, "FTE", "-1")} <= found
-    assert page.button(key="upload_save").disabled
+    assert upload_page.button(key="upload_save").disabled
     assert contents(sample_db) == before
 
 
-def test_recognise_ask_preview_save_roll_back_and_undo(page, sample_db):
-    page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
-    said = texts(page)
+def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
+    upload_page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
+    said = texts(upload_page)
     assert "DESE Profiles staffing export; school level, FTE view" in said
     assert "school year 2018-19 from the title row" in said
     assert "job class: not in the file — choose one" in said
-    assert page.button(key="upload_save").disabled  # nothing is guessed
-    assert "Nowhere - X" in page.table[0].value["Expected"].iloc[0]  # the note row, skipped with a warning
+    assert upload_page.button(key="upload_save").disabled  # nothing is guessed
+    assert (
+        "Nowhere - X" in upload_page.table[0].value["Expected"].iloc[0]
+    )  # the note row, skipped with a warning
 
-    page.selectbox(key="upload_job_class").set_value("Teacher").run()
-    said = texts(page)
+    upload_page.selectbox(key="upload_job_class").set_value("Teacher").run()
+    said = texts(upload_page)
     assert "job class Teacher (as you chose" in said
     assert "teachers of color, 2018-19:" in said and "→" in said
-    preview = frame_with(page, "FTE after")
+    preview = frame_with(upload_page, "FTE after")
     boston = preview[preview["Code"] == "00350000"].iloc[0]
     assert boston["FTE after"] == 50.0  # 20 + 30, the two schools summed
     assert boston["Share of color after"] == pytest.approx(9 / 50)
-    assert not page.button(key="upload_save").disabled
+    assert not upload_page.button(key="upload_save").disabled
 
-    page.button(key="upload_save").click().run()
-    assert not page.exception
-    assert "was saved as upload 7" in texts(page)
-    assert page.button(key="upload_save").disabled  # not twice
-    history = frame_with(page, "upload_id")
+    upload_page.button(key="upload_save").click().run()
+    assert not upload_page.exception
+    assert "was saved as upload 7" in texts(upload_page)
+    assert upload_page.button(key="upload_save").disabled  # not twice
+    history = frame_with(upload_page, "upload_id")
     mine = history[history["upload_id"] == 7].iloc[0]
     assert (mine.kind, mine.file_name, mine.rows, mine.uploaded_by, mine.status) == (
         "Staffing",
@@ -116,57 +106,62 @@ def test_recognise_ask_preview_save_roll_back_and_undo(page, sample_db):
     con.close()
     assert fte == 50.0
 
-    page.selectbox(key="upload_history_choice").set_value(7).run()
-    page.button(key="upload_rollback").click().run()
-    assert "Upload 7 rolled back" in texts(page)
-    history = frame_with(page, "upload_id")
+    upload_page.selectbox(key="upload_history_choice").set_value(7).run()
+    upload_page.button(key="upload_rollback").click().run()
+    assert "Upload 7 rolled back" in texts(upload_page)
+    history = frame_with(upload_page, "upload_id")
     assert history[history["upload_id"] == 7].iloc[0].status == "rolled back"
-    assert not page.button(key="upload_restore").disabled
-    page.button(key="upload_restore").click().run()
-    assert "Upload 7 counts again" in texts(page)
-    history = frame_with(page, "upload_id")
+    assert not upload_page.button(key="upload_restore").disabled
+    upload_page.button(key="upload_restore").click().run()
+    assert "Upload 7 counts again" in texts(upload_page)
+    history = frame_with(upload_page, "upload_id")
     assert history[history["upload_id"] == 7].iloc[0].status == "active"
 
 
-def test_each_kind_offers_its_template(page):
+def test_each_kind_offers_its_template(upload_page):
     for kind in ("enrollment", "fellows", "participation", "equity-leaders"):
-        page.selectbox(key="upload_kind").set_value(kind).run()
-        assert not page.exception
-        assert {b.key for b in page.get("download_button")} == {"upload_template_xlsx", "upload_template_csv"}
+        upload_page.selectbox(key="upload_kind").set_value(kind).run()
+        assert not upload_page.exception
+        assert {b.key for b in upload_page.get("download_button")} == {
+            "upload_template_xlsx",
+            "upload_template_csv",
+        }
 
 
-def test_a_one_district_roster_asks_for_its_district(page):
+def test_a_one_district_roster_asks_for_its_district(upload_page):
     roster = csv_bytes(
         [["Employee ID", "Last Name", "School Year", "Job Classification", "Race/Ethnicity", "FTE"],
          ["E1", "Núñez", "2023-24", "Teacher", "Hispanic or Latino", "1.0"],
          ["E2", "Smith", "2023-24", "Teacher", "White", "0.5"]],
         encoding="cp1252",
     )  # fmt: skip
-    page.file_uploader(key="upload_file").set_value(("roster.csv", roster, "text/csv")).run()
-    assert "Per-person staff roster" in texts(page)
-    assert page.button(key="upload_save").disabled
-    page.selectbox(key="upload_district").set_value("01490000").run()
-    assert not page.exception
-    said = texts(page)
+    upload_page.file_uploader(key="upload_file").set_value(("roster.csv", roster, "text/csv")).run()
+    assert "Per-person staff roster" in texts(upload_page)
+    assert upload_page.button(key="upload_save").disabled
+    upload_page.selectbox(key="upload_district").set_value("01490000").run()
+    assert not upload_page.exception
+    said = texts(upload_page)
     assert "2 people in 1 district" in said and "teachers of color, 2023-24:" in said
-    preview = frame_with(page, "FTE after")
+    preview = frame_with(upload_page, "FTE after")
     assert list(preview["Organization"]) == ["Lawrence"]
     assert preview["Share of color after"].iloc[0] == pytest.approx(1 / 1.5)
-    assert not page.button(key="upload_save").disabled
+    assert not upload_page.button(key="upload_save").disabled
 
 
-def test_the_signed_in_person_is_recorded_as_the_uploader(page):
-    page.user = {"is_logged_in": True, "email": "clerk@lawrence.k12.ma.us", "name": "Data Clerk"}
-    page.file_uploader(key="upload_file").set_value(("bad.csv", BAD.replace(b"35x", b"350000")
+def test_the_signed_in_person_is_recorded_as_the_uploader(upload_page):
+    upload_page.user = {"is_logged_in": True, "email": "clerk@lawrence.k12.ma.us", "name": "Data Clerk"}
+    upload_page.file_uploader(key="upload_file").set_value(("bad.csv", BAD.replace(b"35x", b"350000")
                                                      .replace(b"Purple", b"Asian").replace(b"-1", b"2"), "text/csv"))  # fmt: skip
-    page.run()
-    assert not page.button(key="upload_save").disabled, [p for p in page.table[0].value.itertuples()]
-    page.button(key="upload_save").click().run()
-    history = frame_with(page, "upload_id")
+    upload_page.run()
+    assert not upload_page.button(key="upload_save").disabled, [
+        p for p in upload_page.table[0].value.itertuples()
+    ]
+    upload_page.button(key="upload_save").click().run()
+    history = frame_with(upload_page, "upload_id")
     assert history.iloc[0].uploaded_by == "clerk@lawrence.k12.ma.us"
 
 
-def test_a_failure_on_the_page_is_a_message_not_a_traceback(page, monkeypatch):
+def test_a_failure_on_the_page_is_a_message_not_a_traceback(upload_page, monkeypatch):
     from ui import upload_state
 
     def broken(*args, **kwargs):
@@ -175,42 +170,41 @@ def test_a_failure_on_the_page_is_a_message_not_a_traceback(page, monkeypatch):
     monkeypatch.setattr(upload_state, "preview_upload", broken)
     monkeypatch.setattr(upload_state.store, "upload_history", broken)
     upload_state.st.cache_data.clear()
-    page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
-    page.selectbox(key="upload_job_class").set_value("Teacher").run()
-    assert not page.exception
-    said = texts(page)
+    upload_page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
+    upload_page.selectbox(key="upload_job_class").set_value("Teacher").run()
+    assert not upload_page.exception
+    said = texts(upload_page)
     assert "database on fire" not in said
     assert "The preview could not be worked out" in said
     assert "The upload history could not be read just now" in said
 
 
-def test_a_file_with_errors_shows_no_figures_only_its_problems(page, sample_db):
+def test_a_file_with_errors_shows_no_figures_only_its_problems(upload_page, sample_db):
     # Every row but one is fine: saving is blocked, so no preview may show figures that will never count.
     rows = [["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
             ["2023-24", "350000", "Teacher", "White", "40"],
             ["2023-24", "350000", "Teacher", "Asian", "12,5"]]  # fmt: skip
-    page.file_uploader(key="upload_file").set_value(("comma.csv", csv_bytes(rows), "text/csv")).run()
-    assert not page.exception
-    said = texts(page)
-    assert "1 error (saving is blocked" in page.error[0].value
-    found = {(r.Row, r.Column, r.Value) for r in page.table[0].value.itertuples()}
+    upload_page.file_uploader(key="upload_file").set_value(("comma.csv", csv_bytes(rows), "text/csv")).run()
+    assert not upload_page.exception
+    said = texts(upload_page)
+    assert "1 error (saving is blocked" in upload_page.error[0].value
+    found = {(r.Row, r.Column, r.Value) for r in upload_page.table[0].value.itertuples()}
     assert (3, "FTE", "12,5") in found
-    assert "Preview: what saving will change" not in [h.value for h in page.header]
+    assert "Preview: what saving will change" not in [h.value for h in upload_page.header]
     assert "→" not in said and "%" not in said  # no "teachers of color, 2023-24: — → 60.2%"
-    assert not [f for f in page.dataframe if "FTE after" in f.value.columns]
+    assert not [f for f in upload_page.dataframe if "FTE after" in f.value.columns]
     assert "The preview of what saving would change appears once the file has no errors" in said
-    assert page.button(key="upload_save").disabled
+    assert upload_page.button(key="upload_save").disabled
 
 
-def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(page, sample_db):
-    page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
-    page.selectbox(key="upload_job_class").set_value("Teacher").run()
-    page.button(key="upload_save").click().run()
-    assert "was saved as upload 7" in texts(page)
+def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_page, sample_db, open_app):
+    upload_page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
+    upload_page.selectbox(key="upload_job_class").set_value("Teacher").run()
+    upload_page.button(key="upload_save").click().run()
+    assert "was saved as upload 7" in texts(upload_page)
 
     # Another visit (a new session) drops the very same bytes, under another name.
-    again = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "upload.py"), default_timeout=60)
-    again.run()
+    again = open_app(sample_db, script="app_pages/upload.py")
     again.file_uploader(key="upload_file").set_value(("schools-copy.csv", GOOD, "text/csv")).run()
     again.selectbox(key="upload_job_class").set_value("Teacher").run()
     assert not again.exception

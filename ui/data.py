@@ -45,20 +45,14 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 def current_version() -> int:
     """The warehouse's data version (changes with every save and rollback)."""
-    cur = cursor()
-    try:
+    with cursor() as cur:
         return data_version(cur)
-    finally:
-        cur.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
 def _call(name: str, version: int, path: str, args: tuple, kwargs: dict) -> Any:
-    cur = cursor()
-    try:
+    with cursor() as cur:
         return _REGISTRY[name](cur, *args, **kwargs)
-    finally:
-        cur.close()
 
 
 def cached(fn: Callable[..., T]) -> Callable[..., T]:
