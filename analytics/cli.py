@@ -16,7 +16,7 @@ import duckdb
 
 from analytics import definitions as d
 from analytics import store
-from analytics.contracts import FACT_KINDS
+from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.goals import GoalsFileError, load_goals
 from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
@@ -53,7 +53,7 @@ def cmd_seed_sample(args: argparse.Namespace) -> int:
         return EXIT_OK
     saved = seed_sample(con)
     for s in saved:
-        print(f"loaded sample {s.kind}: {s.rows:,} rows (upload {s.upload_id})")
+        print(f"loaded sample {s.kind_name}: {s.rows:,} rows (upload {s.upload_id})")
     return EXIT_OK
 
 
@@ -143,7 +143,7 @@ def _import_checked(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | N
             if writer is not con:
                 writer.close()
         print(
-            f"imported {saved.kind}: {saved.rows:,} rows, {saved.organizations:,} organizations, "
+            f"imported {saved.kind_name}: {saved.rows:,} rows, {saved.organizations:,} organizations, "
             f"school years {years}, upload {saved.upload_id}"
         )
     if checked.already_saved is not None:
@@ -259,7 +259,7 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     for r in history.itertuples():
         sample = " (sample)" if r.is_sample else ""
         print(
-            f"{r.upload_id:>5}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.kind:<15} {r.status:<12} "
+            f"{r.upload_id:>5}  {r.uploaded_at:%Y-%m-%d %H:%M}  {kind_for_table(r.kind).name:<15} {r.status:<12} "
             f"{r.rows:>8,} rows  {r.file_name}{sample}  by {r.uploaded_by}"
         )
     return EXIT_OK

@@ -37,7 +37,7 @@ class UploadKind:
     title: str  # "Staffing (FTE by race/ethnicity)": the choice of what is being loaded
     short_title: str  # "Staffing": where a table has room for a word or two (the upload history)
     columns: tuple[Column, ...]
-    key: tuple[str, ...]  # a newer upload with the same key values replaces the older rows
+    replacement_key: tuple[str, ...]  # a newer upload with the same values of these replaces the older rows
     grain: tuple[str, ...]  # one row per these values (duplicates are refused)
     org_column: str  # the column holding each row's organization code
     year_column: str | None  # the column holding each row's school year (None: the kind has none)
@@ -142,7 +142,7 @@ ORGANIZATIONS = UploadKind(
         Column("org_type", "VARCHAR", "Org Type", accepted=d.ORG_TYPES),
         Column("region", "VARCHAR", "Region", accepted=d.REGIONS),
     ),
-    key=("org_code",),
+    replacement_key=("org_code",),
     grain=("org_code",),
     org_column="org_code",
     year_column=None,
@@ -181,7 +181,7 @@ STAFFING = UploadKind(
             ),
         ),
     ),
-    key=("school_year", "org_code", "job_class"),
+    replacement_key=("school_year", "org_code", "job_class"),
     grain=("school_year", "org_code", "job_class", "race"),
     org_column="org_code",
     year_column="school_year",
@@ -216,7 +216,7 @@ ENROLLMENT = UploadKind(
             ),
         ),
     ),
-    key=("school_year", "org_code"),
+    replacement_key=("school_year", "org_code"),
     grain=("school_year", "org_code", "race"),
     org_column="org_code",
     year_column="school_year",
@@ -272,7 +272,7 @@ FELLOWS = UploadKind(
             aliases=("placement district code",),
         ),
     ),
-    key=("cohort",),
+    replacement_key=("cohort",),
     grain=("fellow_id",),
     org_column="home_org_code",
     year_column="start_year",
@@ -308,7 +308,7 @@ PARTICIPATION = UploadKind(
             aliases=("climate assessment", "climate and culture assessment"),
         ),
     ),
-    key=("org_code", "school_year"),
+    replacement_key=("org_code", "school_year"),
     grain=("org_code", "school_year", "component"),
     org_column="org_code",
     year_column="school_year",
@@ -331,7 +331,7 @@ EQUITY_LEADERS = UploadKind(
         ),
         Column("amsel_member", "BOOLEAN", "AMSEL Member", description="Yes or No", aliases=("amsel",)),
     ),
-    key=("org_code", "school_year"),
+    replacement_key=("org_code", "school_year"),
     grain=("org_code", "school_year"),
     org_column="org_code",
     year_column="school_year",

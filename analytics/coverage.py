@@ -84,17 +84,17 @@ class Reporting:
 
 
 def organizations_reporting(
-    con: duckdb.DuckDBPyConnection, kind: str, job_classes: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection, table: str, job_classes: tuple[str, ...] = ()
 ) -> Reporting:
-    """Who reported and who was expected, for each of `job_classes` (staffing) or for students
-    (enrollment), every school year."""
+    """Who reported and who was expected, for each of `job_classes` (`table` 'staffing') or for students
+    ('enrollment'), every school year."""
     with cursor(con) as cur:
         raw = cur.execute(
-            sql("organizations_reporting"), {"kind": kind, "job_classes": list(job_classes) or [""]}
+            sql("organizations_reporting"), {"table": table, "job_classes": list(job_classes) or [""]}
         ).fetchnumpy()
         places = cur.execute(sql("organization_places")).df()
     share = load_settings().complete_share
-    names = ["", *job_classes] if kind == "staffing" else [STUDENTS]
+    names = ["", *job_classes] if table == "staffing" else [STUDENTS]
     job = np.asarray(raw["job"], dtype=np.int64)
     spring_all, org_all = np.asarray(raw["spring"], dtype=np.int64), np.asarray(raw["org"], dtype=np.int64)
     reported_all, listed_all = np.asarray(raw["reported"], dtype=bool), np.asarray(raw["listed"], dtype=bool)
@@ -104,7 +104,7 @@ def organizations_reporting(
         spring, org, reported, expected = _expected_for(
             spring_all[rows], org_all[rows], reported_all[rows], listed_all[rows], share
         )
-        parts.append((np.full(len(spring), j if kind == "staffing" else 0), spring, org, reported, expected))
+        parts.append((np.full(len(spring), j if table == "staffing" else 0), spring, org, reported, expected))
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         return Reporting(empty, empty, empty, empty.astype(bool), empty.astype(bool), names, places)
@@ -143,11 +143,11 @@ def _expected_for(spring, org, reported, listed, complete_share: float):
 
 
 def organizations_expected(
-    con: duckdb.DuckDBPyConnection, kind: str, job_classes: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection, table: str, job_classes: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """job_class (None for enrollment), school_year, org_code, region, org_type, reported, expected: every
     organization that reported or was expected, per job class and school year."""
-    frame = organizations_reporting(con, kind, job_classes).organizations()
+    frame = organizations_reporting(con, table, job_classes).organizations()
     frame = frame.rename(columns={"population": "job_class"})
     frame["job_class"] = frame["job_class"].where(frame["job_class"] != STUDENTS, None)
     return frame

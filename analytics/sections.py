@@ -59,10 +59,6 @@ class Section:
         validated(self.figure)
 
 
-def _scope(filters: m.Filters) -> str:
-    return filters.describe()
-
-
 def _statewide_only(filters: m.Filters) -> pd.DataFrame | None:
     """Published reference points apply to the whole state only."""
     return load_reference_points() if filters.is_statewide else None
@@ -142,7 +138,7 @@ def superintendent_trend(
         supers,  # hidden years stay on the axis, as gaps; partial years are drawn apart
         goals,
         title=superintendent_title(status),
-        subtitle_text=charts.subtitle(_scope(filters), status.as_of, source, _notes(supers)),
+        subtitle_text=charts.subtitle(filters.describe(), status.as_of, source, _notes(supers)),
         projection=None if compact else projection,
         references=None if compact else _statewide_only(filters),
         height=460 if compact else 520,
@@ -179,7 +175,7 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
         context,
         title=title,
         subtitle_text=charts.subtitle(
-            _scope(filters), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(context)
+            filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(context)
         ),
         references=_statewide_only(filters),
     )
@@ -203,7 +199,7 @@ def superintendents_by_group(
         title = f"Superintendents of color by {word}"
     fig = charts.group_bars(
         frame, group_by, year, title=title,
-        subtitle_text=charts.subtitle(_scope(filters), year, m.data_source(con, ("staffing",))),
+        subtitle_text=charts.subtitle(filters.describe(), year, m.data_source(con, ("staffing",))),
     )  # fmt: skip
     return Section(
         fig, frame, name="superintendents-by-region" if group_by == "region" else "superintendents-by-type"
@@ -235,7 +231,7 @@ def superintendent_scenario(
         title=f"Hiring {hire_share:.0%} of color: {end['share']:.1%} by {goal.target_year}, "
               f"{verdict} {goal.target_share:.0%}",
         subtitle_text=charts.subtitle(
-            _scope(filters), latest["school_year"], m.data_source(con, ("staffing",)),
+            filters.describe(), latest["school_year"], m.data_source(con, ("staffing",)),
             f"Scenario: {posts:,.0f} posts, {turnover:.0%} turnover a year, leavers like the current mix.",
         ),
     )  # fmt: skip
@@ -255,7 +251,7 @@ def fellows_progress(
     fig = charts.fellows_cumulative(
         cohorts, goals,
         title=fellows_title(status, goals),
-        subtitle_text=charts.subtitle(_scope(place), cohort_words(status), m.data_source(con, ("fellows",))),
+        subtitle_text=charts.subtitle(place.describe(), cohort_words(status), m.data_source(con, ("fellows",))),
         height=400 if compact else 460,
     )  # fmt: skip
     return Section(fig, cohorts, status, status.detail, name="influence-100-fellows")
@@ -277,12 +273,12 @@ def fellows_outcomes(
     funnel = charts.fellows_funnel(
         summary,
         title="From Fellowship to the superintendent's office",
-        subtitle_text=charts.subtitle(_scope(place), as_of, source),
+        subtitle_text=charts.subtitle(place.describe(), as_of, source),
     )
     roles = charts.fellows_roles(
         summary,
         title="Where Fellows come from",
-        subtitle_text=charts.subtitle(_scope(place), as_of, source, charts.SUPPRESSED_NOTE),
+        subtitle_text=charts.subtitle(place.describe(), as_of, source, charts.SUPPRESSED_NOTE),
     )
     steps = [summary.enrolled, summary.completed, summary.placed_assistant, summary.placed_superintendent]
     funnel_data = pd.DataFrame({"step": FUNNEL_STEPS, "fellows": pd.array(steps, dtype="Int64"),
@@ -310,7 +306,7 @@ def districts_per_year(
              f"{int(latest['new'])} of them new" if latest is not None else "No participation for this view")  # fmt: skip
     fig = charts.participation_per_year(
         participation, goals, title=title,
-        subtitle_text=charts.subtitle(_scope(filters), status.as_of, m.data_source(con, ("participation",))),
+        subtitle_text=charts.subtitle(filters.describe(), status.as_of, m.data_source(con, ("participation",))),
         height=400 if compact else 440,
     )  # fmt: skip
     return Section(fig, participation, status, status.detail, name="districts-per-year")
@@ -327,7 +323,7 @@ def districts_cumulative(
     fig = charts.participation_cumulative(
         participation, goals,
         title=districts_title(status),
-        subtitle_text=charts.subtitle(_scope(filters), status.as_of, m.data_source(con, ("participation",))),
+        subtitle_text=charts.subtitle(filters.describe(), status.as_of, m.data_source(con, ("participation",))),
         height=400 if compact else 440,
     )  # fmt: skip
     return Section(fig, participation, status, status.detail, name="districts-cumulative")
@@ -368,7 +364,7 @@ def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Secti
         shares,
         title=title,
         subtitle_text=charts.subtitle(
-            _scope(filters), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(shares)
+            filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(shares)
         ),
     )
     return Section(fig, shares, name="workforce-of-color")
@@ -388,7 +384,7 @@ def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section,
         title = "Parity of teachers and students of color"
     trend = Section(
         charts.parity_trend(
-            both, title=title, subtitle_text=charts.subtitle(_scope(filters), as_of, source, _notes(both))
+            both, title=title, subtitle_text=charts.subtitle(filters.describe(), as_of, source, _notes(both))
         ),
         both,
         name="teacher-student-parity",
@@ -401,7 +397,7 @@ def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section,
         per_org,
         title=f"{above} of {shown} organizations shown meet the {m.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
         if as_of else "Parity by organization",
-        subtitle_text=charts.subtitle(_scope(filters), as_of, source),
+        subtitle_text=charts.subtitle(filters.describe(), as_of, source),
     )  # fmt: skip
     return trend, Section(dist, per_org, name="parity-by-organization")
 
@@ -422,7 +418,7 @@ def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Sect
         title=f"Who works in schools, and who learns there, {as_of}"
         if as_of
         else "Make-up by race/ethnicity",
-        subtitle_text=charts.subtitle(_scope(filters), as_of, m.data_source(con, ("staffing", "enrollment"))),
+        subtitle_text=charts.subtitle(filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment"))),
     )
     return Section(fig, frame, name="race-composition")
 

@@ -32,7 +32,7 @@ class SavedUpload:
     """What a save wrote."""
 
     upload_id: int
-    kind: str
+    kind_name: str  # as the CLI and the page name it: staffing, equity-leaders, ...
     rows: int
     organizations: int
     school_years: tuple[str, ...]
@@ -123,7 +123,7 @@ def refresh_current(
     transaction, after saving, rolling back or restoring it): for each such key, the rows of the newest
     live upload that has it (analytics/sql/current_rows_newest_live.sql). Other keys cannot have changed,
     so they are left alone."""
-    order = _CURRENT_ORDER.get(kind.table, kind.key)
+    order = _CURRENT_ORDER.get(kind.table, kind.replacement_key)
     params = {"upload_id": upload_id}
     con.execute(kind_sql("current_rows_forget_covered", kind), params)
     # An upload just saved is the newest of all: every key it covers is its own, no search needed.

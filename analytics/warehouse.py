@@ -184,7 +184,7 @@ def kind_sql(name: str, kind: UploadKind, **identifiers: str | Sequence[str]) ->
         name,
         facts=kind.table,
         current=current_table(kind),
-        key=kind.key,
+        key=kind.replacement_key,
         columns=kind.column_names,
         org=kind.org_column,
         **identifiers,

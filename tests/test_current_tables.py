@@ -18,7 +18,7 @@ def from_scratch(con, kind) -> list[tuple]:
     """What counts now, by the rule: per key, the rows of the newest upload that is not rolled back, over the
     whole table (written here apart from the rule's own file, as migration 002's views wrote it, so that a
     mistake in either shows)."""
-    keys = ", ".join(kind.key)
+    keys = ", ".join(kind.replacement_key)
     return sorted(
         con.execute(
             f"""

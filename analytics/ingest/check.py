@@ -58,7 +58,7 @@ class EarlierUpload:
     """An upload of exactly the same file (the same bytes) already in the warehouse."""
 
     upload_id: int
-    kind: str  # the table it filled
+    table: str  # the table it filled (uploads.kind)
     file_name: str
     uploaded_by: str
     uploaded_at: datetime

@@ -39,7 +39,7 @@ _PREVIEW_QUERIES = {
 def _preview_sql(kind: UploadKind) -> str:
     """The preview query for `kind`, its slots filled from the contract: besides the key, the statewide
     period (the key without the organization) and, for people counted by race, the measure (FTE, students)."""
-    slots = {"period": [k for k in kind.key if k != kind.org_column]}
+    slots = {"period": [k for k in kind.replacement_key if k != kind.org_column]}
     if kind.row_total is not None:
         slots["measure"] = kind.row_total.name
     return kind_sql(_PREVIEW_QUERIES[kind.name], kind, **slots)

@@ -37,8 +37,8 @@ from analytics.ingest.vocabulary import (
     IGNORED_KEYS,
     JOB_CLASS_SPELLINGS,
     PERSON_KEYS,
-    key,
     race_column,
+    spelling,
 )
 
 # Rows that total other rows (the state, or the file itself): the same people again, never added.
@@ -95,7 +95,7 @@ class Normalised:
 
 def column_headers(col: Column) -> tuple[str, ...]:
     """Every normalised header that names a contract column, the preferred spelling first."""
-    return (key(col.name), key(col.label), *col.aliases)
+    return (spelling(col.name), spelling(col.label), *col.aliases)
 
 
 def column_keys(col: Column) -> set[str]:
@@ -122,7 +122,7 @@ def header_scorer(kind: UploadKind):
     def score(cells: list[str]) -> int:
         found = set()
         for c in cells:
-            k = key(c)
+            k = spelling(c)
             if k and (k in words or (wide and race_column(k))):
                 found.add(k)
         return len(found)
@@ -165,7 +165,7 @@ def find_roles(kind: UploadKind, header: list[str]) -> Roles:
     """Assign each header cell its part, preferring the most specific spelling; two cells for one part
     (two FTE columns, two race columns, two codes, two school years) are listed in `same_role`, since
     reading either one would be a guess."""
-    keys = {h: key(h) for h in header}
+    keys = {h: spelling(h) for h in header}
     roles = Roles(keys)
     wide_kind = kind.row_total is not None
     for h, k in keys.items():
@@ -317,9 +317,9 @@ _TITLE_JOB_CLASSES = sorted(
 def title_job_class(title: list[str]) -> str | None:
     """A job class named in the title rows ('... Staffing Report - District - Teachers')."""
     for line in title:
-        k = f" {key(line)} "
-        for spelling, job_class in _TITLE_JOB_CLASSES:
-            if f" {spelling} " in k:
+        k = f" {spelling(line)} "
+        for written, job_class in _TITLE_JOB_CLASSES:
+            if f" {written} " in k:
                 return job_class
     return None
 
@@ -327,7 +327,7 @@ def title_job_class(title: list[str]) -> str | None:
 def title_level(title: list[str]) -> str | None:
     """'school' or 'district' when the title says which ('... Report - School - Teachers')."""
     for line in title:
-        k = f" {key(line)} "
+        k = f" {spelling(line)} "
         if " school " in k and "report" in k:
             return "school"
         if " district " in k and "report" in k:
@@ -425,7 +425,7 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
     if column:
         raw = table.frame[column]
         parsed = v.job_classes(raw)
-        all_rows = mask & v.by_unique(raw, lambda x: key(x) in ALL_JOB_CLASSES_KEYS).eq(True).to_numpy(bool)
+        all_rows = mask & v.by_unique(raw, lambda x: spelling(x) in ALL_JOB_CLASSES_KEYS).eq(True).to_numpy(bool)
         if all_rows.any():
             log.add_rows(
                 "one job class; rows totalling every job class are skipped (loading them beside the classes "
@@ -560,7 +560,7 @@ def _number_problems(
 
 def guess_org_type(name: str) -> str:
     """The organization type a new organization's name suggests (the warning says so; DESE can correct)."""
-    k = key(name)
+    k = spelling(name)
     if "charter" in k:
         return "charter"
     if "collaborative" in k:
@@ -648,13 +648,13 @@ def _total_rows(table: Table, roles: Roles) -> _TotalRows:
     everything_blank = frame.isna().all(axis=1).to_numpy()
     state = np.zeros(n, dtype=bool)
     if roles.org_type:
-        state |= v.by_unique(frame[roles.org_type], key).eq("state").fillna(False).to_numpy(bool)
+        state |= v.by_unique(frame[roles.org_type], spelling).eq("state").fillna(False).to_numpy(bool)
     org_codes = v.org_codes(frame[roles.org_code]) if roles.org_code else None
     if org_codes is not None:
         state |= org_codes[0].eq(v.STATE_CODE).fillna(False).to_numpy(bool)
     statewide = state.copy()  # the State's own row (not a "Total" at the foot of a district's export)
     if roles.org_name:
-        name_keys = v.by_unique(frame[roles.org_name], key)
+        name_keys = v.by_unique(frame[roles.org_name], spelling)
         state |= name_keys.isin(STATE_NAME_KEYS).to_numpy(bool)
         statewide |= name_keys.isin(STATEWIDE_NAME_KEYS).to_numpy(bool)
     return _TotalRows(state & ~everything_blank, statewide & ~everything_blank, org_codes)
@@ -906,7 +906,7 @@ def _unsettled_wide(
     questions: list[Question],
 ) -> Normalised:
     """What was recognised of a file whose organizations, year or job class are still to be settled."""
-    level = title_level(table.title) or ("school" if key(roles.org_code or "").startswith("school") else "")
+    level = title_level(table.title) or ("school" if spelling(roles.org_code or "").startswith("school") else "")
     level = f"{level} level, " if level else ""
     scope = ""
     if codes is not None:
@@ -939,7 +939,7 @@ def _levels(table: Table, roles: Roles, codes: pd.Series, data: np.ndarray) -> _
     valid = data & codes.notna().to_numpy()
     district = np.where(valid, (codes.str[:4] + "0000").to_numpy(dtype=object), None)
     if roles.org_type:
-        level_key = v.by_unique(frame[roles.org_type], key)
+        level_key = v.by_unique(frame[roles.org_type], spelling)
         is_school = level_key.eq("school").fillna(False).to_numpy(bool)
         if roles.district_code:
             dist_codes, _ = v.org_codes(frame[roles.district_code])
@@ -1208,7 +1208,7 @@ def _refuse_missing_columns(kind: UploadKind, table: Table, roles: Roles, log: P
     for col in kind.columns:
         if col.name in roles.contract or not col.required or col.name in _ANSWERABLE:
             continue
-        also = [a for a in col.aliases if a not in (key(col.label),)][:4]
+        also = [a for a in col.aliases if a not in (spelling(col.label),)][:4]
         log.add(
             f"a column “{col.label}”"
             + (f" (also read: {', '.join(also)})" if also else "")
@@ -1487,5 +1487,5 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def is_template(kind: UploadKind, roles: Roles) -> bool:
     """Whether the file is the dashboard's own template: every column headed by its contract name or
     label, and no one's name in it."""
-    labels = {key(c.label) for c in kind.columns} | {key(c.name) for c in kind.columns}
+    labels = {spelling(c.label) for c in kind.columns} | {spelling(c.name) for c in kind.columns}
     return all(roles.keys[h] in labels for h in roles.contract.values()) and not roles.people

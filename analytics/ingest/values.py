@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import definitions as d
-from analytics.ingest.vocabulary import FALSE_KEYS, JOB_CLASS_BY_KEY, RACE_BY_KEY, TRUE_KEYS, key
+from analytics.ingest.vocabulary import FALSE_KEYS, JOB_CLASS_BY_KEY, RACE_BY_KEY, TRUE_KEYS, spelling
 
 FORMULA_START = ("=", "+", "@")
 STATE_CODE = "00000000"
@@ -180,25 +180,25 @@ def school_years(cells: pd.Series) -> pd.Series:
 
 def races(cells: pd.Series) -> pd.Series:
     """DESE's race/ethnicity category for each spelling; NaN where blank or unknown."""
-    return by_unique(cells, lambda v: RACE_BY_KEY.get(key(v)))
+    return by_unique(cells, lambda v: RACE_BY_KEY.get(spelling(v)))
 
 
 def job_classes(cells: pd.Series) -> pd.Series:
     """The warehouse's job class for each spelling; NaN where blank or unknown."""
-    return by_unique(cells, lambda v: JOB_CLASS_BY_KEY.get(key(v)))
+    return by_unique(cells, lambda v: JOB_CLASS_BY_KEY.get(spelling(v)))
 
 
 def accepted_values(cells: pd.Series, accepted: tuple[str, ...]) -> pd.Series:
     """The accepted value each cell spells (any case or punctuation); NaN where blank or not accepted."""
-    lookup = {key(a): a for a in accepted}
-    return by_unique(cells, lambda v: lookup.get(key(v)))
+    lookup = {spelling(a): a for a in accepted}
+    return by_unique(cells, lambda v: lookup.get(spelling(v)))
 
 
 def yes_no(cells: pd.Series) -> pd.Series:
     """True/False for Yes/No, Y/N, TRUE/FALSE, 1/0, x; NaN where blank or neither."""
 
     def parse(v):
-        k = key(v)
+        k = spelling(v)
         return True if k in TRUE_KEYS else False if k in FALSE_KEYS else None
 
     return by_unique(cells, parse)

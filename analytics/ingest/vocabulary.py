@@ -1,7 +1,7 @@
 """The words files use that are not a contract column's header: race/ethnicity and job classes as HR
 systems and DESE write them, yes/no, the suffixes of wide race columns, and columns read past (names,
 gender). A contract column's header spellings live with it in analytics/contracts.py. Everything is
-matched on a normalised key (see `key`), so case, punctuation and spacing never matter."""
+matched on a normalised key (see `spelling`), so case, punctuation and spacing never matter."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from analytics import definitions as d
 _NOT_WORD = re.compile(r"[^a-z0-9#%]+")
 
 
-def key(text: object) -> str:
+def spelling(text: object) -> str:
     """Normalised spelling for matching: 'Multi-Race,Non-Hispanic (#)' -> 'multi race non hispanic #'."""
     if text is None:
         return ""

@@ -8,24 +8,24 @@ WITH places AS (
 ),
 reported AS (
     SELECT job_class, school_year, org_code FROM current_staffing
-    WHERE $kind = 'staffing' AND list_contains($job_classes, job_class)
+    WHERE $table = 'staffing' AND list_contains($job_classes, job_class)
     GROUP BY ALL
     UNION ALL
     SELECT NULL, school_year, org_code FROM current_enrollment
-    WHERE $kind = 'enrollment'
+    WHERE $table = 'enrollment'
     GROUP BY ALL
 ),
 statewide AS (
-    SELECT upload_id FROM uploads WHERE covers_state AND status <> 'rolled back' AND kind = $kind
+    SELECT upload_id FROM uploads WHERE covers_state AND status <> 'rolled back' AND kind = $table
 ),
 listed AS (
     SELECT job_class, school_year, org_code FROM staffing
-    WHERE $kind = 'staffing' AND upload_id IN (SELECT upload_id FROM statewide)
+    WHERE $table = 'staffing' AND upload_id IN (SELECT upload_id FROM statewide)
       AND list_contains($job_classes, job_class)
     GROUP BY ALL
     UNION ALL
     SELECT NULL, school_year, org_code FROM enrollment
-    WHERE $kind = 'enrollment' AND upload_id IN (SELECT upload_id FROM statewide)
+    WHERE $table = 'enrollment' AND upload_id IN (SELECT upload_id FROM statewide)
     GROUP BY ALL
 ),
 final AS (
