@@ -63,19 +63,30 @@ def _layout(
 
 def _year_axis(fig: go.Figure, years: list[str], title: str = "School year") -> None:
     fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=years, range=[-0.5, len(years) - 0.5],
-        title_text=title, showgrid=False, ticks="outside", tickfont=dict(size=12 if len(years) > 9 else 13),
+        type="category",
+        categoryorder="array",
+        categoryarray=years,
+        range=[-0.5, len(years) - 0.5],
+        title_text=title,
+        showgrid=False,
+        ticks="outside",
+        tickfont=dict(size=12 if len(years) > 9 else 13),
         tickangle=-40 if len(years) > 10 else 0,
-    )  # fmt: skip
+    )
     if len(years) > 10:
         fig.update_layout(margin_b=100)
 
 
 def _share_axis(fig: go.Figure, title: str, top: float | None = None) -> None:
     fig.update_yaxes(
-        tickformat=".0%", title_text=title, rangemode="tozero", gridcolor="#E5E8EB", zeroline=True,
-        zerolinecolor="#B0B7BE", **({"range": [0, top]} if top else {}),
-    )  # fmt: skip
+        tickformat=".0%",
+        title_text=title,
+        rangemode="tozero",
+        gridcolor="#E5E8EB",
+        zeroline=True,
+        zerolinecolor="#B0B7BE",
+        **({"range": [0, top]} if top else {}),
+    )
 
 
 def _on_years(frame: pd.DataFrame, years: list[str], columns: list[str]) -> pd.DataFrame:
@@ -109,15 +120,25 @@ def _add_partial_years(fig: go.Figure, frame: pd.DataFrame, years: list[str], co
     part = part[part["school_year"].isin(years)]
     if part.empty:
         return
-    labels = [partial_label(r, e) for r, e in zip(part["organizations_reported"], part["organizations_expected"],
-                                                   strict=True)]  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=part["school_year"], y=part["share"], mode="markers+text", name=f"{what}: partial year",
-        marker=dict(symbol="circle-open", size=12, color=color, line=dict(width=2.5)),
-        text=labels, textposition="bottom center", textfont=dict(size=11, color=color), cliponaxis=False,
-        customdata=labels,
-        hovertemplate="%{x}: %{y:.1%} among the organizations that reported (%{customdata})<extra></extra>",
-    ))  # fmt: skip
+    labels = [
+        partial_label(r, e)
+        for r, e in zip(part["organizations_reported"], part["organizations_expected"], strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=part["school_year"],
+            y=part["share"],
+            mode="markers+text",
+            name=f"{what}: partial year",
+            marker=dict(symbol="circle-open", size=12, color=color, line=dict(width=2.5)),
+            text=labels,
+            textposition="bottom center",
+            textfont=dict(size=11, color=color),
+            cliponaxis=False,
+            customdata=labels,
+            hovertemplate="%{x}: %{y:.1%} among the organizations that reported (%{customdata})<extra></extra>",
+        )
+    )
 
 
 def partial_note(frame: pd.DataFrame) -> str:
@@ -127,17 +148,27 @@ def partial_note(frame: pd.DataFrame) -> str:
     part = frame[~frame["complete"].astype(bool)].drop_duplicates("school_year", keep="last")
     if part.empty:
         return ""
-    words = [f"{r.school_year} ({int(r.organizations_reported):,} of {int(r.organizations_expected):,} "
-             "organizations reported)" for r in part.itertuples()]  # fmt: skip
+    words = [
+        f"{r.school_year} ({int(r.organizations_reported):,} of {int(r.organizations_expected):,} "
+        "organizations reported)"
+        for r in part.itertuples()
+    ]
     return f"Partial: {', '.join(words)}; drawn apart, not the headline."
 
 
 def _label_end(fig: go.Figure, x: str, y: float, text: str, color: str, *, yshift: int = 0) -> None:
     """A label at the right end of a line, in the line's colour, so the chart reads without a legend."""
     fig.add_annotation(
-        x=x, y=y, text=text, showarrow=False, xanchor="left", xshift=8, yshift=yshift,
-        font=dict(color=color, size=13), align="left",
-    )  # fmt: skip
+        x=x,
+        y=y,
+        text=text,
+        showarrow=False,
+        xanchor="left",
+        xshift=8,
+        yshift=yshift,
+        font=dict(color=color, size=13),
+        align="left",
+    )
 
 
 def _spread(values: list[float], gap: float) -> list[float]:
@@ -162,8 +193,15 @@ def _axis_years(*frames: pd.DataFrame, until: str | None = None) -> list[str]:
 def empty_figure(message: str, title: str = "", subtitle_text: str = "") -> go.Figure:
     """A blank chart that says why it is blank (keeping the title and scope)."""
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color="#4A5560"), x=0.5, y=0.5,
-                       xref="paper", yref="paper")  # fmt: skip
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        font=dict(size=16, color="#4A5560"),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title, subtitle_text, height=300, legend=False)
@@ -200,43 +238,82 @@ def superintendent_trend(
         return empty_figure(
             "Hidden: in every year this view holds fewer than 6 superintendents of color or fewer than 6 others"
             "<br>(or a figure that would give such a group away). Widen the region or type.",
-            title, subtitle_text,
-        )  # fmt: skip
+            title,
+            subtitle_text,
+        )
     # The path only where the axis is: a view starting after the baseline starts the path there too.
     target_years = [y for y in school_years_between(goal.baseline_year, goal.target_year) if y in years]
     target = [goal.target_for(y) for y in target_years]
     if target_years:
-        fig.add_trace(go.Scatter(
-            x=target_years, y=target, name=f"Target path: {goal.baseline_share:.0%} → {goal.target_share:.0%}",
-            mode="lines", line=dict(color=VERMILLION, width=2.5, dash="dash"),
-            hovertemplate="%{x}: target %{y:.1%} of superintendents<extra></extra>",
-        ))  # fmt: skip
-        _label_end(fig, target_years[-1], target[-1], f"Target {goal.target_share:.0%}<br>by {goal.target_year}",
-                   VERMILLION, yshift=16)  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=target_years,
+                y=target,
+                name=f"Target path: {goal.baseline_share:.0%} → {goal.target_share:.0%}",
+                mode="lines",
+                line=dict(color=VERMILLION, width=2.5, dash="dash"),
+                hovertemplate="%{x}: target %{y:.1%} of superintendents<extra></extra>",
+            )
+        )
+        _label_end(
+            fig,
+            target_years[-1],
+            target[-1],
+            f"Target {goal.target_share:.0%}<br>by {goal.target_year}",
+            VERMILLION,
+            yshift=16,
+        )
     if projection is not None:
         band = projection.path[projection.path["school_year"].isin(years)]
-        fig.add_trace(go.Scatter(x=band["school_year"], y=band["high"], mode="lines", line=dict(width=0),
-                                 showlegend=False, hoverinfo="skip"))  # fmt: skip
-        fig.add_trace(go.Scatter(
-            x=band["school_year"], y=band["low"], mode="lines", line=dict(width=0), fill="tonexty",
-            fillcolor="rgba(86,180,233,0.22)", name="90% band of the trend",
-            hovertemplate="%{x}: between %{y:.1%} and %{customdata:.1%}<extra>90% band</extra>",
-            customdata=band["high"],
-        ))  # fmt: skip
-        fig.add_trace(go.Scatter(
-            x=band["school_year"], y=band["share"], mode="lines", line=dict(color=BLUE, width=2, dash="dot"),
-            name=f"Trend since {projection.fitted_years[0]}",
-            hovertemplate="%{x}: the trend points to %{y:.1%}<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=band["school_year"],
+                y=band["high"],
+                mode="lines",
+                line=dict(width=0),
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=band["school_year"],
+                y=band["low"],
+                mode="lines",
+                line=dict(width=0),
+                fill="tonexty",
+                fillcolor="rgba(86,180,233,0.22)",
+                name="90% band of the trend",
+                hovertemplate="%{x}: between %{y:.1%} and %{customdata:.1%}<extra>90% band</extra>",
+                customdata=band["high"],
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=band["school_year"],
+                y=band["share"],
+                mode="lines",
+                line=dict(color=BLUE, width=2, dash="dot"),
+                name=f"Trend since {projection.fitted_years[0]}",
+                hovertemplate="%{x}: the trend points to %{y:.1%}<extra></extra>",
+            )
+        )
         end = band.iloc[-1]
         _label_end(fig, end["school_year"], end["share"], trend_label(projection), BLUE, yshift=-24)
     line = _on_years(_counted(supers), years, ["share", "of_color", "total"])
-    fig.add_trace(go.Scatter(
-        x=line["school_year"], y=line["share"], name="Superintendents of color", mode="lines+markers",
-        line=dict(color=BLUE, width=3.5), marker=dict(size=8), connectgaps=False,
-        customdata=_hover_words(line, "superintendents (FTE)"),
-        hovertemplate="%{x}: %{y:.1%} of superintendents were people of color (%{customdata})<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=line["school_year"],
+            y=line["share"],
+            name="Superintendents of color",
+            mode="lines+markers",
+            line=dict(color=BLUE, width=3.5),
+            marker=dict(size=8),
+            connectgaps=False,
+            customdata=_hover_words(line, "superintendents (FTE)"),
+            hovertemplate="%{x}: %{y:.1%} of superintendents were people of color (%{customdata})<extra></extra>",
+        )
+    )
     _add_partial_years(fig, supers, years, BLUE, "Superintendents of color")
     if references is not None:
         _add_references(fig, references[references["group"] == "superintendents"], years)
@@ -266,14 +343,20 @@ def _add_references(
     points = references[references["school_year"].isin(years)]
     if points.empty:
         return
-    fig.add_trace(go.Scatter(
-        x=points["school_year"], y=points["share"], mode="markers+text" if labels else "markers",
-        name="Published figures",
-        marker=dict(symbol="diamond-open", size=12, color=BLACK, line=dict(width=2)),
-        text=points["label"], textposition="top center", textfont=dict(size=11, color="#333"),
-        customdata=points[["source", "label"]],
-        hovertemplate="%{x}: %{customdata[1]} (published by %{customdata[0]})<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=points["school_year"],
+            y=points["share"],
+            mode="markers+text" if labels else "markers",
+            name="Published figures",
+            marker=dict(symbol="diamond-open", size=12, color=BLACK, line=dict(width=2)),
+            text=points["label"],
+            textposition="top center",
+            textfont=dict(size=11, color="#333"),
+            customdata=points[["source", "label"]],
+            hovertemplate="%{x}: %{customdata[1]} (published by %{customdata[0]})<extra></extra>",
+        )
+    )
 
 
 def representation_gap(
@@ -293,13 +376,20 @@ def representation_gap(
         if part.empty:
             continue
         line = _on_years(_counted(part), years, ["share", "of_color", "total"])
-        fig.add_trace(go.Scatter(
-            x=line["school_year"], y=line["share"], name=f"{group} of color", mode="lines+markers",
-            line=dict(color=color, width=3), marker=dict(size=7), connectgaps=False,
-            customdata=_hover_words(line, units[group]),
-            hovertemplate=f"%{{x}}: %{{y:.1%}} of {group.lower()} were people of color (%{{customdata}})"
-                          "<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=line["school_year"],
+                y=line["share"],
+                name=f"{group} of color",
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                marker=dict(size=7),
+                connectgaps=False,
+                customdata=_hover_words(line, units[group]),
+                hovertemplate=f"%{{x}}: %{{y:.1%}} of {group.lower()} were people of color (%{{customdata}})"
+                "<extra></extra>",
+            )
+        )
         _add_partial_years(fig, part, years, color, f"{group} of color")
         drawn = line.dropna(subset=["share"])
         if len(drawn):
@@ -317,8 +407,9 @@ def representation_gap(
     return fig
 
 
-def group_bars(frame: pd.DataFrame, group_col: str, school_year: str | None, *, title: str,
-               subtitle_text: str) -> go.Figure:  # fmt: skip
+def group_bars(
+    frame: pd.DataFrame, group_col: str, school_year: str | None, *, title: str, subtitle_text: str
+) -> go.Figure:
     """One bar per group (region or type) for one school year, with the share written on it, and
     'hidden (small numbers)' written where the group cannot be shown."""
     year = frame[frame["school_year"] == school_year] if school_year else frame.iloc[0:0]
@@ -333,16 +424,28 @@ def group_bars(frame: pd.DataFrame, group_col: str, school_year: str | None, *, 
         f"{v:.1%} of superintendents were people of color ({w})" if ok else "Hidden: small numbers"
         for v, ok, w in zip(year["share"], shown, _hover_words(year, "superintendents, FTE"), strict=True)
     ]
-    fig = go.Figure(go.Bar(
-        y=year[group_col], x=year["share"].fillna(0), orientation="h", text=words, textposition="outside",
-        cliponaxis=False, marker_color=[BLUE if ok else "#D5DBE0" for ok in shown],
-        customdata=hover, hovertemplate="%{y}: %{customdata}<extra></extra>",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Bar(
+            y=year[group_col],
+            x=year["share"].fillna(0),
+            orientation="h",
+            text=words,
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[BLUE if ok else "#D5DBE0" for ok in shown],
+            customdata=hover,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
     top = float(year["share"].max()) if shown.any() else 0.1
     _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=200 + 44 * len(year), legend=False)
     fig.update_layout(margin_r=190)
-    fig.update_xaxes(tickformat=".0%", range=[0, max(top * 1.35, 0.05)], title_text=f"Superintendents who are "
-                     f"people of color, {school_year}", gridcolor="#E5E8EB")  # fmt: skip
+    fig.update_xaxes(
+        tickformat=".0%",
+        range=[0, max(top * 1.35, 0.05)],
+        title_text=f"Superintendents who are people of color, {school_year}",
+        gridcolor="#E5E8EB",
+    )
     fig.update_yaxes(autorange="reversed", title_text="")
     return fig
 
@@ -355,31 +458,51 @@ def scenario_chart(
     years = _axis_years(supers, scenario.path, until=goal.target_year)
     fig = go.Figure()
     target_years = [y for y in school_years_between(goal.baseline_year, goal.target_year) if y in years]
-    fig.add_trace(go.Scatter(
-        x=target_years, y=[goal.target_for(y) for y in target_years], name="Target path", mode="lines",
-        line=dict(color=VERMILLION, width=2.5, dash="dash"),
-        hovertemplate="%{x}: target %{y:.1%}<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=target_years,
+            y=[goal.target_for(y) for y in target_years],
+            name="Target path",
+            mode="lines",
+            line=dict(color=VERMILLION, width=2.5, dash="dash"),
+            hovertemplate="%{x}: target %{y:.1%}<extra></extra>",
+        )
+    )
     shown = _on_years(_counted(supers), years, ["share"])
-    fig.add_trace(go.Scatter(
-        x=shown["school_year"], y=shown["share"], name="Observed", mode="lines+markers",
-        line=dict(color=BLUE, width=3), connectgaps=False,
-        hovertemplate="%{x}: %{y:.1%} observed<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=shown["school_year"],
+            y=shown["share"],
+            name="Observed",
+            mode="lines+markers",
+            line=dict(color=BLUE, width=3),
+            connectgaps=False,
+            hovertemplate="%{x}: %{y:.1%} observed<extra></extra>",
+        )
+    )
     path = scenario.path
-    fig.add_trace(go.Scatter(
-        x=path["school_year"], y=path["share"], name="Scenario", mode="lines+markers",
-        line=dict(color=PURPLE, width=3, dash="dot"), marker=dict(symbol="circle-open", size=8),
-        customdata=path["people_of_color"],
-        hovertemplate="%{x}: %{y:.1%} in this scenario (about %{customdata:.0f} superintendents of color)"
-                      "<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=path["school_year"],
+            y=path["share"],
+            name="Scenario",
+            mode="lines+markers",
+            line=dict(color=PURPLE, width=3, dash="dot"),
+            marker=dict(symbol="circle-open", size=8),
+            customdata=path["people_of_color"],
+            hovertemplate="%{x}: %{y:.1%} in this scenario (about %{customdata:.0f} superintendents of color)"
+            "<extra></extra>",
+        )
+    )
     end = path.iloc[-1]
     _label_end(fig, end["school_year"], end["share"], f"Scenario<br>{end['share']:.1%}", PURPLE)
     _layout(fig, title, subtitle_text, height=420)
     _year_axis(fig, years)
-    _share_axis(fig, "Superintendents who are people of color",
-                max(goal.target_share, float(path["share"].max())) * 1.2)  # fmt: skip
+    _share_axis(
+        fig,
+        "Superintendents who are people of color",
+        max(goal.target_share, float(path["share"].max())) * 1.2,
+    )
     return fig
 
 
@@ -399,32 +522,65 @@ def fellows_cumulative(
     goal = goals.fellows
     labels = _cohort_labels(cohorts)
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=labels, y=cohorts["fellows"], name="Fellows in the cohort", marker_color=SKY,
-        text=cohorts["fellows"], textposition="inside", insidetextanchor="end", textangle=0,
-        hovertemplate="%{x}: %{y} fellows began<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=cohorts["fellows"],
+            name="Fellows in the cohort",
+            marker_color=SKY,
+            text=cohorts["fellows"],
+            textposition="inside",
+            insidetextanchor="end",
+            textangle=0,
+            hovertemplate="%{x}: %{y} fellows began<extra></extra>",
+        )
+    )
     pace = [goal.per_year * int(c) for c in cohorts["cohort"]]
-    fig.add_trace(go.Scatter(
-        x=labels, y=pace, name=f"Pace of {goal.per_year} a year", mode="lines",
-        line=dict(color=GREY, width=2, dash="dot"),
-        hovertemplate="%{x}: %{y} at " + str(goal.per_year) + " a year<extra></extra>",
-    ))  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=labels, y=cohorts["cumulative"], name="Fellows so far", mode="lines+markers+text",
-        line=dict(color=BLUE, width=3.5), marker=dict(size=9),
-        text=[""] + [str(v) for v in cohorts["cumulative"].iloc[1:]],  # the first equals its bar
-        textposition="top center", textfont=dict(color=BLUE, size=13), cliponaxis=False,
-        hovertemplate="%{x}: %{y} fellows in all so far<extra></extra>",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=pace,
+            name=f"Pace of {goal.per_year} a year",
+            mode="lines",
+            line=dict(color=GREY, width=2, dash="dot"),
+            hovertemplate="%{x}: %{y} at " + str(goal.per_year) + " a year<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=cohorts["cumulative"],
+            name="Fellows so far",
+            mode="lines+markers+text",
+            line=dict(color=BLUE, width=3.5),
+            marker=dict(size=9),
+            text=[""] + [str(v) for v in cohorts["cumulative"].iloc[1:]],  # the first equals its bar
+            textposition="top center",
+            textfont=dict(color=BLUE, size=13),
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y} fellows in all so far<extra></extra>",
+        )
+    )
     fig.add_hline(y=goal.goal, line=dict(color=VERMILLION, width=2.5, dash="dash"))
-    fig.add_annotation(x=1, xref="paper", y=goal.goal, text=f"Goal: {goal.goal}<br>by cohort {goal.by_cohort}",
-                       showarrow=False, xanchor="left", xshift=8, font=dict(color=VERMILLION, size=13),
-                       align="left")  # fmt: skip
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        y=goal.goal,
+        text=f"Goal: {goal.goal}<br>by cohort {goal.by_cohort}",
+        showarrow=False,
+        xanchor="left",
+        xshift=8,
+        font=dict(color=VERMILLION, size=13),
+        align="left",
+    )
     _layout(fig, title, subtitle_text, height=height)
     fig.update_xaxes(title_text="Cohort (school year it began)", type="category", tickangle=0)
-    fig.update_yaxes(title_text="Fellows", rangemode="tozero", gridcolor="#E5E8EB",
-                     range=[0, max(goal.goal, int(cohorts["cumulative"].max())) * 1.15])  # fmt: skip
+    fig.update_yaxes(
+        title_text="Fellows",
+        rangemode="tozero",
+        gridcolor="#E5E8EB",
+        range=[0, max(goal.goal, int(cohorts["cumulative"].max())) * 1.15],
+    )
     return fig
 
 
@@ -440,15 +596,28 @@ def _bar_hover(texts: list[str], what: str) -> list[str]:
 
 def fellows_funnel(summary: FellowsSummary, *, title: str, subtitle_text: str) -> go.Figure:
     """Enrolled → completed → placed as superintendent or assistant superintendent within five years."""
-    steps = ["Enrolled", "Completed the Fellowship", "Assistant superintendent<br>within 5 years",
-             "Superintendent<br>within 5 years"]  # fmt: skip
-    heights, texts = _bar_with_suppression([summary.enrolled, summary.completed, summary.placed_assistant,
-                                            summary.placed_superintendent])  # fmt: skip
-    fig = go.Figure(go.Bar(
-        y=steps, x=heights, orientation="h", text=texts, textposition="outside", cliponaxis=False,
-        marker_color=[BLUE, SKY, GREEN, GREEN], customdata=_bar_hover(texts, "fellows"),
-        hovertemplate="%{y}: %{customdata}<extra></extra>",
-    ))  # fmt: skip
+    steps = [
+        "Enrolled",
+        "Completed the Fellowship",
+        "Assistant superintendent<br>within 5 years",
+        "Superintendent<br>within 5 years",
+    ]
+    heights, texts = _bar_with_suppression(
+        [summary.enrolled, summary.completed, summary.placed_assistant, summary.placed_superintendent]
+    )
+    fig = go.Figure(
+        go.Bar(
+            y=steps,
+            x=heights,
+            orientation="h",
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[BLUE, SKY, GREEN, GREEN],
+            customdata=_bar_hover(texts, "fellows"),
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
     _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=360, legend=False)
     fig.update_yaxes(autorange="reversed", title_text="")
     fig.update_xaxes(
@@ -463,10 +632,18 @@ def fellows_roles(summary: FellowsSummary, *, title: str, subtitle_text: str) ->
     heights, texts = _bar_with_suppression(
         [summary.entered_as_principal, summary.entered_from_central_office]
     )
-    fig = go.Figure(go.Bar(
-        x=roles, y=heights, text=texts, textposition="outside", marker_color=[ORANGE, PURPLE], cliponaxis=False,
-        customdata=_bar_hover(texts, "fellows at entry"), hovertemplate="%{x}: %{customdata}<extra></extra>",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Bar(
+            x=roles,
+            y=heights,
+            text=texts,
+            textposition="outside",
+            marker_color=[ORANGE, PURPLE],
+            cliponaxis=False,
+            customdata=_bar_hover(texts, "fellows at entry"),
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        )
+    )
     _layout(fig, title, subtitle_text, height=360, legend=False)
     fig.update_yaxes(title_text="Fellows", gridcolor="#E5E8EB", range=[0, max([*heights, 1]) * 1.25])
     fig.update_xaxes(title_text="Role when they entered")
@@ -490,24 +667,59 @@ def participation_per_year(
     fig.add_hrect(y0=goal.per_year_min, y1=goal.per_year_max, fillcolor="rgba(0,158,115,0.14)", line_width=0)
     for edge in (goal.per_year_min, goal.per_year_max):  # the band's edges stay visible over the bars
         fig.add_hline(y=edge, line=dict(color=GREEN, width=1.5, dash="dot"), layer="above")
-    fig.add_annotation(x=1, xref="paper", y=(goal.per_year_min + goal.per_year_max) / 2,
-                       text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year", showarrow=False,
-                       xanchor="left", xshift=8, font=dict(color=GREEN, size=13), align="left")  # fmt: skip
-    fig.add_trace(go.Bar(x=shown["school_year"], y=shown["continuing"], name="Continuing", marker_color=BLUE,
-                         hovertemplate="%{x}: %{y} organizations continuing<extra></extra>"))  # fmt: skip
-    fig.add_trace(go.Bar(x=shown["school_year"], y=shown["new"], name="New this year", marker_color=SKY,
-                         text=shown["participating"], textposition="outside", cliponaxis=False,
-                         hovertemplate="%{x}: %{y} organizations new this year<extra></extra>"))  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=shown["school_year"], y=shown["capacity_building"], name="In capacity building", mode="lines+markers",
-        line=dict(color=GREEN, width=3), marker=dict(size=9, symbol="diamond"), connectgaps=False,
-        hovertemplate="%{x}: %{y} organizations in capacity building<extra></extra>",
-    ))  # fmt: skip
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        y=(goal.per_year_min + goal.per_year_max) / 2,
+        text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year",
+        showarrow=False,
+        xanchor="left",
+        xshift=8,
+        font=dict(color=GREEN, size=13),
+        align="left",
+    )
+    fig.add_trace(
+        go.Bar(
+            x=shown["school_year"],
+            y=shown["continuing"],
+            name="Continuing",
+            marker_color=BLUE,
+            hovertemplate="%{x}: %{y} organizations continuing<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=shown["school_year"],
+            y=shown["new"],
+            name="New this year",
+            marker_color=SKY,
+            text=shown["participating"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y} organizations new this year<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["school_year"],
+            y=shown["capacity_building"],
+            name="In capacity building",
+            mode="lines+markers",
+            line=dict(color=GREEN, width=3),
+            marker=dict(size=9, symbol="diamond"),
+            connectgaps=False,
+            hovertemplate="%{x}: %{y} organizations in capacity building<extra></extra>",
+        )
+    )
     _layout(fig, title, subtitle_text, height=height)
     fig.update_layout(barmode="stack")
     _year_axis(fig, years)
-    fig.update_yaxes(title_text="Organizations", rangemode="tozero", gridcolor="#E5E8EB",
-                     range=[0, max(goal.per_year_max, float(shown["participating"].max() or 0)) * 1.2])  # fmt: skip
+    fig.update_yaxes(
+        title_text="Organizations",
+        rangemode="tozero",
+        gridcolor="#E5E8EB",
+        range=[0, max(goal.per_year_max, float(shown["participating"].max() or 0)) * 1.2],
+    )
     return fig
 
 
@@ -523,27 +735,49 @@ def participation_cumulative(
     years = school_years_between(start, max(goal.strategy_target_year, participation["school_year"].max()))
     shown = _on_years(participation, years, ["cumulative_participating", "cumulative_strategy"])
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=[goal.start_year, goal.strategy_target_year], y=[0, goal.strategy_goal], mode="lines",
-        name=f"Path to {goal.strategy_goal} by {goal.strategy_target_year}",
-        line=dict(color=VERMILLION, width=2.5, dash="dash"),
-        hovertemplate="Goal path<extra></extra>",
-    ))  # fmt: skip
-    _label_end(fig, goal.strategy_target_year, goal.strategy_goal,
-               f"Goal: {goal.strategy_goal}<br>by {goal.strategy_target_year}", VERMILLION)  # fmt: skip
-    for col, name, color in (("cumulative_participating", "Have taken part", BLUE),
-                             ("cumulative_strategy", "Have a workforce-diversity strategy", GREEN)):  # fmt: skip
-        fig.add_trace(go.Scatter(
-            x=shown["school_year"], y=shown[col], name=name, mode="lines+markers", connectgaps=False,
-            line=dict(color=color, width=3), marker=dict(size=8),
-            hovertemplate=f"%{{x}}: %{{y}} organizations {name.lower()}<extra></extra>",
-        ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[goal.start_year, goal.strategy_target_year],
+            y=[0, goal.strategy_goal],
+            mode="lines",
+            name=f"Path to {goal.strategy_goal} by {goal.strategy_target_year}",
+            line=dict(color=VERMILLION, width=2.5, dash="dash"),
+            hovertemplate="Goal path<extra></extra>",
+        )
+    )
+    _label_end(
+        fig,
+        goal.strategy_target_year,
+        goal.strategy_goal,
+        f"Goal: {goal.strategy_goal}<br>by {goal.strategy_target_year}",
+        VERMILLION,
+    )
+    for col, name, color in (
+        ("cumulative_participating", "Have taken part", BLUE),
+        ("cumulative_strategy", "Have a workforce-diversity strategy", GREEN),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=shown["school_year"],
+                y=shown[col],
+                name=name,
+                mode="lines+markers",
+                connectgaps=False,
+                line=dict(color=color, width=3),
+                marker=dict(size=8),
+                hovertemplate=f"%{{x}}: %{{y}} organizations {name.lower()}<extra></extra>",
+            )
+        )
         last = participation.iloc[-1]
         _label_end(fig, last["school_year"], last[col], f"{int(last[col])}", color)
     _layout(fig, title, subtitle_text, height=height)
     _year_axis(fig, years)
-    fig.update_yaxes(title_text="Organizations (running total)", rangemode="tozero", gridcolor="#E5E8EB",
-                     range=[0, goal.strategy_goal * 1.12])  # fmt: skip
+    fig.update_yaxes(
+        title_text="Organizations (running total)",
+        rangemode="tozero",
+        gridcolor="#E5E8EB",
+        range=[0, goal.strategy_goal * 1.12],
+    )
     return fig
 
 
@@ -558,17 +792,25 @@ def organization_trend(profile: OrganizationProfile, *, subtitle_text: str) -> g
             "No staffing or enrollment is loaded for this organization.", title, subtitle_text
         )
     fig = go.Figure()
-    for frame, color, word, unit in ((students, ORANGE, "students", "students"),
-                                     (teachers, GREEN, "teachers", "teachers (FTE)")):  # fmt: skip
+    for frame, color, word, unit in (
+        (students, ORANGE, "students", "students"),
+        (teachers, GREEN, "teachers", "teachers (FTE)"),
+    ):
         if frame.empty:
             continue
         shown = _on_years(frame, years, ["share", "of_color", "total"])
-        fig.add_trace(go.Scatter(
-            x=shown["school_year"], y=shown["share"], name=f"{word.capitalize()} of color",
-            mode="lines+markers", line=dict(color=color, width=3), connectgaps=False,
-            customdata=_hover_words(shown, unit),
-            hovertemplate=f"%{{x}}: %{{y:.1%}} of {word} were people of color (%{{customdata}})<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=shown["school_year"],
+                y=shown["share"],
+                name=f"{word.capitalize()} of color",
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                connectgaps=False,
+                customdata=_hover_words(shown, unit),
+                hovertemplate=f"%{{x}}: %{{y:.1%}} of {word} were people of color (%{{customdata}})<extra></extra>",
+            )
+        )
     hidden = int(teachers["suppressed"].astype(bool).sum()) if len(teachers) else 0
     note = SUPPRESSED_NOTE + (f" Teacher figures hidden for {hidden} year(s)." if hidden else "")
     _layout(fig, title, subtitle_text + "<br>" + note, height=400)
@@ -587,7 +829,8 @@ def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> 
         return empty_figure("No staffing or enrollment can be shown for this view.", title, subtitle_text)
     fig = go.Figure()
     groups = [g for g in shares["group"].unique() if g != "Students"] + (
-        ["Students"] if (shares["group"] == "Students").any() else [])  # fmt: skip
+        ["Students"] if (shares["group"] == "Students").any() else []
+    )
     for group in groups:
         part = shares[shares["group"] == group]
         if part["share"].dropna().empty:
@@ -596,12 +839,18 @@ def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> 
         color = ORANGE if group == "Students" else JOB_CLASS_COLORS.get(group, GREY)
         name = group if group == "Students" else f"{group}s"
         unit = "students" if group == "Students" else f"{name.lower()} (FTE)"
-        fig.add_trace(go.Scatter(
-            x=line["school_year"], y=line["share"], name=name,
-            mode="lines+markers", line=dict(color=color, width=3 if group in ("Teacher", "Students") else 2),
-            connectgaps=False, customdata=_hover_words(line, unit),
-            hovertemplate=f"{name}, %{{x}}: %{{y:.1%}} people of color (%{{customdata}})<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=line["school_year"],
+                y=line["share"],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=color, width=3 if group in ("Teacher", "Students") else 2),
+                connectgaps=False,
+                customdata=_hover_words(line, unit),
+                hovertemplate=f"{name}, %{{x}}: %{{y:.1%}} people of color (%{{customdata}})<extra></extra>",
+            )
+        )
         _add_partial_years(fig, part, years, color, name)
     _layout(fig, title, subtitle_text, height=480)
     _year_axis(fig, years)
@@ -618,24 +867,43 @@ def parity_trend(parity_by_year: pd.DataFrame, *, title: str, subtitle_text: str
     if not years or per_year["parity"].dropna().empty:
         return empty_figure(
             "Parity needs teachers and students of color that can both be shown, for the same complete years.",
-            title, subtitle_text,
-        )  # fmt: skip
+            title,
+            subtitle_text,
+        )
     shown = _on_years(per_year, years, ["parity"])
     fig = go.Figure()
     fig.add_hline(y=PARITY_BENCHMARK, line=dict(color=VERMILLION, dash="dash", width=2))
-    fig.add_annotation(x=1, xref="paper", y=PARITY_BENCHMARK, text=f"Benchmark<br>{PARITY_BENCHMARK:.2f}",
-                       showarrow=False, xanchor="left", xshift=8, font=dict(color=VERMILLION, size=13),
-                       align="left")  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=shown["school_year"], y=shown["parity"], mode="lines+markers", name="Parity",
-        line=dict(color=GREEN, width=3), connectgaps=False,
-        hovertemplate="%{x}: teachers of color were %{y:.2f} times as represented as students of color"
-                      "<extra></extra>",
-    ))  # fmt: skip
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        y=PARITY_BENCHMARK,
+        text=f"Benchmark<br>{PARITY_BENCHMARK:.2f}",
+        showarrow=False,
+        xanchor="left",
+        xshift=8,
+        font=dict(color=VERMILLION, size=13),
+        align="left",
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["school_year"],
+            y=shown["parity"],
+            mode="lines+markers",
+            name="Parity",
+            line=dict(color=GREEN, width=3),
+            connectgaps=False,
+            hovertemplate="%{x}: teachers of color were %{y:.2f} times as represented as students of color"
+            "<extra></extra>",
+        )
+    )
     _layout(fig, title, subtitle_text, height=380, legend=False)
     _year_axis(fig, years)
-    fig.update_yaxes(title_text="Parity (1 = teachers mirror students)", rangemode="tozero", gridcolor="#E5E8EB",
-                     tickformat=".2f")  # fmt: skip
+    fig.update_yaxes(
+        title_text="Parity (1 = teachers mirror students)",
+        rangemode="tozero",
+        gridcolor="#E5E8EB",
+        tickformat=".2f",
+    )
     return fig
 
 
@@ -646,13 +914,25 @@ def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str
         return empty_figure(
             "No organization has enough teachers of color to show (6 or more).", title, subtitle_text
         )
-    fig = go.Figure(go.Histogram(
-        x=values.clip(upper=1.5), xbins=dict(start=0, end=1.5, size=0.05), marker_color=GREEN,
-        hovertemplate="parity %{x}: %{y} organizations<extra></extra>",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Histogram(
+            x=values.clip(upper=1.5),
+            xbins=dict(start=0, end=1.5, size=0.05),
+            marker_color=GREEN,
+            hovertemplate="parity %{x}: %{y} organizations<extra></extra>",
+        )
+    )
     fig.add_vline(x=PARITY_BENCHMARK, line=dict(color=VERMILLION, dash="dash", width=2))
-    fig.add_annotation(x=PARITY_BENCHMARK, y=1, yref="paper", text=f"Benchmark {PARITY_BENCHMARK:.2f}",
-                       showarrow=False, xanchor="left", xshift=6, font=dict(color=VERMILLION, size=13))  # fmt: skip
+    fig.add_annotation(
+        x=PARITY_BENCHMARK,
+        y=1,
+        yref="paper",
+        text=f"Benchmark {PARITY_BENCHMARK:.2f}",
+        showarrow=False,
+        xanchor="left",
+        xshift=6,
+        font=dict(color=VERMILLION, size=13),
+    )
     hidden = int(per_org["parity"].isna().sum())
     note = (
         f"{hidden:,} organizations are not shown: too few teachers or students of color (or others) to show"
@@ -661,8 +941,10 @@ def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str
         else ""
     )
     _layout(fig, title, subtitle_text + ("<br>" + note if note else ""), height=380, legend=False)
-    fig.update_xaxes(title_text="Parity (teachers-of-color share ÷ students-of-color share; 1.5+ grouped)",
-                     tickformat=".2f")  # fmt: skip
+    fig.update_xaxes(
+        title_text="Parity (teachers-of-color share ÷ students-of-color share; 1.5+ grouped)",
+        tickformat=".2f",
+    )
     fig.update_yaxes(title_text="Organizations", gridcolor="#E5E8EB")
     return fig
 
@@ -672,8 +954,9 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
     hidden races are one grey segment, 'hidden (small numbers)', never a figure."""
     composition = composition[composition["total"].notna()]
     if composition.empty:
-        return empty_figure("No make-up by race/ethnicity can be shown for this view and year.", title,
-                            subtitle_text)  # fmt: skip
+        return empty_figure(
+            "No make-up by race/ethnicity can be shown for this view and year.", title, subtitle_text
+        )
     present = list(dict.fromkeys(composition["population"]))
     order = [p for p in present if p != "Students"] + (["Students"] if "Students" in present else [])
     labels = [p if p == "Students" else f"{p}s" for p in order]
@@ -686,22 +969,36 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
     for race in [r for r in RACES if r != "White"] + ["hidden", "White"]:
         if race == "hidden":
             if rest.sum() > 0:
-                fig.add_trace(go.Bar(
-                    y=labels, x=rest.to_numpy(), name="Other races of color: " + HIDDEN, orientation="h",
-                    marker=dict(color="#E8ECEF", pattern=dict(shape="/", fgcolor="#8A96A3", size=6)),
-                    hovertemplate="%{y}: other races of color, hidden (small numbers)<extra></extra>",
-                ))  # fmt: skip
+                fig.add_trace(
+                    go.Bar(
+                        y=labels,
+                        x=rest.to_numpy(),
+                        name="Other races of color: " + HIDDEN,
+                        orientation="h",
+                        marker=dict(color="#E8ECEF", pattern=dict(shape="/", fgcolor="#8A96A3", size=6)),
+                        hovertemplate="%{y}: other races of color, hidden (small numbers)<extra></extra>",
+                    )
+                )
             continue
         part = composition[composition["race"] == race].set_index("population").reindex(order)
         shown = part["share"].notna()
         if not shown.any():
             continue
-        words = [f"{share:.1%} {race} ({formats.people(count)})" if ok else ""
-                 for share, count, ok in zip(part["share"], part["people"], shown, strict=True)]  # fmt: skip
-        fig.add_trace(go.Bar(
-            y=labels, x=part["share"].fillna(0), name=race, orientation="h", marker_color=RACE_COLORS[race],
-            customdata=words, hovertemplate="%{y}: %{customdata}<extra></extra>",
-        ))  # fmt: skip
+        words = [
+            f"{share:.1%} {race} ({formats.people(count)})" if ok else ""
+            for share, count, ok in zip(part["share"], part["people"], shown, strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=part["share"].fillna(0),
+                name=race,
+                orientation="h",
+                marker_color=RACE_COLORS[race],
+                customdata=words,
+                hovertemplate="%{y}: %{customdata}<extra></extra>",
+            )
+        )
     _layout(fig, title, subtitle_text + "<br>" + SUPPRESSED_NOTE, height=260 + 46 * len(order))
     fig.update_layout(barmode="stack", margin_t=190, legend_traceorder="normal")
     fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB")

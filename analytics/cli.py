@@ -28,8 +28,12 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 LOG_FILE = PROJECT_ROOT / "logs" / "analytics.log"
 log = logging.getLogger("analytics.cli")
 # What to pass for each thing a file may leave unsaid.
-_FLAGS = {"school_year": "--school-year 2023-24", "job_class": "--job-class Teacher", "district": "--district CODE",
-          "sheet": "--sheet NAME"}  # fmt: skip
+_FLAGS = {
+    "school_year": "--school-year 2023-24",
+    "job_class": "--job-class Teacher",
+    "district": "--district CODE",
+    "sheet": "--sheet NAME",
+}
 
 
 def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
@@ -238,8 +242,11 @@ def _regions_arg(text: str) -> list[str]:
 
 def _org_types_arg(text: str) -> list[str]:
     """One or more organization types, comma-separated: codes (charter) or labels (Charter schools)."""
-    by_name = {name.lower(): code for code in d.ORG_TYPES
-               for name in (code, d.ORG_TYPE_LABELS[code], d.ORG_TYPE_NAMES[code])}  # fmt: skip
+    by_name = {
+        name.lower(): code
+        for code in d.ORG_TYPES
+        for name in (code, d.ORG_TYPE_LABELS[code], d.ORG_TYPE_NAMES[code])
+    }
     names = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [n for n in names if n.lower() not in by_name]
     if unknown or not names:
@@ -321,10 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     p.add_argument("--from", dest="year_from", type=_school_year_arg, metavar="YEAR", help="first year")
     p.add_argument("--to", dest="year_to", type=_school_year_arg, metavar="YEAR", help="last year")
-    p.add_argument("--region", type=_regions_arg, action="append", metavar="NAME",
-                   help="a region (repeat it or separate with commas for several)")  # fmt: skip
-    p.add_argument("--org-type", type=_org_types_arg, action="append", metavar="TYPE",
-                   help=f"{', '.join(d.ORG_TYPES)} (repeat it or separate with commas for several)")  # fmt: skip
+    p.add_argument(
+        "--region",
+        type=_regions_arg,
+        action="append",
+        metavar="NAME",
+        help="a region (repeat it or separate with commas for several)",
+    )
+    p.add_argument(
+        "--org-type",
+        type=_org_types_arg,
+        action="append",
+        metavar="TYPE",
+        help=f"{', '.join(d.ORG_TYPES)} (repeat it or separate with commas for several)",
+    )
     p.add_argument("--goals", type=Path, help="goals file (default data/goals.toml)")
     p.set_defaults(run=cmd_export)
     p = sub.add_parser("uploads", parents=[common], help="list every upload, newest first")

@@ -53,10 +53,16 @@ class Reporting:
         places = self.places.iloc[self.org].reset_index(drop=True)
         names = np.array(self.names, dtype=object)
         return pd.DataFrame(
-            {"population": names[self.population] if len(self.population) else self.population.astype(object),
-             "school_year": self._years(self.spring), **places, "reported": self.reported,
-             "expected": self.expected}
-        )  # fmt: skip
+            {
+                "population": names[self.population]
+                if len(self.population)
+                else self.population.astype(object),
+                "school_year": self._years(self.spring),
+                **places,
+                "reported": self.reported,
+                "expected": self.expected,
+            }
+        )
 
     def by_cell(self) -> pd.DataFrame:
         """Per population, school year, region and type: expected organizations, those of them that
@@ -76,11 +82,17 @@ class Reporting:
         cell_index = keys % len(cells)
         spring = (keys // len(cells)) % 10_000
         population = keys // len(cells) // 10_000
-        return pd.DataFrame({
-            "population": np.array(self.names, dtype=object)[population], "school_year": self._years(spring),
-            "region": cells["region"].to_numpy()[cell_index], "org_type": cells["org_type"].to_numpy()[cell_index],
-            "expected": expected.astype(int), "hit": hit.astype(int), "reported": reported,
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "population": np.array(self.names, dtype=object)[population],
+                "school_year": self._years(spring),
+                "region": cells["region"].to_numpy()[cell_index],
+                "org_type": cells["org_type"].to_numpy()[cell_index],
+                "expected": expected.astype(int),
+                "hit": hit.astype(int),
+                "reported": reported,
+            }
+        )
 
 
 def organizations_reporting(
@@ -159,9 +171,10 @@ def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
     share = load_settings().complete_share
     view = cells[np.asarray(in_view, dtype=bool)]
     out = view.groupby(["population", "school_year"], as_index=False).agg(
-        organizations_reported=("hit", "sum"), organizations_expected=("expected", "sum"),
+        organizations_reported=("hit", "sum"),
+        organizations_expected=("expected", "sum"),
         any_reported=("reported", "any"),
-    )  # fmt: skip
+    )
     # Nothing expected here (a new region or organization): complete as far as anyone can tell.
     out["complete"] = np.where(
         out["organizations_expected"] > 0,

@@ -47,27 +47,57 @@ def _first(pair):
 
 
 CHARTS: tuple[ExportChart, ...] = (
-    ExportChart("superintendents-target-path", "Superintendents of color against the target path",
-                lambda con, g, f: _first(sections.superintendent_trend(con, g, f))),
-    ExportChart("representation-gap", "Superintendents, teachers and students of color",
-                lambda con, g, f: sections.representation_gap(con, g, f)),
-    ExportChart("superintendents-by-region", "Superintendents of color by region",
-                lambda con, g, f: sections.superintendents_by_group(con, g, f, "region")),
-    ExportChart("superintendents-by-type", "Superintendents of color by type of organization",
-                lambda con, g, f: sections.superintendents_by_group(con, g, f, "org_type")),
-    ExportChart("influence-100-fellows", "Influence 100 Fellows against the goal of 100",
-                lambda con, g, f: sections.fellows_progress(con, g, f)),
-    ExportChart("fellows-outcomes", "From Fellowship to the superintendent's office",
-                lambda con, g, f: sections.fellows_outcomes(con, f)[1]),
-    ExportChart("districts-per-year", "Organizations taking part each year",
-                lambda con, g, f: sections.districts_per_year(con, g, f)),
-    ExportChart("districts-cumulative", "Organizations taking part against 100",
-                lambda con, g, f: sections.districts_cumulative(con, g, f)),
-    ExportChart("workforce-of-color", "Educators of color by role, beside students",
-                lambda con, g, f: sections.workforce_trend(con, f)),
-    ExportChart("teacher-student-parity", "Parity of teachers and students of color",
-                lambda con, g, f: sections.parity(con, f)[0]),
-)  # fmt: skip
+    ExportChart(
+        "superintendents-target-path",
+        "Superintendents of color against the target path",
+        lambda con, g, f: _first(sections.superintendent_trend(con, g, f)),
+    ),
+    ExportChart(
+        "representation-gap",
+        "Superintendents, teachers and students of color",
+        lambda con, g, f: sections.representation_gap(con, g, f),
+    ),
+    ExportChart(
+        "superintendents-by-region",
+        "Superintendents of color by region",
+        lambda con, g, f: sections.superintendents_by_group(con, g, f, "region"),
+    ),
+    ExportChart(
+        "superintendents-by-type",
+        "Superintendents of color by type of organization",
+        lambda con, g, f: sections.superintendents_by_group(con, g, f, "org_type"),
+    ),
+    ExportChart(
+        "influence-100-fellows",
+        "Influence 100 Fellows against the goal of 100",
+        lambda con, g, f: sections.fellows_progress(con, g, f),
+    ),
+    ExportChart(
+        "fellows-outcomes",
+        "From Fellowship to the superintendent's office",
+        lambda con, g, f: sections.fellows_outcomes(con, f)[1],
+    ),
+    ExportChart(
+        "districts-per-year",
+        "Organizations taking part each year",
+        lambda con, g, f: sections.districts_per_year(con, g, f),
+    ),
+    ExportChart(
+        "districts-cumulative",
+        "Organizations taking part against 100",
+        lambda con, g, f: sections.districts_cumulative(con, g, f),
+    ),
+    ExportChart(
+        "workforce-of-color",
+        "Educators of color by role, beside students",
+        lambda con, g, f: sections.workforce_trend(con, f),
+    ),
+    ExportChart(
+        "teacher-student-parity",
+        "Parity of teachers and students of color",
+        lambda con, g, f: sections.parity(con, f)[0],
+    ),
+)
 CHART_KEYS: tuple[str, ...] = tuple(c.key for c in CHARTS)
 _BY_KEY = {c.key: c for c in CHARTS}
 
@@ -112,8 +142,20 @@ def chart_png(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, ke
 
 
 # Columns that name a row rather than give a figure: the only ones a suppressed row keeps in a CSV.
-KEY_COLUMNS = ("school_year", "group", "region", "org_type", "population", "race", "cohort", "start_year",
-               "step", "role_at_entry", "org_code", "name")  # fmt: skip
+KEY_COLUMNS = (
+    "school_year",
+    "group",
+    "region",
+    "org_type",
+    "population",
+    "race",
+    "cohort",
+    "start_year",
+    "step",
+    "role_at_entry",
+    "org_code",
+    "name",
+)
 
 
 def chart_data(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> pd.DataFrame:
@@ -151,7 +193,7 @@ def build_deck(
     today: date | None = None,
 ) -> bytes:
     """A 16:9 PowerPoint deck: a title slide, one slide per chosen chart (with the figures' caption as
-    speaker notes), and a slide of definitions and sources."""  # fmt: skip
+    speaker notes), and a slide of definitions and sources."""
     today = today or date.today()
     sample = has_sample_data(con)
     deck = Presentation()
@@ -162,14 +204,39 @@ def build_deck(
         footer += " · SAMPLE DATA (synthetic)"
 
     title = deck.slides.add_slide(blank)
-    _text(title, "Workforce diversity goals: are we on track?", Inches(0.8), Inches(2.2), Inches(11.7),
-          Inches(1.4), size=40, bold=True)  # fmt: skip
-    _text(title, f"Influence 100 · {filters.describe()} · prepared {today:%B %-d, %Y}", Inches(0.8), Inches(3.6),
-          Inches(11.7), Inches(0.6), size=20, color=MUTED)  # fmt: skip
+    _text(
+        title,
+        "Workforce diversity goals: are we on track?",
+        Inches(0.8),
+        Inches(2.2),
+        Inches(11.7),
+        Inches(1.4),
+        size=40,
+        bold=True,
+    )
+    _text(
+        title,
+        f"Influence 100 · {filters.describe()} · prepared {today:%B %-d, %Y}",
+        Inches(0.8),
+        Inches(3.6),
+        Inches(11.7),
+        Inches(0.6),
+        size=20,
+        color=MUTED,
+    )
     if sample:
-        _text(title, "Sample data: the people and counts in this deck are synthetic, calibrated to DESE's published "
-              "statewide figures. Do not present them as real.", Inches(0.8), Inches(4.5), Inches(11.7),
-              Inches(1.0), size=18, color=WARN, bold=True)  # fmt: skip
+        _text(
+            title,
+            "Sample data: the people and counts in this deck are synthetic, calibrated to DESE's published "
+            "statewide figures. Do not present them as real.",
+            Inches(0.8),
+            Inches(4.5),
+            Inches(11.7),
+            Inches(1.0),
+            size=18,
+            color=WARN,
+            bold=True,
+        )
 
     for key in keys:
         section = chart_section(con, goals, filters, key)
@@ -180,8 +247,16 @@ def build_deck(
         slide.shapes.add_picture(
             image, Emu((SLIDE_WIDTH - width) // 2), Inches(0.15), width=width, height=height
         )
-        _text(slide, footer, Inches(0.4), SLIDE_HEIGHT - Inches(0.5), SLIDE_WIDTH - Inches(0.8), Inches(0.4),
-              size=11, color=WARN if sample else MUTED)  # fmt: skip
+        _text(
+            slide,
+            footer,
+            Inches(0.4),
+            SLIDE_HEIGHT - Inches(0.5),
+            SLIDE_WIDTH - Inches(0.8),
+            Inches(0.4),
+            size=11,
+            color=WARN if sample else MUTED,
+        )
         if section.caption:
             slide.notes_slide.notes_text_frame.text = section.caption
 

@@ -174,9 +174,11 @@ def _cut_inputs(
     atoms = atoms.astype({"of_color": float, "total": float})
     cells = build_blocks(
         atoms.assign(others=atoms["total"] - atoms["of_color"]),
-        keys=["population", "school_year"], dims=["region", "org_type"], counts=["of_color", "others"],
+        keys=["population", "school_year"],
+        dims=["region", "org_type"],
+        counts=["of_color", "others"],
         weights=_VIEW_WEIGHTS,
-    )  # fmt: skip
+    )
     parts = []
     if job_classes:
         parts.append(organizations_reporting(con, "staffing", tuple(job_classes)).by_cell())
@@ -200,9 +202,12 @@ def organization_blocks(
     atoms = atoms.astype({"of_color": float, "total": float})
     blocks = build_blocks(
         atoms.assign(others=atoms["total"] - atoms["of_color"]),
-        keys=["population", "school_year"], dims=["region", "org_type"], counts=["of_color", "others"],
-        unit="org_code", weights=_VIEW_WEIGHTS,
-    )  # fmt: skip
+        keys=["population", "school_year"],
+        dims=["region", "org_type"],
+        counts=["of_color", "others"],
+        unit="org_code",
+        weights=_VIEW_WEIGHTS,
+    )
     units = blocks.groupby(["population", "school_year", BLOCK])["org_code"].transform("size")
     return blocks.assign(alone=(units == 1).to_numpy() & blocks[BLOCK_PASSES].astype(bool).to_numpy())
 
@@ -369,9 +374,12 @@ def fellow_blocks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
     atoms["not_of_color"] = atoms["known_race"] - atoms["of_color"]
     return build_blocks(
-        atoms.assign(program="Influence 100"), keys=["program"], dims=["cohort", "region", "org_type"],
-        counts=["of_color", "not_of_color"], weights=_FELLOW_WEIGHTS,
-    )  # fmt: skip
+        atoms.assign(program="Influence 100"),
+        keys=["program"],
+        dims=["cohort", "region", "org_type"],
+        counts=["of_color", "not_of_color"],
+        weights=_FELLOW_WEIGHTS,
+    )
 
 
 def fellows_by_cohort(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
@@ -451,20 +459,35 @@ def fellows_outcomes(
     for cohort in sorted(blocks.loc[in_view, "cohort"].unique()):
         mask = in_view & (blocks["cohort"] == cohort).to_numpy()
         figures = _fellow_figures(views, mask)
-        share = None if figures["of_color"] is None or not figures["known_race"] else (
-            figures["of_color"] / figures["known_race"])  # fmt: skip
-        rows.append({
-            "cohort": int(cohort), "start_year": blocks.loc[mask, "start_year"].min(),
-            "fellows": int(blocks.loc[mask, "fellows"].sum()),
-            "organizations": int(blocks.loc[mask, "org_code"].nunique()),
-            **{c: figures[c] for c in (*FELLOW_STATUSES, "entered_as_principal", "entered_from_central_office",
-                                       "superintendent_within_5", "assistant_within_5")},
-            "share_of_color": share,
-        })  # fmt: skip
+        share = (
+            None
+            if figures["of_color"] is None or not figures["known_race"]
+            else (figures["of_color"] / figures["known_race"])
+        )
+        rows.append(
+            {
+                "cohort": int(cohort),
+                "start_year": blocks.loc[mask, "start_year"].min(),
+                "fellows": int(blocks.loc[mask, "fellows"].sum()),
+                "organizations": int(blocks.loc[mask, "org_code"].nunique()),
+                **{
+                    c: figures[c]
+                    for c in (
+                        *FELLOW_STATUSES,
+                        "entered_as_principal",
+                        "entered_from_central_office",
+                        "superintendent_within_5",
+                        "assistant_within_5",
+                    )
+                },
+                "share_of_color": share,
+            }
+        )
     table = pd.DataFrame(rows)
     if len(table):
-        table = table.astype({c: float for c in table.columns if c not in ("cohort", "start_year", "fellows",
-                                                                           "organizations")})  # fmt: skip
+        table = table.astype(
+            {c: float for c in table.columns if c not in ("cohort", "start_year", "fellows", "organizations")}
+        )
     return summary, table
 
 
@@ -569,9 +592,13 @@ def _later_partial(frame: pd.DataFrame, as_of: str | None) -> str:
     if later.empty:
         return ""
     r = later.iloc[-1]
-    return (f"{r['school_year']} is partial so far ({int(r['organizations_reported']):,} of "
-            f"{int(r['organizations_expected']):,} organizations reported): the figures here are from "
-            f"{as_of}." if as_of else f"{r['school_year']} is partial so far.")  # fmt: skip
+    return (
+        f"{r['school_year']} is partial so far ({int(r['organizations_reported']):,} of "
+        f"{int(r['organizations_expected']):,} organizations reported): the figures here are from "
+        f"{as_of}."
+        if as_of
+        else f"{r['school_year']} is partial so far."
+    )
 
 
 def superintendent_status(supers: pd.DataFrame, goals: Goals) -> GoalStatus:
@@ -602,9 +629,17 @@ def superintendent_status(supers: pd.DataFrame, goals: Goals) -> GoalStatus:
         detail = f"{latest['school_year']} is on or above the path."
     verdict = "" if on_track is None else "On track" if on_track else "Behind the target path"
     return GoalStatus(
-        latest["school_year"], float(latest["share"]), target, on_track, change, detail, verdict,
-        _partial_note(supers, latest["school_year"]), points, needed,
-    )  # fmt: skip
+        latest["school_year"],
+        float(latest["share"]),
+        target,
+        on_track,
+        change,
+        detail,
+        verdict,
+        _partial_note(supers, latest["school_year"]),
+        points,
+        needed,
+    )
 
 
 def fellows_status(cohorts: pd.DataFrame, goals: Goals) -> GoalStatus:
@@ -629,8 +664,16 @@ def fellows_status(cohorts: pd.DataFrame, goals: Goals) -> GoalStatus:
         on_track = total >= pace
         verdict = "On track" if on_track else "Behind"
         detail = f"{goal.goal - total} to go; {pace:.0f} were planned by cohort {int(latest['cohort'])}."
-    return GoalStatus(latest["start_year"], float(total), float(goal.goal), on_track, None, detail, verdict,
-                      cohort=int(latest["cohort"]))  # fmt: skip
+    return GoalStatus(
+        latest["start_year"],
+        float(total),
+        float(goal.goal),
+        on_track,
+        None,
+        detail,
+        verdict,
+        cohort=int(latest["cohort"]),
+    )
 
 
 def districts_status(participation: pd.DataFrame, goals: Goals) -> GoalStatus:
@@ -649,10 +692,13 @@ def districts_status(participation: pd.DataFrame, goals: Goals) -> GoalStatus:
     detail = (
         f"{int(latest['participating'])} took part in {latest['school_year']} "
         f"(goal {goal.per_year_min}-{goal.per_year_max} a year); "
-        + (f"{path:.0f} by now would be on the path to {goal.strategy_goal} by {goal.strategy_target_year}; "
-           if path is not None else "")
+        + (
+            f"{path:.0f} by now would be on the path to {goal.strategy_goal} by {goal.strategy_target_year}; "
+            if path is not None
+            else ""
+        )
         + f"{int(latest['cumulative_strategy'])} have a workforce-diversity strategy."
-    )  # fmt: skip
+    )
     return GoalStatus(
         latest["school_year"], float(total), float(goal.strategy_goal), on_track, None, detail, verdict
     )
@@ -773,17 +819,20 @@ def parity_by_organization(
     blocks = organization_blocks(con, (d.TEACHER, STUDENTS), Filters(school_year, school_year))
     in_view = filters.selects(blocks)
     view = blocks[in_view]
-    wide = view.pivot_table(index="org_code", columns="population", values=["of_color", "total", "alone"],
-                            aggfunc="first")  # fmt: skip
+    wide = view.pivot_table(
+        index="org_code", columns="population", values=["of_color", "total", "alone"], aggfunc="first"
+    )
     columns = ["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"]
     if wide.empty or d.TEACHER not in wide["total"] or STUDENTS not in wide["total"]:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    out = pd.DataFrame({
-        "org_code": wide.index,
-        "teacher_share": (wide[("of_color", d.TEACHER)] / wide[("total", d.TEACHER)]).to_numpy(),
-        "student_share": (wide[("of_color", STUDENTS)] / wide[("total", STUDENTS)]).to_numpy(),
-        "shown": (wide[("alone", d.TEACHER)].eq(True) & wide[("alone", STUDENTS)].eq(True)).to_numpy(),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "org_code": wide.index,
+            "teacher_share": (wide[("of_color", d.TEACHER)] / wide[("total", d.TEACHER)]).to_numpy(),
+            "student_share": (wide[("of_color", STUDENTS)] / wide[("total", STUDENTS)]).to_numpy(),
+            "shown": (wide[("alone", d.TEACHER)].eq(True) & wide[("alone", STUDENTS)].eq(True)).to_numpy(),
+        }
+    )
     out = out.dropna(subset=["teacher_share", "student_share"], how="all")
     both = out["teacher_share"].notna() & out["student_share"].notna()
     out = out[both].reset_index(drop=True)
@@ -831,8 +880,13 @@ def race_composition(
     columns = ["school_year", "population", "race", "people", "total", "share", "suppressed"]
     if long.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    wide = long.pivot_table(index=["population", "region", "org_type"], columns="race",
-                            values="people", aggfunc="sum", fill_value=0.0).reset_index()  # fmt: skip
+    wide = long.pivot_table(
+        index=["population", "region", "org_type"],
+        columns="race",
+        values="people",
+        aggfunc="sum",
+        fill_value=0.0,
+    ).reset_index()
     wide.columns.name = None
     for race in d.RACES:
         if race not in wide:
@@ -858,9 +912,14 @@ def race_composition(
             weights=_VIEW_WEIGHTS,
         )
         counts = ["of_color", d.WHITE, *shown_races, *(["hidden_together"] if hidden else [])]
-        blocks = build_blocks(coarse.rename(columns={BLOCK: "share_block"}).drop(columns=BLOCK_PASSES),
-                              keys=keys, dims=["region", "org_type"], counts=counts, weights=_VIEW_WEIGHTS,
-                              start="share_block")  # fmt: skip
+        blocks = build_blocks(
+            coarse.rename(columns={BLOCK: "share_block"}).drop(columns=BLOCK_PASSES),
+            keys=keys,
+            dims=["region", "org_type"],
+            counts=counts,
+            weights=_VIEW_WEIGHTS,
+            start="share_block",
+        )
         in_view = filters.selects(blocks)
         if not in_view.any():
             continue
@@ -870,8 +929,17 @@ def race_composition(
         for race in d.RACES:
             visible = not suppressed and race not in hidden
             people = float(row[race]) if visible else np.nan
-            parts.append((school_year, population, race, people, np.nan if suppressed else float(row["total"]),
-                          people / float(row["total"]) if visible else np.nan, not visible))  # fmt: skip
+            parts.append(
+                (
+                    school_year,
+                    population,
+                    race,
+                    people,
+                    np.nan if suppressed else float(row["total"]),
+                    people / float(row["total"]) if visible else np.nan,
+                    not visible,
+                )
+            )
     return pd.DataFrame(parts, columns=columns)
 
 
@@ -887,8 +955,13 @@ def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
     frame = frame[frame["kind"].isin(kinds)]
     if frame.empty:
         return "No data loaded"
-    names = {"staffing": "staffing", "enrollment": "enrollment", "fellows": "Influence 100 fellows list",
-             "participation": "participation list", "equity_leaders": "equity-leader survey"}  # fmt: skip
+    names = {
+        "staffing": "staffing",
+        "enrollment": "enrollment",
+        "fellows": "Influence 100 fellows list",
+        "participation": "participation list",
+        "equity_leaders": "equity-leader survey",
+    }
     what = " and ".join(names[k] for k in frame["kind"])
     if frame["all_sample"].all():
         return f"Sample data (synthetic {what})"

@@ -162,8 +162,9 @@ def build_blocks(
     local = np.zeros(len(cells), dtype=np.int64)
     bounds = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1], True])
     for a, b in itertools.pairwise(bounds):
-        local[a:b] = _merge_cells(values[a:b], [c[a:b] for c in dim_codes], dim_weights,
-                                  None if initial is None else initial[a:b])  # fmt: skip
+        local[a:b] = _merge_cells(
+            values[a:b], [c[a:b] for c in dim_codes], dim_weights, None if initial is None else initial[a:b]
+        )
     cells["cell_block"] = local
     cells["cell_block"] = cells.groupby([*key_list, "cell_block"], sort=True, observed=True).ngroup()
     # A block that still fails is everything for its key merged into one: nothing of it can be shown.

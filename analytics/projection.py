@@ -12,8 +12,22 @@ import pandas as pd
 from analytics.definitions import school_year_from_spring, spring_year
 
 # Two-sided 90% Student-t quantiles (t at 0.95) by degrees of freedom; beyond 30, the normal's 1.645.
-_T95 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860, 9: 1.833,
-        10: 1.812, 12: 1.782, 15: 1.753, 20: 1.725, 30: 1.697}  # fmt: skip
+_T95 = {
+    1: 6.314,
+    2: 2.920,
+    3: 2.353,
+    4: 2.132,
+    5: 2.015,
+    6: 1.943,
+    7: 1.895,
+    8: 1.860,
+    9: 1.833,
+    10: 1.812,
+    12: 1.782,
+    15: 1.753,
+    20: 1.725,
+    30: 1.697,
+}
 HORIZON_SPRING_YEAR = 2035  # "not by 2035" beyond this
 
 

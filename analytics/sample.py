@@ -31,6 +31,8 @@ SAMPLE_FILES = ("staffing", "enrollment", "fellows", "participation", "equity_le
 # Statewide shares of people of color to hit, by school year (see the module docstring for sources:
 # superintendents 3.6% 2018-19, 5% Oct 2020 (14 people), 7.3% 2021-22, over 7% 2023, over 8% 2024;
 # teachers 8.0% 2016-17 .. 9.6-9.7% 2022-23, about 10% 2023; students 38.7% 2016-17 .. 45.6% 2022-23).
+# A table read by its columns (one per school year), so it keeps its alignment: the one place the formatter
+# is told to stay out (the rest of the project is formatted as ruff formats it).
 TARGET_SHARES: dict[str, tuple[float, ...]] = {
     #                           16-17  17-18  18-19  19-20  20-21  21-22  22-23  23-24  24-25
     "Superintendent":           (0.030, 0.033, 0.036, 0.040, 0.050, 0.073, 0.076, 0.083, 0.086),
@@ -45,41 +47,96 @@ TEACHER_FTE_TOTALS = (59_600, 59_900, 60_200, 60_600, 60_400, 61_100, 61_000, 61
 # Approximate enrollment (2016-17) and share of students of color for districts whose size and make-up
 # shape the statewide picture; other organizations get sizes and shares drawn at random.
 KNOWN_DISTRICTS: dict[str, tuple[int, float]] = {
-    "Boston": (49_000, 0.86), "Springfield": (25_500, 0.87), "Worcester": (25_000, 0.70),
-    "Brockton": (17_000, 0.85), "Lynn": (16_000, 0.80), "Lowell": (14_500, 0.70),
-    "Lawrence": (13_800, 0.95), "New Bedford": (12_700, 0.60), "Newton": (12_600, 0.38),
-    "Fall River": (10_000, 0.45), "Quincy": (9_700, 0.52), "Framingham": (8_800, 0.55),
-    "Haverhill": (7_900, 0.42), "Taunton": (7_900, 0.25), "Plymouth": (7_700, 0.14),
-    "Brookline": (7_600, 0.45), "Chicopee": (7_500, 0.42), "Lexington": (7_100, 0.50),
-    "Methuen": (7_000, 0.45), "Revere": (7_000, 0.70), "Everett": (7_300, 0.80),
-    "Cambridge": (7_000, 0.60), "Malden": (6_500, 0.75), "Chelsea": (6_500, 0.92),
-    "Weymouth": (6_000, 0.22), "Peabody": (6_000, 0.30), "Shrewsbury": (6_000, 0.35),
-    "Andover": (6_000, 0.28), "Arlington": (5_900, 0.28), "Attleboro": (5_800, 0.28),
-    "Leominster": (5_800, 0.45), "Waltham": (5_500, 0.55), "Holyoke": (5_500, 0.84),
-    "Pittsfield": (5_600, 0.30), "Natick": (5_500, 0.25), "Westfield": (5_600, 0.22),
-    "Somerville": (5_000, 0.56), "Fitchburg": (5_000, 0.58), "Barnstable": (5_000, 0.35),
-    "Wellesley": (4_900, 0.32), "Marlborough": (4_700, 0.50), "Medford": (4_500, 0.45),
-    "Beverly": (4_300, 0.20), "Milford": (4_200, 0.42), "Salem": (4_000, 0.55),
-    "Whitman-Hanson": (3_900, 0.12), "Burlington": (3_500, 0.40), "Randolph": (2_800, 0.85),
-    "Northampton": (2_800, 0.30), "Dedham": (2_700, 0.35), "Weston": (2_000, 0.35),
-    "Wayland": (2_700, 0.30), "Athol-Royalston": (1_500, 0.12), "Southbridge": (2_200, 0.70),
-    "Acton-Boxborough": (5_600, 0.40), "Westford": (5_000, 0.28),
-}  # fmt: skip
+    "Boston": (49_000, 0.86),
+    "Springfield": (25_500, 0.87),
+    "Worcester": (25_000, 0.70),
+    "Brockton": (17_000, 0.85),
+    "Lynn": (16_000, 0.80),
+    "Lowell": (14_500, 0.70),
+    "Lawrence": (13_800, 0.95),
+    "New Bedford": (12_700, 0.60),
+    "Newton": (12_600, 0.38),
+    "Fall River": (10_000, 0.45),
+    "Quincy": (9_700, 0.52),
+    "Framingham": (8_800, 0.55),
+    "Haverhill": (7_900, 0.42),
+    "Taunton": (7_900, 0.25),
+    "Plymouth": (7_700, 0.14),
+    "Brookline": (7_600, 0.45),
+    "Chicopee": (7_500, 0.42),
+    "Lexington": (7_100, 0.50),
+    "Methuen": (7_000, 0.45),
+    "Revere": (7_000, 0.70),
+    "Everett": (7_300, 0.80),
+    "Cambridge": (7_000, 0.60),
+    "Malden": (6_500, 0.75),
+    "Chelsea": (6_500, 0.92),
+    "Weymouth": (6_000, 0.22),
+    "Peabody": (6_000, 0.30),
+    "Shrewsbury": (6_000, 0.35),
+    "Andover": (6_000, 0.28),
+    "Arlington": (5_900, 0.28),
+    "Attleboro": (5_800, 0.28),
+    "Leominster": (5_800, 0.45),
+    "Waltham": (5_500, 0.55),
+    "Holyoke": (5_500, 0.84),
+    "Pittsfield": (5_600, 0.30),
+    "Natick": (5_500, 0.25),
+    "Westfield": (5_600, 0.22),
+    "Somerville": (5_000, 0.56),
+    "Fitchburg": (5_000, 0.58),
+    "Barnstable": (5_000, 0.35),
+    "Wellesley": (4_900, 0.32),
+    "Marlborough": (4_700, 0.50),
+    "Medford": (4_500, 0.45),
+    "Beverly": (4_300, 0.20),
+    "Milford": (4_200, 0.42),
+    "Salem": (4_000, 0.55),
+    "Whitman-Hanson": (3_900, 0.12),
+    "Burlington": (3_500, 0.40),
+    "Randolph": (2_800, 0.85),
+    "Northampton": (2_800, 0.30),
+    "Dedham": (2_700, 0.35),
+    "Weston": (2_000, 0.35),
+    "Wayland": (2_700, 0.30),
+    "Athol-Royalston": (1_500, 0.12),
+    "Southbridge": (2_200, 0.70),
+    "Acton-Boxborough": (5_600, 0.40),
+    "Westford": (5_000, 0.28),
+}
 
 # Make-up of people of color, by category (statewide tendencies; a few districts differ strongly).
-STUDENT_MIX = {"African American/Black": 0.22, "Asian": 0.16, "Hispanic/Latino": 0.52,
-               "Native American": 0.005, "Native Hawaiian/Pacific Islander": 0.002,
-               "Multi-Race Non-Hispanic": 0.093}  # fmt: skip
-STAFF_MIX = {"African American/Black": 0.38, "Asian": 0.14, "Hispanic/Latino": 0.37,
-             "Native American": 0.012, "Native Hawaiian/Pacific Islander": 0.005,
-             "Multi-Race Non-Hispanic": 0.073}  # fmt: skip
+STUDENT_MIX = {
+    "African American/Black": 0.22,
+    "Asian": 0.16,
+    "Hispanic/Latino": 0.52,
+    "Native American": 0.005,
+    "Native Hawaiian/Pacific Islander": 0.002,
+    "Multi-Race Non-Hispanic": 0.093,
+}
+STAFF_MIX = {
+    "African American/Black": 0.38,
+    "Asian": 0.14,
+    "Hispanic/Latino": 0.37,
+    "Native American": 0.012,
+    "Native Hawaiian/Pacific Islander": 0.005,
+    "Multi-Race Non-Hispanic": 0.073,
+}
 MIX_LEANS = {
-    "Lawrence": "Hispanic/Latino", "Holyoke": "Hispanic/Latino", "Chelsea": "Hispanic/Latino",
-    "Springfield": "Hispanic/Latino", "Southbridge": "Hispanic/Latino", "Lexington": "Asian",
-    "Acton-Boxborough": "Asian", "Westford": "Asian", "Quincy": "Asian", "Lowell": "Asian",
-    "Brockton": "African American/Black", "Randolph": "African American/Black",
+    "Lawrence": "Hispanic/Latino",
+    "Holyoke": "Hispanic/Latino",
+    "Chelsea": "Hispanic/Latino",
+    "Springfield": "Hispanic/Latino",
+    "Southbridge": "Hispanic/Latino",
+    "Lexington": "Asian",
+    "Acton-Boxborough": "Asian",
+    "Westford": "Asian",
+    "Quincy": "Asian",
+    "Lowell": "Asian",
+    "Brockton": "African American/Black",
+    "Randolph": "African American/Black",
     "Boston": "African American/Black",
-}  # fmt: skip
+}
 
 # Influence 100 (DESE's Influence 100 page and press releases).
 PILOT_ORGS = (
@@ -357,14 +414,33 @@ class _Generator:
                 placement = (None, None, None)
                 if status == "completed":
                     placement = self._placement(start, rng)
-                rows.append((
-                    f"I100-{c}-{k + 1:02d}", c, start, self.by_name[org].code, roles[k], race, status,
-                    *placement,
-                ))  # fmt: skip
-        return pd.DataFrame(rows, columns=[
-            "fellow_id", "cohort", "start_year", "home_org_code", "entry_role", "race", "status",
-            "placement_role", "placement_year", "placement_org_code",
-        ])  # fmt: skip
+                rows.append(
+                    (
+                        f"I100-{c}-{k + 1:02d}",
+                        c,
+                        start,
+                        self.by_name[org].code,
+                        roles[k],
+                        race,
+                        status,
+                        *placement,
+                    )
+                )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "fellow_id",
+                "cohort",
+                "start_year",
+                "home_org_code",
+                "entry_role",
+                "race",
+                "status",
+                "placement_role",
+                "placement_year",
+                "placement_org_code",
+            ],
+        )
 
     def _placement(self, start: str, rng: np.random.Generator) -> tuple:
         """A synthetic later placement (no published source gives real ones; this is sample data)."""
@@ -393,8 +469,11 @@ class _Generator:
             new = list(joined[k])
             continuing = [m for m in members if m not in new]
             members += new
-            building = new + list(rng.choice(continuing, size=min(len(continuing), 14 - len(new)), replace=False)) \
-                if k else new  # fmt: skip
+            building = (
+                new + list(rng.choice(continuing, size=min(len(continuing), 14 - len(new)), replace=False))
+                if k
+                else new
+            )
             active_cohorts = fellows[
                 fellows.start_year.map(spring_year).between(spring_year(sy) - 1, spring_year(sy))
             ]
@@ -409,11 +488,25 @@ class _Generator:
                         continue
                     if not strategy.get(code) and component == "capacity building":
                         strategy[code] = rng.random() < 0.35
-                    rows.append((code, sy, component, bool(strategy.get(code, False)),
-                                 component == "capacity building" and rng.random() < 0.85))  # fmt: skip
-        return pd.DataFrame(rows, columns=[
-            "org_code", "school_year", "component", "strategy_adopted", "climate_assessment_done",
-        ])  # fmt: skip
+                    rows.append(
+                        (
+                            code,
+                            sy,
+                            component,
+                            bool(strategy.get(code, False)),
+                            component == "capacity building" and rng.random() < 0.85,
+                        )
+                    )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "org_code",
+                "school_year",
+                "component",
+                "strategy_adopted",
+                "climate_assessment_done",
+            ],
+        )
 
     def equity_leaders(self) -> pd.DataFrame:
         rng = self.rng
@@ -432,8 +525,11 @@ class _Generator:
                 p = weight * act * np.array([c not in has_leader for c in codes])
                 has_leader.add(codes[rng.choice(len(codes), p=p / p.sum())])
             while len(amsel) < amsel_target[k]:
-                pool = [c for c in sorted(has_leader - amsel)
-                        if next(o for o in self.schooling if o.code == c).region in amsel_regions]  # fmt: skip
+                pool = [
+                    c
+                    for c in sorted(has_leader - amsel)
+                    if next(o for o in self.schooling if o.code == c).region in amsel_regions
+                ]
                 if not pool:
                     break
                 amsel.add(pool[int(rng.integers(0, len(pool)))])

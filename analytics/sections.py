@@ -166,9 +166,15 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
         as_of = str(per_group.min())
         latest = counted[counted["school_year"] == as_of].set_index("group")["share"]
     if {"Teachers", "Students"} <= set(latest.index):
-        title = (f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
-                 f"{latest['Teachers']:.0%} of teachers" +
-                 (f" and {latest['Superintendents']:.0%} of superintendents" if "Superintendents" in latest else ""))  # fmt: skip
+        title = (
+            f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
+            f"{latest['Teachers']:.0%} of teachers"
+            + (
+                f" and {latest['Superintendents']:.0%} of superintendents"
+                if "Superintendents" in latest
+                else ""
+            )
+        )
     else:
         title = "The representation gap: superintendents, teachers and students of color"
     fig = charts.representation_gap(
@@ -198,9 +204,12 @@ def superintendents_by_group(
     else:
         title = f"Superintendents of color by {word}"
     fig = charts.group_bars(
-        frame, group_by, year, title=title,
+        frame,
+        group_by,
+        year,
+        title=title,
         subtitle_text=charts.subtitle(filters.describe(), year, m.data_source(con, ("staffing",))),
-    )  # fmt: skip
+    )
     return Section(
         fig, frame, name="superintendents-by-region" if group_by == "region" else "superintendents-by-type"
     )
@@ -222,19 +231,30 @@ def superintendent_scenario(
         return None
     latest = counted.iloc[-1]
     goal = goals.superintendents
-    scenario = scenario_path(latest["school_year"], float(latest["share"]), posts, turnover, hire_share,
-                             goal.target_share, goal.target_year)  # fmt: skip
+    scenario = scenario_path(
+        latest["school_year"],
+        float(latest["share"]),
+        posts,
+        turnover,
+        hire_share,
+        goal.target_share,
+        goal.target_year,
+    )
     end = scenario.path.iloc[-1]
     verdict = "reaching" if scenario.reaches_target else "short of"
     fig = charts.scenario_chart(
-        supers, scenario, goals,
+        supers,
+        scenario,
+        goals,
         title=f"Hiring {hire_share:.0%} of color: {end['share']:.1%} by {goal.target_year}, "
-              f"{verdict} {goal.target_share:.0%}",
+        f"{verdict} {goal.target_share:.0%}",
         subtitle_text=charts.subtitle(
-            filters.describe(), latest["school_year"], m.data_source(con, ("staffing",)),
+            filters.describe(),
+            latest["school_year"],
+            m.data_source(con, ("staffing",)),
             f"Scenario: {posts:,.0f} posts, {turnover:.0%} turnover a year, leavers like the current mix.",
         ),
-    )  # fmt: skip
+    )
     return Section(fig, scenario.path, name="superintendents-scenario"), scenario
 
 
@@ -249,16 +269,23 @@ def fellows_progress(
     cohorts = m.fellows_by_cohort(con, place)
     status = m.fellows_status(cohorts, goals)
     fig = charts.fellows_cumulative(
-        cohorts, goals,
+        cohorts,
+        goals,
         title=fellows_title(status, goals),
-        subtitle_text=charts.subtitle(place.describe(), cohort_words(status), m.data_source(con, ("fellows",))),
+        subtitle_text=charts.subtitle(
+            place.describe(), cohort_words(status), m.data_source(con, ("fellows",))
+        ),
         height=400 if compact else 460,
-    )  # fmt: skip
+    )
     return Section(fig, cohorts, status, status.detail, name="influence-100-fellows")
 
 
-FUNNEL_STEPS = ("Enrolled", "Completed the Fellowship", "Assistant superintendent within 5 years",
-                "Superintendent within 5 years")  # fmt: skip
+FUNNEL_STEPS = (
+    "Enrolled",
+    "Completed the Fellowship",
+    "Assistant superintendent within 5 years",
+    "Superintendent within 5 years",
+)
 
 
 def fellows_outcomes(
@@ -281,15 +308,28 @@ def fellows_outcomes(
         subtitle_text=charts.subtitle(place.describe(), as_of, source, charts.SUPPRESSED_NOTE),
     )
     steps = [summary.enrolled, summary.completed, summary.placed_assistant, summary.placed_superintendent]
-    funnel_data = pd.DataFrame({"step": FUNNEL_STEPS, "fellows": pd.array(steps, dtype="Int64"),
-                                "suppressed": [v is None for v in steps]})  # fmt: skip
-    roles_data = pd.DataFrame({
-        "role_at_entry": ["Principal or assistant principal", "Central office"],
-        "fellows": pd.array([summary.entered_as_principal, summary.entered_from_central_office], dtype="Int64"),
-        "suppressed": [summary.entered_as_principal is None, summary.entered_from_central_office is None],
-    })  # fmt: skip
-    return (summary, Section(funnel, funnel_data, name="fellows-outcomes"),
-            Section(roles, roles_data, name="fellows-roles-at-entry"), table)  # fmt: skip
+    funnel_data = pd.DataFrame(
+        {
+            "step": FUNNEL_STEPS,
+            "fellows": pd.array(steps, dtype="Int64"),
+            "suppressed": [v is None for v in steps],
+        }
+    )
+    roles_data = pd.DataFrame(
+        {
+            "role_at_entry": ["Principal or assistant principal", "Central office"],
+            "fellows": pd.array(
+                [summary.entered_as_principal, summary.entered_from_central_office], dtype="Int64"
+            ),
+            "suppressed": [summary.entered_as_principal is None, summary.entered_from_central_office is None],
+        }
+    )
+    return (
+        summary,
+        Section(funnel, funnel_data, name="fellows-outcomes"),
+        Section(roles, roles_data, name="fellows-roles-at-entry"),
+        table,
+    )
 
 
 # --- Districts -----------------------------------------------------------------------------------
@@ -302,13 +342,21 @@ def districts_per_year(
     participation = m.participation_by_year(con, filters)
     status = m.districts_status(participation, goals)
     latest = participation.iloc[-1] if len(participation) else None
-    title = (f"{int(latest['participating'])} organizations took part in {latest['school_year']}, "
-             f"{int(latest['new'])} of them new" if latest is not None else "No participation for this view")  # fmt: skip
+    title = (
+        f"{int(latest['participating'])} organizations took part in {latest['school_year']}, "
+        f"{int(latest['new'])} of them new"
+        if latest is not None
+        else "No participation for this view"
+    )
     fig = charts.participation_per_year(
-        participation, goals, title=title,
-        subtitle_text=charts.subtitle(filters.describe(), status.as_of, m.data_source(con, ("participation",))),
+        participation,
+        goals,
+        title=title,
+        subtitle_text=charts.subtitle(
+            filters.describe(), status.as_of, m.data_source(con, ("participation",))
+        ),
         height=400 if compact else 440,
-    )  # fmt: skip
+    )
     return Section(fig, participation, status, status.detail, name="districts-per-year")
 
 
@@ -321,11 +369,14 @@ def districts_cumulative(
     )
     status = m.districts_status(participation, goals)
     fig = charts.participation_cumulative(
-        participation, goals,
+        participation,
+        goals,
         title=districts_title(status),
-        subtitle_text=charts.subtitle(filters.describe(), status.as_of, m.data_source(con, ("participation",))),
+        subtitle_text=charts.subtitle(
+            filters.describe(), status.as_of, m.data_source(con, ("participation",))
+        ),
         height=400 if compact else 440,
-    )  # fmt: skip
+    )
     return Section(fig, participation, status, status.detail, name="districts-cumulative")
 
 
@@ -356,8 +407,10 @@ def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Secti
     as_of = None if counted.empty else str(counted["school_year"].max())
     latest = counted[counted["school_year"] == as_of].set_index("group")["share"] if as_of else pd.Series()
     if "Students" in latest and len(latest) > 1 and (latest.drop("Students") < latest["Students"]).all():
-        title = (f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
-                 f"no group of educators was above {latest.drop('Students').max():.0%}")  # fmt: skip
+        title = (
+            f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
+            f"no group of educators was above {latest.drop('Students').max():.0%}"
+        )
     else:
         title = "Educators and students of color, by role"
     fig = charts.workforce_trend(
@@ -389,16 +442,30 @@ def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section,
         both,
         name="teacher-student-parity",
     )
-    per_org = m.parity_by_organization(con, as_of, filters) if as_of else pd.DataFrame(
-        columns=["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"])  # fmt: skip
+    per_org = (
+        m.parity_by_organization(con, as_of, filters)
+        if as_of
+        else pd.DataFrame(
+            columns=[
+                "org_code",
+                "name",
+                "school_year",
+                "teacher_share",
+                "student_share",
+                "parity",
+                "suppressed",
+            ]
+        )
+    )
     above = int((per_org["parity"] >= m.PARITY_BENCHMARK).sum())
     shown = int(per_org["parity"].notna().sum())
     dist = charts.parity_distribution(
         per_org,
         title=f"{above} of {shown} organizations shown meet the {m.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
-        if as_of else "Parity by organization",
+        if as_of
+        else "Parity by organization",
         subtitle_text=charts.subtitle(filters.describe(), as_of, source),
-    )  # fmt: skip
+    )
     return trend, Section(dist, per_org, name="parity-by-organization")
 
 
@@ -418,7 +485,9 @@ def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Sect
         title=f"Who works in schools, and who learns there, {as_of}"
         if as_of
         else "Make-up by race/ethnicity",
-        subtitle_text=charts.subtitle(filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment"))),
+        subtitle_text=charts.subtitle(
+            filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment"))
+        ),
     )
     return Section(fig, frame, name="race-composition")
 
@@ -436,20 +505,24 @@ def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
     """The per-cohort table as shown: words for hidden cells, percentages as text."""
     if table.empty:
         return pd.DataFrame()
-    out = pd.DataFrame({
-        "Cohort": table["cohort"].astype(int),
-        "Began": table["start_year"],
-        "Fellows": table["fellows"].astype(int),
-        "Organizations": table["organizations"].astype(int),
-        "Active": table["active"].map(_count_text),
-        "Completed": table["completed"].map(_count_text),
-        "Withdrew": table["withdrawn"].map(_count_text),
-        "Principals at entry": table["entered_as_principal"].map(_count_text),
-        "Central office at entry": table["entered_from_central_office"].map(_count_text),
-        "Superintendent within 5 years": table["superintendent_within_5"].map(_count_text),
-        "Assistant superintendent within 5 years": table["assistant_within_5"].map(_count_text),
-        "People of color": table["share_of_color"].map(lambda v: FEWER_THAN_6 if pd.isna(v) else f"{v:.0%}"),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "Cohort": table["cohort"].astype(int),
+            "Began": table["start_year"],
+            "Fellows": table["fellows"].astype(int),
+            "Organizations": table["organizations"].astype(int),
+            "Active": table["active"].map(_count_text),
+            "Completed": table["completed"].map(_count_text),
+            "Withdrew": table["withdrawn"].map(_count_text),
+            "Principals at entry": table["entered_as_principal"].map(_count_text),
+            "Central office at entry": table["entered_from_central_office"].map(_count_text),
+            "Superintendent within 5 years": table["superintendent_within_5"].map(_count_text),
+            "Assistant superintendent within 5 years": table["assistant_within_5"].map(_count_text),
+            "People of color": table["share_of_color"].map(
+                lambda v: FEWER_THAN_6 if pd.isna(v) else f"{v:.0%}"
+            ),
+        }
+    )
     return out
 
 
@@ -478,28 +551,32 @@ def organizations_display(frame: pd.DataFrame) -> pd.DataFrame:
     last = frame["last_year"].astype(object).fillna("").astype(str)
     span = first.where(first == last, first + " to " + last)
     years = (span + " (" + taking_part.astype(str) + ")").where(taking_part > 0, "")
-    return pd.DataFrame({
-        "Code": frame["org_code"],
-        "Organization": frame["name"],
-        "Type": frame["org_type"],
-        "Region": frame["region"],
-        "Years taking part": years.astype(str),
-        "Fellows sent": frame["fellows_sent"].astype(int),
-        "Strategy adopted": formats.yes_no_column(frame["strategy_adopted"]),
-        "Equity-leader position": formats.yes_no_column(frame["equity_leader"]),
-        "AMSEL member": formats.yes_no_column(frame["amsel_member"]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Code": frame["org_code"],
+            "Organization": frame["name"],
+            "Type": frame["org_type"],
+            "Region": frame["region"],
+            "Years taking part": years.astype(str),
+            "Fellows sent": frame["fellows_sent"].astype(int),
+            "Strategy adopted": formats.yes_no_column(frame["strategy_adopted"]),
+            "Equity-leader position": formats.yes_no_column(frame["equity_leader"]),
+            "AMSEL member": formats.yes_no_column(frame["amsel_member"]),
+        }
+    )
 
 
 def participation_display(participation: pd.DataFrame) -> pd.DataFrame:
     """One organization's participation years as shown ("Yes" where it took part that way)."""
-    return pd.DataFrame({
-        "School year": participation["school_year"],
-        "Fellowship": formats.yes_no_column(participation["fellowship"], no=""),
-        "Capacity building": formats.yes_no_column(participation["capacity_building"], no=""),
-        "Strategy adopted": formats.yes_no_column(participation["strategy_adopted"], no=""),
-        "Climate assessment done": formats.yes_no_column(participation["climate_assessment_done"], no=""),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "School year": participation["school_year"],
+            "Fellowship": formats.yes_no_column(participation["fellowship"], no=""),
+            "Capacity building": formats.yes_no_column(participation["capacity_building"], no=""),
+            "Strategy adopted": formats.yes_no_column(participation["strategy_adopted"], no=""),
+            "Climate assessment done": formats.yes_no_column(participation["climate_assessment_done"], no=""),
+        }
+    )
 
 
 def find_organizations(

@@ -22,10 +22,21 @@ from analytics.contracts import FACT_KINDS, UploadKind
 EXAMPLES: dict[str, tuple] = {
     "staffing": ("2023-24", "00350000", "Teacher", "Hispanic/Latino", 12.5),
     "enrollment": ("2023-24", "00350000", "Hispanic/Latino", 21000),
-    "fellows": ("I100-7-01", 7, "2025-26", "00350000", "Principal", "African American/Black", "active", "", "", ""),
+    "fellows": (
+        "I100-7-01",
+        7,
+        "2025-26",
+        "00350000",
+        "Principal",
+        "African American/Black",
+        "active",
+        "",
+        "",
+        "",
+    ),
     "participation": ("00350000", "2025-26", "capacity building", "Yes", "No"),
     "equity-leaders": ("00350000", "2025-26", "Yes", "No"),
-}  # fmt: skip
+}
 
 GENERAL_NOTES: dict[str, str] = {
     "staffing": (

@@ -33,8 +33,15 @@ table = sections.organizations_display(
     sections.find_organizations(orgs, search, taking_part_only=only_taking_part)
 )
 st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see its profile below.")
-picked = st.dataframe(table, hide_index=True, width="stretch", key="org_table", on_select="rerun",
-                      selection_mode="single-row", height=380)  # fmt: skip
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="org_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    height=380,
+)
 
 st.header("Profile")
 names = dict(zip(orgs["org_code"], orgs["name"], strict=True))
@@ -44,9 +51,13 @@ if rows:
 wanted = st.query_params.get("org")
 codes = list(names)
 choice = st.selectbox(
-    "Organization", codes, index=codes.index(wanted) if wanted in names else None,
-    format_func=lambda c: f"{names[c]} ({c})", key=f"org_profile_{wanted}", placeholder="Choose an organization",
-)  # fmt: skip
+    "Organization",
+    codes,
+    index=codes.index(wanted) if wanted in names else None,
+    format_func=lambda c: f"{names[c]} ({c})",
+    key=f"org_profile_{wanted}",
+    placeholder="Choose an organization",
+)
 if choice and choice != wanted:
     st.query_params["org"] = choice
 if choice:
@@ -58,16 +69,26 @@ if choice:
         a, b, c, d = st.columns(4)
         a.metric("Type", profile.org_type)
         taking_part = profile.participation
-        b.metric("Years taking part", f"{len(taking_part)}",
-                 help=", ".join(taking_part["school_year"]) if len(taking_part) else "Not yet")  # fmt: skip
+        b.metric(
+            "Years taking part",
+            f"{len(taking_part)}",
+            help=", ".join(taking_part["school_year"]) if len(taking_part) else "Not yet",
+        )
         c.metric("Fellows sent", f"{profile.fellows_sent}")
         leader = formats.yes_no(profile.has_equity_leader, unknown="Not reported")
-        d.metric("Equity-leader position", leader,
-                 help="AMSEL member" if profile.amsel_member else "Not an AMSEL member")  # fmt: skip
+        d.metric(
+            "Equity-leader position",
+            leader,
+            help="AMSEL member" if profile.amsel_member else "Not an AMSEL member",
+        )
         st.caption(f"{profile.name} is in the {profile.region} region.")
         if len(taking_part):
-            st.dataframe(sections.participation_display(taking_part), hide_index=True, width="stretch",
-                         key="org_participation")  # fmt: skip
+            st.dataframe(
+                sections.participation_display(taking_part),
+                hide_index=True,
+                width="stretch",
+                key="org_participation",
+            )
         chart(trend, "org_trend")
 else:
     st.caption("Choose an organization above, or select a row in the table.")

@@ -37,8 +37,9 @@ def _one(kind: str, key: str):
 
 
 st.header("PowerPoint deck")
-chosen = st.multiselect("Charts in the deck", list(labels), default=list(labels), format_func=labels.get,
-                        key="export_deck_charts")  # fmt: skip
+chosen = st.multiselect(
+    "Charts in the deck", list(labels), default=list(labels), format_func=labels.get, key="export_deck_charts"
+)
 st.download_button(
     f"Download the deck ({len(chosen)} chart slides)",
     data=_deck(tuple(chosen)),
@@ -49,15 +50,31 @@ st.download_button(
     key="export_deck",
     on_click="ignore",
 )
-st.caption("A title slide, one slide per chart (captions in the speaker notes), and definitions and sources. "
-           "Building it takes a few seconds.")  # fmt: skip
+st.caption(
+    "A title slide, one slide per chart (captions in the speaker notes), and definitions and sources. "
+    "Building it takes a few seconds."
+)
 
 st.header("One chart")
 key = st.selectbox("Chart", list(labels), format_func=labels.get, key="export_chart")
 section = call(export.chart_section, g, filters, key)
 left, right = st.columns(2)
-left.download_button("Download PNG (2400 × 1350)", data=_one("png", key), file_name=f"{key}-{stamp}.png",
-                     mime="image/png", icon=":material/image:", key="export_png", on_click="ignore")  # fmt: skip
-right.download_button("Download the numbers (CSV)", data=_one("csv", key), file_name=f"{key}-{stamp}.csv",
-                      mime="text/csv", icon=":material/table:", key="export_csv", on_click="ignore")  # fmt: skip
+left.download_button(
+    "Download PNG (2400 × 1350)",
+    data=_one("png", key),
+    file_name=f"{key}-{stamp}.png",
+    mime="image/png",
+    icon=":material/image:",
+    key="export_png",
+    on_click="ignore",
+)
+right.download_button(
+    "Download the numbers (CSV)",
+    data=_one("csv", key),
+    file_name=f"{key}-{stamp}.csv",
+    mime="text/csv",
+    icon=":material/table:",
+    key="export_csv",
+    on_click="ignore",
+)
 chart(section, "export_preview")

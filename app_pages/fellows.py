@@ -25,13 +25,20 @@ b.metric(
     "Completed the Fellowship",
     sections.FEWER_THAN_6 if summary.completed is None else f"{summary.completed:,}",
 )
-c.metric("Superintendents within 5 years",
-         sections.FEWER_THAN_6 if summary.placed_superintendent is None else f"{summary.placed_superintendent:,}")  # fmt: skip
-d.metric("People of color", formats.percent(summary.share_of_color, 0),
-         help="Share of Fellows whose race is known who are people of color.")  # fmt: skip
+c.metric(
+    "Superintendents within 5 years",
+    sections.FEWER_THAN_6 if summary.placed_superintendent is None else f"{summary.placed_superintendent:,}",
+)
+d.metric(
+    "People of color",
+    formats.percent(summary.share_of_color, 0),
+    help="Share of Fellows whose race is known who are people of color.",
+)
 chart(progress, "fellows_progress")
-st.caption(progress.caption + " Filters by region and type apply to each Fellow's home organization; the "
-           "school-year filter does not apply (cohorts are counted whole).")  # fmt: skip
+st.caption(
+    progress.caption + " Filters by region and type apply to each Fellow's home organization; the "
+    "school-year filter does not apply (cohorts are counted whole)."
+)
 
 chart(funnel, "fellows_funnel")
 chart(roles, "fellows_roles")

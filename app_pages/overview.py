@@ -24,13 +24,20 @@ with left:
     goal_card(
         g.superintendents.title,
         formats.percent(s.value),
-        f"{s.change * 100:+.1f} points since {g.superintendents.baseline_year}" if s.change is not None else None,
+        f"{s.change * 100:+.1f} points since {g.superintendents.baseline_year}"
+        if s.change is not None
+        else None,
         s,
         s.as_of,
-        (f"Target for {s.as_of}: {formats.percent(s.target)} on the way to "
-         f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. " if s.target else "")
-        + s.detail + (f" {s.partial_note}" if s.partial_note else ""),
-    )  # fmt: skip
+        (
+            f"Target for {s.as_of}: {formats.percent(s.target)} on the way to "
+            f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. "
+            if s.target
+            else ""
+        )
+        + s.detail
+        + (f" {s.partial_note}" if s.partial_note else ""),
+    )
 with middle:
     f = fellows.status
     goal_card(

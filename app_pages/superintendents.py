@@ -33,18 +33,27 @@ if status.value is None:
 
 latest = counted_years(trend.data).iloc[-1]
 a, b, c, d = st.columns(4)
-a.metric(f"Share of color, {status.as_of}", formats.percent(status.value),
-         f"{status.change * 100:+.1f} pts since {goal.baseline_year}" if status.change is not None else None)  # fmt: skip
+a.metric(
+    f"Share of color, {status.as_of}",
+    formats.percent(status.value),
+    f"{status.change * 100:+.1f} pts since {goal.baseline_year}" if status.change is not None else None,
+)
 b.metric(f"Target path, {status.as_of}", formats.percent(status.target))
 if status.gap_points is None or status.on_the_path:
     c.metric("Against the path", formats.NOT_SHOWN if status.gap_points is None else "On the path")
 else:
-    c.metric("Below the path by" if status.gap_points > 0 else "Above the path by", f"{abs(status.gap_points):.1f} pts",
-             help="Difference between the target path and the actual share, in percentage points.")  # fmt: skip
+    c.metric(
+        "Below the path by" if status.gap_points > 0 else "Above the path by",
+        f"{abs(status.gap_points):.1f} pts",
+        help="Difference between the target path and the actual share, in percentage points.",
+    )
 if status.short_of_path is not None:
-    d.metric("Needed now", "none" if status.short_of_path == 0 else f"{status.short_of_path} more",
-             help=f"Superintendents of color {status.as_of} would need to be on the path: {status.target:.1%} of "
-                  f"{formats.people(latest['total'])} superintendents (counted in FTE).")  # fmt: skip
+    d.metric(
+        "Needed now",
+        "none" if status.short_of_path == 0 else f"{status.short_of_path} more",
+        help=f"Superintendents of color {status.as_of} would need to be on the path: {status.target:.1%} of "
+        f"{formats.people(latest['total'])} superintendents (counted in FTE).",
+    )
 chart(trend, "superintendents_trend")
 st.caption(trend.caption)
 
@@ -56,17 +65,42 @@ st.caption(
 )
 inputs, result = st.columns([1, 2])
 with inputs:
-    posts = st.number_input("Superintendent posts", min_value=1, max_value=100_000, step=1,
-                            value=round(float(latest["total"])), key="scenario_posts")  # fmt: skip
-    turnover = st.slider("Turnover a year", 5, 40, round(goal.default_turnover * 100), 1, format="%d%%",
-                         key="scenario_turnover", help="Share of posts that open each year.") / 100  # fmt: skip
+    posts = st.number_input(
+        "Superintendent posts",
+        min_value=1,
+        max_value=100_000,
+        step=1,
+        value=round(float(latest["total"])),
+        key="scenario_posts",
+    )
+    turnover = (
+        st.slider(
+            "Turnover a year",
+            5,
+            40,
+            round(goal.default_turnover * 100),
+            1,
+            format="%d%%",
+            key="scenario_turnover",
+            help="Share of posts that open each year.",
+        )
+        / 100
+    )
     implied = implied_hire_share(counted_years(trend.data), turnover, goal.baseline_year)
-    hire_share = st.slider(
-        "New superintendents who are people of color", 0, 100,
-        round((implied if implied is not None else 0.25) * 100), 1, format="%d%%", key="scenario_hire_share",
-        help="Starts at the share that explains the change since the baseline at this turnover"
-             + (f" ({implied:.0%})." if implied is not None else "."),
-    ) / 100  # fmt: skip
+    hire_share = (
+        st.slider(
+            "New superintendents who are people of color",
+            0,
+            100,
+            round((implied if implied is not None else 0.25) * 100),
+            1,
+            format="%d%%",
+            key="scenario_hire_share",
+            help="Starts at the share that explains the change since the baseline at this turnover"
+            + (f" ({implied:.0%})." if implied is not None else "."),
+        )
+        / 100
+    )
 planned = call(sections.superintendent_scenario, g, filters, float(posts), float(turnover), float(hire_share))
 with result:
     if planned is not None:
@@ -76,8 +110,9 @@ with result:
             f"Hiring share needed for {goal.target_share:.0%} by {goal.target_year}",
             "not reachable" if needed is None else f"{needed:.0%} of new hires",
             help="Even if every new superintendent were a person of color, this turnover is too low."
-            if needed is None else None,
-        )  # fmt: skip
+            if needed is None
+            else None,
+        )
         openings = posts * turnover
         st.caption(
             f"About {openings:,.0f} posts open a year; at {hire_share:.0%} that is about {openings * hire_share:,.0f} "
@@ -94,8 +129,13 @@ if filters.is_statewide:
     st.caption("Diamonds are published figures, labelled with their source (hover for it).")
 
 st.header("By region or type of organization")
-group_by = st.segmented_control("Break down by", ["region", "org_type"], default="region", key="breakdown",
-                                format_func={"region": "Region", "org_type": "Organization type"}.get)  # fmt: skip
+group_by = st.segmented_control(
+    "Break down by",
+    ["region", "org_type"],
+    default="region",
+    key="breakdown",
+    format_func={"region": "Region", "org_type": "Organization type"}.get,
+)
 by_group = call(sections.superintendents_by_group, g, filters, group_by or "region")
 chart(by_group, "superintendents_by_group")
 st.caption(

@@ -22,8 +22,10 @@ def safely(section, *args) -> None:
         section(*args)
     except Exception:
         log.exception("the Upload page's %s failed", section.__name__)
-        st.error("Something went wrong on this part of the page, and nothing was saved. Reload the page to "
-                 "try again; the details are in the dashboard's log.")  # fmt: skip
+        st.error(
+            "Something went wrong on this part of the page, and nothing was saved. Reload the page to "
+            "try again; the details are in the dashboard's log."
+        )
 
 
 def choose_kind() -> str:

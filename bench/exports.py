@@ -102,5 +102,11 @@ def measure_exports(warehouse: Path, runs: int) -> dict:
         pngs = [png(k) for _ in range(runs) for k in keys]
         decks = [deck() for _ in range(runs)]
     con.close()
-    return {"available": True, "charts": len(keys), "first_png": first, "png": pngs, "deck": decks,
-            "renderer_peak_rss_mib": round(renderer.peak_mib, 1)}  # fmt: skip
+    return {
+        "available": True,
+        "charts": len(keys),
+        "first_png": first,
+        "png": pngs,
+        "deck": decks,
+        "renderer_peak_rss_mib": round(renderer.peak_mib, 1),
+    }

@@ -198,24 +198,49 @@ def enrollment_frame(grid: Grid, year_index: int) -> pd.DataFrame:
 
 
 def _save(con, kind, frame: pd.DataFrame, name: str, scale: Scale, description: str) -> None:
-    save_upload(con, kind, frame, file_name=name, sha256=_sha(f"{scale.name}/{name}"), uploaded_by=UPLOADER,
-                description=description)  # fmt: skip
+    save_upload(
+        con,
+        kind,
+        frame,
+        file_name=name,
+        sha256=_sha(f"{scale.name}/{name}"),
+        uploaded_by=UPLOADER,
+        description=description,
+    )
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, grid: Grid, scale: Scale) -> None:
     """Each school year's staffing and enrollment as one upload; then a correction of 5% of the
     organizations' latest year, which supersedes those rows of the year's upload."""
     for y, year in enumerate(YEARS):
-        _save(con, STAFFING, staffing_frame(grid, y), f"staffing_{year}.csv", scale,
-              f"Bench staffing {year}, every organization")  # fmt: skip
-        _save(con, ENROLLMENT, enrollment_frame(grid, y), f"enrollment_{year}.csv", scale,
-              f"Bench enrollment {year}")  # fmt: skip
+        _save(
+            con,
+            STAFFING,
+            staffing_frame(grid, y),
+            f"staffing_{year}.csv",
+            scale,
+            f"Bench staffing {year}, every organization",
+        )
+        _save(
+            con,
+            ENROLLMENT,
+            enrollment_frame(grid, y),
+            f"enrollment_{year}.csv",
+            scale,
+            f"Bench enrollment {year}",
+        )
     rng = np.random.default_rng(scale.seed + 1)
     corrected = np.sort(rng.choice(len(grid.codes), size=max(1, len(grid.codes) // 20), replace=False))
     frame = staffing_frame(grid, len(YEARS) - 1, corrected)
     frame["fte"] = np.round(frame["fte"] * 1.02, 1)
-    _save(con, STAFFING, frame, f"staffing_{YEARS[-1]}_corrections.csv", scale,
-          "Bench staffing corrections, 5% of organizations")  # fmt: skip
+    _save(
+        con,
+        STAFFING,
+        frame,
+        f"staffing_{YEARS[-1]}_corrections.csv",
+        scale,
+        "Bench staffing corrections, 5% of organizations",
+    )
 
 
 # --- Influence 100 lists (national scale; the state scale uses the bundled sample lists) ------------------
@@ -231,32 +256,41 @@ def program_lists(codes: np.ndarray, seed: int) -> dict[str, pd.DataFrame]:
             status = "active" if cohort >= 6 else rng.choice(d.FELLOW_STATUSES, p=[0.0, 0.85, 0.15])
             placed = status == "completed" and rng.random() < 0.3
             spring = d.spring_year(start) + int(rng.integers(2, 5))
-            fellows.append((
-                f"N-{cohort}-{i:03d}", cohort, start, codes[rng.integers(n)],
-                rng.choice(d.FELLOW_ENTRY_ROLES, p=[0.4, 0.2, 0.3, 0.1]),
-                RACE_ORDER[rng.choice(7, p=[0.35, 0.1, 0.3, 0.02, 0.01, 0.07, 0.15])], status,
-                rng.choice(["Superintendent", "Assistant Superintendent"]) if placed else None,
-                d.school_year_from_spring(spring) if placed else None,
-                codes[rng.integers(n)] if placed else None,
-            ))  # fmt: skip
+            fellows.append(
+                (
+                    f"N-{cohort}-{i:03d}",
+                    cohort,
+                    start,
+                    codes[rng.integers(n)],
+                    rng.choice(d.FELLOW_ENTRY_ROLES, p=[0.4, 0.2, 0.3, 0.1]),
+                    RACE_ORDER[rng.choice(7, p=[0.35, 0.1, 0.3, 0.02, 0.01, 0.07, 0.15])],
+                    status,
+                    rng.choice(["Superintendent", "Assistant Superintendent"]) if placed else None,
+                    d.school_year_from_spring(spring) if placed else None,
+                    codes[rng.integers(n)] if placed else None,
+                )
+            )
     taking_part = rng.permutation(n)[: n // 10]
     joined = np.array_split(taking_part, len(PROGRAM_YEARS))
     participation, members = [], np.array([], dtype=int)
     for k, year in enumerate(PROGRAM_YEARS):
         members = np.concatenate([members, joined[k]])
         for i in members:
-            participation.append((codes[i], year, "capacity building", bool(rng.random() < 0.1 * k),
-                                  bool(rng.random() < 0.5)))  # fmt: skip
+            participation.append(
+                (codes[i], year, "capacity building", bool(rng.random() < 0.1 * k), bool(rng.random() < 0.5))
+            )
             if rng.random() < 0.2:
                 participation.append((codes[i], year, "fellowship", False, False))
     leaders = rng.random(n) < 0.3
     amsel = leaders & (rng.random(n) < 0.3)
-    equity = pd.DataFrame({
-        "org_code": np.tile(codes, len(PROGRAM_YEARS)),
-        "school_year": np.repeat(PROGRAM_YEARS, n),
-        "has_equity_leader": np.tile(leaders, len(PROGRAM_YEARS)),
-        "amsel_member": np.tile(amsel, len(PROGRAM_YEARS)),
-    })  # fmt: skip
+    equity = pd.DataFrame(
+        {
+            "org_code": np.tile(codes, len(PROGRAM_YEARS)),
+            "school_year": np.repeat(PROGRAM_YEARS, n),
+            "has_equity_leader": np.tile(leaders, len(PROGRAM_YEARS)),
+            "amsel_member": np.tile(amsel, len(PROGRAM_YEARS)),
+        }
+    )
     return {
         "fellows": pd.DataFrame(fellows, columns=FELLOWS.column_names),
         "participation": pd.DataFrame(participation, columns=PARTICIPATION.column_names),
@@ -290,8 +324,16 @@ def build_national_warehouse(path: Path) -> dict[str, int]:
     con = connect(path)
     try:
         orgs = national_organizations()
-        save_upload(con, ORGANIZATIONS, orgs, file_name="national_organizations.csv", sha256=_sha("national/orgs"),
-                    uploaded_by=UPLOADER, new_organizations=orgs, description="Bench: 13,000 synthetic organizations")  # fmt: skip
+        save_upload(
+            con,
+            ORGANIZATIONS,
+            orgs,
+            file_name="national_organizations.csv",
+            sha256=_sha("national/orgs"),
+            uploaded_by=UPLOADER,
+            new_organizations=orgs,
+            description="Bench: 13,000 synthetic organizations",
+        )
         grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), NATIONAL)
         load_facts(con, grid, NATIONAL)
         lists = program_lists(orgs["org_code"].to_numpy(), NATIONAL_SEED + 2)
@@ -325,20 +367,73 @@ def _counts(con) -> dict[str, int]:
 
 # --- upload files -----------------------------------------------------------------------------------
 
-FIRST_NAMES = ["José", "María", "Zoë", "Anh", "Siobhán", "Renée", "James", "Mary", "Luis", "Aaliyah", "Wei",
-               "Olga", "Chloé", "Noah", "Fatima", "André", "Kwame", "Priya", "Sean", "Inés"]  # fmt: skip
-LAST_NAMES = ["Nuñez", "Smith", "Nguyen", "O'Brien", "García", "Müller", "Johnson", "Silva", "Peña", "Chen",
-              "Okafor", "Rodríguez", "Brown", "Patel", "Côté", "Kowalski", "Lee", "Santos", "Doyle", "Ibáñez"]  # fmt: skip
+FIRST_NAMES = [
+    "José",
+    "María",
+    "Zoë",
+    "Anh",
+    "Siobhán",
+    "Renée",
+    "James",
+    "Mary",
+    "Luis",
+    "Aaliyah",
+    "Wei",
+    "Olga",
+    "Chloé",
+    "Noah",
+    "Fatima",
+    "André",
+    "Kwame",
+    "Priya",
+    "Sean",
+    "Inés",
+]
+LAST_NAMES = [
+    "Nuñez",
+    "Smith",
+    "Nguyen",
+    "O'Brien",
+    "García",
+    "Müller",
+    "Johnson",
+    "Silva",
+    "Peña",
+    "Chen",
+    "Okafor",
+    "Rodríguez",
+    "Brown",
+    "Patel",
+    "Côté",
+    "Kowalski",
+    "Lee",
+    "Santos",
+    "Doyle",
+    "Ibáñez",
+]
 HR_JOB_CLASSES = {  # HR systems' spelling -> share of staff
-    "Teacher": 0.42, "Classroom Teacher": 0.13, "Paraprofessional": 0.12, "Instructional Aide": 0.05,
-    "Other Staff": 0.2, "Principal": 0.018, "Assistant Principal": 0.012, "Vice Principal": 0.003,
-    "Central Office Administrator": 0.02, "Assistant Superintendent": 0.002, "Superintendent": 0.005,
-}  # fmt: skip
+    "Teacher": 0.42,
+    "Classroom Teacher": 0.13,
+    "Paraprofessional": 0.12,
+    "Instructional Aide": 0.05,
+    "Other Staff": 0.2,
+    "Principal": 0.018,
+    "Assistant Principal": 0.012,
+    "Vice Principal": 0.003,
+    "Central Office Administrator": 0.02,
+    "Assistant Superintendent": 0.002,
+    "Superintendent": 0.005,
+}
 HR_RACES = {  # HR systems' spelling -> share of staff
-    "White": 0.82, "Black or African American": 0.05, "Hispanic or Latino": 0.06, "Asian": 0.025,
-    "Two or More Races": 0.012, "American Indian or Alaska Native": 0.002,
-    "Native Hawaiian or Other Pacific Islander": 0.001, "Declined to state": 0.01,
-}  # fmt: skip
+    "White": 0.82,
+    "Black or African American": 0.05,
+    "Hispanic or Latino": 0.06,
+    "Asian": 0.025,
+    "Two or More Races": 0.012,
+    "American Indian or Alaska Native": 0.002,
+    "Native Hawaiian or Other Pacific Islander": 0.001,
+    "Declined to state": 0.01,
+}
 
 
 def _probabilities(weights: dict[str, float]) -> tuple[list[str], np.ndarray]:
@@ -359,25 +454,43 @@ def write_roster_csv(path: Path, rows: int = 100_000, seed: int = ROSTER_SEED) -
     jobs, pj = _probabilities(HR_JOB_CLASSES)
     races, pr = _probabilities(HR_RACES)
     fte = rng.choice([1.0, 1.0, 1.0, 1.0, 0.8, 0.5, 0.6], size=rows)
-    frame = pd.DataFrame({
-        "Employee ID": [f"E{n:07d}" for n in rng.permutation(rows) + 1_000_000],
-        "Last Name": rng.choice(LAST_NAMES, size=rows),
-        "First Name": rng.choice(FIRST_NAMES, size=rows),
-        "District Code": codes,
-        "School Year": "2024-2025",
-        "Job Classification": rng.choice(jobs, size=rows, p=pj),
-        "Race/Ethnicity": rng.choice(races, size=rows, p=pr),
-        "FTE": fte,
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "Employee ID": [f"E{n:07d}" for n in rng.permutation(rows) + 1_000_000],
+            "Last Name": rng.choice(LAST_NAMES, size=rows),
+            "First Name": rng.choice(FIRST_NAMES, size=rows),
+            "District Code": codes,
+            "School Year": "2024-2025",
+            "Job Classification": rng.choice(jobs, size=rows, p=pj),
+            "Race/Ethnicity": rng.choice(races, size=rows, p=pr),
+            "FTE": fte,
+        }
+    )
     frame.to_csv(path, index=False, encoding="cp1252", lineterminator="\r\n")
     return path
 
 
-OPEN_DATA_CODES = {"African American/Black": "BAA", "Asian": "AS", "Hispanic/Latino": "HL", "White": "WH",
-                   "Native American": "AIAN", "Native Hawaiian/Pacific Islander": "NHPI",
-                   "Multi-Race Non-Hispanic": "MNHL"}  # fmt: skip
-OPEN_DATA_HEADER = ["SY", "DIST_CODE", "DIST_NAME", "ORG_CODE", "ORG_NAME", "ORG_TYPE", "JOBCLASS_CAT", "JOBCLASS",
-                    "FTE_TOTAL", *[f"{c}_{m}" for c in OPEN_DATA_CODES.values() for m in ("CNT", "PCT")]]  # fmt: skip
+OPEN_DATA_CODES = {
+    "African American/Black": "BAA",
+    "Asian": "AS",
+    "Hispanic/Latino": "HL",
+    "White": "WH",
+    "Native American": "AIAN",
+    "Native Hawaiian/Pacific Islander": "NHPI",
+    "Multi-Race Non-Hispanic": "MNHL",
+}
+OPEN_DATA_HEADER = [
+    "SY",
+    "DIST_CODE",
+    "DIST_NAME",
+    "ORG_CODE",
+    "ORG_NAME",
+    "ORG_TYPE",
+    "JOBCLASS_CAT",
+    "JOBCLASS",
+    "FTE_TOTAL",
+    *[f"{c}_{m}" for c in OPEN_DATA_CODES.values() for m in ("CNT", "PCT")],
+]
 SCHOOL_LEVEL_JOBS = ("Principal", "Assistant Principal", "Teacher", "Paraprofessional", "Other Staff")
 JOB_CATEGORY = {"Teacher": "Teachers", "Paraprofessional": "Paraprofessionals", "Other Staff": "Other"}
 
@@ -416,26 +529,34 @@ def open_data_rows(rows: int = 50_000, seed: int = XLSX_SEED) -> pd.DataFrame:
             level = np.concatenate(
                 [["State"], np.repeat("District", len(orgs)), np.repeat("School", len(per_school))]
             )
-            sort_key = np.concatenate([[-1], np.arange(len(orgs)) * 10_000, school_org[: len(per_school)] * 10_000
-                                       + school_no[: len(per_school)]])  # fmt: skip
+            sort_key = np.concatenate(
+                [
+                    [-1],
+                    np.arange(len(orgs)) * 10_000,
+                    school_org[: len(per_school)] * 10_000 + school_no[: len(per_school)],
+                ]
+            )
             counts = np.round(np.vstack([district.sum(axis=0, keepdims=True), district, per_school]), 1)
             org = np.concatenate([[0], codes.astype(int), codes[school_org[: len(per_school)]].astype(int)])
-            frame = pd.DataFrame({
-                "SY": d.spring_year(YEARS[y]),
-                "DIST_CODE": org,
-                "DIST_NAME": np.concatenate([["State"], names, names[school_org[: len(per_school)]]]),
-                "ORG_CODE": np.concatenate([[0], codes.astype(int), school_codes[: len(per_school)]]),
-                "ORG_NAME": np.concatenate([["State"], names, school_names[: len(per_school)]]),
-                "ORG_TYPE": level,
-                "JOBCLASS_CAT": JOB_CATEGORY.get(job, "Administrators"),
-                "JOBCLASS": job,
-                "FTE_TOTAL": np.round(counts.sum(axis=1), 1),
-            })  # fmt: skip
+            frame = pd.DataFrame(
+                {
+                    "SY": d.spring_year(YEARS[y]),
+                    "DIST_CODE": org,
+                    "DIST_NAME": np.concatenate([["State"], names, names[school_org[: len(per_school)]]]),
+                    "ORG_CODE": np.concatenate([[0], codes.astype(int), school_codes[: len(per_school)]]),
+                    "ORG_NAME": np.concatenate([["State"], names, school_names[: len(per_school)]]),
+                    "ORG_TYPE": level,
+                    "JOBCLASS_CAT": JOB_CATEGORY.get(job, "Administrators"),
+                    "JOBCLASS": job,
+                    "FTE_TOTAL": np.round(counts.sum(axis=1), 1),
+                }
+            )
             total = frame["FTE_TOTAL"].to_numpy()
             for k, race in zip(order, OPEN_DATA_CODES.values(), strict=True):
                 frame[f"{race}_CNT"] = counts[:, k]
-                frame[f"{race}_PCT"] = np.round(100 * np.divide(counts[:, k], total, out=np.zeros(len(total)),
-                                                               where=total > 0), 1)  # fmt: skip
+                frame[f"{race}_PCT"] = np.round(
+                    100 * np.divide(counts[:, k], total, out=np.zeros(len(total)), where=total > 0), 1
+                )
             parts.append(frame.iloc[np.argsort(sort_key, kind="stable")])
             if sum(len(p) for p in parts) >= rows:
                 return pd.concat(parts, ignore_index=True).iloc[:rows]

@@ -152,8 +152,16 @@ def cmd_page(args: argparse.Namespace) -> None:
         forget_cached_blocks()  # as after a change of the data: the privacy blocks are cut again
         cold.append(_timed(at.run))
     errors += [str(e.value) for e in at.exception]
-    _emit(kind="page", page=args.page or script.stem, first=first, warm=warm, cold=cold, titles=titles,
-          errors=errors, charts=len(at.get("plotly_chart")))  # fmt: skip
+    _emit(
+        kind="page",
+        page=args.page or script.stem,
+        first=first,
+        warm=warm,
+        cold=cold,
+        titles=titles,
+        errors=errors,
+        charts=len(at.get("plotly_chart")),
+    )
 
 
 # --- exports ------------------------------------------------------------------------------------------

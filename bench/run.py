@@ -113,11 +113,20 @@ def ensure_data(paths: Paths, fresh: bool, log) -> dict:
         log(f"generating {path.relative_to(PROJECT_ROOT)} …")
         start = time.perf_counter()
         # In its own process, so that this one stays small (its children would inherit its peak memory).
-        built = subprocess.run([sys.executable, "-m", "bench.generate", name, str(path)], cwd=PROJECT_ROOT,
-                               capture_output=True, text=True, check=True)  # fmt: skip
+        built = subprocess.run(
+            [sys.executable, "-m", "bench.generate", name, str(path)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         counts = json.loads(built.stdout.strip().splitlines()[-1])
-        manifest[name] = {"fingerprint": fp, "seconds": round(time.perf_counter() - start, 1),
-                          "bytes": path.stat().st_size, **counts}  # fmt: skip
+        manifest[name] = {
+            "fingerprint": fp,
+            "seconds": round(time.perf_counter() - start, 1),
+            "bytes": path.stat().st_size,
+            **counts,
+        }
         paths.manifest.write_text(json.dumps(manifest, indent=2))
     paths.empty_page.write_text('import streamlit as st\n\nst.title("Empty page")\n')
     return manifest
@@ -153,8 +162,20 @@ def measure_imports(paths: Paths, s: Settings, log) -> dict:
     for r in range(s.rounds):
         for kind, file in kinds.items():
             log(f"  {kind} (round {r + 1} of {s.rounds})")
-            got = measure(["file", kind, "--file", str(file), "--warehouse", str(paths.state),
-                           "--scratch", str(paths.scratch), "--runs", str(s.runs)])  # fmt: skip
+            got = measure(
+                [
+                    "file",
+                    kind,
+                    "--file",
+                    str(file),
+                    "--warehouse",
+                    str(paths.state),
+                    "--scratch",
+                    str(paths.scratch),
+                    "--runs",
+                    str(s.runs),
+                ]
+            )
             out[kind]["times"] += got["times"]
             out[kind]["in_memory"] += got["in_memory"]
             out[kind]["phases"] += got["phases"]
@@ -215,17 +236,26 @@ def _machine() -> list[str]:
 
     cpu = "unknown CPU"
     with suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))  # fmt: skip
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     mem = ""
     try:
-        kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal")))  # fmt: skip
+        kib = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
         mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration):
         pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True).stdout.strip()  # fmt: skip
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return [
         f"- Date: {datetime.now():%Y-%m-%d %H:%M}; commit {commit or 'unknown'} (plus any uncommitted changes)",
         f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.platform()}",
@@ -236,72 +266,126 @@ def _machine() -> list[str]:
 
 
 def render(report: Report, s: Settings) -> str:
-    lines = ["# Benchmark results", "", "Written by `make bench` (`python -m bench`); see bench/README.md for how "
-             "each figure is taken. Times are medians.", ""]  # fmt: skip
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench`); see bench/README.md for how "
+        "each figure is taken. Times are medians.",
+        "",
+    ]
     lines += _machine()
     load = report.load
-    lines.append(f"- Load average (1 min) at the start and end of the run: {load[0]:.1f} and {load[-1]:.1f} "
-                 "(other work on the machine shows up in every figure; the ratios are taken in the same run)")  # fmt: skip
+    lines.append(
+        f"- Load average (1 min) at the start and end of the run: {load[0]:.1f} and {load[-1]:.1f} "
+        "(other work on the machine shows up in every figure; the ratios are taken in the same run)"
+    )
     lines.append("")
     d = report.data
     if d:
-        lines += ["## Data", "", "| | organizations | staffing rows | enrollment rows | uploads | teacher FTE (latest year) | "
-                  "educator FTE (latest year) | file size |", "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines += [
+            "## Data",
+            "",
+            "| | organizations | staffing rows | enrollment rows | uploads | teacher FTE (latest year) | "
+            "educator FTE (latest year) | file size |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for name in ("state", "national"):
             m = d.get(name)
             if m:
-                lines.append(f"| {name} warehouse | {m['organizations']:,} | {m['staffing_rows']:,} | "
-                             f"{m['enrollment_rows']:,} | {m['uploads']} | {m['teacher_fte_latest']:,} | "
-                             f"{m['educator_fte_latest']:,} | {m['bytes'] / 1e6:,.0f} MB |")  # fmt: skip
+                lines.append(
+                    f"| {name} warehouse | {m['organizations']:,} | {m['staffing_rows']:,} | "
+                    f"{m['enrollment_rows']:,} | {m['uploads']} | {m['teacher_fte_latest']:,} | "
+                    f"{m['educator_fte_latest']:,} | {m['bytes'] / 1e6:,.0f} MB |"
+                )
         lines.append("")
-        lines.append(f"Upload files: `roster.csv`, 100,000 people ({d['roster']['bytes'] / 1e6:.1f} MB, "
-                     f"Windows-1252, CRLF); `staffing.xlsx`, 50,000 open-data rows ({d['xlsx']['bytes'] / 1e6:.1f} MB).")  # fmt: skip
+        lines.append(
+            f"Upload files: `roster.csv`, 100,000 people ({d['roster']['bytes'] / 1e6:.1f} MB, "
+            f"Windows-1252, CRLF); `staffing.xlsx`, 50,000 open-data rows ({d['xlsx']['bytes'] / 1e6:.1f} MB)."
+        )
         lines.append("")
 
     imp = report.imports
     if imp:
-        lines += ["## 1-2. Imports (end to end: read, recognise, check, save into a copy of the state warehouse)", "",
-                  "| file | import | baseline | baseline time | ratio | target | | peak memory (import / baseline) |",
-                  "|---|---:|---|---:|---:|---:|---|---:|"]  # fmt: skip
+        lines += [
+            "## 1-2. Imports (end to end: read, recognise, check, save into a copy of the state warehouse)",
+            "",
+            "| file | import | baseline | baseline time | ratio | target | | peak memory (import / baseline) |",
+            "|---|---:|---|---:|---:|---:|---|---:|",
+        ]
         rows = (
-            ("100,000-row roster CSV", "csv-import", imp["csv-duckdb"]["times"], "DuckDB `read_csv` into a table "
-             "(new database file)", CSV_RATIO, "csv-duckdb"),
-            ("", "csv-import", imp["csv-duckdb"]["in_memory"], "DuckDB `read_csv` into a table (in memory)",
-             CSV_RATIO, "csv-duckdb"),
-            ("50,000-row open-data XLSX", "xlsx-import", imp["xlsx-fastexcel"]["times"], "fastexcel bare read",
-             XLSX_RATIO, "xlsx-fastexcel"),
-        )  # fmt: skip
+            (
+                "100,000-row roster CSV",
+                "csv-import",
+                imp["csv-duckdb"]["times"],
+                "DuckDB `read_csv` into a table (new database file)",
+                CSV_RATIO,
+                "csv-duckdb",
+            ),
+            (
+                "",
+                "csv-import",
+                imp["csv-duckdb"]["in_memory"],
+                "DuckDB `read_csv` into a table (in memory)",
+                CSV_RATIO,
+                "csv-duckdb",
+            ),
+            (
+                "50,000-row open-data XLSX",
+                "xlsx-import",
+                imp["xlsx-fastexcel"]["times"],
+                "fastexcel bare read",
+                XLSX_RATIO,
+                "xlsx-fastexcel",
+            ),
+        )
         for label, mine, base_times, base_label, target, base in rows:
             a, b = _median(imp[mine]["times"]), _median(base_times)
             ratio = a / b if a and b else None
             memory = f"{_mib(imp[mine]['peak_rss_mib'])} / {_mib(imp[base]['peak_rss_mib'])}" if label else ""
-            lines.append(f"| {label} | {_s(a) if label else '〃'} | {base_label} | {_s(b)} | {ratio:.2f}x | "
-                         f"≤ {target:g}x | {_verdict(ratio is not None and ratio <= target)} | {memory} |")  # fmt: skip
-        lines += ["", "Where an import's time goes, and the import as the Upload page runs it (the app keeps its warehouse "
-                  "connection open, so opening it and the checkpoint DuckDB makes when a connection closes are not "
-                  "part of the wait; the save is committed, and so durable, either way):", "",
-                  "| file | open | check: read, recognise, normalise, check | save: one transaction | close: checkpoint "
-                  "| with the warehouse open (check + save) | ÷ baseline |", "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-        for label, mine, base in (("roster CSV", "csv-import", imp["csv-duckdb"]["in_memory"]),
-                                  ("open-data XLSX", "xlsx-import", imp["xlsx-fastexcel"]["times"])):  # fmt: skip
+            lines.append(
+                f"| {label} | {_s(a) if label else '〃'} | {base_label} | {_s(b)} | {ratio:.2f}x | "
+                f"≤ {target:g}x | {_verdict(ratio is not None and ratio <= target)} | {memory} |"
+            )
+        lines += [
+            "",
+            "Where an import's time goes, and the import as the Upload page runs it (the app keeps its warehouse "
+            "connection open, so opening it and the checkpoint DuckDB makes when a connection closes are not "
+            "part of the wait; the save is committed, and so durable, either way):",
+            "",
+            "| file | open | check: read, recognise, normalise, check | save: one transaction | close: checkpoint "
+            "| with the warehouse open (check + save) | ÷ baseline |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for label, mine, base in (
+            ("roster CSV", "csv-import", imp["csv-duckdb"]["in_memory"]),
+            ("open-data XLSX", "xlsx-import", imp["xlsx-fastexcel"]["times"]),
+        ):
             steps = {
                 k: _median([p[k] for p in imp[mine]["phases"]]) for k in ("open", "check", "save", "close")
             }
             opened = _median([p["check"] + p["save"] for p in imp[mine]["phases"]])
             against = "DuckDB in memory" if mine == "csv-import" else "fastexcel"
-            lines.append(f"| {label} | {_s(steps['open'])} | {_s(steps['check'])} | {_s(steps['save'])} | "
-                         f"{_s(steps['close'])} | {_s(opened)} | {opened / _median(base):.2f}x ({against}) |")  # fmt: skip
+            lines.append(
+                f"| {label} | {_s(steps['open'])} | {_s(steps['check'])} | {_s(steps['save'])} | "
+                f"{_s(steps['close'])} | {_s(opened)} | {opened / _median(base):.2f}x ({against}) |"
+            )
         n = len(imp["csv-import"]["times"])
-        lines += ["", f"{n} timed runs each ({s.rounds} processes alternating import and baseline, one untimed "
-                  "warm-up per process). The import opens a copy of the state warehouse, reads the file's bytes, checks them "
-                  "(`check_upload`) and saves them (`save_checked`), then closes the warehouse; the file-backed DuckDB "
-                  "baseline likewise opens, fills and closes a new database file."]  # fmt: skip
+        lines += [
+            "",
+            f"{n} timed runs each ({s.rounds} processes alternating import and baseline, one untimed "
+            "warm-up per process). The import opens a copy of the state warehouse, reads the file's bytes, checks them "
+            "(`check_upload`) and saves them (`save_checked`), then closes the warehouse; the file-backed DuckDB "
+            "baseline likewise opens, fills and closes a new database file.",
+        ]
         lines.append("")
 
     if report.pages:
-        lines += ["## 3. Pages (AppTest script run time)", "",
-                  "| scale | page | warm | ÷ empty page | warm target | | cold | cold target | | first run, new process | peak memory |",
-                  "|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|"]  # fmt: skip
+        lines += [
+            "## 3. Pages (AppTest script run time)",
+            "",
+            "| scale | page | warm | ÷ empty page | warm target | | cold | cold target | | first run, new process | peak memory |",
+            "|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|",
+        ]
         for r in report.pages:
             warm, cold = _median(r["warm"]), _median(r["cold"])
             empty = _median(r["empty"]["warm"])
@@ -315,39 +399,55 @@ def render(report: Report, s: Settings) -> str:
         for scale in ("state", "national"):
             empties = [r["empty"] for r in report.pages if r["scale"] == scale][:1]
             for e in empties:
-                lines.append(f"| {scale} | *empty page* | {_ms(_median(e['warm']))} | 1.0x | | | {_ms(_median(e['cold']))} "
-                             f"| | | {_s(e['first'])} | {_mib(e['peak_rss_mib'])} |")  # fmt: skip
-        lines += ["", f"Warm: the page run again with its results cached (median of {s.warm} runs after the first). "
-                  f"Cold: `st.cache_data.clear()` and the privacy blocks dropped before each run (median of {s.cold}), in the same process, so the "
-                  "cached warehouse connection is kept, as on a running server after the data changed. First run: "
-                  "the page's first run in a new process (imports, opening the warehouse, every query). Each page runs "
-                  "in its own process; its peak memory is that process's peak resident set (VmHWM).", ""]  # fmt: skip
+                lines.append(
+                    f"| {scale} | *empty page* | {_ms(_median(e['warm']))} | 1.0x | | | {_ms(_median(e['cold']))} "
+                    f"| | | {_s(e['first'])} | {_mib(e['peak_rss_mib'])} |"
+                )
+        lines += [
+            "",
+            f"Warm: the page run again with its results cached (median of {s.warm} runs after the first). "
+            f"Cold: `st.cache_data.clear()` and the privacy blocks dropped before each run (median of {s.cold}), in the same process, so the "
+            "cached warehouse connection is kept, as on a running server after the data changed. First run: "
+            "the page's first run in a new process (imports, opening the warehouse, every query). Each page runs "
+            "in its own process; its peak memory is that process's peak resident set (VmHWM).",
+            "",
+        ]
 
     lines += ["## 4. Exports (analytics/export.py, statewide view)", ""]
     e = report.exports
     if not e.get("available"):
         lines.append("Not measured: analytics/export.py does not exist yet in this checkout.")
     else:
-        lines += ["| scale | first PNG (starts the renderer) | one chart's PNG | slowest chart's PNG | PowerPoint deck "
-                  "| peak memory (Python / renderer, PSS) |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines += [
+            "| scale | first PNG (starts the renderer) | one chart's PNG | slowest chart's PNG | PowerPoint deck "
+            "| peak memory (Python / renderer, PSS) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for r in e["rows"]:
             n = r["charts"]
             per_chart = [_median(r["png"][i::n]) for i in range(n)]
-            lines.append(f"| {r['scale']} | {_s(r['first_png'])} | {_s(_median(r['png']))} | {_s(max(per_chart))} | "
-                         f"{_s(_median(r['deck']))} ({n} chart slides) | {_mib(r['peak_rss_mib'])} / "
-                         f"{_mib(r['renderer_peak_rss_mib'])} |")  # fmt: skip
-        lines += ["", "Each PNG and the deck are built end to end as the Export page builds them: the charts' "
-                  "queries, the figures, and Kaleido rendering them (2400 x 1350 px) in its own headless Chromium, "
-                  "whose memory is sampled separately (every 50 ms, all its processes together). No targets were set "
-                  "for exports."]  # fmt: skip
+            lines.append(
+                f"| {r['scale']} | {_s(r['first_png'])} | {_s(_median(r['png']))} | {_s(max(per_chart))} | "
+                f"{_s(_median(r['deck']))} ({n} chart slides) | {_mib(r['peak_rss_mib'])} / "
+                f"{_mib(r['renderer_peak_rss_mib'])} |"
+            )
+        lines += [
+            "",
+            "Each PNG and the deck are built end to end as the Export page builds them: the charts' "
+            "queries, the figures, and Kaleido rendering them (2400 x 1350 px) in its own headless Chromium, "
+            "whose memory is sampled separately (every 50 ms, all its processes together). No targets were set "
+            "for exports.",
+        ]
     lines.append("")
 
     lines += ["## 5. Peak memory at national scale", ""]
     national = [r for r in report.pages if r["scale"] == "national"]
     if national:
         worst = max(national, key=lambda r: r["peak_rss_mib"])
-        lines.append(f"Highest: {_mib(worst['peak_rss_mib'])} ({worst['label']}), target ≤ {MEMORY_TARGET_MIB:,} MiB: "
-                     f"{_verdict(worst['peak_rss_mib'] <= MEMORY_TARGET_MIB)}.")  # fmt: skip
+        lines.append(
+            f"Highest: {_mib(worst['peak_rss_mib'])} ({worst['label']}), target ≤ {MEMORY_TARGET_MIB:,} MiB: "
+            f"{_verdict(worst['peak_rss_mib'] <= MEMORY_TARGET_MIB)}."
+        )
     lines.append("")
     lines.append(f"The whole run took {time.perf_counter() - report.started:,.0f} s.")
     return "\n".join(lines) + "\n"
@@ -357,8 +457,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one run of each (a smoke test of the bench)")
     parser.add_argument("--fresh", action="store_true", help="regenerate the data even if it is up to date")
-    parser.add_argument("--only", choices=["imports", "pages", "exports"], action="append",
-                        help="run only these measurements (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        choices=["imports", "pages", "exports"],
+        action="append",
+        help="run only these measurements (repeatable)",
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     only = set(args.only or ["imports", "pages", "exports"])

@@ -27,8 +27,9 @@ TINY_ORGS = pd.DataFrame(
 def new_warehouse(path: str | Path = ":memory:", orgs: pd.DataFrame = TINY_ORGS) -> duckdb.DuckDBPyConnection:
     """An empty, migrated warehouse holding just `orgs`."""
     con = connect(path)
-    save_upload(con, ORGANIZATIONS, orgs, file_name="orgs.csv", sha256="0", uploaded_by="test",
-                new_organizations=orgs)  # fmt: skip
+    save_upload(
+        con, ORGANIZATIONS, orgs, file_name="orgs.csv", sha256="0", uploaded_by="test", new_organizations=orgs
+    )
     return con
 
 
@@ -37,17 +38,27 @@ def add(con: duckdb.DuckDBPyConnection, kind: str | UploadKind, rows: list[tuple
     kind = FACT_KINDS[kind] if isinstance(kind, str) else kind
     frame = pd.DataFrame(rows, columns=kind.column_names)
     return save_upload(
-        con, kind, frame, file_name=meta.pop("file_name", f"{kind.name}.csv"), sha256="0",
-        uploaded_by=meta.pop("uploaded_by", "test"), **meta,
-    )  # fmt: skip
+        con,
+        kind,
+        frame,
+        file_name=meta.pop("file_name", f"{kind.name}.csv"),
+        sha256="0",
+        uploaded_by=meta.pop("uploaded_by", "test"),
+        **meta,
+    )
 
 
 # Short names for the race/ethnicity categories, as the builders below take them (Black=3, White=40).
 RACE_NAMES = {
-    "Black": "African American/Black", "Asian": "Asian", "Hispanic": "Hispanic/Latino",
-    "Native": "Native American", "NHPI": "Native Hawaiian/Pacific Islander",
-    "Multi": "Multi-Race Non-Hispanic", "White": "White", "Unknown": "Unknown",
-}  # fmt: skip
+    "Black": "African American/Black",
+    "Asian": "Asian",
+    "Hispanic": "Hispanic/Latino",
+    "Native": "Native American",
+    "NHPI": "Native Hawaiian/Pacific Islander",
+    "Multi": "Multi-Race Non-Hispanic",
+    "White": "White",
+    "Unknown": "Unknown",
+}
 
 
 def staffing(year: str, org: str, job_class: str, **fte_by_race: float) -> list[tuple]:
@@ -75,8 +86,18 @@ def fellow(
     placement_org: str | None = None,
 ) -> tuple:
     """One Fellow's row (race as a short name: 'Black', 'White', ...), in the contract's column order."""
-    return (fellow_id, cohort, start_year, org, entry_role, RACE_NAMES[race], status, placement_role,
-            placement_year, placement_org)  # fmt: skip
+    return (
+        fellow_id,
+        cohort,
+        start_year,
+        org,
+        entry_role,
+        RACE_NAMES[race],
+        status,
+        placement_role,
+        placement_year,
+        placement_org,
+    )
 
 
 def organizations(codes_by_place: dict[tuple[str, str], int], first: int = 1000) -> pd.DataFrame:
@@ -92,10 +113,13 @@ def organizations(codes_by_place: dict[tuple[str, str], int], first: int = 1000)
 
 def table_contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every row of every warehouse table, sorted: to show a refused import changed nothing."""
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE' ORDER BY 1"
-    ).fetchall()]  # fmt: skip
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+    ]
     return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 

@@ -206,11 +206,16 @@ def figure_leaks(fig, secrets: dict[str, float]) -> list[str]:
 
 # --- what a row is about ---------------------------------------------------------------------------
 
-_POPULATIONS = {**{jc.lower(): jc for jc in d.JOB_CLASSES}, **{f"{jc}s".lower(): jc for jc in d.JOB_CLASSES},
-                "students": "Students", "student": "Students"}  # fmt: skip
+_POPULATIONS = {
+    **{jc.lower(): jc for jc in d.JOB_CLASSES},
+    **{f"{jc}s".lower(): jc for jc in d.JOB_CLASSES},
+    "students": "Students",
+    "student": "Students",
+}
 _REGIONS = {r.lower(): r for r in d.REGIONS}
-_TYPES = {n.lower(): code for code in d.ORG_TYPES
-          for n in (code, d.ORG_TYPE_LABELS[code], d.ORG_TYPE_NAMES[code])}  # fmt: skip
+_TYPES = {
+    n.lower(): code for code in d.ORG_TYPES for n in (code, d.ORG_TYPE_LABELS[code], d.ORG_TYPE_NAMES[code])
+}
 _EVERYONE = {"statewide", "all", "total", "everyone"}
 
 
@@ -322,19 +327,43 @@ def random_facts(index: int) -> Facts:
                 d.school_year_from_spring(d.spring_year(start) + rng.randint(1, 4)),
                 rng.choice(codes),
             )
-        fellow_rows.append((f"F{i:03d}", cohort, start, rng.choice(homes), rng.choice(d.FELLOW_ENTRY_ROLES), race,
-                            status, *placement))  # fmt: skip
-    fellows = pd.DataFrame(fellow_rows, columns=["fellow_id", "cohort", "start_year", "home_org_code", "entry_role",
-                                                 "race", "status", "placement_role", "placement_year",
-                                                 "placement_org_code"])  # fmt: skip
+        fellow_rows.append(
+            (
+                f"F{i:03d}",
+                cohort,
+                start,
+                rng.choice(homes),
+                rng.choice(d.FELLOW_ENTRY_ROLES),
+                race,
+                status,
+                *placement,
+            )
+        )
+    fellows = pd.DataFrame(
+        fellow_rows,
+        columns=[
+            "fellow_id",
+            "cohort",
+            "start_year",
+            "home_org_code",
+            "entry_role",
+            "race",
+            "status",
+            "placement_role",
+            "placement_year",
+            "placement_org_code",
+        ],
+    )
     taking_part = [
         (org, year, rng.choice(d.PARTICIPATION_COMPONENTS), rng.random() < 0.3, rng.random() < 0.5)
         for year in years
         for org in codes
         if rng.random() < 0.3
     ]
-    participation = pd.DataFrame(taking_part, columns=["org_code", "school_year", "component", "strategy_adopted",
-                                                       "climate_assessment_done"])  # fmt: skip
+    participation = pd.DataFrame(
+        taking_part,
+        columns=["org_code", "school_year", "component", "strategy_adopted", "climate_assessment_done"],
+    )
     return Facts(orgs, staffing, enrollment, fellows, participation, regions, org_types)
 
 
@@ -390,16 +419,24 @@ class Truth:
             p is not None and isinstance(y, str) and d.spring_year(y) - d.spring_year(s) < 5
             for p, y, s in zip(f["placement_role"], f["placement_year"], f["start_year"], strict=True)
         ]
-        self.fellows = pd.DataFrame({
-            "cohort": f["cohort"], "org_code": f["home_org_code"], "fellows": 1,
-            "known": f["race"] != d.UNKNOWN_RACE, "of_color": f["race"].isin(POC),
-            "active": f["status"] == "active", "completed": f["status"] == "completed",
-            "withdrawn": f["status"] == "withdrawn",
-            "entered_as_principal": f["entry_role"].isin(["Principal", "Assistant Principal"]),
-            "entered_from_central_office": f["entry_role"] == "Central Office",
-            "superintendent_within_5": (f["placement_role"] == d.SUPERINTENDENT) & pd.Series(placed_within),
-            "assistant_within_5": (f["placement_role"] == "Assistant Superintendent") & pd.Series(placed_within),
-        })  # fmt: skip
+        self.fellows = pd.DataFrame(
+            {
+                "cohort": f["cohort"],
+                "org_code": f["home_org_code"],
+                "fellows": 1,
+                "known": f["race"] != d.UNKNOWN_RACE,
+                "of_color": f["race"].isin(POC),
+                "active": f["status"] == "active",
+                "completed": f["status"] == "completed",
+                "withdrawn": f["status"] == "withdrawn",
+                "entered_as_principal": f["entry_role"].isin(["Principal", "Assistant Principal"]),
+                "entered_from_central_office": f["entry_role"] == "Central Office",
+                "superintendent_within_5": (f["placement_role"] == d.SUPERINTENDENT)
+                & pd.Series(placed_within),
+                "assistant_within_5": (f["placement_role"] == "Assistant Superintendent")
+                & pd.Series(placed_within),
+            }
+        )
 
     def share(self, population: str, year: str, orgs: frozenset[str]) -> tuple[float, float]:
         """(people of color, people of known race) of `population` in `year` across `orgs`."""
@@ -421,22 +458,37 @@ class Truth:
 # Fellows CSV columns: the attribute each counts (aliases a rewrite might use), and those that count no
 # attribute (cohort sizes, organizations, the running total, how many have a known race).
 FELLOW_ATTRIBUTES = {
-    "of_color": "of_color", "active": "active", "completed": "completed", "withdrawn": "withdrawn",
-    "withdrew": "withdrawn", "entered_as_principal": "entered_as_principal",
+    "of_color": "of_color",
+    "active": "active",
+    "completed": "completed",
+    "withdrawn": "withdrawn",
+    "withdrew": "withdrawn",
+    "entered_as_principal": "entered_as_principal",
     "entered_from_central_office": "entered_from_central_office",
-    "superintendent_within_5": "superintendent_within_5", "placed_superintendent": "superintendent_within_5",
-    "assistant_within_5": "assistant_within_5", "placed_assistant": "assistant_within_5",
-}  # fmt: skip
+    "superintendent_within_5": "superintendent_within_5",
+    "placed_superintendent": "superintendent_within_5",
+    "assistant_within_5": "assistant_within_5",
+    "placed_assistant": "assistant_within_5",
+}
 FELLOW_COUNTS = {"cohort", "fellows", "organizations", "known_race", "cumulative", "total", "enrolled"}
 STATUSES = ("active", "completed", "withdrawn")
 # Fellows CSVs in long form (one row per step of the funnel, role or status): the column naming the row,
 # the column counting it, and what a row's words say it counts (None: all Fellows, no attribute).
 STEP_COLUMNS = ("step", "measure", "status", "outcome", "role", "label")
 COUNT_COLUMNS = ("fellows", "count", "people", "value")
-STEP_WORDS = (("withdr", "withdrawn"), ("complet", "completed"), ("active", "active"),
-              ("assistant superintendent", "assistant_within_5"), ("superintendent", "superintendent_within_5"),
-              ("principal", "entered_as_principal"), ("central office", "entered_from_central_office"),
-              ("of color", "of_color"), ("enrolled", None), ("all fellows", None), ("total", None))  # fmt: skip
+STEP_WORDS = (
+    ("withdr", "withdrawn"),
+    ("complet", "completed"),
+    ("active", "active"),
+    ("assistant superintendent", "assistant_within_5"),
+    ("superintendent", "superintendent_within_5"),
+    ("principal", "entered_as_principal"),
+    ("central office", "entered_from_central_office"),
+    ("of color", "of_color"),
+    ("enrolled", None),
+    ("all fellows", None),
+    ("total", None),
+)
 
 
 def publishable(k: float, n: float) -> bool:
@@ -533,8 +585,11 @@ class Audit:
             k, n = self.truth.share(population, cells["school_year"], orgs)
             self.checked["visible rows"] += 1
             if not publishable(k, n):
-                self.problem("visible figure about a small group", f"{here}: shown, but {k:g} of {n:g} "
-                             f"{population} FTE/people are of color ({n - k:g} are not)")  # fmt: skip
+                self.problem(
+                    "visible figure about a small group",
+                    f"{here}: shown, but {k:g} of {n:g} "
+                    f"{population} FTE/people are of color ({n - k:g} are not)",
+                )
             for column, true in (("of_color", k), ("total", n), ("share", k / n if n else None)):
                 shown = number(cells.get(column, ""))
                 if shown is not None and (true is None or abs(shown - true) > TOL * max(1, abs(true))):
@@ -575,8 +630,16 @@ class Audit:
                 if leak:
                     self.problem("recoverable from a total", f"{here}: {leak}")
 
-    def _fellow_cell(self, here: str, cohort: int | None, attribute: str, value: float, view_orgs: frozenset[str],
-                     *, share: bool = False) -> None:  # fmt: skip
+    def _fellow_cell(
+        self,
+        here: str,
+        cohort: int | None,
+        attribute: str,
+        value: float,
+        view_orgs: frozenset[str],
+        *,
+        share: bool = False,
+    ) -> None:
         """One visible count (or share) of Fellows with an attribute: true, and about 6 or more either way."""
         k, n = self.truth.fellows_count(cohort, view_orgs, attribute)
         self.checked["visible Fellows cells"] += 1
@@ -584,8 +647,10 @@ class Audit:
         if not abs(value - true) <= TOL:
             self.problem("wrong figure", f"{here} is {value:g}, the facts say {true:g}")
         if not publishable(k, n):
-            self.problem("visible figure about a small group",
-                         f"{here} shown, but {k} of {n} Fellows have it ({n - k} do not)")  # fmt: skip
+            self.problem(
+                "visible figure about a small group",
+                f"{here} shown, but {k} of {n} Fellows have it ({n - k} do not)",
+            )
         period = "all cohorts" if cohort is None else f"cohort {cohort}"
         self.seen.append(Seen(("Fellows", attribute), period, view_orgs, k, n, here))
 
@@ -639,9 +704,12 @@ class Audit:
                         self.checked["nested pairs"] += 1
                         dk, dn = a.k - b.k, a.n - b.n
                         if (abs(dn) > TOL or abs(dk) > TOL) and not publishable(dk, dn):
-                            self.problem("differencing", f"{a.where} minus {b.where}: {dk:g} of {dn:g} "
-                                         f"people are of color in the organizations between "
-                                         f"({len(a.orgs - b.orgs)} organizations)")  # fmt: skip
+                            self.problem(
+                                "differencing",
+                                f"{a.where} minus {b.where}: {dk:g} of {dn:g} "
+                                f"people are of color in the organizations between "
+                                f"({len(a.orgs - b.orgs)} organizations)",
+                            )
         for view_orgs, where, grouped in self.groups:
             parts: dict[tuple, list[Seen]] = defaultdict(list)
             for s in grouped:
@@ -654,8 +722,11 @@ class Audit:
                 dk = total.k - sum(s.k for s in shown)
                 dn = total.n - sum(s.n for s in shown)
                 if (abs(dn) > TOL or abs(dk) > TOL) and not publishable(dk, dn):
-                    self.problem("group partition", f"{where} {period}: {total.where} minus the groups shown "
-                                 f"leaves {dk:g} of {dn:g} people of color")  # fmt: skip
+                    self.problem(
+                        "group partition",
+                        f"{where} {period}: {total.where} minus the groups shown "
+                        f"leaves {dk:g} of {dn:g} people of color",
+                    )
 
 
 def build_warehouse(facts: Facts):
@@ -663,8 +734,12 @@ def build_warehouse(facts: Facts):
     from builders import add, new_warehouse
 
     con = new_warehouse(":memory:", facts.orgs)
-    for kind, frame in (("staffing", facts.staffing), ("enrollment", facts.enrollment),
-                        ("fellows", facts.fellows), ("participation", facts.participation)):  # fmt: skip
+    for kind, frame in (
+        ("staffing", facts.staffing),
+        ("enrollment", facts.enrollment),
+        ("fellows", facts.fellows),
+        ("participation", facts.participation),
+    ):
         if len(frame):
             add(con, kind, list(frame.itertuples(index=False, name=None)))
     return con
@@ -677,9 +752,15 @@ def facts_from(orgs: pd.DataFrame, staffing=(), enrollment=(), fellows=(), parti
     def frame(kind: str, rows) -> pd.DataFrame:
         return pd.DataFrame(list(rows), columns=FACT_KINDS[kind].column_names)
 
-    return Facts(orgs, frame("staffing", staffing), frame("enrollment", enrollment), frame("fellows", fellows),
-                 frame("participation", participation), tuple(orgs["region"].unique()),
-                 tuple(orgs["org_type"].unique()))  # fmt: skip
+    return Facts(
+        orgs,
+        frame("staffing", staffing),
+        frame("enrollment", enrollment),
+        frame("fellows", fellows),
+        frame("participation", participation),
+        tuple(orgs["region"].unique()),
+        tuple(orgs["org_type"].unique()),
+    )
 
 
 def run_audit(facts: Facts, views: list[View], label: str, keys: tuple[str, ...] | None = None) -> Audit:

@@ -137,8 +137,12 @@ def test_the_preview_says_a_year_stays_partial(con):
 def test_the_preview_never_gives_away_what_a_file_replaces(con):
     """Replacing one district's superintendent and reading the statewide change would give away the
     superintendent's race; replacing a district whose teachers pass the rule on their own is fine."""
-    add(con, "staffing", [r for code in CODES for r in staffing("2023-24", code, "Superintendent", White=1)]
-        + [r for code in CODES[:7] for r in staffing("2023-24", code, "Superintendent", Black=1)])  # fmt: skip
+    add(
+        con,
+        "staffing",
+        [r for code in CODES for r in staffing("2023-24", code, "Superintendent", White=1)]
+        + [r for code in CODES[:7] for r in staffing("2023-24", code, "Superintendent", Black=1)],
+    )
     one = f"School Year,Org Code,Job Class,Race/Ethnicity,FTE\n2023-24,{CODES[0]},Superintendent,White,1\n"
     checked = check_upload(con, "staffing", one.encode(), "super.csv")
     preview = preview_upload(con, checked)

@@ -37,9 +37,17 @@ def test_school_years(written, expected):
 
 @pytest.mark.parametrize(
     ("written", "expected"),
-    [("00350000", "00350000"), ("350000", "00350000"), (350000, "00350000"), ("350000.0", "00350000"),
-     ("10000", "00010000"), ("35", None), ("0035A000", None), ("123456789", None)],
-)  # fmt: skip
+    [
+        ("00350000", "00350000"),
+        ("350000", "00350000"),
+        (350000, "00350000"),
+        ("350000.0", "00350000"),
+        ("10000", "00010000"),
+        ("35", None),
+        ("0035A000", None),
+        ("123456789", None),
+    ],
+)
 def test_org_codes(written, expected):
     parsed = parse_org_code(written)
     assert (parsed.code if parsed else None) == expected

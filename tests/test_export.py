@@ -70,8 +70,12 @@ def test_export_page_offers_the_deck_png_and_csv(sample_db, open_app):
 def test_a_one_district_roster_for_a_later_year_is_not_the_decks_headline(sample_con):
     from builders import add, staffing
 
-    add(sample_con, "staffing", staffing("2025-26", "00350000", "Superintendent", Black=1)
-        + staffing("2025-26", "00350000", "Teacher", White=300, Black=100))  # fmt: skip
+    add(
+        sample_con,
+        "staffing",
+        staffing("2025-26", "00350000", "Superintendent", Black=1)
+        + staffing("2025-26", "00350000", "Teacher", White=300, Black=100),
+    )
     keys = ("superintendents-target-path",)
     deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, Filters(), keys)))
     notes = list(deck.slides)[1].notes_slide.notes_text_frame.text

@@ -30,8 +30,12 @@ def build(path, years=("2022-23", "2023-24")):
         for i, org in enumerate(orgs["org_code"]):
             boston = i < 12
             rows += staffing(year, org, d.SUPERINTENDENT, **({"Black": 1} if i % 2 else {"White": 1}))
-            rows += staffing(year, org, d.TEACHER, **({"White": 100, "Black": 20, "Asian": 10} if boston
-                                                       else {"White": 150, "Hispanic": 12}))  # fmt: skip
+            rows += staffing(
+                year,
+                org,
+                d.TEACHER,
+                **({"White": 100, "Black": 20, "Asian": 10} if boston else {"White": 150, "Hispanic": 12}),
+            )
             pupils += enrollment(
                 year, org, **({"White": 400, "Black": 300} if boston else {"White": 900, "Hispanic": 80})
             )
@@ -85,9 +89,16 @@ def test_export_refuses_a_missing_warehouse_and_creates_nothing(tmp_path, capsys
 
 @pytest.mark.parametrize(
     "flags",
-    [["--region", "Atlantis"], ["--region", "Central,Atlantis"], ["--org-type", "pirate ships"],
-     ["--from", "2019-2021"], ["--to", "next year"], ["--from", "2024-25", "--to", "2020-21"], ["--out"]],
-)  # fmt: skip
+    [
+        ["--region", "Atlantis"],
+        ["--region", "Central,Atlantis"],
+        ["--org-type", "pirate ships"],
+        ["--from", "2019-2021"],
+        ["--to", "next year"],
+        ["--from", "2024-25", "--to", "2020-21"],
+        ["--out"],
+    ],
+)
 def test_export_usage_errors_exit_2_and_write_nothing(tmp_path, flags, capsys):
     db = build(tmp_path / "w.duckdb", years=("2023-24",))
     out = tmp_path / "out"
@@ -109,11 +120,24 @@ def test_export_applies_the_filters(tmp_path, monkeypatch):
     views = {
         "state": ([], Filters()),
         "boston": (["--region", "greater boston"], Filters(regions=("Greater Boston",))),
-        "mixed": (["--region", "Greater Boston,CENTRAL", "--org-type", "Charter schools", "--org-type", "district",
-                   "--from", "2023", "--to", "SY23-24"],
-                  Filters("2022-23", "2023-24", regions=("Greater Boston", "Central"),
-                          org_types=("charter", "district"))),
-    }  # fmt: skip
+        "mixed": (
+            [
+                "--region",
+                "Greater Boston,CENTRAL",
+                "--org-type",
+                "Charter schools",
+                "--org-type",
+                "district",
+                "--from",
+                "2023",
+                "--to",
+                "SY23-24",
+            ],
+            Filters(
+                "2022-23", "2023-24", regions=("Greater Boston", "Central"), org_types=("charter", "district")
+            ),
+        ),
+    }
     for name, (flags, filters) in views.items():
         assert run(["export", "--db", db, "--out", tmp_path / name, *flags]) == 0
         assert decks[-1] == (filters, export.CHART_KEYS)
@@ -122,8 +146,11 @@ def test_export_applies_the_filters(tmp_path, monkeypatch):
                 name,
                 key,
             )
-    differ = [k for k in export.CHART_KEYS
-              if (tmp_path / "state" / f"{k}.csv").read_bytes() != (tmp_path / "boston" / f"{k}.csv").read_bytes()]  # fmt: skip
+    differ = [
+        k
+        for k in export.CHART_KEYS
+        if (tmp_path / "state" / f"{k}.csv").read_bytes() != (tmp_path / "boston" / f"{k}.csv").read_bytes()
+    ]
     assert "workforce-of-color" in differ, "a region's figures are the statewide ones"
 
 
@@ -136,8 +163,13 @@ def strict_json(text: str):
 
 def test_metrics_json_is_strict_json(tmp_path):
     db = build(tmp_path / "w.duckdb")
-    out = subprocess.run([sys.executable, "-m", "analytics", "metrics", "--db", str(db), "--json"],
-                         capture_output=True, text=True, cwd=ROOT_DIR, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "analytics", "metrics", "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT_DIR,
+        check=True,
+    ).stdout
     figures = strict_json(out)
     assert [y["school_year"] for y in figures["superintendents"]["by_year"]] == ["2022-23", "2023-24"]
 
@@ -173,8 +205,12 @@ def test_metrics_say_which_years_are_complete_and_hide_small_ones(tmp_path, caps
             assert all(isinstance(n, int) and not isinstance(n, bool) for n in counts), (group, year)
             assert isinstance(year["complete"], bool), (group, year)
         partial = years["2021-22"]
-        assert (partial["organizations_reported"], partial["organizations_expected"], partial["complete"],
-                partial["share"]) == (1, 12, False, None), (group, partial)  # fmt: skip
+        assert (
+            partial["organizations_reported"],
+            partial["organizations_expected"],
+            partial["complete"],
+            partial["share"],
+        ) == (1, 12, False, None), (group, partial)
         assert years["2020-21"]["complete"] is True and years["2020-21"]["organizations_reported"] == 12
     supers = {y["school_year"]: y for y in figures["superintendents"]["by_year"]}
     assert supers["2019-20"]["share"] is None  # no superintendent of color: fewer than 6
@@ -190,18 +226,46 @@ def test_metrics_text_copes_with_hidden_and_partial_years(tmp_path, capsys, monk
     """The text output, whatever the headline figures hold: a share, a hidden one, a partial year."""
     db = build(tmp_path / "w.duckdb", years=("2023-24",))
     figures = {
-        "superintendents": {"target_share": 0.14, "target_year": "2029-30", "latest_complete_year": "2023-24",
-                            "by_year": [
-            {"school_year": "2022-23", "fte": None, "fte_of_color": None, "share": None, "target_share": 0.07,
-             "organizations_reported": 320, "organizations_expected": 322, "complete": True},
-            {"school_year": "2023-24", "fte": 302.0, "fte_of_color": 25.0, "share": 0.0828, "target_share": 0.08,
-             "organizations_reported": 322, "organizations_expected": 322, "complete": True},
-            {"school_year": "2024-25", "fte": 1.0, "fte_of_color": 0.0, "share": None, "target_share": None,
-             "organizations_reported": 1, "organizations_expected": 322, "complete": False},
-        ]},
+        "superintendents": {
+            "target_share": 0.14,
+            "target_year": "2029-30",
+            "latest_complete_year": "2023-24",
+            "by_year": [
+                {
+                    "school_year": "2022-23",
+                    "fte": None,
+                    "fte_of_color": None,
+                    "share": None,
+                    "target_share": 0.07,
+                    "organizations_reported": 320,
+                    "organizations_expected": 322,
+                    "complete": True,
+                },
+                {
+                    "school_year": "2023-24",
+                    "fte": 302.0,
+                    "fte_of_color": 25.0,
+                    "share": 0.0828,
+                    "target_share": 0.08,
+                    "organizations_reported": 322,
+                    "organizations_expected": 322,
+                    "complete": True,
+                },
+                {
+                    "school_year": "2024-25",
+                    "fte": 1.0,
+                    "fte_of_color": 0.0,
+                    "share": None,
+                    "target_share": None,
+                    "organizations_reported": 1,
+                    "organizations_expected": 322,
+                    "complete": False,
+                },
+            ],
+        },
         "fellows": {"goal": 100, "total": 0, "by_cohort": []},
         "districts": {"goal": 100, "participating_total": 0, "by_year": []},
-    }  # fmt: skip
+    }
     monkeypatch.setattr(cli, "headline_metrics", lambda con, goals: figures)
     assert run(["metrics", "--db", db]) == 0
     lines = capsys.readouterr().out.splitlines()

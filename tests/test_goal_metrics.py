@@ -19,9 +19,15 @@ GOALS = load_goals()
 
 @pytest.mark.parametrize(
     ("year", "target"),
-    [("2018-19", None), ("2019-20", 0.04), ("2020-21", 0.05), ("2024-25", 0.09), ("2029-30", 0.14),
-     ("2031-32", 0.14)],
-)  # fmt: skip
+    [
+        ("2018-19", None),
+        ("2019-20", 0.04),
+        ("2020-21", 0.05),
+        ("2024-25", 0.09),
+        ("2029-30", 0.14),
+        ("2031-32", 0.14),
+    ],
+)
 def test_target_path_is_a_straight_line_from_4_to_14_percent(year, target):
     got = GOALS.superintendents.target_for(year)
     assert got == target if target is None else got == pytest.approx(target)
@@ -29,11 +35,13 @@ def test_target_path_is_a_straight_line_from_4_to_14_percent(year, target):
 
 @pytest.mark.parametrize(
     ("target", "fte", "of_color", "needed"),
-    [(0.09, 302, 26, 2),  # 27.18 needed: 1.18 short, so 2 more people
-     (0.09, 300, 27, 0),  # exactly on the path
-     (0.05, 3, 1, 0),  # ahead of the path
-     (0.14, 100.5, 10.5, 4)],  # 14.07 needed: 3.57 short
-)  # fmt: skip
+    [
+        (0.09, 302, 26, 2),  # 27.18 needed: 1.18 short, so 2 more people
+        (0.09, 300, 27, 0),  # exactly on the path
+        (0.05, 3, 1, 0),  # ahead of the path
+        (0.14, 100.5, 10.5, 4),
+    ],  # 14.07 needed: 3.57 short
+)
 def test_people_short_of_the_path(target, fte, of_color, needed):
     assert m.people_short_of_path(target, fte, of_color) == needed
 
@@ -41,9 +49,17 @@ def test_people_short_of_the_path(target, fte, of_color, needed):
 def published(years, totals, of_color, complete=None, suppressed=None) -> pd.DataFrame:
     """A published share frame, as metrics.superintendent_share_by_year returns it."""
     n = len(years)
-    frame = pd.DataFrame({"school_year": years, "total": totals, "of_color": of_color,
-                          "complete": complete or [True] * n, "suppressed": suppressed or [False] * n,
-                          "organizations_reported": [300] * n, "organizations_expected": [300] * n})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "school_year": years,
+            "total": totals,
+            "of_color": of_color,
+            "complete": complete or [True] * n,
+            "suppressed": suppressed or [False] * n,
+            "organizations_reported": [300] * n,
+            "organizations_expected": [300] * n,
+        }
+    )
     frame["share"] = frame["of_color"] / frame["total"]
     return frame
 
@@ -63,8 +79,12 @@ def test_one_person_short_is_one_superintendent_not_superintendents():
 
 
 def test_a_partial_year_is_never_the_headline():
-    frame = published(["2023-24", "2024-25", "2025-26"], [302.0, 302.0, 80.0], [25.0, 26.0, 20.0],
-                      complete=[True, True, False])  # fmt: skip
+    frame = published(
+        ["2023-24", "2024-25", "2025-26"],
+        [302.0, 302.0, 80.0],
+        [25.0, 26.0, 20.0],
+        complete=[True, True, False],
+    )
     frame.loc[2, ["organizations_reported", "organizations_expected"]] = [60, 322]
     status = m.superintendent_status(frame, GOALS)
     assert status.as_of == "2024-25" and status.value == pytest.approx(26 / 302)
@@ -73,8 +93,9 @@ def test_a_partial_year_is_never_the_headline():
 
 
 def test_a_hidden_year_is_never_the_headline():
-    frame = published(["2023-24", "2024-25"], [302.0, float("nan")], [25.0, float("nan")],
-                      suppressed=[False, True])  # fmt: skip
+    frame = published(
+        ["2023-24", "2024-25"], [302.0, float("nan")], [25.0, float("nan")], suppressed=[False, True]
+    )
     assert m.superintendent_status(frame, GOALS).as_of == "2023-24"
 
 
@@ -96,8 +117,9 @@ def test_projection_of_a_steady_rise_reaches_the_target_on_time():
 
 
 def test_projection_band_widens_with_scatter_and_starts_at_the_last_observed_year():
-    p = project_share(observed({"2019-20": 0.04, "2020-21": 0.06, "2021-22": 0.05, "2022-23": 0.07}), 0.14,
-                      "2029-30")  # fmt: skip
+    p = project_share(
+        observed({"2019-20": 0.04, "2020-21": 0.06, "2021-22": 0.05, "2022-23": 0.07}), 0.14, "2029-30"
+    )
     assert p.path["school_year"].iloc[0] == "2022-23" and p.path["share"].iloc[0] == pytest.approx(0.07)
     widths = (p.path["high"] - p.path["low"]).tolist()
     assert widths[0] == pytest.approx(0) and all(a < b for a, b in itertools.pairwise(widths))
@@ -117,8 +139,9 @@ def test_projection_needs_three_years():
 
 
 def test_scenario_path_follows_turnover_and_hiring():
-    s = scenario_path("2024-25", 0.10, posts=300, turnover=0.2, hire_share=0.5, target_share=0.14,
-                      target_year="2026-27")  # fmt: skip
+    s = scenario_path(
+        "2024-25", 0.10, posts=300, turnover=0.2, hire_share=0.5, target_share=0.14, target_year="2026-27"
+    )
     # 0.10 -> 0.10*0.8 + 0.2*0.5 = 0.18 -> 0.18*0.8 + 0.1 = 0.244
     assert s.path["share"].tolist() == pytest.approx([0.10, 0.18, 0.244])
     assert s.path["people_of_color"].tolist() == pytest.approx([30, 54, 73.2])
@@ -153,9 +176,13 @@ def test_superintendents_by_region_hide_small_regions():
 
 
 def test_fellows_status_against_the_goal():
-    cohorts = pd.DataFrame({"cohort": [1, 2, 3, 4, 5],
-                            "start_year": ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"],
-                            "fellows": [26, 20, 20, 14, 25]})  # fmt: skip
+    cohorts = pd.DataFrame(
+        {
+            "cohort": [1, 2, 3, 4, 5],
+            "start_year": ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"],
+            "fellows": [26, 20, 20, 14, 25],
+        }
+    )
     cohorts["cumulative"] = cohorts["fellows"].cumsum()  # 26, 46, 66, 80, 105
     status = m.fellows_status(cohorts, GOALS)
     assert status.value == 105 and status.on_track and status.verdict == "Goal met, 1 cohort late"
@@ -169,11 +196,20 @@ def test_fellows_outcomes_hide_what_a_total_would_give_away():
     orgs = organizations({("Central", "district"): 1})
     con = new_warehouse(orgs=orgs)
     home = orgs["org_code"].iloc[0]
-    rows = [fellow(f"A{i}", 1, "2019-20", home, "Black" if i < 13 else "White",
-                   status="completed" if i < 24 else "withdrawn",
-                   entry_role="Principal" if i < 11 else "Central Office",
-                   placement_role="Superintendent" if i < 7 else None, placement_year="2022-23" if i < 7 else None)
-            for i in range(26)]  # fmt: skip
+    rows = [
+        fellow(
+            f"A{i}",
+            1,
+            "2019-20",
+            home,
+            "Black" if i < 13 else "White",
+            status="completed" if i < 24 else "withdrawn",
+            entry_role="Principal" if i < 11 else "Central Office",
+            placement_role="Superintendent" if i < 7 else None,
+            placement_year="2022-23" if i < 7 else None,
+        )
+        for i in range(26)
+    ]
     add(con, "fellows", rows)
     summary, table = m.fellows_outcomes(con)
     assert summary.enrolled == 26
@@ -188,9 +224,16 @@ def test_fellows_outcomes_hide_what_a_total_would_give_away():
 
 
 def test_districts_status_against_the_band_and_the_path():
-    part = pd.DataFrame({"school_year": ["2019-20", "2024-25"], "participating": [15, 12], "new": [15, 3],
-                         "capacity_building": [15, 12], "cumulative_participating": [15, 52],
-                         "cumulative_strategy": [2, 20]})  # fmt: skip
+    part = pd.DataFrame(
+        {
+            "school_year": ["2019-20", "2024-25"],
+            "participating": [15, 12],
+            "new": [15, 3],
+            "capacity_building": [15, 12],
+            "cumulative_participating": [15, 52],
+            "cumulative_strategy": [2, 20],
+        }
+    )
     status = m.districts_status(part, GOALS)
     # path: 100 * (2025 - 2020) / (2030 - 2020) = 50 by 2024-25; 52 is above it; 12 a year is in the band
     assert status.on_track and status.value == 52 and "50 by now" in status.detail
@@ -200,13 +243,29 @@ def test_districts_status_against_the_band_and_the_path():
 
 def test_organization_table_and_profile():
     con = new_warehouse()
-    add(con, "participation", [("00350000", "2019-20", "capacity building", False, True),
-                               ("00350000", "2020-21", "fellowship", True, False)])  # fmt: skip
-    add(con, "fellows", [(f"F{i}", 1, "2019-20", "00350000", "Principal", "Asian", "completed", None, None, None)
-                         for i in range(3)])  # fmt: skip
+    add(
+        con,
+        "participation",
+        [
+            ("00350000", "2019-20", "capacity building", False, True),
+            ("00350000", "2020-21", "fellowship", True, False),
+        ],
+    )
+    add(
+        con,
+        "fellows",
+        [
+            (f"F{i}", 1, "2019-20", "00350000", "Principal", "Asian", "completed", None, None, None)
+            for i in range(3)
+        ],
+    )
     add(con, "equity-leaders", [("00350000", "2019-20", False, False), ("00350000", "2020-21", True, True)])
-    add(con, "staffing", staffing("2020-21", "00350000", "Teacher", White=80, Asian=20)
-        + staffing("2021-22", "00350000", "Teacher", White=80, Asian=4))  # fmt: skip
+    add(
+        con,
+        "staffing",
+        staffing("2020-21", "00350000", "Teacher", White=80, Asian=20)
+        + staffing("2021-22", "00350000", "Teacher", White=80, Asian=4),
+    )
     table = m.organizations_overview(con).set_index("org_code")
     boston = table.loc["00350000"]
     assert (boston["years_participating"], boston["first_year"], boston["last_year"]) == (

@@ -34,10 +34,24 @@ def teacher_share(db, org="00350000", year="2023-24"):
 def test_import_supersede_history_rollback_and_restore(tmp_path, capsys):
     db = tmp_path / "w.duckdb"
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    first.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "90"],
-                                 ["2023-24", "350000", "Teacher", "Asian", "10"]]))  # fmt: skip
-    second.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "80"],
-                                  ["2023-24", "350000", "Teacher", "Asian", "20"]]))  # fmt: skip
+    first.write_bytes(
+        csv_bytes(
+            [
+                TEMPLATE,
+                ["2023-24", "350000", "Teacher", "White", "90"],
+                ["2023-24", "350000", "Teacher", "Asian", "10"],
+            ]
+        )
+    )
+    second.write_bytes(
+        csv_bytes(
+            [
+                TEMPLATE,
+                ["2023-24", "350000", "Teacher", "White", "80"],
+                ["2023-24", "350000", "Teacher", "Asian", "20"],
+            ]
+        )
+    )
     assert cli.main(["import", "staffing", str(first), "--db", str(db), "--who", "clerk"]) == 0
     assert cli.main(["import", "staffing", str(second), "--db", str(db)]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -116,8 +130,11 @@ def _import_in_new_process(file, db) -> subprocess.CompletedProcess:
     """`python -m analytics import staffing FILE --db DB`, as a clerk runs it: its own process, run to the end."""
     return subprocess.run(
         [sys.executable, "-m", "analytics", "import", "staffing", str(file), "--db", str(db)],
-        cwd=ROOT_DIR, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _staffing_rows(db) -> int:
@@ -162,8 +179,10 @@ def test_killing_the_import_at_any_moment_leaves_all_or_nothing(tmp_path, delay)
     before = _warehouse_with_one_upload(db)
     proc = subprocess.Popen(
         [sys.executable, "-m", "analytics", "import", "staffing", str(big), "--db", str(db)],
-        cwd=ROOT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        cwd=ROOT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -196,8 +215,15 @@ def test_an_import_while_the_dashboard_has_the_warehouse_open_says_so_and_change
 def test_importing_the_same_file_again_says_so_and_keeps_the_contract(tmp_path, capsys):
     db = tmp_path / "w.duckdb"
     first = tmp_path / "first.csv"
-    first.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "90"],
-                                 ["2023-24", "350000", "Teacher", "Asian", "10"]]))  # fmt: skip
+    first.write_bytes(
+        csv_bytes(
+            [
+                TEMPLATE,
+                ["2023-24", "350000", "Teacher", "White", "90"],
+                ["2023-24", "350000", "Teacher", "Asian", "10"],
+            ]
+        )
+    )
     assert cli.main(["import", "staffing", str(first), "--db", str(db), "--who", "clerk@x"]) == 0
     assert "already saved" not in capsys.readouterr().err
     copy = tmp_path / "copy.csv"

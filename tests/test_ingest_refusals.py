@@ -152,8 +152,13 @@ def test_a_real_overshoot_on_a_large_total_is_refused(db, tmp_path, capsys):
 
 
 def test_percentages_above_100_beyond_rounding(db, tmp_path, capsys):
-    data = csv_bytes([*profiles_title(), profiles_header(measure="%"),
-                      ["Boston", "350000", 10.0, 5.0, 5.0, 83.0, 0.0, 0.0, 0.0, 50, 50, 100.0]])  # fmt: skip
+    data = csv_bytes(
+        [
+            *profiles_title(),
+            profiles_header(measure="%"),
+            ["Boston", "350000", 10.0, 5.0, 5.0, 83.0, 0.0, 0.0, 0.0, 50, 50, 100.0],
+        ]
+    )
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any("Row 4" in e and "103.0%" in e for e in errors), errors
     assert problems_of("staffing", data) == {(4, "FTE Count", "parts-over-total")}
@@ -198,8 +203,13 @@ def test_the_same_row_twice_is_only_a_warning(db, tmp_path, capsys):
 
 
 def test_the_same_template_row_twice_with_different_numbers(db, tmp_path, capsys):
-    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"],
-                      ["2023-24", "350000", "Teacher", "Asian", "3"]])  # fmt: skip
+    data = csv_bytes(
+        [
+            TEMPLATE,
+            ["2023-24", "350000", "Teacher", "Asian", "2"],
+            ["2023-24", "350000", "Teacher", "Asian", "3"],
+        ]
+    )
     refused(db, tmp_path, capsys, "staffing", data)
     assert problems_of("staffing", data) == {(3, None, "duplicate-key")}
 
@@ -422,8 +432,13 @@ def test_text_deep_in_a_number_column_of_an_excel_sheet_is_named(db, tmp_path, c
     ],
 )
 def test_a_number_that_is_no_real_figure_is_refused_naming_the_cell(db, tmp_path, capsys, cell, code, says):
-    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "4"],
-                      ["2023-24", "350000", "Teacher", "Asian", cell]])  # fmt: skip
+    data = csv_bytes(
+        [
+            TEMPLATE,
+            ["2023-24", "350000", "Teacher", "White", "4"],
+            ["2023-24", "350000", "Teacher", "Asian", cell],
+        ]
+    )
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any("Row 3" in e and "column “FTE”" in e and f"“{cell}”" in e and says in e for e in errors), (
         errors
@@ -432,8 +447,13 @@ def test_a_number_that_is_no_real_figure_is_refused_naming_the_cell(db, tmp_path
 
 
 def test_the_largest_real_figures_are_read(db, tmp_path, capsys):
-    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "75,000"],
-                      ["2023-24", "350000", "Teacher", "Asian", "100000"]])  # fmt: skip
+    data = csv_bytes(
+        [
+            TEMPLATE,
+            ["2023-24", "350000", "Teacher", "White", "75,000"],
+            ["2023-24", "350000", "Teacher", "Asian", "100000"],
+        ]
+    )
     code, _out, err = run_import(db, tmp_path, capsys, "staffing", data, "big.csv")
     assert code == 0, err
     con = connect(db)
@@ -464,8 +484,13 @@ def test_absurd_cells_of_a_profiles_export_are_refused_once(db, tmp_path, capsys
 
 
 def test_a_percentage_above_100_is_refused_naming_the_cell(db, tmp_path, capsys):
-    data = csv_bytes([*profiles_title(), profiles_header(measure="%"),
-                      ["Boston", "350000", 150.0, 0, 0, 0, 0.0, 0.0, 0.0, 50, 50, 100.0]])  # fmt: skip
+    data = csv_bytes(
+        [
+            *profiles_title(),
+            profiles_header(measure="%"),
+            ["Boston", "350000", 150.0, 0, 0, 0, 0.0, 0.0, 0.0, 50, 50, 100.0],
+        ]
+    )
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any(
         "Row 4" in e and "“African American (%)”" in e and "a percentage from 0 to 100" in e for e in errors
@@ -476,18 +501,47 @@ def test_a_percentage_above_100_is_refused_naming_the_cell(db, tmp_path, capsys)
 @pytest.mark.parametrize(
     ("kind", "rows", "cell", "says"),
     [
-        ("staffing", [["Employee ID", "School Year", "Org Code", "Job Classification", "Race/Ethnicity", "FTE"],
-                      ["E1", "2023-24", "350000", "Teacher", "White", "1.0"],
-                      ["E2", "2023-24", "350000", "Teacher", "Asian", "3"]], "3", "for one person"),
-        ("enrollment", [["School Year", "Org Code", "Race/Ethnicity", "Students"],
-                        ["2023-24", "350000", "White", "100"],
-                        ["2023-24", "350000", "Asian", "2500000"]], "2500000", "students from 0 to 2,000,000"),
-        ("fellows", [["Fellow ID", "Cohort", "Start Year", "Home Org Code", "Role at Entry", "Race/Ethnicity", "Status"],
-                     ["I100-1-01", "1", "2019-20", "350000", "Principal", "Asian", "active"],
-                     ["I100-1-02", "1e308", "2019-20", "350000", "Principal", "White", "active"]], "1e308", "cohort number from 1 to 100"),
+        (
+            "staffing",
+            [
+                ["Employee ID", "School Year", "Org Code", "Job Classification", "Race/Ethnicity", "FTE"],
+                ["E1", "2023-24", "350000", "Teacher", "White", "1.0"],
+                ["E2", "2023-24", "350000", "Teacher", "Asian", "3"],
+            ],
+            "3",
+            "for one person",
+        ),
+        (
+            "enrollment",
+            [
+                ["School Year", "Org Code", "Race/Ethnicity", "Students"],
+                ["2023-24", "350000", "White", "100"],
+                ["2023-24", "350000", "Asian", "2500000"],
+            ],
+            "2500000",
+            "students from 0 to 2,000,000",
+        ),
+        (
+            "fellows",
+            [
+                [
+                    "Fellow ID",
+                    "Cohort",
+                    "Start Year",
+                    "Home Org Code",
+                    "Role at Entry",
+                    "Race/Ethnicity",
+                    "Status",
+                ],
+                ["I100-1-01", "1", "2019-20", "350000", "Principal", "Asian", "active"],
+                ["I100-1-02", "1e308", "2019-20", "350000", "Principal", "White", "active"],
+            ],
+            "1e308",
+            "cohort number from 1 to 100",
+        ),
     ],
     ids=["roster-fte", "students", "cohort"],
-)  # fmt: skip
+)
 def test_each_kind_has_its_own_largest_figure(db, tmp_path, capsys, kind, rows, cell, says):
     errors = refused(db, tmp_path, capsys, kind, csv_bytes(rows))
     assert any("Row 3" in e and f"“{cell}”" in e and says in e for e in errors), errors
@@ -500,8 +554,14 @@ def test_each_kind_has_its_own_largest_figure(db, tmp_path, capsys, kind, rows, 
 def test_a_decimal_comma_in_a_comma_separated_file_is_refused_never_guessed(
     db, tmp_path, capsys, cell, delimiter
 ):
-    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "4"],
-                      ["2023-24", "350000", "Teacher", "Asian", cell]], delimiter=delimiter)  # fmt: skip
+    data = csv_bytes(
+        [
+            TEMPLATE,
+            ["2023-24", "350000", "Teacher", "White", "4"],
+            ["2023-24", "350000", "Teacher", "Asian", cell],
+        ],
+        delimiter=delimiter,
+    )
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any(
         "Row 3" in e
@@ -514,8 +574,13 @@ def test_a_decimal_comma_in_a_comma_separated_file_is_refused_never_guessed(
 
 
 def test_commas_between_thousands_are_read(db, tmp_path, capsys):
-    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "1,234"],
-                      ["2023-24", "350000", "Teacher", "Asian", "12,345.5"]])  # fmt: skip
+    data = csv_bytes(
+        [
+            TEMPLATE,
+            ["2023-24", "350000", "Teacher", "White", "1,234"],
+            ["2023-24", "350000", "Teacher", "Asian", "12,345.5"],
+        ]
+    )
     checked = check_upload(None, "staffing", data, "t.csv")
     assert checked.can_save, checked.problems
     assert sorted(checked.facts.fte) == [1234.0, 12345.5]
@@ -523,8 +588,14 @@ def test_commas_between_thousands_are_read(db, tmp_path, capsys):
 
 @pytest.mark.parametrize("cell", ["1.234", "12.500", "1.234,5"])
 def test_a_number_a_semicolon_file_could_mean_two_ways_is_refused(db, tmp_path, capsys, cell):
-    data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "4,5"],
-                      ["2023-24", "350000", "Teacher", "Asian", cell]], delimiter=";")  # fmt: skip
+    data = csv_bytes(
+        [
+            TEMPLATE,
+            ["2023-24", "350000", "Teacher", "White", "4,5"],
+            ["2023-24", "350000", "Teacher", "Asian", cell],
+        ],
+        delimiter=";",
+    )
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any(
         "Row 3" in e and "column “FTE”" in e and f"“{cell}”" in e and "semicolon" in e for e in errors
@@ -536,19 +607,36 @@ def test_a_number_a_semicolon_file_could_mean_two_ways_is_refused(db, tmp_path, 
     ("header", "kept", "other"),
     [
         ([*TEMPLATE, "FTE Count"], "“FTE” (column E)", "“FTE Count” (column F)"),
-        (["School Year", "Org Code", "Job Class", "Race", "Ethnicity", "FTE"], "“Race” (column D)",
-         "“Ethnicity” (column E)"),
-        (["DESE ID", "School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"], "“Org Code” (column C)",
-         "“DESE ID” (column A)"),
-        (["SY", "School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"], "“School Year” (column B)",
-         "“SY” (column A)"),
+        (
+            ["School Year", "Org Code", "Job Class", "Race", "Ethnicity", "FTE"],
+            "“Race” (column D)",
+            "“Ethnicity” (column E)",
+        ),
+        (
+            ["DESE ID", "School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+            "“Org Code” (column C)",
+            "“DESE ID” (column A)",
+        ),
+        (
+            ["SY", "School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+            "“School Year” (column B)",
+            "“SY” (column A)",
+        ),
         ([*TEMPLATE, "FTE"], "“FTE” (column E)", "“FTE (2)” (column F)"),
     ],
     ids=["two-fte", "race-and-ethnicity", "two-codes", "two-school-years", "same-heading-twice"],
-)  # fmt: skip
+)
 def test_two_columns_for_one_part_are_refused_naming_both(db, tmp_path, capsys, header, kept, other):
-    row = {"School Year": "2023-24", "SY": "2023-24", "Org Code": "350000", "DESE ID": "350000",
-           "Job Class": "Teacher", "Race/Ethnicity": "Asian", "Race": "Asian", "Ethnicity": "Hispanic"}  # fmt: skip
+    row = {
+        "School Year": "2023-24",
+        "SY": "2023-24",
+        "Org Code": "350000",
+        "DESE ID": "350000",
+        "Job Class": "Teacher",
+        "Race/Ethnicity": "Asian",
+        "Race": "Asian",
+        "Ethnicity": "Hispanic",
+    }
     data = csv_bytes([header, [row.get(h, "2") for h in header]])
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any("Row 1" in e and kept in e and other in e and "Keep one of them" in e for e in errors), errors

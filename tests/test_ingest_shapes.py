@@ -78,8 +78,11 @@ def test_profiles_school_level_xlsx_rolls_schools_up_into_their_district():
 
 
 def test_profiles_school_level_asks_for_the_job_class_when_the_file_does_not_say():
-    rows = [*profiles_title("2018-19", "School", None), profiles_header("School"),
-            ["Boston - Adams Elementary", "00350005", 2.0, 1.0, 3.0, 14.0, 0, 0, 0, 15, 5, 20.0]]  # fmt: skip
+    rows = [
+        *profiles_title("2018-19", "School", None),
+        profiles_header("School"),
+        ["Boston - Adams Elementary", "00350005", 2.0, 1.0, 3.0, 14.0, 0, 0, 0, 15, 5, 20.0],
+    ]
     checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows), "schools.csv")
     assert not checked.can_save and not checked.error_count
     assert [q.name for q in checked.questions] == ["job_class"]
@@ -112,14 +115,24 @@ OPEN_DATA = [
     OPEN_DATA_HEADER,
     # The state row, Boston's district row and Boston's two schools hold the same people.
     open_data_row(2024, 0, "State", 0, "State", "State", "Teacher", [30, 20, 40, 300, 0, 0, 10]),
-    open_data_row(2024, 350000, "Boston", 350000, "Boston", "District", "Teacher", [20, 10, 20, 140, 0, 0, 10]),
-    open_data_row(2024, 350000, "Boston", 350005, "Boston - Adams", "School", "Teacher", [12, 6, 10, 70, 0, 0, 5]),
-    open_data_row(2024, 350000, "Boston", 350010, "Boston - Baker", "School", "Teacher", [8, 4, 10, 70, 0, 0, 5]),
+    open_data_row(
+        2024, 350000, "Boston", 350000, "Boston", "District", "Teacher", [20, 10, 20, 140, 0, 0, 10]
+    ),
+    open_data_row(
+        2024, 350000, "Boston", 350005, "Boston - Adams", "School", "Teacher", [12, 6, 10, 70, 0, 0, 5]
+    ),
+    open_data_row(
+        2024, 350000, "Boston", 350010, "Boston - Baker", "School", "Teacher", [8, 4, 10, 70, 0, 0, 5]
+    ),
     # Lawrence only as schools: they are summed.
-    open_data_row(2024, 1490000, "Lawrence", 1490005, "Lawrence - A", "School", "Teacher", [5, 5, 10, 50, 0, 0, 0]),
-    open_data_row(2024, 1490000, "Lawrence", 1490010, "Lawrence - B", "School", "Teacher", [5, 5, 10, 110, 0, 0, 0]),
+    open_data_row(
+        2024, 1490000, "Lawrence", 1490005, "Lawrence - A", "School", "Teacher", [5, 5, 10, 50, 0, 0, 0]
+    ),
+    open_data_row(
+        2024, 1490000, "Lawrence", 1490010, "Lawrence - B", "School", "Teacher", [5, 5, 10, 110, 0, 0, 0]
+    ),
     open_data_row(2024, 350000, "Boston", 350000, "Boston", "District", "Principal", [1, 0, 1, 3, 0, 0, 0]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -154,11 +167,41 @@ def test_a_district_export_with_a_total_row_is_not_a_statewide_file():
 def test_open_data_older_names_with_fraction_percentages():
     rows = [
         OLD_OPEN_DATA_HEADER,
-        ["2019", "350000", "Boston", "350000", "Boston", "District", "Superintendent", "1.0",
-         "1.0", "0", "0", "0", "0", "0", "0"],
-        ["2019", "1490000", "Lawrence", "1490000", "Lawrence", "District", "Teacher", "400.0",
-         "0.05", "0.025", "0.3", "0.6", "0.0", "0.0", "0.025"],
-    ]  # fmt: skip
+        [
+            "2019",
+            "350000",
+            "Boston",
+            "350000",
+            "Boston",
+            "District",
+            "Superintendent",
+            "1.0",
+            "1.0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+        ],
+        [
+            "2019",
+            "1490000",
+            "Lawrence",
+            "1490000",
+            "Lawrence",
+            "District",
+            "Teacher",
+            "400.0",
+            "0.05",
+            "0.025",
+            "0.3",
+            "0.6",
+            "0.0",
+            "0.0",
+            "0.025",
+        ],
+    ]
     checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows), "old.csv")
     assert checked.can_save, checked.problems
     assert "older column names" in checked.recognition.description
@@ -170,8 +213,16 @@ def test_open_data_older_names_with_fraction_percentages():
 
 
 ROSTER = [
-    ["Employee ID", "Last Name", "First Name", "District Code", "School Year", "Job Classification",
-     "Race/Ethnicity", "FTE"],
+    [
+        "Employee ID",
+        "Last Name",
+        "First Name",
+        "District Code",
+        "School Year",
+        "Job Classification",
+        "Race/Ethnicity",
+        "FTE",
+    ],
     ["E001", "Núñez", "José", "00350505", "2023-2024", "Teacher", "Hispanic or Latino", "1.0"],
     ["E002", "O’Brien", "Siobhán", "350000", "2023-2024", "Teacher", "White", "1.0"],
     ["E003", "Okafor", "Chidi", "350505", "2023-2024", "Teacher", "Black or African American", "0.5"],
@@ -179,7 +230,7 @@ ROSTER = [
     ["E005", "Lee", "Min", "350000", "2023-2024", "Principal", "Asian", "1.0"],
     ["E006", "Doe", "Pat", "350000", "2023-2024", "Teacher", "American Indian or Alaska Native", "0.8"],
     ["E007", "Roe", "Sam", "350000", "2023-2024", "Teacher", "", "1.0"],
-]  # fmt: skip
+]
 
 
 def test_cp1252_crlf_roster_is_added_up_and_stores_no_names():
@@ -220,9 +271,11 @@ def test_roster_without_an_organization_column_asks_for_the_district():
     ("delimiter", "decimal"), [(";", ","), ("\t", "."), (",", ".")], ids=["semicolon", "tab", "comma"]
 )
 def test_delimiters_and_decimal_commas(delimiter, decimal):
-    rows = [["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
-            ["2022-23", "350000", "Teacher", "Asian", f"2{decimal}5"],
-            ["2022-23", "350000", "Teacher", "White", "7"]]  # fmt: skip
+    rows = [
+        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+        ["2022-23", "350000", "Teacher", "Asian", f"2{decimal}5"],
+        ["2022-23", "350000", "Teacher", "White", "7"],
+    ]
     checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows, delimiter=delimiter), "t.csv")
     assert checked.can_save, checked.problems
     assert fte(checked, "00350000", "Asian") == 2.5
@@ -230,19 +283,32 @@ def test_delimiters_and_decimal_commas(delimiter, decimal):
 
 
 def test_utf8_bom_and_latin1():
-    rows = [["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
-            ["2022-23", "350000", "Teacher", "Asian", "2"]]  # fmt: skip
+    rows = [
+        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+        ["2022-23", "350000", "Teacher", "Asian", "2"],
+    ]
     for data in (b"\xef\xbb\xbf" + csv_bytes(rows), csv_bytes(rows, encoding="latin-1")):
         assert check_upload(new_warehouse(), "staffing", data, "t.csv").can_save
 
 
 def test_enrollment_profiles_export():
     rows = [
-        ["2022-23 Enrollment by Race/Gender Report - District"], [],
-        ["District Name", "District Code", "African American (#)", "Asian (#)", "Hispanic (#)", "White (#)",
-         "Native American (#)", "Native Hawaiian, Pacific Islander (#)", "Multi-Race, Non-Hispanic (#)", "Total"],
+        ["2022-23 Enrollment by Race/Gender Report - District"],
+        [],
+        [
+            "District Name",
+            "District Code",
+            "African American (#)",
+            "Asian (#)",
+            "Hispanic (#)",
+            "White (#)",
+            "Native American (#)",
+            "Native Hawaiian, Pacific Islander (#)",
+            "Multi-Race, Non-Hispanic (#)",
+            "Total",
+        ],
         ["Boston", "00350000", "13000", "4500", "21000", "7000", "100", "50", "1500", "47150"],
-    ]  # fmt: skip
+    ]
     checked = check_upload(new_warehouse(), "enrollment", csv_bytes(rows), "enrollment.csv")
     assert checked.can_save, checked.problems
     f = checked.facts
@@ -264,8 +330,10 @@ def test_the_sheet_with_the_data_is_found_among_several():
 
 def test_lists_fellows_participation_equity_leaders():
     con = new_warehouse()
-    fellows = [["Fellow ID", "Cohort", "Start Year", "Home Org Code", "Role at Entry", "Race/Ethnicity", "Status"],
-               ["I100-8-01", "8", "2026", "350000", "principal", "Black or African American", "Active"]]  # fmt: skip
+    fellows = [
+        ["Fellow ID", "Cohort", "Start Year", "Home Org Code", "Role at Entry", "Race/Ethnicity", "Status"],
+        ["I100-8-01", "8", "2026", "350000", "principal", "Black or African American", "Active"],
+    ]
     checked = check_upload(con, "fellows", csv_bytes(fellows), "fellows.csv")
     assert checked.can_save, checked.problems
     row = checked.facts.iloc[0]
@@ -277,8 +345,11 @@ def test_lists_fellows_participation_equity_leaders():
         "African American/Black",
         "active",
     )
-    part = [["Org Code", "Component", "Strategy Adopted", "Climate Assessment Done"],
-            ["350000", "Capacity Building", "Yes", "no"], ["1490000", "fellowship", "Y", "N"]]  # fmt: skip
+    part = [
+        ["Org Code", "Component", "Strategy Adopted", "Climate Assessment Done"],
+        ["350000", "Capacity Building", "Yes", "no"],
+        ["1490000", "fellowship", "Y", "N"],
+    ]
     checked = check_upload(con, "participation", csv_bytes(part), "p.csv")
     assert [q.name for q in checked.questions] == ["school_year"]
     checked = check_upload(con, "participation", csv_bytes(part), "p.csv", Answers(school_year="2025-26"))
@@ -295,8 +366,12 @@ def test_lists_fellows_participation_equity_leaders():
 
 
 def test_a_totals_row_at_the_bottom_is_not_added_again():
-    rows = [*profiles_title(), profiles_header(), *DISTRICT_ROWS,
-            ["Total", None, 11.0, 6.0, 13.0, 118.0, 0.5, 0.0, 1.5, 100.0, 50.0, 150.0]]  # fmt: skip
+    rows = [
+        *profiles_title(),
+        profiles_header(),
+        *DISTRICT_ROWS,
+        ["Total", None, 11.0, 6.0, 13.0, 118.0, 0.5, 0.0, 1.5, 100.0, 50.0, 150.0],
+    ]
     checked = check_upload(new_warehouse(), "staffing", csv_bytes(rows), "profiles.csv")
     assert checked.can_save, checked.problems
     assert "1 total row skipped" in checked.recognition.description

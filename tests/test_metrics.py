@@ -16,10 +16,12 @@ from analytics.metrics import Filters, headline_metrics, staff_share_by_year, su
 # passes the rule (6 or more of color, 6 or more not), too few for either region's.
 DISTRICTS = [f"{1000 + i:04d}0000" for i in range(14)]
 HAND_ORGS = pd.DataFrame(
-    [(code, f"District {i + 1}", "district", "Greater Boston" if i < 7 else "Northeast")
-     for i, code in enumerate(DISTRICTS)],
+    [
+        (code, f"District {i + 1}", "district", "Greater Boston" if i < 7 else "Northeast")
+        for i, code in enumerate(DISTRICTS)
+    ],
     columns=["org_code", "name", "org_type", "region"],
-)  # fmt: skip
+)
 D1, D2, D3 = DISTRICTS[:3]
 
 
@@ -30,66 +32,143 @@ def build_tiny(path=":memory:"):
         # 2019-20: the first 6 districts have a superintendent of color; 2020-21: the first 7.
         supers += staffing("2019-20", org, "Superintendent", **{"Black" if i < 6 else "White": 1})
         supers += staffing("2020-21", org, "Superintendent", **{"Hispanic" if i < 7 else "White": 1})
-    add(con, "staffing", supers
+    add(
+        con,
+        "staffing",
+        supers
         + staffing("2019-20", D1, "Teacher", White=90, Asian=10)
-        + staffing("2019-20", D2, "Teacher", White=40, Hispanic=60, Unknown=5))  # fmt: skip
+        + staffing("2019-20", D2, "Teacher", White=40, Hispanic=60, Unknown=5),
+    )
     # A later upload corrects D1's 2019-20 teachers: it replaces them, and only them.
     add(con, "staffing", staffing("2019-20", D1, "Teacher", White=80, Asian=20))
     # One district's roster for 2021-22: a partial year (1 of the 14 expected reported).
     add(con, "staffing", staffing("2021-22", D1, "Superintendent", Black=1))
-    add(con, "enrollment", [
-        ("2019-20", D1, "White", 100), ("2019-20", D1, "African American/Black", 300),
-        ("2019-20", D2, "Hispanic/Latino", 450), ("2019-20", D2, "White", 50),
-    ])  # fmt: skip
-    add(con, "fellows", [
-        ("F1", 1, "2019-20", D1, "Principal", "African American/Black", "completed",
-         "Superintendent", "2021-22", D2),
-        ("F2", 1, "2019-20", D2, "Central Office", "White", "withdrawn", None, None, None),
-        ("F3", 1, "2019-20", D3, "Central Office", "Asian", "completed", None, None, None),
-        ("F4", 2, "2020-21", D3, "Principal", "Hispanic/Latino", "completed", None, None, None),
-        ("F5", 2, "2020-21", D1, "Assistant Principal", "White", "completed", None, None, None),
-    ])  # fmt: skip
-    add(con, "participation", [
-        (D1, "2019-20", "capacity building", False, True),
-        (D1, "2019-20", "fellowship", False, False),
-        (D2, "2019-20", "capacity building", True, True),
-        (D1, "2020-21", "capacity building", True, True),
-        (D3, "2020-21", "capacity building", False, False),
-        (DISTRICTS[13], "2020-21", "fellowship", False, False),
-    ])  # fmt: skip
+    add(
+        con,
+        "enrollment",
+        [
+            ("2019-20", D1, "White", 100),
+            ("2019-20", D1, "African American/Black", 300),
+            ("2019-20", D2, "Hispanic/Latino", 450),
+            ("2019-20", D2, "White", 50),
+        ],
+    )
+    add(
+        con,
+        "fellows",
+        [
+            (
+                "F1",
+                1,
+                "2019-20",
+                D1,
+                "Principal",
+                "African American/Black",
+                "completed",
+                "Superintendent",
+                "2021-22",
+                D2,
+            ),
+            ("F2", 1, "2019-20", D2, "Central Office", "White", "withdrawn", None, None, None),
+            ("F3", 1, "2019-20", D3, "Central Office", "Asian", "completed", None, None, None),
+            ("F4", 2, "2020-21", D3, "Principal", "Hispanic/Latino", "completed", None, None, None),
+            ("F5", 2, "2020-21", D1, "Assistant Principal", "White", "completed", None, None, None),
+        ],
+    )
+    add(
+        con,
+        "participation",
+        [
+            (D1, "2019-20", "capacity building", False, True),
+            (D1, "2019-20", "fellowship", False, False),
+            (D2, "2019-20", "capacity building", True, True),
+            (D1, "2020-21", "capacity building", True, True),
+            (D3, "2020-21", "capacity building", False, False),
+            (DISTRICTS[13], "2020-21", "fellowship", False, False),
+        ],
+    )
     return con
 
 
 def coverage(reported, expected):
-    return {"organizations_reported": reported, "organizations_expected": expected,
-            "complete": reported >= 0.95 * expected}  # fmt: skip
+    return {
+        "organizations_reported": reported,
+        "organizations_expected": expected,
+        "complete": reported >= 0.95 * expected,
+    }
 
 
 EXPECTED = {
     "superintendents": {
-        "baseline_year": "2019-20", "baseline_share": 0.04, "target_share": 0.14, "target_year": "2029-30",
+        "baseline_year": "2019-20",
+        "baseline_share": 0.04,
+        "target_share": 0.14,
+        "target_year": "2029-30",
         "latest_complete_year": "2020-21",
         "by_year": [
-            {"school_year": "2019-20", "fte": 14.0, "fte_of_color": 6.0, "share": 0.4286, "target_share": 0.04,
-             **coverage(14, 14)},
-            {"school_year": "2020-21", "fte": 14.0, "fte_of_color": 7.0, "share": 0.5, "target_share": 0.05,
-             **coverage(14, 14)},
+            {
+                "school_year": "2019-20",
+                "fte": 14.0,
+                "fte_of_color": 6.0,
+                "share": 0.4286,
+                "target_share": 0.04,
+                **coverage(14, 14),
+            },
+            {
+                "school_year": "2020-21",
+                "fte": 14.0,
+                "fte_of_color": 7.0,
+                "share": 0.5,
+                "target_share": 0.05,
+                **coverage(14, 14),
+            },
             # One superintendent: hidden (and partial, so no share even if it were not).
-            {"school_year": "2021-22", "fte": None, "fte_of_color": None, "share": None, "target_share": 0.06,
-             **coverage(1, 14)},
+            {
+                "school_year": "2021-22",
+                "fte": None,
+                "fte_of_color": None,
+                "share": None,
+                "target_share": 0.06,
+                **coverage(1, 14),
+            },
         ],
     },
     # D1 80 + 20 (the correction), D2 40 + 60; D2's 5 FTE of unknown race are left out.
-    "teachers": {"latest_complete_year": "2019-20", "by_year": [
-        {"school_year": "2019-20", "fte": 200.0, "fte_of_color": 80.0, "share": 0.4, **coverage(2, 2)}]},
-    "students": {"latest_complete_year": "2019-20", "by_year": [
-        {"school_year": "2019-20", "students": 900, "students_of_color": 750, "share": 0.8333, **coverage(2, 2)}]},
-    "fellows": {"goal": 100, "total": 5, "by_cohort": [
-        {"cohort": 1, "start_year": "2019-20", "fellows": 3}, {"cohort": 2, "start_year": "2020-21", "fellows": 2}]},
-    "districts": {"goal": 100, "participating_total": 4, "by_year": [
-        {"school_year": "2019-20", "participating": 2, "new": 2},
-        {"school_year": "2020-21", "participating": 3, "new": 2}]},
-}  # fmt: skip
+    "teachers": {
+        "latest_complete_year": "2019-20",
+        "by_year": [
+            {"school_year": "2019-20", "fte": 200.0, "fte_of_color": 80.0, "share": 0.4, **coverage(2, 2)}
+        ],
+    },
+    "students": {
+        "latest_complete_year": "2019-20",
+        "by_year": [
+            {
+                "school_year": "2019-20",
+                "students": 900,
+                "students_of_color": 750,
+                "share": 0.8333,
+                **coverage(2, 2),
+            }
+        ],
+    },
+    "fellows": {
+        "goal": 100,
+        "total": 5,
+        "by_cohort": [
+            {"cohort": 1, "start_year": "2019-20", "fellows": 3},
+            {"cohort": 2, "start_year": "2020-21", "fellows": 2},
+        ],
+    },
+    "districts": {
+        "goal": 100,
+        "participating_total": 4,
+        "by_year": [
+            {"school_year": "2019-20", "participating": 2, "new": 2},
+            {"school_year": "2020-21", "participating": 3, "new": 2},
+        ],
+    },
+}
 
 
 def test_headline_metrics_on_a_hand_made_warehouse():
@@ -101,16 +180,22 @@ def test_metrics_json_from_the_command_line(tmp_path):
     build_tiny(db).close()
     out = subprocess.run(
         [sys.executable, "-m", "analytics", "metrics", "--db", str(db), "--json"],
-        capture_output=True, text=True, cwd=ROOT_DIR, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT_DIR,
+        check=True,
+    )
     assert json.loads(out.stdout) == EXPECTED
 
 
 def test_metrics_json_from_the_sample_warehouse_has_the_documented_shape(sample_db):
     out = subprocess.run(
         [sys.executable, "-m", "analytics", "metrics", "--db", str(sample_db), "--json"],
-        capture_output=True, text=True, cwd=ROOT_DIR, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT_DIR,
+        check=True,
+    )
     figures = json.loads(out.stdout)
     s = figures["superintendents"]
     assert (s["baseline_share"], s["target_share"], s["target_year"]) == (0.04, 0.14, "2029-30")
@@ -173,6 +258,7 @@ def test_gap_to_the_target_path_in_points_and_people():
 
 
 def test_cli_usage_errors_exit_2(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "analytics", "metrics", "--nope"], capture_output=True,
-                         text=True, cwd=ROOT_DIR)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "analytics", "metrics", "--nope"], capture_output=True, text=True, cwd=ROOT_DIR
+    )
     assert out.returncode == 2 and "unrecognized arguments: --nope" in out.stderr

@@ -54,8 +54,11 @@ def subtitle(fig: dict) -> str:
 def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
     at = open_app(sample_db, "overview")
     cards = {mt.label: mt.value for mt in at.metric}
-    assert cards == {"Superintendents of color": "8.6%", "Influence 100 Fellows": "155",
-                     "Organizations taking part": "47"}  # fmt: skip
+    assert cards == {
+        "Superintendents of color": "8.6%",
+        "Influence 100 Fellows": "155",
+        "Organizations taking part": "47",
+    }
     supers, fellows, districts = figures(at)
     target = traces(supers)["Target path: 4% → 14%"]
     assert target["x"][0] == "2019-20" and target["x"][-1] == "2029-30"
@@ -75,8 +78,13 @@ def test_superintendents_page_trend_projection_scenario_context(sample_db, open_
     at = open_app(sample_db, "superintendents")
     trend, scenario, gap, by_group = figures(at)
     names = traces(trend)
-    assert {"Target path: 4% → 14%", "Superintendents of color", "Trend since 2019-20", "90% band of the trend",
-            "Published figures"} <= set(names)  # fmt: skip
+    assert {
+        "Target path: 4% → 14%",
+        "Superintendents of color",
+        "Trend since 2019-20",
+        "90% band of the trend",
+        "Published figures",
+    } <= set(names)
     assert names["Trend since 2019-20"]["x"][-1] == "2029-30"
     published = names["Published figures"]
     assert "3.6%" in published["text"] and "2018-19" in published["x"]
@@ -152,8 +160,9 @@ def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, open_app):
     # Only years with at least 6 superintendents of color (and 6 others) in Greater Boston are drawn.
     from ui.data import cursor  # the app's own connection (this process holds the file)
 
-    region = m.superintendent_share_by_year(cursor(), load_goals(),
-                                            m.Filters("2019-20", None, ("Greater Boston",)))  # fmt: skip
+    region = m.superintendent_share_by_year(
+        cursor(), load_goals(), m.Filters("2019-20", None, ("Greater Boston",))
+    )
     safe = region[~region["suppressed"] & region["complete"]]
     assert 0 < len(safe) < len(region)
     assert ((safe["of_color"] >= 6) & (safe["total"] - safe["of_color"] >= 6)).all()
@@ -224,8 +233,9 @@ def test_filters_survive_changes_of_page(sample_db, open_app):
         for param, value in (("region", "Greater Boston"), ("type", "district"), ("from", "2019-20")):
             assert at.query_params[param] in (value, [value]), (page, param)
     # The chart is the filtered one: what the shared address draws in a new session, not the statewide one.
-    shared = open_app(sample_db, "workforce",
-                       {"from": "2019-20", "region": "Greater Boston", "type": "district"})  # fmt: skip
+    shared = open_app(
+        sample_db, "workforce", {"from": "2019-20", "region": "Greater Boston", "type": "district"}
+    )
     statewide = open_app(sample_db, "workforce")
     observed, expected, whole = (traces(figures(a)[0])["Teachers"] for a in (at, shared, statewide))
     assert (observed["x"], observed["y"]) == (expected["x"], expected["y"]) != (whole["x"], whole["y"])

@@ -158,9 +158,17 @@ def test_b_a_region_with_one_fellow_shows_nothing_about_that_fellow():
         fellow("B1", 1, "2019-20", berkshire, "Black", status="withdrawn", entry_role="Central Office")
     ]
     for i in range(30):
-        fellows.append(fellow(f"G{i}", 1, "2019-20", boston[i % 10], "Hispanic" if i % 3 else "White",
-                              status="completed" if i % 4 else "withdrawn",
-                              entry_role="Principal" if i % 2 else "Central Office"))  # fmt: skip
+        fellows.append(
+            fellow(
+                f"G{i}",
+                1,
+                "2019-20",
+                boston[i % 10],
+                "Hispanic" if i % 3 else "White",
+                status="completed" if i % 4 else "withdrawn",
+                entry_role="Principal" if i % 2 else "Central Office",
+            )
+        )
     facts = facts_from(orgs, fellows=fellows)
     one = View(("Berkshires",))
     leaks = report(run_audit(facts, [one], "attack b", keys=FELLOWS))
@@ -171,9 +179,21 @@ def test_b_a_region_with_one_fellow_shows_nothing_about_that_fellow():
 
     con = build_warehouse(facts)
     summary, funnel, roles, _ = sections.fellows_outcomes(con, one.filters())
-    told = {name: getattr(summary, name) for name in (
-        "completed", "active", "withdrawn", "placed_superintendent", "placed_assistant", "of_color",
-        "entered_as_principal", "entered_from_central_office", "share_of_color") if hasattr(summary, name)}  # fmt: skip
+    told = {
+        name: getattr(summary, name)
+        for name in (
+            "completed",
+            "active",
+            "withdrawn",
+            "placed_superintendent",
+            "placed_assistant",
+            "of_color",
+            "entered_as_principal",
+            "entered_from_central_office",
+            "share_of_color",
+        )
+        if hasattr(summary, name)
+    }
     assert all(v is None for v in told.values()), f"the Fellows page's cards say {told} about one Fellow"
     # The funnel may say how many enrolled (1); no other bar may carry a number.
     labels = [
@@ -212,16 +232,39 @@ def test_c_no_cohort_status_is_the_row_total_minus_the_cells_shown():
     codes = orgs["org_code"].tolist()
     fellows = []
     for i in range(26):  # 24 completed, 2 withdrew, none active; 20 of color
-        placed = ("Superintendent", "2022-23", codes[0]) if i < 7 else ("Assistant Superintendent", "2021-22",
-                  codes[1]) if i < 16 else (None, None, None)  # fmt: skip
-        fellows.append(fellow(f"A{i}", 1, "2019-20", codes[i % 10], "Asian" if i < 20 else "White",
-                              status="withdrawn" if i in (20, 24) else "completed",
-                              entry_role="Principal" if i < 11 else "Central Office", placement_role=placed[0],
-                              placement_year=placed[1], placement_org=placed[2]))  # fmt: skip
+        placed = (
+            ("Superintendent", "2022-23", codes[0])
+            if i < 7
+            else ("Assistant Superintendent", "2021-22", codes[1])
+            if i < 16
+            else (None, None, None)
+        )
+        fellows.append(
+            fellow(
+                f"A{i}",
+                1,
+                "2019-20",
+                codes[i % 10],
+                "Asian" if i < 20 else "White",
+                status="withdrawn" if i in (20, 24) else "completed",
+                entry_role="Principal" if i < 11 else "Central Office",
+                placement_role=placed[0],
+                placement_year=placed[1],
+                placement_org=placed[2],
+            )
+        )
     for i in range(20):  # 12 completed, 8 active, none withdrew
-        fellows.append(fellow(f"B{i}", 2, "2020-21", codes[i % 10], "Black" if i < 12 else "White",
-                              status="completed" if i < 12 else "active",
-                              entry_role="Principal" if i % 2 else "Central Office"))  # fmt: skip
+        fellows.append(
+            fellow(
+                f"B{i}",
+                2,
+                "2020-21",
+                codes[i % 10],
+                "Black" if i < 12 else "White",
+                status="completed" if i < 12 else "active",
+                entry_role="Principal" if i % 2 else "Central Office",
+            )
+        )
     facts = facts_from(orgs, fellows=fellows)
     con = build_warehouse(facts)
     *_, table = sections.fellows_outcomes(con, Filters())
@@ -358,8 +401,12 @@ def test_f_zero_of_color_is_fewer_than_six():
     drawn = [p for p in plotted(by_region) if "Berkshires" in p[0]]
     assert not drawn, f"the region chart draws Berkshires at {drawn}"
     path = export.chart_section(con, GOALS, Filters(regions=("Berkshires",)), "superintendents-target-path")
-    observed = [(n, x, y) for n, x, y in plotted(path.figure)
-                if GOALS.superintendents.target_for(str(x)) is None or abs(y - GOALS.superintendents.target_for(str(x))) > 1e-9]  # fmt: skip
+    observed = [
+        (n, x, y)
+        for n, x, y in plotted(path.figure)
+        if GOALS.superintendents.target_for(str(x)) is None
+        or abs(y - GOALS.superintendents.target_for(str(x))) > 1e-9
+    ]
     assert not observed, f"Berkshires' target-path chart draws {observed}"
 
 

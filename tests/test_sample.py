@@ -75,9 +75,15 @@ def test_superintendents_of_color_pass_seven_then_eight_percent(sample_con):
 
 @pytest.mark.parametrize(
     ("year", "published"),
-    [("2016-17", 0.080), ("2018-19", 0.082), ("2019-20", 0.083), ("2021-22", 0.097), ("2022-23", 0.096),
-     ("2023-24", 0.10)],
-)  # fmt: skip
+    [
+        ("2016-17", 0.080),
+        ("2018-19", 0.082),
+        ("2019-20", 0.083),
+        ("2021-22", 0.097),
+        ("2022-23", 0.096),
+        ("2023-24", 0.10),
+    ],
+)
 def test_teachers_of_color_match_published_shares(sample_con, year, published):
     assert abs(by_year(staff_share_by_year(sample_con, d.TEACHER))[year] - published) <= HALF_POINT
 

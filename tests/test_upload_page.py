@@ -9,15 +9,22 @@ from upload_files import csv_bytes, profiles_header, profiles_title
 
 from analytics.warehouse import connect
 
-BAD = csv_bytes([["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
-                 ["2023-24", "35x", "Teacher", "Purple", "-1"]])  # fmt: skip
+BAD = csv_bytes(
+    [
+        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+        ["2023-24", "35x", "Teacher", "Purple", "-1"],
+    ]
+)
 # School-level Profiles export for 2018-19 with no job class in its title: the page must ask for it.
-GOOD = csv_bytes([
-    *profiles_title("2018-19", "School", None), profiles_header("School"),
-    ["Boston - Adams Elementary", "00350005", 2.0, 1.0, 3.0, 14.0, 0, 0, 0, 15, 5, 20.0],
-    ["Boston - Baker Middle", "350010", 1.5, 0.5, 1.0, 27.0, 0, 0, 0, 20, 10, 30.0],
-    ["Nowhere - X", "01490030", "Failed to meet data reporting requirements"] + [None] * 9,
-])  # fmt: skip
+GOOD = csv_bytes(
+    [
+        *profiles_title("2018-19", "School", None),
+        profiles_header("School"),
+        ["Boston - Adams Elementary", "00350005", 2.0, 1.0, 3.0, 14.0, 0, 0, 0, 15, 5, 20.0],
+        ["Boston - Baker Middle", "350010", 1.5, 0.5, 1.0, 27.0, 0, 0, 0, 20, 10, 30.0],
+        ["Nowhere - X", "01490030", "Failed to meet data reporting requirements"] + [None] * 9,
+    ]
+)
 
 
 @pytest.fixture
@@ -33,9 +40,13 @@ def frame_with(at, column: str):
 
 def texts(at) -> str:
     return "\n".join(
-        [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.success]
-        + [e.value for e in at.error] + [e.value for e in at.warning] + [e.value for e in at.info]
-    )  # fmt: skip
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [e.value for e in at.success]
+        + [e.value for e in at.error]
+        + [e.value for e in at.warning]
+        + [e.value for e in at.info]
+    )
 
 
 def test_empty_state_templates_and_history(upload_page):
@@ -130,11 +141,13 @@ def test_each_kind_offers_its_template(upload_page):
 
 def test_a_one_district_roster_asks_for_its_district(upload_page):
     roster = csv_bytes(
-        [["Employee ID", "Last Name", "School Year", "Job Classification", "Race/Ethnicity", "FTE"],
-         ["E1", "Núñez", "2023-24", "Teacher", "Hispanic or Latino", "1.0"],
-         ["E2", "Smith", "2023-24", "Teacher", "White", "0.5"]],
+        [
+            ["Employee ID", "Last Name", "School Year", "Job Classification", "Race/Ethnicity", "FTE"],
+            ["E1", "Núñez", "2023-24", "Teacher", "Hispanic or Latino", "1.0"],
+            ["E2", "Smith", "2023-24", "Teacher", "White", "0.5"],
+        ],
         encoding="cp1252",
-    )  # fmt: skip
+    )
     upload_page.file_uploader(key="upload_file").set_value(("roster.csv", roster, "text/csv")).run()
     assert "Per-person staff roster" in texts(upload_page)
     assert upload_page.button(key="upload_save").disabled
@@ -150,8 +163,13 @@ def test_a_one_district_roster_asks_for_its_district(upload_page):
 
 def test_the_signed_in_person_is_recorded_as_the_uploader(upload_page):
     upload_page.user = {"is_logged_in": True, "email": "clerk@lawrence.k12.ma.us", "name": "Data Clerk"}
-    upload_page.file_uploader(key="upload_file").set_value(("bad.csv", BAD.replace(b"35x", b"350000")
-                                                     .replace(b"Purple", b"Asian").replace(b"-1", b"2"), "text/csv"))  # fmt: skip
+    upload_page.file_uploader(key="upload_file").set_value(
+        (
+            "bad.csv",
+            BAD.replace(b"35x", b"350000").replace(b"Purple", b"Asian").replace(b"-1", b"2"),
+            "text/csv",
+        )
+    )
     upload_page.run()
     assert not upload_page.button(key="upload_save").disabled, [
         p for p in upload_page.table[0].value.itertuples()
@@ -181,9 +199,11 @@ def test_a_failure_on_the_page_is_a_message_not_a_traceback(upload_page, monkeyp
 
 def test_a_file_with_errors_shows_no_figures_only_its_problems(upload_page, sample_db):
     # Every row but one is fine: saving is blocked, so no preview may show figures that will never count.
-    rows = [["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
-            ["2023-24", "350000", "Teacher", "White", "40"],
-            ["2023-24", "350000", "Teacher", "Asian", "12,5"]]  # fmt: skip
+    rows = [
+        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+        ["2023-24", "350000", "Teacher", "White", "40"],
+        ["2023-24", "350000", "Teacher", "Asian", "12,5"],
+    ]
     upload_page.file_uploader(key="upload_file").set_value(("comma.csv", csv_bytes(rows), "text/csv")).run()
     assert not upload_page.exception
     said = texts(upload_page)

@@ -12,8 +12,11 @@ TEMPLATE = ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"]
 
 
 def test_a_file_that_does_not_say_its_job_class_offers_that_choice_only():
-    rows = [*profiles_title("2018-19", "School", None), profiles_header("School"),
-            ["Boston - Adams Elementary", "00350005", 2.0, 1.0, 3.0, 14.0, 0, 0, 0, 15, 5, 20.0]]  # fmt: skip
+    rows = [
+        *profiles_title("2018-19", "School", None),
+        profiles_header("School"),
+        ["Boston - Adams Elementary", "00350005", 2.0, 1.0, 3.0, 14.0, 0, 0, 0, 15, 5, 20.0],
+    ]
     checked = check_upload(None, "staffing", csv_bytes(rows), "schools.csv")
     offered = view.choices(checked, {}, organizations=lambda: pytest.fail("no district is asked"))
     assert [(c.key, c.label, c.index, c.placeholder) for c in offered] == [
@@ -31,8 +34,10 @@ def test_an_answered_question_stays_offered_so_it_can_be_changed():
 
 
 def test_the_district_choice_names_each_organization():
-    rows = [["Employee ID", "School Year", "Job Classification", "Race/Ethnicity", "FTE"],
-            ["E1", "2023-24", "Teacher", "White", "1.0"]]  # fmt: skip
+    rows = [
+        ["Employee ID", "School Year", "Job Classification", "Race/Ethnicity", "FTE"],
+        ["E1", "2023-24", "Teacher", "White", "1.0"],
+    ]
     checked = check_upload(None, "staffing", csv_bytes(rows), "roster.csv")
     (district,) = view.choices(checked, {}, organizations=lambda: {"01490000": "Lawrence"})
     assert district.options == ["01490000"]
@@ -42,13 +47,17 @@ def test_the_district_choice_names_each_organization():
 @pytest.mark.parametrize(
     ("rows", "summary"),
     [
-        ([["2023-24", "35x", "Teacher", "Purple", "-1"]],
-         "3 errors (saving is blocked until they are fixed); 0 warnings (they do not block saving)."),
-        ([["2023-24", "350000", "Teacher", "Asian", "1"], ["2023-24", "350000", "Teacher", "Asian", "1"]],
-         "No errors; 1 warning (they do not block saving)."),
+        (
+            [["2023-24", "35x", "Teacher", "Purple", "-1"]],
+            "3 errors (saving is blocked until they are fixed); 0 warnings (they do not block saving).",
+        ),
+        (
+            [["2023-24", "350000", "Teacher", "Asian", "1"], ["2023-24", "350000", "Teacher", "Asian", "1"]],
+            "No errors; 1 warning (they do not block saving).",
+        ),
     ],
     ids=["errors", "a-warning"],
-)  # fmt: skip
+)
 def test_problem_summary_and_table(rows, summary):
     checked = check_upload(None, "staffing", csv_bytes([TEMPLATE, *rows]), "t.csv")
     assert view.problem_summary(checked) == summary

@@ -43,8 +43,12 @@ def test_migrating_again_changes_nothing(tmp_path):
 
 def test_newer_upload_replaces_the_same_key_and_rollback_brings_the_old_back():
     con = new_warehouse()
-    first = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=10)
-                + staffing("2019-20", "01490000", "Teacher", White=40, Hispanic=60))  # fmt: skip
+    first = add(
+        con,
+        "staffing",
+        staffing("2019-20", "00350000", "Teacher", White=90, Asian=10)
+        + staffing("2019-20", "01490000", "Teacher", White=40, Hispanic=60),
+    )
     second = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=80, Asian=20))
 
     def boston_of_color():
@@ -66,8 +70,12 @@ def test_newer_upload_replaces_the_same_key_and_rollback_brings_the_old_back():
     assert store.restore_upload(con, second.upload_id, who="t") == "active"
     assert boston_of_color() == 20
 
-    third = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=70, Asian=30)
-                + staffing("2019-20", "01490000", "Teacher", White=50, Hispanic=50))  # fmt: skip
+    third = add(
+        con,
+        "staffing",
+        staffing("2019-20", "00350000", "Teacher", White=70, Asian=30)
+        + staffing("2019-20", "01490000", "Teacher", White=50, Hispanic=50),
+    )
     statuses = dict(con.execute("SELECT upload_id, status FROM uploads WHERE kind = 'staffing'").fetchall())
     assert statuses == {
         first.upload_id: "superseded",
@@ -123,21 +131,24 @@ def test_a_large_save_lands_in_small_row_groups_and_is_all_there_after_reopening
     path = tmp_path / "w.duckdb"
     con = new_warehouse(path)
     n = 3 * 16_384 + 5  # a statewide open-data file is about twice this
-    facts = pd.DataFrame({
-        "school_year": ["2023-24"] * n,
-        "org_code": [f"{i // 64:04d}0000" for i in range(n)],
-        "job_class": ["Teacher"] * n,
-        "race": [("White", "Asian")[i % 2] + f" {i % 64}" for i in range(n)],
-        "fte": [1.0] * n,
-    })  # fmt: skip
+    facts = pd.DataFrame(
+        {
+            "school_year": ["2023-24"] * n,
+            "org_code": [f"{i // 64:04d}0000" for i in range(n)],
+            "job_class": ["Teacher"] * n,
+            "race": [("White", "Asian")[i % 2] + f" {i % 64}" for i in range(n)],
+            "fte": [1.0] * n,
+        }
+    )
     saved = store.save_upload(con, STAFFING, facts, file_name="big.csv", sha256="x", uploaded_by="test")
     other = connect(path)  # a second connection in the same process shares the open file
     assert other.execute("SELECT count(*) FROM current_staffing").fetchall()[0][0] == n
     other.close()
     con.close()
     con = connect(path)
-    assert con.execute("SELECT count(*), sum(fte) FROM staffing WHERE upload_id = ?", [saved.upload_id]
-                       ).fetchall() == [(n, float(n))]  # fmt: skip
+    assert con.execute(
+        "SELECT count(*), sum(fte) FROM staffing WHERE upload_id = ?", [saved.upload_id]
+    ).fetchall() == [(n, float(n))]
     groups = con.execute(
         "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('current_staffing')"
     ).fetchall()[0][0]

@@ -7,9 +7,14 @@ import io
 import xlsxwriter
 
 PROFILES_RACES = (
-    "African American", "Asian", "Hispanic", "White", "Native American",
-    "Native Hawaiian, Pacific Islander", "Multi-Race,Non-Hispanic",
-)  # fmt: skip
+    "African American",
+    "Asian",
+    "Hispanic",
+    "White",
+    "Native American",
+    "Native Hawaiian, Pacific Islander",
+    "Multi-Race,Non-Hispanic",
+)
 
 
 def csv_bytes(
@@ -51,9 +56,13 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]], *, start_row: int = 0) -> 
 def profiles_header(level: str = "District", measure: str = "#") -> list[str]:
     """A DESE Profiles Race/Ethnicity and Gender Staffing Report header."""
     return [
-        f"{level} Name", f"{level} Code", *[f"{r} ({measure})" for r in PROFILES_RACES],
-        f"Females ({measure})", f"Males ({measure})", "FTE Count",
-    ]  # fmt: skip
+        f"{level} Name",
+        f"{level} Code",
+        *[f"{r} ({measure})" for r in PROFILES_RACES],
+        f"Females ({measure})",
+        f"Males ({measure})",
+        "FTE Count",
+    ]
 
 
 def profiles_title(
@@ -67,15 +76,30 @@ def profiles_title(
 # The open-data extract "Staffing: Race/Ethnicity and Gender", newer column names.
 OPEN_DATA_RACES = ("BAA", "AS", "HL", "WH", "AIAN", "NHPI", "MNHL")
 OPEN_DATA_HEADER = [
-    "SY", "DIST_CODE", "DIST_NAME", "ORG_CODE", "ORG_NAME", "ORG_TYPE", "JOBCLASS_CAT", "JOBCLASS", "FTE_TOTAL",
+    "SY",
+    "DIST_CODE",
+    "DIST_NAME",
+    "ORG_CODE",
+    "ORG_NAME",
+    "ORG_TYPE",
+    "JOBCLASS_CAT",
+    "JOBCLASS",
+    "FTE_TOTAL",
     *[f"{r}_{m}" for r in OPEN_DATA_RACES for m in ("CNT", "PCT")],
-]  # fmt: skip
+]
 # Older downloads: percentages only, older names.
 OLD_OPEN_DATA_RACES = ("AFRAME", "ASIAN", "HISPANIC", "WHITE", "NATAME", "NATHPI", "MULTINH")
 OLD_OPEN_DATA_HEADER = [
-    "SY", "DIST_CODE", "DIST_NAME", "ORG_CODE", "ORG_NAME", "ORG_TYPE", "JOBCLASS", "FTE_TOTAL",
+    "SY",
+    "DIST_CODE",
+    "DIST_NAME",
+    "ORG_CODE",
+    "ORG_NAME",
+    "ORG_TYPE",
+    "JOBCLASS",
+    "FTE_TOTAL",
     *[f"{r}_PCT" for r in OLD_OPEN_DATA_RACES],
-]  # fmt: skip
+]
 
 
 def open_data_row(sy, dist, dist_name, org, org_name, org_type, job, counts: list[float]) -> list[object]:

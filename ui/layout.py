@@ -76,12 +76,14 @@ def _initial_years(years: list[str]) -> tuple[str, str]:
 
 def _write_url(years: list[str], chosen: tuple[str, str], regions: list[str], types: list[str]) -> None:
     """Keep the URL in step with the filters; leave out what is at its default."""
-    _set_params({
-        _YEAR_FROM: chosen[0] if chosen[0] != years[0] else None,
-        _YEAR_TO: chosen[1] if chosen[1] != years[-1] else None,
-        _REGION: ",".join(regions) or None,
-        _TYPE: ",".join(types) or None,
-    })  # fmt: skip
+    _set_params(
+        {
+            _YEAR_FROM: chosen[0] if chosen[0] != years[0] else None,
+            _YEAR_TO: chosen[1] if chosen[1] != years[-1] else None,
+            _REGION: ",".join(regions) or None,
+            _TYPE: ",".join(types) or None,
+        }
+    )
 
 
 def keep_filters_in_address() -> None:
@@ -92,12 +94,14 @@ def keep_filters_in_address() -> None:
     if not saved:
         return
     first, last = saved.get(_KEYS["years"]) or (None, None)
-    _set_params({
-        _YEAR_FROM: first,
-        _YEAR_TO: last,
-        _REGION: ",".join(saved.get(_KEYS["regions"]) or []) or None,
-        _TYPE: ",".join(saved.get(_KEYS["types"]) or []) or None,
-    })  # fmt: skip
+    _set_params(
+        {
+            _YEAR_FROM: first,
+            _YEAR_TO: last,
+            _REGION: ",".join(saved.get(_KEYS["regions"]) or []) or None,
+            _TYPE: ",".join(saved.get(_KEYS["types"]) or []) or None,
+        }
+    )
 
 
 def _set_params(wanted: dict[str, str | None]) -> None:
@@ -191,5 +195,8 @@ def goal_card(label: str, value: str, delta: str | None, status, as_of: str | No
 
 def empty_state(what: str) -> None:
     """Said instead of a chart when the filters leave nothing to show."""
-    st.info(f"No {what} for these filters. Widen the school years, region or type in the sidebar, or load "
-            "data on the **Upload** page.", icon=":material/filter_alt_off:")  # fmt: skip
+    st.info(
+        f"No {what} for these filters. Widen the school years, region or type in the sidebar, or load "
+        "data on the **Upload** page.",
+        icon=":material/filter_alt_off:",
+    )

@@ -98,8 +98,11 @@ def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
         saved = save_checked(cur, checked, uploaded_by=who())
     except Exception:
         log.exception("saving upload %r failed", checked.file_name)
-        return Outcome(False, "The upload could not be saved, and nothing was written. Try again; if it "
-                       "keeps failing, the details are in the dashboard's log."), None  # fmt: skip
+        return Outcome(
+            False,
+            "The upload could not be saved, and nothing was written. Try again; if it "
+            "keeps failing, the details are in the dashboard's log.",
+        ), None
     finally:
         cur.close()
     years = ", ".join(saved.school_years) or "—"

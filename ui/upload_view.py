@@ -15,8 +15,12 @@ from analytics.ingest import CheckedUpload, UploadPreview
 
 SCHOOL_YEARS = d.school_years_between("2000-01", "2029-30")[::-1]
 # Widgets asking what the file does not say, by question name.
-ANSWER_KEYS = {"school_year": "upload_school_year", "job_class": "upload_job_class",
-               "district": "upload_district", "sheet": "upload_sheet"}  # fmt: skip
+ANSWER_KEYS = {
+    "school_year": "upload_school_year",
+    "job_class": "upload_job_class",
+    "district": "upload_district",
+    "sheet": "upload_sheet",
+}
 SAVE_AGAIN_KEY = "upload_save_again"  # the confirmation a file saved before needs
 
 
@@ -66,14 +70,24 @@ def choices(
         )
     if "school_year" in asked or answered.get("school_year"):
         offered.append(
-            Choice(ANSWER_KEYS["school_year"], "School year (the file does not say)", SCHOOL_YEARS, None,
-                   "Choose the school year")
-        )  # fmt: skip
+            Choice(
+                ANSWER_KEYS["school_year"],
+                "School year (the file does not say)",
+                SCHOOL_YEARS,
+                None,
+                "Choose the school year",
+            )
+        )
     if "job_class" in asked or answered.get("job_class"):
         offered.append(
-            Choice(ANSWER_KEYS["job_class"], "Job class (the file does not say)", d.JOB_CLASSES, None,
-                   "Choose the job class")
-        )  # fmt: skip
+            Choice(
+                ANSWER_KEYS["job_class"],
+                "Job class (the file does not say)",
+                d.JOB_CLASSES,
+                None,
+                "Choose the job class",
+            )
+        )
     if "district" in asked or answered.get("district"):
         districts = organizations()
         offered.append(

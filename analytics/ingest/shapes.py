@@ -43,14 +43,30 @@ from analytics.ingest.vocabulary import (
 
 # Rows that total other rows (the state, or the file itself): the same people again, never added.
 STATE_NAME_KEYS = frozenset(
-    {"state", "state total", "state totals", "statewide", "statewide total", "massachusetts", "ma", "total",
-     "totals", "grand total", "all districts"}
-)  # fmt: skip
+    {
+        "state",
+        "state total",
+        "state totals",
+        "statewide",
+        "statewide total",
+        "massachusetts",
+        "ma",
+        "total",
+        "totals",
+        "grand total",
+        "all districts",
+    }
+)
 # Of those, the rows that total the whole state: a file carrying one is a statewide file, and the
 # organizations it lists are what its years' coverage is measured against (analytics/coverage.py).
-STATEWIDE_NAME_KEYS = frozenset({"state", "state total", "state totals", "statewide", "statewide total",
-                                 "massachusetts"})  # fmt: skip
-RACE_LIST = "one of DESE's categories: " + ", ".join(d.RACES) + " (HR spellings such as “Black or African American”, “Hispanic or Latino”, “Two or More Races” are read too)"  # fmt: skip
+STATEWIDE_NAME_KEYS = frozenset(
+    {"state", "state total", "state totals", "statewide", "statewide total", "massachusetts"}
+)
+RACE_LIST = (
+    "one of DESE's categories: "
+    + ", ".join(d.RACES)
+    + " (HR spellings such as “Black or African American”, “Hispanic or Latino”, “Two or More Races” are read too)"
+)
 # DESE rounds each count to 0.1 FTE and each percentage to 0.1 point, so the seven parts of a row may add up
 # to a little more than its (also rounded) total; totals built from many rounded parts (district or
 # state rows summing schools) drift further, by up to half a percent.
@@ -425,7 +441,9 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
     if column:
         raw = table.frame[column]
         parsed = v.job_classes(raw)
-        all_rows = mask & v.by_unique(raw, lambda x: spelling(x) in ALL_JOB_CLASSES_KEYS).eq(True).to_numpy(bool)
+        all_rows = mask & v.by_unique(raw, lambda x: spelling(x) in ALL_JOB_CLASSES_KEYS).eq(True).to_numpy(
+            bool
+        )
         if all_rows.any():
             log.add_rows(
                 "one job class; rows totalling every job class are skipped (loading them beside the classes "
@@ -906,7 +924,9 @@ def _unsettled_wide(
     questions: list[Question],
 ) -> Normalised:
     """What was recognised of a file whose organizations, year or job class are still to be settled."""
-    level = title_level(table.title) or ("school" if spelling(roles.org_code or "").startswith("school") else "")
+    level = title_level(table.title) or (
+        "school" if spelling(roles.org_code or "").startswith("school") else ""
+    )
     level = f"{level} level, " if level else ""
     scope = ""
     if codes is not None:

@@ -24,55 +24,100 @@ def spelling(text: object) -> str:
 # and how HR systems and federal forms spell them.
 RACE_SPELLINGS: dict[str, tuple[str, ...]] = {
     "African American/Black": (
-        "african american black", "african american", "black", "black or african american",
-        "black african american", "african american or black", "black non hispanic", "baa", "aframe",
+        "african american black",
+        "african american",
+        "black",
+        "black or african american",
+        "black african american",
+        "african american or black",
+        "black non hispanic",
+        "baa",
+        "aframe",
     ),
     "Asian": ("asian", "asian american", "asian non hispanic", "as"),
     "Hispanic/Latino": (
-        "hispanic latino", "hispanic", "latino", "latina", "latinx", "hispanic or latino",
-        "hispanic latinx", "hispanic or latinx", "hl",
+        "hispanic latino",
+        "hispanic",
+        "latino",
+        "latina",
+        "latinx",
+        "hispanic or latino",
+        "hispanic latinx",
+        "hispanic or latinx",
+        "hl",
     ),
     "Native American": (
-        "native american", "american indian or alaska native", "american indian", "alaska native",
-        "american indian alaska native", "american indian alaskan native", "aian", "natame",
+        "native american",
+        "american indian or alaska native",
+        "american indian",
+        "alaska native",
+        "american indian alaska native",
+        "american indian alaskan native",
+        "aian",
+        "natame",
     ),
     "Native Hawaiian/Pacific Islander": (
-        "native hawaiian pacific islander", "native hawaiian or other pacific islander",
-        "native hawaiian or pacific islander", "native hawaiian other pacific islander",
-        "pacific islander", "native hawaiian", "nhpi", "nathpi",
+        "native hawaiian pacific islander",
+        "native hawaiian or other pacific islander",
+        "native hawaiian or pacific islander",
+        "native hawaiian other pacific islander",
+        "pacific islander",
+        "native hawaiian",
+        "nhpi",
+        "nathpi",
     ),
     "Multi-Race Non-Hispanic": (
-        "multi race non hispanic", "multi race", "multiracial", "multi racial", "two or more races",
-        "two or more", "two or more races non hispanic", "multi race non hispanic or latino", "mnhl",
+        "multi race non hispanic",
+        "multi race",
+        "multiracial",
+        "multi racial",
+        "two or more races",
+        "two or more",
+        "two or more races non hispanic",
+        "multi race non hispanic or latino",
+        "mnhl",
         "multinh",
     ),
     "White": ("white", "white non hispanic", "caucasian", "wh"),
     "Unknown": (
-        "unknown", "not specified", "not reported", "declined", "declined to state",
-        "declined to answer", "prefer not to say", "not provided",
+        "unknown",
+        "not specified",
+        "not reported",
+        "declined",
+        "declined to state",
+        "declined to answer",
+        "prefer not to say",
+        "not provided",
     ),
-}  # fmt: skip
+}
 RACE_BY_KEY: dict[str, str] = {k: race for race, keys in RACE_SPELLINGS.items() for k in keys}
 
 # Job classes: DESE's names, their plurals and common variants.
 JOB_CLASS_SPELLINGS: dict[str, tuple[str, ...]] = {
     "Superintendent": ("superintendent", "superintendents", "supt"),
     "Assistant Superintendent": (
-        "assistant superintendent", "assistant superintendents", "asst superintendent",
+        "assistant superintendent",
+        "assistant superintendents",
+        "asst superintendent",
         "deputy superintendent",
     ),
     "Principal": ("principal", "principals", "school principal"),
     "Assistant Principal": (
-        "assistant principal", "assistant principals", "asst principal", "vice principal",
+        "assistant principal",
+        "assistant principals",
+        "asst principal",
+        "vice principal",
     ),
     "Teacher": ("teacher", "teachers", "classroom teacher"),
     "Central Office Administrator": (
-        "central office administrator", "central office administrators", "central office",
+        "central office administrator",
+        "central office administrators",
+        "central office",
         "district administrator",
     ),
     "Paraprofessional": ("paraprofessional", "paraprofessionals", "para", "paras", "instructional aide"),
     "Other Staff": ("other staff", "other"),
-}  # fmt: skip
+}
 JOB_CLASS_BY_KEY: dict[str, str] = {k: jc for jc, keys in JOB_CLASS_SPELLINGS.items() for k in keys}
 # Rows summing every job class: loading them next to the classes would count people twice.
 ALL_JOB_CLASSES_KEYS = frozenset({"all", "all job classifications", "all job classes", "total", "all staff"})
@@ -87,19 +132,54 @@ PERCENT_SUFFIXES = ("%", "pct", "percent", "percentage")
 # Columns naming a person: a file with them is a per-person roster; they are never stored.
 PERSON_KEYS = frozenset(
     {
-        "employee id", "employee number", "emp id", "staff id", "mepid", "name", "first name", "last name",
-        "middle name", "employee name", "full name", "email", "fellow name",
+        "employee id",
+        "employee number",
+        "emp id",
+        "staff id",
+        "mepid",
+        "name",
+        "first name",
+        "last name",
+        "middle name",
+        "employee name",
+        "full name",
+        "email",
+        "fellow name",
     }
-)  # fmt: skip
+)
 # Columns to recognise (so the header is found) but ignore: people's names and ids, gender, and the like.
 IGNORED_KEYS = PERSON_KEYS | frozenset(
     {
-        "females #", "males #", "non binary #", "females %", "males %", "non binary %", "female", "male",
-        "females", "males", "non binary", "gender", "jobclass cat", "job category", "fem cnt", "male cnt",
-        "fem pct", "male pct", "nb cnt", "nb pct", "hire date", "date of birth", "dob", "department",
-        "building", "location", "notes", "note",
+        "females #",
+        "males #",
+        "non binary #",
+        "females %",
+        "males %",
+        "non binary %",
+        "female",
+        "male",
+        "females",
+        "males",
+        "non binary",
+        "gender",
+        "jobclass cat",
+        "job category",
+        "fem cnt",
+        "male cnt",
+        "fem pct",
+        "male pct",
+        "nb cnt",
+        "nb pct",
+        "hire date",
+        "date of birth",
+        "dob",
+        "department",
+        "building",
+        "location",
+        "notes",
+        "note",
     }
-)  # fmt: skip
+)
 
 
 def race_column(header_key: str) -> tuple[str, str] | None:
