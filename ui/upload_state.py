@@ -65,22 +65,16 @@ def check(kind: str, data: bytes, file_name: str, answers: Answers) -> CheckedUp
     cached = st.session_state.get(_CHECKED)
     if cached and cached[0] == key:
         return cached[1]
-    cur = cursor()
-    try:
+    with cursor() as cur:
         checked = check_upload(cur, kind, data, file_name, answers)
-    finally:
-        cur.close()
     st.session_state[_CHECKED] = (key, checked)
     return checked
 
 
 def preview(checked: CheckedUpload) -> UploadPreview | None:
     """What saving would change, against the warehouse as it is now."""
-    cur = cursor()
-    try:
+    with cursor() as cur:
         return preview_upload(cur, checked)
-    finally:
-        cur.close()
 
 
 @dataclass(frozen=True)
@@ -93,18 +87,16 @@ class Outcome:
 
 def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
     """Save the checked upload in one transaction, as the person signed in (or anonymous)."""
-    cur = cursor()
-    try:
-        saved = save_checked(cur, checked, uploaded_by=who())
-    except Exception:
-        log.exception("saving upload %r failed", checked.file_name)
-        return Outcome(
-            False,
-            "The upload could not be saved, and nothing was written. Try again; if it "
-            "keeps failing, the details are in the dashboard's log.",
-        ), None
-    finally:
-        cur.close()
+    with cursor() as cur:
+        try:
+            saved = save_checked(cur, checked, uploaded_by=who())
+        except Exception:
+            log.exception("saving upload %r failed", checked.file_name)
+            return Outcome(
+                False,
+                "The upload could not be saved, and nothing was written. Try again; if it "
+                "keeps failing, the details are in the dashboard's log.",
+            ), None
     years = ", ".join(saved.school_years) or "—"
     return (
         Outcome(
@@ -129,16 +121,14 @@ def remember_saved(checked: CheckedUpload, upload_id: int) -> None:
 def change_standing(upload_id: int, *, roll_back: bool) -> Outcome:
     """Roll an upload back (its facts stop counting) or undo that."""
     action = store.rollback_upload if roll_back else store.restore_upload
-    cur = cursor()
-    try:
-        status = action(cur, upload_id, who=who())
-    except (store.UploadNotFound, ValueError) as problem:
-        return Outcome(False, str(problem))
-    except Exception:
-        log.exception("changing the standing of upload %s failed", upload_id)
-        return Outcome(False, "That did not work, and nothing changed. Try again.")
-    finally:
-        cur.close()
+    with cursor() as cur:
+        try:
+            status = action(cur, upload_id, who=who())
+        except (store.UploadNotFound, ValueError) as problem:
+            return Outcome(False, str(problem))
+        except Exception:
+            log.exception("changing the standing of upload %s failed", upload_id)
+            return Outcome(False, "That did not work, and nothing changed. Try again.")
     verb = "rolled back" if roll_back else "counts again"
     return Outcome(True, f"Upload {upload_id} {verb}; its status is now {status}.")
 

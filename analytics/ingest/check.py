@@ -78,11 +78,8 @@ def earlier_upload_of(con: duckdb.DuckDBPyConnection | None, sha256: str) -> Ear
     """The newest upload of exactly the file with this SHA-256, if the warehouse has one."""
     if con is None:
         return None
-    cur = cursor(con)
-    try:
+    with cursor(con) as cur:
         row = cur.execute(sql("uploads_of_the_same_file"), {"sha256": sha256}).fetchone()
-    finally:
-        cur.close()
     return None if row is None else EarlierUpload(*row)
 
 
@@ -193,11 +190,8 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
 def known_organizations(con: duckdb.DuckDBPyConnection | None) -> dict[str, str]:
     """Organization code -> name, from the warehouse, or the project's list when it has none yet."""
     if con is not None:
-        cur = cursor(con)
-        try:
+        with cursor(con) as cur:
             rows = cur.execute(sql("organization_codes")).fetchall()
-        finally:
-            cur.close()
         if rows:
             return dict(rows)
     from analytics.sample import load_organizations

@@ -77,16 +77,12 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
     if checked.facts is None or not len(checked.facts):
         return None
     kind = checked.kind
-    cur = cursor(con)
-    try:
-        with registered(cur, "incoming_facts", checked.facts):
-            params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
-            text = _preview_sql(kind)
-            used = {k: val for k, val in params.items() if f"${k}" in text}
-            frame = cur.execute(text, used).df()
-            replaces = cur.execute(kind_sql("upload_replaces", kind)).df()
-    finally:
-        cur.close()
+    with cursor(con) as cur, registered(cur, "incoming_facts", checked.facts):
+        params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
+        text = _preview_sql(kind)
+        used = {k: val for k, val in params.items() if f"${k}" in text}
+        frame = cur.execute(text, used).df()
+        replaces = cur.execute(kind_sql("upload_replaces", kind)).df()
     state = frame[frame["scope"] == "state"].drop(columns=["scope", "org_code"]).reset_index(drop=True)
     per_org = frame[frame["scope"] == "organization"].drop(columns="scope").reset_index(drop=True)
     notes: list[str] = []
