@@ -167,18 +167,7 @@ def _cut_inputs(
     con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
 ) -> ShareInputs:
     job_classes, students = _split(populations)
-    years = Filters(filters.year_from, filters.year_to)
-    atoms = run_query(
-        con, "people_of_color_by_cell", years, job_classes=job_classes or [""], students=students
-    )
-    atoms = atoms.astype({"of_color": float, "total": float})
-    cells = build_blocks(
-        atoms.assign(others=atoms["total"] - atoms["of_color"]),
-        keys=["population", "school_year"],
-        dims=["region", "org_type"],
-        counts=["of_color", "others"],
-        weights=_VIEW_WEIGHTS,
-    )
+    cells = _people_of_color_blocks(con, "people_of_color_by_cell", populations, filters)
     parts = []
     if job_classes:
         parts.append(organizations_reporting(con, "staffing", tuple(job_classes)).by_cell())
@@ -188,25 +177,38 @@ def _cut_inputs(
     return ShareInputs(cells, coverage)
 
 
+def _people_of_color_blocks(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    populations: tuple[str, ...],
+    filters: Filters,
+    *,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """People of color and in all per population and year, by cell or by organization (`query`), cut into
+    blocks: one call for both, so that filtered views and single organizations stand on the same blocks."""
+    job_classes, students = _split(populations)
+    years = Filters(filters.year_from, filters.year_to)
+    atoms = run_query(con, query, years, job_classes=job_classes or [""], students=students)
+    atoms = atoms.astype({"of_color": float, "total": float})
+    return build_blocks(
+        atoms.assign(others=atoms["total"] - atoms["of_color"]),
+        keys=["population", "school_year"],
+        dims=["region", "org_type"],
+        counts=["of_color", "others"],
+        unit=unit,
+        weights=_VIEW_WEIGHTS,
+    )
+
+
 def organization_blocks(
     con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters = ALL
 ) -> pd.DataFrame:
     """Organization-level counts for `populations` in the year range, cut into blocks (the same blocks of
     cells as `share_inputs`, with each organization that passes on its own split off where what is left
     still passes), and `alone`: the organization is a block of its own, so its own figure may be shown."""
-    job_classes, students = _split(populations)
-    years = Filters(filters.year_from, filters.year_to)
-    atoms = run_query(
-        con, "people_of_color_by_organization", years, job_classes=job_classes or [""], students=students
-    )
-    atoms = atoms.astype({"of_color": float, "total": float})
-    blocks = build_blocks(
-        atoms.assign(others=atoms["total"] - atoms["of_color"]),
-        keys=["population", "school_year"],
-        dims=["region", "org_type"],
-        counts=["of_color", "others"],
-        unit="org_code",
-        weights=_VIEW_WEIGHTS,
+    blocks = _people_of_color_blocks(
+        con, "people_of_color_by_organization", populations, filters, unit="org_code"
     )
     units = blocks.groupby(["population", "school_year", BLOCK])["org_code"].transform("size")
     return blocks.assign(alone=(units == 1).to_numpy() & blocks[BLOCK_PASSES].astype(bool).to_numpy())

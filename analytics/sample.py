@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
+from analytics.contracts import FELLOWS
 from analytics.definitions import school_years_between, spring_year
 from analytics.warehouse import PROJECT_ROOT
 
@@ -428,18 +429,7 @@ class _Generator:
                 )
         return pd.DataFrame(
             rows,
-            columns=[
-                "fellow_id",
-                "cohort",
-                "start_year",
-                "home_org_code",
-                "entry_role",
-                "race",
-                "status",
-                "placement_role",
-                "placement_year",
-                "placement_org_code",
-            ],
+            columns=FELLOWS.column_names,
         )
 
     def _placement(self, start: str, rng: np.random.Generator) -> tuple:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
+from analytics.contracts import FELLOWS
 
 SEED = 20_100  # issue 10; change it only together with the expectations it was run with
 MIN = 6  # the rule's threshold, written out here so the tests do not follow a change to the code's constant
@@ -341,18 +342,7 @@ def random_facts(index: int) -> Facts:
         )
     fellows = pd.DataFrame(
         fellow_rows,
-        columns=[
-            "fellow_id",
-            "cohort",
-            "start_year",
-            "home_org_code",
-            "entry_role",
-            "race",
-            "status",
-            "placement_role",
-            "placement_year",
-            "placement_org_code",
-        ],
+        columns=FELLOWS.column_names,
     )
     taking_part = [
         (org, year, rng.choice(d.PARTICIPATION_COMPONENTS), rng.random() < 0.3, rng.random() < 0.5)
