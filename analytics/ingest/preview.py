@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
+from analytics import formats
 from analytics import metrics as m
 from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, PARTICIPATION, STAFFING, UploadKind
 from analytics.coverage import organizations_expected
@@ -64,14 +65,6 @@ def _group_label(job_class: str | None, kind_name: str) -> str:
     return f"{plural} of color"
 
 
-def _pct(x) -> str:
-    return "—" if x is None or pd.isna(x) else f"{x:.1%}"
-
-
-def _count(x) -> str:
-    return "0" if x is None or pd.isna(x) else f"{x:,.0f}"
-
-
 def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> UploadPreview | None:
     """Compare the warehouse now with the warehouse after saving `checked`; None if it has no facts."""
     if checked.facts is None or not len(checked.facts):
@@ -110,17 +103,17 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
         if kind in (STAFFING, ENROLLMENT):
             label = _group_label(r.job_class, kind.name)
             changes.append(
-                f"{label}, {r.school_year}: {_pct(r.share_now)} → {_pct(r.share_after)} (statewide)"
+                f"{label}, {r.school_year}: {formats.percent(r.share_now)} → {formats.percent(r.share_after)} (statewide)"
             )
         elif kind is FELLOWS:
             changes.append(
-                f"{r.school_year}: {_FIGURES[kind.name][0]} {_count(r.total_now)} → {_count(r.total_after)}"
+                f"{r.school_year}: {_FIGURES[kind.name][0]} {formats.count(r.total_now)} → {formats.count(r.total_after)}"
             )
         else:
             first, second = _FIGURES[kind.name]
             changes.append(
-                f"{r.school_year}: {first} {_count(r.total_now)} → {_count(r.total_after)}; "
-                f"{second} {_count(r.of_color_now)} → {_count(r.of_color_after)}"
+                f"{r.school_year}: {first} {formats.count(r.total_now)} → {formats.count(r.total_after)}; "
+                f"{second} {formats.count(r.of_color_now)} → {formats.count(r.of_color_after)}"
             )
     if not len(per_org):
         per_org = _written_without_orgs(checked)
