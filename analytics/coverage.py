@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.definitions import school_year_from_spring
+from analytics.definitions import school_year_from_spring, spring_year
 from analytics.settings import load_settings
 from analytics.warehouse import cursor, sql
 
@@ -41,6 +41,8 @@ class Reporting:
     expected: np.ndarray
     names: list[str]  # population names
     places: pd.DataFrame  # org_code, region, org_type, in org_code order
+    # Per population number: who a school year the warehouse has nothing for yet is expected to hear from.
+    upcoming: dict[int, np.ndarray]
 
     def _years(self, spring: np.ndarray) -> np.ndarray:
         labels = {int(y): school_year_from_spring(int(y)) for y in np.unique(spring)}
@@ -48,21 +50,16 @@ class Reporting:
             np.array([labels[int(y)] for y in spring], dtype=object) if len(spring) else spring.astype(object)
         )
 
-    def organizations(self) -> pd.DataFrame:
-        """population, school_year, org_code, region, org_type, reported, expected (one row per entry)."""
-        places = self.places.iloc[self.org].reset_index(drop=True)
-        names = np.array(self.names, dtype=object)
-        return pd.DataFrame(
-            {
-                "population": names[self.population]
-                if len(self.population)
-                else self.population.astype(object),
-                "school_year": self._years(self.spring),
-                **places,
-                "reported": self.reported,
-                "expected": self.expected,
-            }
-        )
+    def lists(self, population: str, school_year: str) -> tuple[set[str], set[str]]:
+        """(expected, reported): the organization codes `population` expects for `school_year`, and those
+        of them that reported — for a year not loaded yet, the organizations it would be expected from."""
+        j = self.names.index(population)
+        codes = self.places["org_code"].to_numpy()
+        rows = (self.population == j) & (self.spring == spring_year(school_year))
+        if not rows.any():
+            return set(codes[self.upcoming.get(j, np.empty(0, dtype=np.int64))]), set()
+        expected = rows & self.expected
+        return set(codes[self.org[expected]]), set(codes[self.org[expected & self.reported]])
 
     def by_cell(self) -> pd.DataFrame:
         """Per population, school year, region and type: expected organizations, those of them that
@@ -110,23 +107,31 @@ def organizations_reporting(
     job = np.asarray(raw["job"], dtype=np.int64)
     spring_all, org_all = np.asarray(raw["spring"], dtype=np.int64), np.asarray(raw["org"], dtype=np.int64)
     reported_all, listed_all = np.asarray(raw["reported"], dtype=bool), np.asarray(raw["listed"], dtype=bool)
-    parts = []
+    parts, upcoming = [], {}
     for j in np.unique(job):
         rows = job == j
-        spring, org, reported, expected = _expected_for(
+        n = int(j) if table == "staffing" else 0
+        spring, org, reported, expected, upcoming[n] = _expected_for(
             spring_all[rows], org_all[rows], reported_all[rows], listed_all[rows], share
         )
-        parts.append((np.full(len(spring), j if table == "staffing" else 0), spring, org, reported, expected))
+        parts.append((np.full(len(spring), n), spring, org, reported, expected))
     if not parts:
         empty = np.empty(0, dtype=np.int64)
-        return Reporting(empty, empty, empty, empty.astype(bool), empty.astype(bool), names, places)
+        return Reporting(empty, empty, empty, empty.astype(bool), empty.astype(bool), names, places, {})
     population, spring, org, reported, expected = (np.concatenate(p) for p in zip(*parts, strict=True))
-    return Reporting(population, spring, org, reported, expected, names, places)
+    return Reporting(population, spring, org, reported, expected, names, places, upcoming)
+
+
+def is_complete(reported: int | np.ndarray, expected: int | np.ndarray, share: float | None = None):
+    """The one test of completeness: those that reported cover at least `complete_share` of those expected."""
+    share = load_settings().complete_share if share is None else share
+    return reported >= share * expected - 1e-9
 
 
 def _expected_for(spring, org, reported, listed, complete_share: float):
     """For one population: every (spring year, organization) that reported or was expected, with whether
-    it reported and whether it was expected. See the module docstring for what is expected."""
+    it reported and whether it was expected, and who a year not loaded yet would be expected from. See the
+    module docstring for what is expected."""
     years = np.unique(spring)
     reported_sets = {y: np.unique(org[(spring == y) & reported]) for y in years}
     reported_sets = {y: s for y, s in reported_sets.items() if len(s)}
@@ -149,20 +154,10 @@ def _expected_for(spring, org, reported, listed, complete_share: float):
         out.append((np.full(len(every), year), every, np.isin(every, got, assume_unique=True), is_expected))
         if wanted is not None and len(wanted):
             hit = len(np.intersect1d(got, wanted, assume_unique=True))
-            if hit >= complete_share * len(wanted) - 1e-9:
+            if is_complete(hit, len(wanted), complete_share):
                 reference = got
-    return tuple(np.concatenate(p) for p in zip(*out, strict=True))
-
-
-def organizations_expected(
-    con: duckdb.DuckDBPyConnection, table: str, job_classes: tuple[str, ...] = ()
-) -> pd.DataFrame:
-    """job_class (None for enrollment), school_year, org_code, region, org_type, reported, expected: every
-    organization that reported or was expected, per job class and school year."""
-    frame = organizations_reporting(con, table, job_classes).organizations()
-    frame = frame.rename(columns={"population": "job_class"})
-    frame["job_class"] = frame["job_class"].where(frame["job_class"] != STUDENTS, None)
-    return frame
+    upcoming = reference if reference is not None else (first if first is not None else np.empty(0, np.int64))
+    return (*(np.concatenate(p) for p in zip(*out, strict=True)), upcoming)
 
 
 def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
@@ -178,25 +173,13 @@ def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
     # Nothing expected here (a new region or organization): complete as far as anyone can tell.
     out["complete"] = np.where(
         out["organizations_expected"] > 0,
-        out["organizations_reported"] >= share * out["organizations_expected"] - 1e-9,
+        is_complete(out["organizations_reported"], out["organizations_expected"], share),
         out["any_reported"],
     ).astype(bool)
     out[["organizations_reported", "organizations_expected"]] = out[
         ["organizations_reported", "organizations_expected"]
     ].astype(int)
     return out[["population", "school_year", *COVERAGE_COLUMNS]]
-
-
-def coverage_by_year(expected: pd.DataFrame, in_view: np.ndarray | pd.Series) -> pd.DataFrame:
-    """job_class, school_year, organizations_reported, organizations_expected, complete, for the rows of an
-    `organizations_expected` frame in view."""
-    frame = expected.assign(
-        population=expected["job_class"].fillna(STUDENTS), hit=expected["reported"] & expected["expected"]
-    )
-    out = coverage_of(frame, np.asarray(in_view, dtype=bool))
-    out = out.rename(columns={"population": "job_class"})
-    out["job_class"] = out["job_class"].where(out["job_class"] != STUDENTS, None)
-    return out
 
 
 def partial_label(reported: int, expected: int) -> str:

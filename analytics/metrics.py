@@ -19,7 +19,7 @@ import pandas as pd
 from analytics import definitions as d
 from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
 from analytics.goals import Goals
-from analytics.privacy import BLOCK, BLOCK_PASSES, THRESHOLD, BlockViews, build_blocks, tabulate
+from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, THRESHOLD, BlockViews, build_blocks, tabulate
 from analytics.projection import Projection, project_share
 from analytics.warehouse import cursor, data_key, sql
 
@@ -772,11 +772,6 @@ def organization_profile(
 
 PARITY_STUDENT_FLOOR = 0.05  # the parity measure's floor on the student share
 PARITY_BENCHMARK = 0.25
-POPULATION_NAMES = {
-    **{jc: f"{jc}s" for jc in d.JOB_CLASSES},
-    "Other Staff": "Other staff",
-    STUDENTS: STUDENTS,
-}
 
 
 def workforce_shares_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
@@ -927,7 +922,7 @@ def race_composition(
             continue
         shown = tabulate(blocks, in_view, keys=["population", "school_year"], figures=[*d.RACES, "total"])
         row = shown.iloc[0]
-        suppressed = bool(row[SUPPRESSED_COL])
+        suppressed = bool(row[SUPPRESSED])
         for race in d.RACES:
             visible = not suppressed and race not in hidden
             people = float(row[race]) if visible else np.nan
@@ -943,9 +938,6 @@ def race_composition(
                 )
             )
     return pd.DataFrame(parts, columns=columns)
-
-
-SUPPRESSED_COL = "suppressed"
 
 
 # --- where the data came from --------------------------------------------------------------------

@@ -47,13 +47,6 @@ def passes(counts: np.ndarray) -> np.ndarray:
     return (counts >= THRESHOLD - _EPS).all(axis=1)
 
 
-def share_passes(part: float | None, total: float | None) -> bool:
-    """The rule for one share: at least 6 in the part and 6 outside it (unknown counts never pass)."""
-    if part is None or total is None or pd.isna(part) or pd.isna(total):
-        return False
-    return bool(passes(np.array([[part, total - part]]))[0])
-
-
 # --- step 1: cells into blocks ----------------------------------------------------------------------
 
 

@@ -1,12 +1,12 @@
 """Coverage: a school year's figure is complete only when nearly all the organizations expected reported;
 a partial year is marked, never the headline. Every expected number is worked out by hand."""
 
-import pandas as pd
+import numpy as np
 import pytest
 from builders import add, new_warehouse, organizations, staffing
 
 from analytics import metrics as m
-from analytics.coverage import coverage_by_year, organizations_expected
+from analytics.coverage import coverage_of, organizations_reporting
 from analytics.goals import load_goals
 from analytics.ingest import check_upload, preview_upload
 from analytics.settings import load_settings
@@ -106,8 +106,8 @@ def test_without_a_statewide_file_the_year_most_reported_is_the_list():
     con = new_warehouse(orgs=ORGS)
     add(con, "staffing", teachers("2022-23", CODES[:5]))
     add(con, "staffing", teachers("2023-24", CODES))
-    expected = organizations_expected(con, "staffing", ("Teacher",))
-    got = coverage_by_year(expected, pd.Series(True, index=expected.index)).set_index("school_year")
+    cells = organizations_reporting(con, "staffing", ("Teacher",)).by_cell()
+    got = coverage_of(cells, np.ones(len(cells), dtype=bool)).set_index("school_year")
     assert got.loc["2022-23", ["organizations_reported", "organizations_expected"]].tolist() == [5, 20]
     assert not got.loc["2022-23", "complete"] and got.loc["2023-24", "complete"]
 

@@ -13,10 +13,9 @@ from analytics import definitions as d
 from analytics import formats
 from analytics import metrics as m
 from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, PARTICIPATION, STAFFING, UploadKind
-from analytics.coverage import organizations_expected
+from analytics.coverage import STUDENTS, is_complete, organizations_reporting
 from analytics.ingest.check import CheckedUpload
 from analytics.privacy import tabulate
-from analytics.settings import load_settings
 from analytics.warehouse import cursor, kind_sql, registered
 
 # How each kind's preview names its two figures.
@@ -168,47 +167,29 @@ def _publishable(
 def coverage_notes(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> tuple[list[str], set[str]]:
     """What the upload does to each school year's coverage ('This adds 2025-26 for 1 organization; the
     statewide figure for 2025-26 stays partial until more report (1 of 322 expected organizations after
-    this file).'), and the years that will still be partial after it."""
+    this file).'), and the years that will still be partial after it. Who is expected comes from
+    analytics/coverage.py, as for the pages."""
     kind, facts = checked.kind, checked.facts
-    share = load_settings().complete_share
     job_classes = tuple(sorted(facts["job_class"].unique())) if kind is STAFFING else ()
-    expected = organizations_expected(con, kind.table, job_classes)
-    if not len(expected):
-        return [], set()
-    expected = expected.assign(job_class=expected["job_class"].fillna(""))
-    # A school year the warehouse has nothing for yet expects who reported in the latest complete year.
-    fallback: dict[str, set[str]] = {}
-    for (job_class, _year), rows in expected.groupby(["job_class", "school_year"], sort=True):
-        wanted, got = set(rows.loc[rows["expected"], "org_code"]), set(rows.loc[rows["reported"], "org_code"])
-        if wanted and len(got & wanted) >= share * len(wanted) - 1e-9:
-            fallback[job_class] = got
+    reporting = organizations_reporting(con, kind.table, job_classes)
     notes, partial = [], set()
     for year, in_year in facts.groupby("school_year", sort=True):
         orgs = set(in_year["org_code"])
-        rows = expected[expected["school_year"] == year]
-        # Per job class the file covers; the one with the most organizations expected speaks for the year.
-        best = None
-        for job_class in in_year["job_class"].unique() if kind is STAFFING else [""]:
-            mine = rows[rows["job_class"] == job_class]
-            wanted = set(mine.loc[mine["expected"], "org_code"]) or fallback.get(job_class, set())
-            if not wanted:
-                continue
-            now = set(mine.loc[mine["reported"], "org_code"]) & wanted
-            if best is None or len(wanted) > len(best[0]):
-                best = (wanted, now)
-        if best is None:
+        # Per population the file covers; the one with the most organizations expected speaks for the year.
+        populations = in_year["job_class"].unique() if kind is STAFFING else [STUDENTS]
+        wanted, now = max((reporting.lists(p, year) for p in populations), key=lambda lists: len(lists[0]))
+        if not wanted:
             continue
-        wanted, now = best
         after = now | (orgs & wanted)
         word = "organization" if len(orgs) == 1 else "organizations"
         verb = "updates" if orgs & now else "adds"
-        if len(after) < share * len(wanted) - 1e-9:
+        if not is_complete(len(after), len(wanted)):
             partial.add(year)
             notes.append(
                 f"This {verb} {year} for {len(orgs):,} {word}; the statewide figure for {year} stays partial "
                 f"until more report ({len(after):,} of {len(wanted):,} expected organizations after this file)."
             )
-        elif len(now) < share * len(wanted) - 1e-9:
+        elif not is_complete(len(now), len(wanted)):
             notes.append(
                 f"With this file {year} is complete: {len(after):,} of {len(wanted):,} expected organizations."
             )
