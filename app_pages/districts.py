@@ -7,6 +7,7 @@ from analytics import formats, sections
 from analytics.metrics import organizations_overview
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
+from ui.text import plain
 
 g = goals()
 page_heading(
@@ -81,7 +82,7 @@ if choice:
             leader,
             help="AMSEL member" if profile.amsel_member else "Not an AMSEL member",
         )
-        st.caption(f"{profile.name} is in the {profile.region} region.")
+        st.caption(f"{plain(profile.name)} is in the {plain(profile.region)} region.")
         if len(taking_part):
             st.dataframe(
                 sections.participation_display(taking_part),

@@ -39,6 +39,11 @@ def frame_with(at, column: str):
 
 
 def texts(at) -> str:
+    """Everything the page says, as a reader sees it (Markdown's backslash escapes of user text undone)."""
+    return re.sub(r"\\(.)", r"\1", _sources(at))
+
+
+def _sources(at) -> str:
     return "\n".join(
         [m.value for m in at.markdown]
         + [c.value for c in at.caption]
@@ -244,3 +249,19 @@ def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_p
     assert "was saved as upload 8" in texts(again)
     history = frame_with(again, "upload_id")
     assert set(history[history["upload_id"].isin([7, 8])]["file_name"]) == {"schools.csv", "schools-copy.csv"}
+
+
+def test_an_uploaded_file_name_is_shown_as_text_never_as_markdown(upload_page, sample_db, open_app):
+    """A file name is user text: "[click](http://…)" must not become a live link, nor "**x**" bold."""
+    name = "[click](http://evil.example) **x** :red[y].csv"
+    upload_page.file_uploader(key="upload_file").set_value((name, GOOD, "text/csv")).run()
+    upload_page.selectbox(key="upload_job_class").set_value("Teacher").run()
+    upload_page.button(key="upload_save").click().run()
+    again = open_app(sample_db, script="app_pages/upload.py")
+    again.file_uploader(key="upload_file").set_value(("copy.csv", GOOD, "text/csv")).run()
+    again.selectbox(key="upload_job_class").set_value("Teacher").run()
+    warning = next(w.value for w in again.warning if "already saved" in w.value)
+    notes = [c.value for c in again.caption if c.value.startswith("Replaces")]
+    for source in (warning, *notes):
+        assert "](" not in source and "**" not in source and ":red[" not in source, source
+    assert name in texts(again)  # as written, once the escapes are read

@@ -12,6 +12,7 @@ import pandas as pd
 from analytics import definitions as d
 from analytics.contracts import ORGANIZATIONS, kind_for_table
 from analytics.ingest import CheckedUpload, UploadPreview
+from ui.text import plain
 
 SCHOOL_YEARS = d.school_years_between("2000-01", "2029-30")[::-1]
 # Widgets asking what the file does not say, by question name.
@@ -38,8 +39,9 @@ def recognised(checked: CheckedUpload) -> Recognised | None:
     if recognition is None:
         return None
     return Recognised(
-        f"**{recognition.description}**" if recognition.description else "",
-        f"Read as {recognition.source}; header on row {recognition.header_row}.",
+        # Both quote the file (its sheet names, its headings): shown as text, the description in bold.
+        f"**{plain(recognition.description)}**" if recognition.description else "",
+        f"Read as {plain(recognition.source)}; header on row {recognition.header_row}.",
     )
 
 
@@ -124,7 +126,7 @@ def problem_table(checked: CheckedUpload) -> pd.DataFrame:
 def replaced_notes(preview: UploadPreview) -> list[str]:
     """One note per upload whose rows saving would replace."""
     return [
-        f"Replaces {r.rows_replaced:,} current rows of upload {r.upload_id} ({r.file_name}"
+        f"Replaces {r.rows_replaced:,} current rows of upload {r.upload_id} ({plain(r.file_name)}"
         f"{', sample data' if r.is_sample else ''}); they stay in the history and count again if you roll "
         "this upload back."
         for r in preview.replaces.itertuples()
@@ -140,7 +142,7 @@ def saved_before_warning(checked: CheckedUpload) -> str | None:
     """The warning for a file saved before (the same bytes), or None."""
     if checked.already_saved is None:
         return None
-    return f"{checked.already_saved.message}. Saving it again makes another upload of the same rows."
+    return f"{plain(checked.already_saved.message)}. Saving it again makes another upload of the same rows."
 
 
 @dataclass(frozen=True)
