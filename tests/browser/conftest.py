@@ -6,6 +6,7 @@ A failing test's last view and the axe-core report land in the git-ignored scree
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections import defaultdict
 import pytest
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Dashboard, new_dashboard, opened_server
+from .oidc_support import opened_sign_in_server, running_provider
 
 # ---------------------------------------------------------------------------------------------------------
 # The browser
@@ -148,3 +150,43 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(f"{status:<18} {impact:<9} {rule:<22} {help_text}")
         terminalreporter.write_line(f"{'':<18} on: {', '.join(pages)}")
     terminalreporter.write_line(f"full list with elements: {report}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Signing in for real (oidc_support.py): an OpenID Connect provider for the session, and apps with sign-in on
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory) -> str:
+    """oidc-provider-mock on a free port for the whole session; its base URL (http://localhost:PORT). Any
+    client id and secret are accepted; sign_in() types the identity into its authorize form."""
+    with running_provider(tmp_path_factory.mktemp("oidc-provider")) as provider:
+        yield provider.url
+
+
+@pytest.fixture(scope="module")
+def sign_in_app(chromium, sample_db_template, oidc_provider, tmp_path_factory):
+    """Start apps with sign-in on, each on its own copy of the sample warehouse and its own secrets file
+    (never the repository's .streamlit/secrets.toml); all stopped at the end of the test module:
+
+        server = sign_in_app("uploads", grants=[("clerk@lowell.example", "uploader", ["01600000"])],
+                             settings={"DASHBOARD_PUBLIC_VIEWING": "0"})
+
+    `grants` are written to the warehouse before the app starts; `settings` override the access settings
+    of oidc_support.DEFAULT_SETTINGS (sign-in required, public viewing on, review of district uploads on)."""
+    with contextlib.ExitStack() as stack:
+
+        def start(name: str = "sign-in-app", *, grants=(), settings=None, script="app.py"):
+            return stack.enter_context(
+                opened_sign_in_server(
+                    chromium,
+                    sample_db_template,
+                    tmp_path_factory.mktemp(name),
+                    oidc_provider,
+                    grants=grants,
+                    settings=settings,
+                    script=script,
+                )
+            )
+
+        yield start
