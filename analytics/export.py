@@ -23,6 +23,7 @@ from analytics import sections
 from analytics.goals import Goals
 from analytics.metrics import Filters
 from analytics.privacy import blank_hidden
+from analytics.text import spreadsheet_safe
 from analytics.warehouse import has_sample_data
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -171,8 +172,14 @@ def chart_data(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, k
 
 
 def chart_csv(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> bytes:
-    """The figures behind one chart, as CSV (UTF-8 with BOM, so Excel opens it cleanly)."""
-    return chart_data(con, goals, filters, key).to_csv(index=False).encode("utf-8-sig")
+    """The figures behind one chart, as CSV."""
+    return frame_csv(chart_data(con, goals, filters, key))
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A table as the CSV people download: UTF-8 with BOM, so Excel opens it cleanly, and no text cell that
+    a spreadsheet would run as a formula (names come from uploads; see analytics/text.py)."""
+    return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int, color=DARK, bold: bool = False) -> None:

@@ -7,7 +7,7 @@ from analytics import formats, sections
 from analytics.metrics import organizations_overview
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
-from ui.text import plain
+from ui.text import grid, plain
 
 g = goals()
 page_heading(
@@ -35,7 +35,7 @@ table = sections.organizations_display(
 )
 st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see its profile below.")
 picked = st.dataframe(
-    table,
+    grid(table),
     hide_index=True,
     width="stretch",
     key="org_table",
@@ -85,7 +85,7 @@ if choice:
         st.caption(f"{plain(profile.name)} is in the {plain(profile.region)} region.")
         if len(taking_part):
             st.dataframe(
-                sections.participation_display(taking_part),
+                grid(sections.participation_display(taking_part)),
                 hide_index=True,
                 width="stretch",
                 key="org_participation",

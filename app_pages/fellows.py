@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import formats, sections
 from ui.data import call, goals
 from ui.layout import chart, empty_state, page_heading, sidebar_filters
+from ui.text import grid
 
 g = goals()
 page_heading(
@@ -45,5 +46,5 @@ chart(roles, "fellows_roles")
 
 st.header("By cohort")
 cohort_table, cohort_caption = sections.fellows_cohort_view(table)
-st.dataframe(cohort_table, hide_index=True, width="stretch", key="fellows_table")
+st.dataframe(grid(cohort_table), hide_index=True, width="stretch", key="fellows_table")
 st.caption(cohort_caption)
