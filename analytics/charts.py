@@ -16,6 +16,7 @@ from analytics.definitions import JOB_CLASSES, RACES, school_years_between
 from analytics.goals import Goals
 from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, OrganizationProfile
 from analytics.projection import Projection, Scenario
+from analytics.text import figure_text
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -37,7 +38,8 @@ def _layout(
 ) -> go.Figure:
     fig.update_layout(
         title=dict(
-            text=title,
+            # Titles are words, never markup: one may quote an organization's name, which came from an upload.
+            text=figure_text(title),
             subtitle=dict(text=subtitle, font=dict(size=13, color="#4A5560")),
             font=dict(size=19, color="#1B2631", weight="bold"),
             x=0,
@@ -208,8 +210,10 @@ def empty_figure(message: str, title: str = "", subtitle_text: str = "") -> go.F
 
 
 def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:
-    """'Statewide · data as of 2024-25 · Source: ...' (+ a note)."""
+    """'Statewide · data as of 2024-25 · Source: ...' (+ a note, which may break lines with <br>). The scope
+    may be an organization's name, so the parts are shown as text."""
     parts = [scope, f"data as of {as_of}" if as_of else "no data", f"Source: {source}"]
+    parts = [figure_text(p) for p in parts]
     return " · ".join(parts) + (f"<br>{note}" if note else "")
 
 
@@ -426,7 +430,7 @@ def group_bars(
     ]
     fig = go.Figure(
         go.Bar(
-            y=year[group_col],
+            y=[figure_text(g) for g in year[group_col]],  # tick labels and hover draw markup too
             x=year["share"].fillna(0),
             orientation="h",
             text=words,
