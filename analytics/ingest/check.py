@@ -17,6 +17,7 @@ from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
 from analytics.ingest.shapes import (
     Answers,
+    NameInFile,
     Normalised,
     Question,
     find_roles,
@@ -28,6 +29,7 @@ from analytics.ingest.shapes import (
     report_same_role,
 )
 from analytics.store import SavedUpload, save_upload, sha256_of
+from analytics.text import NAME_MAX, clean_file_name, clean_name, has_unseen, shorten, terminal_safe
 from analytics.warehouse import cursor, sql
 
 log = logging.getLogger("analytics.ingest")
@@ -66,9 +68,10 @@ class EarlierUpload:
 
     @property
     def message(self) -> str:
-        """'This file is already saved as upload 10 on 2026-11-20 14:03 by clerk@x', and how it stands."""
+        """'This file is already saved as upload 10 on 2026-11-20 14:03 by clerk@x', and how it stands. The
+        names in it (the uploader's, the file's) are shown escaped: a line, never a terminal command."""
         standing = {"rolled back": ", since rolled back", "superseded": ", since replaced by a newer upload"}
-        return (
+        return terminal_safe(
             f"This file is already saved as upload {self.upload_id} on {self.uploaded_at:%Y-%m-%d %H:%M} by "
             f"{self.uploaded_by} (the same bytes, “{self.file_name}”{standing.get(self.status, '')})"
         )
@@ -136,15 +139,17 @@ class CheckedUpload:
         return tuple(sorted(self.facts[self.kind.year_column].dropna().unique(), key=d.spring_year))
 
     def problem_table(self) -> pd.DataFrame:
-        """The problems as a table: severity, row, column, value, expected."""
+        """The problems as a table: severity, row, column, value, expected. The file's own words in it (a
+        heading, a value) have their control and direction-changing characters shown as escapes: a
+        right-to-left override in a cell would otherwise reverse the words after it."""
         return pd.DataFrame(
             [
                 {
                     "severity": p.severity.capitalize(),
                     "row": p.row,
-                    "column": p.column or "",
+                    "column": terminal_safe(p.column or ""),
                     "value": p.value or "",
-                    "expected": p.expected,
+                    "expected": terminal_safe(p.expected),
                 }
                 for p in self.problems
             ],
@@ -213,13 +218,15 @@ def check_upload(
     kind = FACT_KINDS[kind] if isinstance(kind, str) else kind
     answers = answers or Answers()
     problems = ProblemLog()
-    checked = CheckedUpload(kind, file_name, sha256_of(data), None, [], None)
+    checked = CheckedUpload(kind, _file_name_kept(file_name, problems), sha256_of(data), None, [], None)
     try:
         checked.already_saved = earlier_upload_of(con, checked.sha256)
         answers = _answers_checked(kind, answers, problems)
         if problems.has_errors:
             return _finish(checked, problems)
-        table = read_table(data, file_name, header_scorer(kind), problems, sheet=answers.sheet, limits=limits)
+        table = read_table(
+            data, checked.file_name, header_scorer(kind), problems, sheet=answers.sheet, limits=limits
+        )
         questions: list[Question] = []
         if table.other_sheets and answers.sheet is None:
             others = ", ".join(f"“{s}”" for s in table.other_sheets)
@@ -276,7 +283,7 @@ def check_upload(
         if result.facts is not None:
             checked.facts = result.facts[kind.column_names].reset_index(drop=True)
             checked.new_organizations = _new_organizations(
-                con, kind, checked.facts, result.org_names, problems, file_name
+                con, kind, checked.facts, result.org_names, problems, checked.file_name
             )
             if not len(checked.facts) and not problems.has_errors:
                 problems.add(
@@ -287,9 +294,25 @@ def check_upload(
     except Unreadable as problem:
         problems.add(str(problem), code=problem.code)
     except Exception:
-        log.exception("unexpected failure checking %s upload %r", kind.name, file_name)
+        log.exception("unexpected failure checking %s upload %r", kind.name, checked.file_name)
         problems.add(UNEXPECTED, code=pr.UNEXPECTED)
     return _finish(checked, problems)
+
+
+def _file_name_kept(file_name: str, problems: ProblemLog) -> str:
+    """The file's name as the upload history keeps it (analytics/text.py: cleaned, at most NAME_MAX
+    characters, its extension kept); a warning says so where that changed more than its spacing."""
+    kept = clean_file_name(file_name)
+    if has_unseen(file_name) or len(clean_name(file_name)) > NAME_MAX:
+        problems.add(
+            f"a file name of at most {NAME_MAX} characters, without control or direction-changing "
+            f"characters; it is kept as “{kept}”",
+            column="file name",
+            value=shorten(file_name),
+            severity=WARNING,
+            code=pr.NAME_CLEANED,
+        )
+    return kept
 
 
 def _finish(checked: CheckedUpload, problems: ProblemLog) -> CheckedUpload:
@@ -300,14 +323,22 @@ def _finish(checked: CheckedUpload, problems: ProblemLog) -> CheckedUpload:
 
 
 def _new_organizations(
-    con, kind: UploadKind, facts: pd.DataFrame, names: dict[str, str], problems: ProblemLog, file_name: str
+    con,
+    kind: UploadKind,
+    facts: pd.DataFrame,
+    names: dict[str, NameInFile],
+    problems: ProblemLog,
+    file_name: str,
 ) -> pd.DataFrame:
     """Well-formed codes the warehouse does not know yet: added, named from the file, with a warning."""
     known = known_organizations(con)
     codes = sorted({c for col in kind.org_code_columns for c in facts[col].dropna().unique()} - set(known))
     rows = []
     for code in codes:
-        name = names.get(code) or f"Organization {code} (from {file_name})"
+        name = _name_kept(names.get(code), problems)
+        if name is None:
+            continue  # refused: too long to keep
+        name = name or shorten(f"Organization {code} (from {file_name})", NAME_MAX)
         org_type = guess_org_type(name)
         rows.append((code, name, org_type, NEW_ORGANIZATION_REGION))
         problems.add(
@@ -319,6 +350,35 @@ def _new_organizations(
             code=pr.UNKNOWN_ORGANIZATION,
         )
     return pd.DataFrame(rows, columns=["org_code", "name", "org_type", "region"])
+
+
+def _name_kept(found: NameInFile | None, problems: ProblemLog) -> str | None:
+    """A new organization's name as the warehouse keeps it (analytics/text.py's clean_name): "" when the
+    file gives none, None (and an error naming the cell) when it is longer than anyone's name. A name that
+    held control, direction-changing or zero-width characters is kept without them, with a warning."""
+    if found is None:
+        return ""
+    name = clean_name(found.text)
+    if len(name) > NAME_MAX:
+        problems.add(
+            f"an organization's name of at most {NAME_MAX} characters; this one has {len(name):,}",
+            row=found.row,
+            column=found.column,
+            value=shorten(name),
+            code=pr.NAME_TOO_LONG,
+        )
+        return None
+    if name and has_unseen(found.text):  # (a name of nothing but such characters is no name: see the caller)
+        problems.add(
+            "a name without control, direction-changing or invisible characters; they are left out, and "
+            f"the organization is added as “{name}”",
+            row=found.row,
+            column=found.column,
+            value=shorten(found.text),
+            severity=WARNING,
+            code=pr.NAME_CLEANED,
+        )
+    return name
 
 
 def save_checked(con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, uploaded_by: str) -> SavedUpload:

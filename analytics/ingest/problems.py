@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from analytics.text import NAME_MAX, shorten, terminal_safe
+
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -67,6 +69,8 @@ NOT_AN_ORG_CODE = "not-an-org-code"  # not an 8-digit DESE organization code
 UNKNOWN_ORGANIZATION = "unknown-organization"  # a well-formed code new to the dashboard (added, warned)
 OUTSIDE_DISTRICT = "outside-district"  # an organization outside the district chosen for the file
 CONTRADICTS_ANSWER = "contradicts-answer"  # the file says otherwise than the answer given for it
+NAME_TOO_LONG = "name-too-long"  # a name longer than any real one (analytics/text.py's NAME_MAX)
+NAME_CLEANED = "name-cleaned"  # a name kept without its control or invisible characters (or shortened)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ class UploadProblem:
 
     @property
     def message(self) -> str:
-        """The problem in one line, as the command line prints it."""
+        """The problem in one line, as the command line prints it: the file's words in it (headings, names,
+        values) cannot break the line or send the terminal a command (analytics/text.py)."""
         where = []
         if self.row is not None:
             where.append(f"row {self.row}")
@@ -96,18 +101,13 @@ class UploadProblem:
             where.append(f"column “{self.column}”")
         place = ", ".join(where)
         place = place[0].upper() + place[1:] if place else ""
-        found = f"“{_shorten(self.value)}”" if self.value not in (None, "") else ""
+        found = f"“{shorten(self.value)}”" if self.value not in (None, "") else ""
         head = ": ".join(p for p in (place, found) if p)
         label = "Error" if self.is_error else "Warning"
-        return f"{label}: {head} — {self.expected}" if head else f"{label}: {self.expected}"
+        return terminal_safe(f"{label}: {head} — {self.expected}" if head else f"{label}: {self.expected}")
 
     def __str__(self) -> str:
         return self.message
-
-
-def _shorten(value: object, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -164,7 +164,7 @@ class ProblemLog:
                 UploadProblem(
                     None if row is None else int(row),
                     column,
-                    None if value is None or value != value else str(value),  # NaN -> None
+                    _quoted(value),
                     expected,
                     severity,
                     code=code,
@@ -199,3 +199,11 @@ class ProblemLog:
         """Add problems found elsewhere."""
         for p in problems:
             self.add(p.expected, row=p.row, column=p.column, value=p.value, severity=p.severity, code=p.code)
+
+
+def _quoted(value: object) -> str | None:
+    """A cell's value as a problem quotes it: at most NAME_MAX characters (a cell of 100,000 is quoted by its
+    start), its control and direction-changing characters as visible escapes; None for NaN."""
+    if value is None or value != value:
+        return None
+    return terminal_safe(shorten(str(value), NAME_MAX))

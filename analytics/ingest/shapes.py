@@ -94,6 +94,16 @@ class Question:
     options: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class NameInFile:
+    """An organization's name as the file writes it, and where: the row as the spreadsheet numbers it and the
+    column's heading (so a name that cannot be kept is refused naming its cell)."""
+
+    text: str
+    row: int
+    column: str
+
+
 @dataclass
 class Normalised:
     """The long-form facts a table holds, what was recognised on the way, and what must still be asked."""
@@ -102,7 +112,8 @@ class Normalised:
     shape: str  # "profiles" | "open data" | "roster" | "template"
     parts: list[str] = field(default_factory=list)  # recognition, phrase by phrase
     questions: list[Question] = field(default_factory=list)
-    org_names: dict[str, str] = field(default_factory=dict)  # organization code -> name from the file
+    # Organization code -> its name in the file, where the file names it.
+    org_names: dict[str, NameInFile] = field(default_factory=dict)
     covers_state: bool = False  # the file carries the State's own total row: it lists the whole state
 
 
@@ -1118,10 +1129,10 @@ def _add_up_wide(kind: UploadKind, keys: _RowKeys, races: _RaceCounts, use: np.n
     return facts
 
 
-def _wide_org_names(table: Table, roles: Roles, levels: _Levels, keys: _RowKeys) -> dict[str, str]:
+def _wide_org_names(table: Table, roles: Roles, levels: _Levels, keys: _RowKeys) -> dict[str, NameInFile]:
     """Names for organizations the warehouse may not know yet, from the district's own row first."""
     frame, is_school = table.frame, levels.is_school
-    org_names: dict[str, str] = {}
+    org_names: dict[str, NameInFile] = {}
     # One row per organization, its own (district) row first; only those few names are looked at.
     rows_valid = np.flatnonzero(levels.valid & (keys.d_codes >= 0))
     order = rows_valid[np.lexsort((is_school[rows_valid], keys.d_codes[rows_valid]))]
@@ -1130,13 +1141,14 @@ def _wide_org_names(table: Table, roles: Roles, levels: _Levels, keys: _RowKeys)
     org_name_cells = frame[roles.org_name] if roles.org_name else None
     for i in order[first]:
         name = district_names.iat[i] if district_names is not None else None
+        column = roles.district_name
         if not isinstance(name, str) and org_name_cells is not None:
-            name = org_name_cells.iat[i]
+            name, column = org_name_cells.iat[i], roles.org_name
             # School rows are named "District - School": the district's name is the part before the dash.
             if isinstance(name, str) and is_school[i]:
                 name = name.split(" - ")[0].strip()
         if isinstance(name, str):
-            org_names[levels.district[i]] = name
+            org_names[levels.district[i]] = NameInFile(name, int(table.rows[i]), column)
     return org_names
 
 
@@ -1404,19 +1416,27 @@ def _long_frame(kind: UploadKind, table: Table, read: _LongColumns) -> pd.DataFr
     return long[read.data]
 
 
-def _long_org_names(table: Table, roles: Roles, read: _LongColumns, long: pd.DataFrame) -> dict[str, str]:
+def _long_org_names(
+    table: Table, roles: Roles, read: _LongColumns, long: pd.DataFrame
+) -> dict[str, NameInFile]:
     """Names for organizations the warehouse may not know yet: each district's first name in the file."""
     if not roles.org_name or "org_code" not in read.columns:
         return {}
     names = table.frame[roles.org_name][read.data]
     pairs = pd.DataFrame(
-        {"code": long["org_code"].to_numpy(dtype=object), "name": names.to_numpy(dtype=object)}
+        {
+            "code": long["org_code"].to_numpy(dtype=object),
+            "name": names.to_numpy(dtype=object),
+            "row": table.rows[read.data],
+        }
     )
     # Only the distinct pairs are looked at, in the order they first appear: a roster repeats them per person.
-    org_names: dict[str, str] = {}
-    for c, nm in pairs.drop_duplicates().itertuples(index=False):
+    org_names: dict[str, NameInFile] = {}
+    for c, nm, row in pairs.drop_duplicates(["code", "name"]).itertuples(index=False):
         if isinstance(c, str) and isinstance(nm, str):
-            org_names.setdefault(c[:4] + "0000", nm.split(" - ")[0].strip())
+            org_names.setdefault(
+                c[:4] + "0000", NameInFile(nm.split(" - ")[0].strip(), int(row), roles.org_name)
+            )
     return org_names
 
 
