@@ -6,8 +6,10 @@ Exit codes: 0 done, 1 input refused (or the warehouse could not be used), 2 usag
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +24,7 @@ from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
 from analytics.metrics import Filters, headline_metrics
 from analytics.seed import ensure_organizations, seed_sample
+from analytics.text import terminal_safe
 from analytics.warehouse import PROJECT_ROOT, connect, default_db_path, migrations, schema_version
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -258,6 +261,8 @@ def _org_types_arg(text: str) -> list[str]:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
+    """One line per upload, newest first. File and uploader names are whatever a person typed or a file was
+    called: printed escaped, so a name cannot clear the screen or start a forged line of history."""
     con = _open(args)
     history = store.upload_history(con)
     if history.empty:
@@ -267,7 +272,7 @@ def cmd_uploads(args: argparse.Namespace) -> int:
         sample = " (sample)" if r.is_sample else ""
         print(
             f"{r.upload_id:>5}  {r.uploaded_at:%Y-%m-%d %H:%M}  {kind_for_table(r.kind).name:<15} {r.status:<12} "
-            f"{r.rows:>8,} rows  {r.file_name}{sample}  by {r.uploaded_by}"
+            f"{r.rows:>8,} rows  {terminal_safe(r.file_name)}{sample}  by {terminal_safe(r.uploaded_by)}"
         )
     return EXIT_OK
 
@@ -357,12 +362,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The reader of the output went away (`uploads | head -1`): what a shell reports for a command stopped by
+# SIGPIPE, as `cat big.csv | head -1` is, so scripts using `set -o pipefail` see the same from every tool.
+EXIT_OUTPUT_CLOSED = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     args = build_parser().parse_args(argv)
     _log_to_file()
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a reader gone away (`uploads | head -1`) shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _output_closed()
     except duckdb.IOException as problem:
         if "lock" in str(problem).lower():
             print(
@@ -383,6 +397,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+
+
+def _output_closed() -> int:
+    """The program reading our output closed it early (`uploads | head -1`): stop quietly, as Unix tools do,
+    with the status a shell gives a command stopped by SIGPIPE (128 + 13). What is left unprinted goes to
+    the null device, so the interpreter's own last flush at exit cannot fail again and print a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is no file (a test captures it)
+        pass
+    return EXIT_OUTPUT_CLOSED
 
 
 def _log_to_file() -> None:
