@@ -1,0 +1,235 @@
+"""Issue 11, "What uploaded text may not do", replayed: names and cells that try to act on the people who read
+them (a spreadsheet formula, a terminal escape or forged line, a Plotly link, a name too long or hiding
+characters) arrive as text everywhere they are shown or downloaded."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from builders import ROOT_DIR, add, new_warehouse, staffing
+from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
+
+from analytics import cli
+from analytics.ingest import check_upload
+from analytics.text import FORMULA_LEADS, NAME_MAX
+from analytics.warehouse import connect
+
+FORMULA_NAMES = {
+    "09990000": '=HYPERLINK("http://evil.example","x")',
+    "09980000": "+cmd|' /C calc'!A0",
+    "09970000": "@SUM(1)",
+    "09960000": "-2+3",
+}
+LINK_NAME = '<a href="http://evil.example">Evil</a> <img src=x>'
+
+
+def profiles_file(names: dict[str, str], *, excel: bool = False) -> bytes:
+    """A DESE Profiles staffing export (teachers, 2023-24) with one row per organization named here, as CSV
+    or as a workbook (which, unlike a CSV, can carry a NUL in a cell)."""
+    rows = [[name, code.lstrip("0"), 1, 1, 8, 40, 0, 0, 0, 30, 20, 50] for code, name in names.items()]
+    table = [*profiles_title(), profiles_header(), *rows]
+    return xlsx_bytes({"Report": table}) if excel else csv_bytes(table)
+
+
+def imported(db, tmp_path, capsys, names: dict[str, str], file_name: str = "profiles.csv") -> str:
+    """Import `names` as new organizations through the command line; its warnings (stderr)."""
+    path = tmp_path / file_name
+    path.write_bytes(profiles_file(names, excel=file_name.endswith(".xlsx")))
+    code = cli.main(["import", "staffing", str(path), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    return err
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    new_warehouse(path).close()
+    return path
+
+
+def stored_names(db) -> dict[str, str]:
+    with connect(db) as con:
+        return dict(con.execute("SELECT org_code, name FROM organizations").fetchall())
+
+
+# --- 1. spreadsheet formulas ----------------------------------------------------------------------
+
+
+def test_formula_names_reach_every_csv_export_as_text(db, tmp_path, capsys):
+    imported(db, tmp_path, capsys, FORMULA_NAMES)
+    assert {c: stored_names(db)[c] for c in FORMULA_NAMES} == FORMULA_NAMES  # stored as written
+    out = tmp_path / "export"
+    assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 0
+    written = sorted(out.glob("*.csv"))
+    assert written
+    for path in written:
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
+            for cell in row:
+                if cell.startswith("-"):
+                    float(cell)  # a negative number is a number; any other '-' text would be quoted
+                else:
+                    assert not cell.startswith(FORMULA_LEADS), (path.name, cell)
+
+
+def test_the_csv_writer_quotes_formula_names_and_keeps_numbers():
+    import pandas as pd
+
+    from analytics.export import frame_csv
+
+    frame = pd.DataFrame({"name": list(FORMULA_NAMES.values()), "gap_points": [-1.5, 0.0, 2.0, -0.25]})
+    rows = list(csv.reader(io.StringIO(frame_csv(frame).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["'" + n for n in FORMULA_NAMES.values()]
+    assert [r[1] for r in rows[1:]] == ["-1.5", "0.0", "2.0", "-0.25"]
+
+
+def test_formula_names_reach_the_districts_grid_quoted(db, tmp_path, capsys, open_app):
+    imported(db, tmp_path, capsys, FORMULA_NAMES)
+    at = open_app(db, "districts")
+    at.toggle(key="org_only_participating").set_value(False).run()
+    grid = at.dataframe[0].value.set_index("Code")["Organization"]
+    assert {c: grid[c] for c in FORMULA_NAMES} == {c: "'" + n for c, n in FORMULA_NAMES.items()}
+    assert grid["00350000"] == "Boston"
+
+
+# --- 2. the terminal --------------------------------------------------------------------------------
+
+
+def test_uploads_prints_file_names_escaped_one_line_each(db, capsys):
+    with connect(db) as con:
+        add(
+            con,
+            "staffing",
+            staffing("2023-24", "00350000", "Teacher", White=9, Asian=1),
+            file_name="evil\x1b[2J.csv\n    99  2026-01-01 00:00  staffing        active  \u202e",
+        )
+    assert cli.main(["uploads", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 2  # the upload and the organizations: no forged third line
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "evil\\x1b[2J.csv\\n    99  2026-01-01 00:00" in lines[0] and "\\u202e" in lines[0]
+
+
+def test_problem_lines_quote_cells_escaped(db, tmp_path, capsys):
+    data = csv_bytes(
+        [
+            ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+            ["2023-24", "350000", "Teacher", "Asian", "2\x1b[31m\nError: forged"],
+        ]
+    )
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    assert cli.main(["import", "staffing", str(path), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert not any(line.startswith("Error: forged") for line in err.splitlines())
+    assert "\\x1b[31m\\nError: forged" in err
+
+
+def test_uploads_into_a_closed_pipe_ends_quietly(db):
+    """`uploads | head -1`: the reader stops after one line and closes the pipe; no error, no traceback.
+    (Enough history to overflow the pipe's buffer, so the closed pipe is met while writing.)"""
+    with connect(db) as con:
+        for i in range(60):
+            add(
+                con, "staffing", staffing("2023-24", "00350000", "Teacher", White=i + 1), file_name="f" * 2000
+            )
+    python = subprocess.Popen(
+        [sys.executable, "-m", "analytics", "uploads", "--db", str(db)],
+        cwd=ROOT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    head = subprocess.run(["head", "-1"], stdin=python.stdout, capture_output=True, check=True)
+    python.stdout.close()
+    err = python.stderr.read()
+    python.stderr.close()
+    assert python.wait(timeout=60) == cli.EXIT_OUTPUT_CLOSED
+    assert err == b""
+    assert head.stdout.count(b"\n") == 1 and b"f" * 2000 in head.stdout
+
+
+# --- 3. names at import --------------------------------------------------------------------------
+
+
+def problems_of(data, name="profiles.csv", severity="error"):
+    checked = check_upload(None, "staffing", data, name)
+    return {(p.row, p.column, p.code) for p in checked.problems if p.severity == severity}
+
+
+def test_an_organization_name_longer_than_any_is_refused_naming_its_cell(db, tmp_path, capsys):
+    long = "A" * 100_000
+    data = profiles_file({"09990000": long, "09980000": "Fine Charter"})
+    assert problems_of(data) == {(4, "District Name", "name-too-long")}  # title, blank, header: rows 1-3
+    path = tmp_path / "long.csv"
+    path.write_bytes(data)
+    assert cli.main(["import", "staffing", str(path), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    line = next(e for e in err.splitlines() if "name-too-long" in e or "at most 120" in e)
+    assert "Row 4" in line and "District Name" in line and "100,000" in line and len(line) < 400
+    assert "09990000" not in stored_names(db)
+
+
+def test_control_and_direction_characters_are_left_out_of_names_with_a_warning(db, tmp_path, capsys):
+    names = {"09990000": "Evil\x00 \u202eCharter\u2069\u200b\x1b", "09980000": "Plain  Charter "}
+    data = profiles_file(names, excel=True)
+    assert problems_of(data, "profiles.xlsx") == set()
+    warned = problems_of(data, "profiles.xlsx", severity="warning")
+    assert (4, "District Name", "name-cleaned") in warned
+    assert (5, "District Name", "name-cleaned") not in warned  # extra spaces are no reason to warn
+    err = imported(db, tmp_path, capsys, names, "profiles.xlsx")
+    assert "Row 4" in err and "\\u202e" in err and "\u202e" not in err
+    stored = stored_names(db)
+    assert (stored["09990000"], stored["09980000"]) == ("Evil Charter", "Plain Charter")
+
+
+def test_the_file_name_is_kept_cleaned_and_cut_keeping_its_extension(db, tmp_path):
+    data = profiles_file({"00350000": "Boston"})
+    evil = "staff\x1b[2J\u202e" + "x" * 300 + ".csv"
+    checked = check_upload(None, "staffing", data, evil)
+    assert len(checked.file_name) == NAME_MAX and checked.file_name.endswith(".csv")
+    assert "\x1b" not in checked.file_name and "\u202e" not in checked.file_name
+    assert (None, "file name", "name-cleaned") in {
+        (p.row, p.column, p.code) for p in checked.problems if not p.is_error
+    }
+    assert check_upload(None, "staffing", data, "profiles 2024.csv").warning_count == 0
+
+
+# --- 4. Plotly ---------------------------------------------------------------------------------------
+
+
+def test_markup_in_a_name_is_text_in_the_districts_profile_chart(db, tmp_path, capsys, open_app):
+    imported(db, tmp_path, capsys, {"09990000": LINK_NAME})
+    at = open_app(db, "districts", {"org": "09990000"})
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    profile = next(s for s in specs if "teachers and students of color" in s)
+    assert "&lt;a href" in profile and "&lt;img" in profile
+    assert all("<a href" not in s and "<img" not in s for s in specs)
+    layout = json.loads(profile)["layout"]
+    assert layout["title"]["text"].startswith("&lt;a href=")
+    assert layout["title"]["subtitle"]["text"].startswith("&lt;a href=")
+
+
+# --- 5. the shipped server configuration ---------------------------------------------------------
+
+
+def test_the_server_listens_on_this_machine_only_and_keeps_its_protections():
+    from streamlit import config
+
+    server = tomllib.loads((ROOT_DIR / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["address"] == "127.0.0.1"
+    assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
+    # Streamlit 1.67 cannot turn /_stcore/metrics off (the README says the proxy must block it); should a
+    # later Streamlit offer a switch, this asks for it to be off.
+    switches = [
+        key
+        for key in config._config_options_template
+        if key.startswith("server.") and "metrics" in key.lower() and key.split(".")[1].startswith("enable")
+    ]
+    for key in switches:
+        assert server.get(key.split(".")[1]) is False, key
