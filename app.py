@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from analytics.access import Actor
+from ui import auth
 from ui.layout import keep_filters_in_address, sample_banner
 
 st.set_page_config(
@@ -16,18 +18,64 @@ st.set_page_config(
 # after a restart would run its page alone (no navigation, no page config, no sample-data notice).
 # One flat list: Streamlit's grouped navigation nests a <div> in the nav's <ul>, which screen readers
 # trip over (axe: list/listitem, serious).
+# Each page with who may open it (None: everyone who may view). analytics/access.py decides every write again,
+# whatever a page shows.
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/flag:", default=True),
-    st.Page("app_pages/superintendents.py", title="Superintendents", icon=":material/trending_up:"),
-    st.Page("app_pages/fellows.py", title="Fellows", icon=":material/school:"),
-    st.Page("app_pages/districts.py", title="Districts", icon=":material/location_city:"),
-    st.Page("app_pages/workforce.py", title="Workforce", icon=":material/groups:"),
-    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"),
-    st.Page("app_pages/export.py", title="Export", icon=":material/slideshow:"),
-    st.Page("app_pages/about.py", title="About", icon=":material/info:"),
+    (st.Page("app_pages/overview.py", title="Overview", icon=":material/flag:", default=True), None),
+    (st.Page("app_pages/superintendents.py", title="Superintendents", icon=":material/trending_up:"), None),
+    (st.Page("app_pages/fellows.py", title="Fellows", icon=":material/school:"), None),
+    (st.Page("app_pages/districts.py", title="Districts", icon=":material/location_city:"), None),
+    (st.Page("app_pages/workforce.py", title="Workforce", icon=":material/groups:"), None),
+    (st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"), lambda a: a.may_upload),
+    (st.Page("app_pages/export.py", title="Export", icon=":material/slideshow:"), None),
+    (st.Page("app_pages/audit.py", title="Audit", icon=":material/history:"), lambda a: a.is_dese),
+    (
+        st.Page("app_pages/access.py", title="Access", icon=":material/admin_panel_settings:"),
+        lambda a: a.is_administrator,
+    ),
+    (st.Page("app_pages/about.py", title="About", icon=":material/info:"), None),
 ]
 
-page = st.navigation(PAGES)
+
+def refused(title: str):
+    """A page someone's role may not open, reached by a direct link: said so, and nothing of it shown."""
+
+    def page() -> None:
+        st.title(title)
+        if auth.configured() and not auth.session().signed_in:
+            st.warning(f"The {title} page needs a role: sign in first.", icon=":material/lock:")
+        else:
+            st.warning(
+                f"Your sign-in may not open the {title} page. Ask DESE's dashboard administrators if you "
+                "need it.",
+                icon=":material/lock:",
+            )
+
+    return page
+
+
+def pages_for(actor: Actor) -> list:
+    """The pages in the navigation for `actor`; the others are hidden, and refuse a direct link."""
+    return [
+        page
+        if may_open is None or may_open(actor)
+        else st.Page(refused(page.title), title=page.title, url_path=page.url_path, visibility="hidden")
+        for page, may_open in PAGES
+    ]
+
+
+session = auth.session()
+if session.actor is None:
+    auth.sidebar(session)
+    st.title("Workforce diversity goals")
+    st.info(session.refusal, icon=":material/lock:")
+    st.stop()
+if session.signed_in:
+    auth.record_sign_in(session.actor)
+page = st.navigation(pages_for(session.actor))
 keep_filters_in_address()
 sample_banner()
-page.run()
+try:
+    page.run()
+finally:  # who is signed in, at the foot of the sidebar (below a page's filters), even on a page that stops
+    auth.sidebar(session)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from analytics import access, store
 from analytics import definitions as d
-from analytics import store
 from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.goals import GoalsFileError, load_goals
 from analytics.ingest import Answers, check_upload, save_checked
@@ -145,7 +145,7 @@ def _import_checked(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | N
         writer = con if con is not None else connect(args.db)
         try:
             ensure_organizations(writer)
-            saved = save_checked(writer, checked, uploaded_by=args.who)
+            saved = save_checked(writer, checked, actor=access.operator(args.who))
         finally:
             if writer is not con:
                 writer.close()
@@ -184,6 +184,10 @@ def _district_arg(text: str) -> str:
 
 
 DECK_FILE = "influence-100-goals.pptx"
+_WHO_HELP = (
+    "the operator's name recorded in the audit log, as 'NAME (command line)' (default: the [access] operator "
+    "setting, $DASHBOARD_OPERATOR, else your operating-system user name)"
+)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -264,7 +268,7 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     """One line per upload, newest first. File and uploader names are whatever a person typed or a file was
     called: printed escaped, so a name cannot clear the screen or start a forged line of history."""
     con = _open(args)
-    history = store.upload_history(con)
+    history = store.upload_history(con, actor=access.operator())
     if history.empty:
         print("No uploads yet.")
         return EXIT_OK
@@ -280,8 +284,8 @@ def cmd_uploads(args: argparse.Namespace) -> int:
 def _change_standing(args: argparse.Namespace, action: Callable[..., str], verb: str) -> int:
     con = _open(args)
     try:
-        status = action(con, args.upload_id, who=args.who)
-    except (store.UploadNotFound, ValueError) as problem:
+        status = action(con, args.upload_id, actor=access.operator(args.who))
+    except (store.UploadNotFound, access.NotAllowed, ValueError) as problem:
         print(problem, file=sys.stderr)
         return EXIT_REFUSED
     print(f"Upload {args.upload_id} {verb}; its status is now {status}.")
@@ -327,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sheet", help="the workbook sheet to read, if several hold data")
     p.add_argument("--dry-run", action="store_true", help="check and summarise; save nothing")
-    p.add_argument("--who", default="command line", help="recorded in the upload history")
+    p.add_argument("--who", help=_WHO_HELP)
     p.set_defaults(run=cmd_import)
     p = sub.add_parser("export", parents=[common], help="write each chart's CSV and the deck for one view")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
@@ -357,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-        p.add_argument("--who", default="command line", help="recorded in the history")
+        p.add_argument("--who", help=_WHO_HELP)
         p.set_defaults(run=run)
     return parser
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics import access
 from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
 from analytics.sample import ORGANIZATIONS_FILE, SAMPLE_DIR, SAMPLE_FILES
 from analytics.store import SavedUpload, save_upload, sha256_of
@@ -41,7 +42,7 @@ def ensure_organizations(con: duckdb.DuckDBPyConnection, path: Path = ORGANIZATI
         orgs,
         file_name=path.name,
         sha256=sha256_of(path.read_bytes()),
-        uploaded_by="project reference table",
+        actor=access.system("project reference table"),
         new_organizations=orgs,
         description="Massachusetts districts (DESE codes) with type and region",
     )
@@ -62,7 +63,7 @@ def seed_sample(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) ->
                 read_typed_csv(kind, path),
                 file_name=f"sample/{path.name}",
                 sha256=sha256_of(path.read_bytes()),
-                uploaded_by=SAMPLE_UPLOADER,
+                actor=access.system(SAMPLE_UPLOADER),
                 is_sample=True,
                 description=f"Synthetic sample data: {kind.title}",
                 # The sample covers every organization: its lists are what coverage is measured against.

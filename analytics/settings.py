@@ -12,6 +12,7 @@ from pathlib import Path
 from analytics.warehouse import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "data" / "settings.toml"
+UNKNOWN_USER_CHOICES = ("viewer", "refuse")
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,32 @@ class Settings:
     # A statewide (or region / type) figure for a school year is complete when the organizations that
     # reported cover at least this share of those expected; a year below it is partial.
     complete_share: float = 0.95
+    # Access (analytics/access.py): see data/settings.toml's [access] for what each means.
+    require_sign_in: bool = False
+    public_viewing: bool = True
+    unknown_users: str = "viewer"
+    administrators: tuple[str, ...] = ()
+    review_district_uploads: bool = True
+    operator: str = ""
 
 
 class SettingsFileError(ValueError):
     """settings.toml holds a value that makes no sense."""
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _flag(name: str, env: str, raw: dict) -> bool:
+    value = os.environ.get(env)
+    if value is None:
+        found = raw.get(name, Settings.__dataclass_fields__[name].default)
+        if not isinstance(found, bool):
+            raise SettingsFileError(f"access.{name} must be true or false, not {found!r}")
+        return found
+    if value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise SettingsFileError(f"{env} must be 1 or 0 (true or false), not {value!r}")
 
 
 @cache
@@ -35,4 +58,18 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         raise SettingsFileError(
             f"coverage.complete_share must be a fraction above 0 and at most 1, not {share}"
         )
-    return Settings(complete_share=share)
+    access = raw.get("access", {})
+    unknown = os.environ.get("DASHBOARD_UNKNOWN_USERS", access.get("unknown_users", "viewer")).strip().lower()
+    if unknown not in UNKNOWN_USER_CHOICES:
+        raise SettingsFileError(f'access.unknown_users must be "viewer" or "refuse", not {unknown!r}')
+    admins = os.environ.get("DASHBOARD_ADMINISTRATORS")
+    listed = admins.split(",") if admins is not None else access.get("administrators", [])
+    return Settings(
+        complete_share=share,
+        require_sign_in=_flag("require_sign_in", "DASHBOARD_REQUIRE_SIGN_IN", access),
+        public_viewing=_flag("public_viewing", "DASHBOARD_PUBLIC_VIEWING", access),
+        unknown_users=unknown,
+        administrators=tuple(a.strip().lower() for a in listed if a.strip()),
+        review_district_uploads=_flag("review_district_uploads", "DASHBOARD_REVIEW_DISTRICT_UPLOADS", access),
+        operator=os.environ.get("DASHBOARD_OPERATOR", access.get("operator", "")).strip(),
+    )

@@ -5,12 +5,15 @@ import logging
 
 import streamlit as st
 
+from analytics.access import DISTRICT_KINDS, needs_review
 from analytics.contracts import FACT_KINDS
 from analytics.ingest import CheckedUpload, written_table
+from analytics.store import SavedUpload
 from analytics.templates import template_csv, template_file_name, template_xlsx
 from ui import upload_state as up
 from ui import upload_view as view
 from ui.layout import page_heading
+from ui.text import grid, plain
 
 log = logging.getLogger("dashboard.upload")
 
@@ -30,9 +33,11 @@ def safely(section, *args) -> None:
 
 def choose_kind() -> str:
     """1. What is being loaded, and its template."""
+    # A district uploads its own organizations' figures; Fellows files are DESE's (analytics/access.py).
+    kinds = [k for k in FACT_KINDS if up.actor().is_dese or k in DISTRICT_KINDS]
     kind_name = st.selectbox(
         "What are you loading?",
-        list(FACT_KINDS),
+        kinds,
         format_func=lambda k: FACT_KINDS[k].title,
         key="upload_kind",
     )
@@ -119,12 +124,12 @@ def problems(checked: CheckedUpload) -> None:
     st.header("Problems")
     if checked.problems:
         (st.error if checked.error_count else st.warning)(view.problem_summary(checked))
-        st.table(view.problem_table(checked), hide_index=True)
+        st.table(grid(view.problem_table(checked)), hide_index=True)
     else:
         st.success("No problems found.")
 
 
-def preview(checked: CheckedUpload, saved_as: int | None) -> None:
+def preview(checked: CheckedUpload, saved_as: SavedUpload | None) -> None:
     """4. What saving would change. No figures until the file is clean: a preview of a file with errors
     shows numbers that will never be saved."""
     if checked.error_count and not saved_as:
@@ -135,7 +140,11 @@ def preview(checked: CheckedUpload, saved_as: int | None) -> None:
         )
     if not checked.can_save or saved_as:
         return
-    st.header("Preview: what saving will change")
+    st.header(
+        "Preview: what this file will change once DESE approves it"
+        if needs_review(up.actor())
+        else "Preview: what saving will change"
+    )
     try:
         changes = up.preview(checked)
     except Exception:
@@ -149,7 +158,7 @@ def preview(checked: CheckedUpload, saved_as: int | None) -> None:
     for note in view.replaced_notes(changes):
         st.caption(note)
     st.dataframe(
-        written_table(changes, checked.kind.name),
+        grid(written_table(changes, checked.kind.name)),
         hide_index=True,
         width="stretch",
         key="upload_preview",
@@ -160,10 +169,10 @@ def preview(checked: CheckedUpload, saved_as: int | None) -> None:
     )
 
 
-def save(checked: CheckedUpload, saved_as: int | None) -> None:
+def save(checked: CheckedUpload, saved_as: SavedUpload | None) -> None:
     """5. Save, once; a file saved before is saved again only when asked."""
     if saved_as:
-        st.success(view.saved_message(saved_as))
+        st.success(view.saved_message(saved_as.upload_id, saved_as.pending))
     confirmed = True
     warning = None if saved_as else view.saved_before_warning(checked)
     if warning is not None:
@@ -180,60 +189,122 @@ def save(checked: CheckedUpload, saved_as: int | None) -> None:
     if clicked and may_save:
         outcome, saved = up.save(checked)
         if saved is not None:
-            up.remember_saved(checked, saved.upload_id)
+            up.remember_saved(checked, saved)
             st.rerun()
         st.error(outcome.message)
 
 
+def review_queue(uploads) -> None:
+    """DESE: the district uploads waiting for review, each approved (it counts from then on) or rejected with
+    a note the district sees."""
+    waiting = uploads[uploads["status"] == "pending"]
+    st.header("Waiting for review")
+    if waiting.empty:
+        st.info("No district upload is waiting for review.", icon=":material/task_alt:")
+        return
+    shown = view.history(waiting)
+    st.dataframe(
+        grid(shown.table.drop(columns=["status", "review"])),
+        hide_index=True,
+        width="stretch",
+        key="upload_review_table",
+        column_config=_HISTORY_COLUMNS,
+    )
+    chosen = st.selectbox(
+        "Upload to review", list(shown.choices), format_func=shown.choices.get, key="upload_review_choice"
+    )
+    note = st.text_area(
+        "Note for the district (needed to reject; they see it beside the upload)",
+        key="upload_review_note",
+        max_chars=1000,
+    )
+    approve, reject = st.columns(2)
+    if approve.button("Approve", key="upload_approve", type="primary", icon=":material/check:"):
+        up.keep_history_message(up.review(int(chosen), approve=True, note=note))
+        st.rerun()
+    if reject.button("Reject", key="upload_reject", icon=":material/close:"):
+        up.keep_history_message(up.review(int(chosen), approve=False, note=note))
+        st.rerun()
+
+
+_HISTORY_COLUMNS = {
+    "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
+    "kind": "Kind",
+    "file_name": "File",
+    "rows": st.column_config.NumberColumn("Rows", format="localized"),
+    "uploaded_by": "Who",
+    "uploaded_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+    "status": "Status",
+    "review": "Review",
+}
+
+
 def upload_history() -> None:
-    """6. Every upload, with roll back and undo."""
-    st.header("Upload history")
+    """6. The uploads this person may see (DESE: all, with the review queue; a district: its own), with
+    roll back, undo and withdraw as their role allows."""
+    actor = up.actor()
     try:
         uploads = up.history()
     except Exception:
         log.exception("reading the upload history failed")
         st.error("The upload history could not be read just now.")
         return
+    if actor.is_dese:
+        review_queue(uploads)
+    st.header("Upload history" if actor.is_dese else "Your district's uploads")
+    message = up.history_message()
+    if message is not None:
+        (st.success if message.ok else st.error)(plain(message.message))
     if uploads.empty:
-        st.info("No uploads yet.")
+        st.info("No uploads yet." if actor.is_dese else "Your district has no uploads yet.")
         return
     shown = view.history(uploads)
     st.dataframe(
-        shown.table,
+        grid(shown.table),
         hide_index=True,
         width="stretch",
         key="upload_history",
-        column_config={
-            "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
-            "kind": "Kind",
-            "file_name": "File",
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
-            "uploaded_by": "Who",
-            "uploaded_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
-            "status": "Status",
-        },
+        column_config=_HISTORY_COLUMNS,
     )
-    if shown.choices:
-        chosen = st.selectbox(
-            "Upload to roll back or restore",
-            list(shown.choices),
-            format_func=shown.choices.get,
-            key="upload_history_choice",
-        )
-        status = shown.statuses[chosen]
-        back, undo = st.columns(2)
-        if back.button("Roll back", key="upload_rollback", disabled=status == "rolled back"):
-            up.keep_history_message(up.change_standing(int(chosen), roll_back=True))
-            st.rerun()
-        if undo.button("Undo rollback", key="upload_restore", disabled=status != "rolled back"):
+    if not shown.choices:
+        return
+    chosen = st.selectbox(
+        "Upload to roll back or restore" if actor.is_dese else "Upload to roll back or withdraw",
+        list(shown.choices),
+        format_func=shown.choices.get,
+        key="upload_history_choice",
+    )
+    status = shown.statuses[chosen]
+    back, other = st.columns(2)
+    if back.button("Roll back", key="upload_rollback", disabled=status not in ("active", "superseded")):
+        up.keep_history_message(up.change_standing(int(chosen), roll_back=True))
+        st.rerun()
+    if actor.is_dese:
+        if other.button("Undo rollback", key="upload_restore", disabled=status != "rolled back"):
             up.keep_history_message(up.change_standing(int(chosen), roll_back=False))
             st.rerun()
-    message = up.history_message()
-    if message is not None:
-        (st.success if message.ok else st.error)(message.message)
+    elif other.button("Withdraw", key="upload_withdraw", disabled=status != "pending"):
+        up.keep_history_message(up.withdraw(int(chosen)))
+        st.rerun()
 
 
 page_heading("Upload", "Load staffing, enrollment, fellows, participation and equity-leader files.")
+if not up.actor().may_upload:  # the navigation hides this page from them; a direct run still refuses
+    st.warning(
+        "Uploading needs a district uploader's or DESE's role. Sign in, or ask DESE's dashboard "
+        "administrators for one.",
+        icon=":material/lock:",
+    )
+    st.stop()
+if not up.actor().is_dese:
+    st.caption(
+        plain(
+            "You upload for "
+            + ", ".join(f"{name} ({code})" for code, name in sorted(up.organizations().items()))
+            + "."
+            + (" Your files wait for a DESE reviewer before they count." if needs_review(up.actor()) else "")
+        )
+    )
 chosen_kind = choose_kind()
 safely(load_file, chosen_kind)
 safely(upload_history)

@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import access
 from analytics import definitions as d
 from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
 from analytics.sample import SAMPLE_DIR, load_organizations
@@ -204,7 +205,7 @@ def _save(con, kind, frame: pd.DataFrame, name: str, scale: Scale, description: 
         frame,
         file_name=name,
         sha256=_sha(f"{scale.name}/{name}"),
-        uploaded_by=UPLOADER,
+        actor=access.system(UPLOADER),
         description=description,
     )
 
@@ -330,7 +331,7 @@ def build_national_warehouse(path: Path) -> dict[str, int]:
             orgs,
             file_name="national_organizations.csv",
             sha256=_sha("national/orgs"),
-            uploaded_by=UPLOADER,
+            actor=access.system(UPLOADER),
             new_organizations=orgs,
             description="Bench: 13,000 synthetic organizations",
         )

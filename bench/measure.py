@@ -53,6 +53,7 @@ def import_file(file: Path, scratch: Path) -> dict[str, float]:
     `python -m analytics import staffing FILE` does, through the ingest package's public API. Returns the
     seconds each step took: open (the warehouse), check (read the bytes, recognise, normalise, check),
     save (one transaction, committed), close (DuckDB checkpoints the new rows into the file)."""
+    from analytics import access
     from analytics.ingest import check_upload, save_checked
     from analytics.warehouse import connect
 
@@ -64,7 +65,7 @@ def import_file(file: Path, scratch: Path) -> dict[str, float]:
         if not checked.can_save:
             raise SystemExit(f"bench file refused: {[p.message for p in checked.problems[:5]]}")
         marks.append(time.perf_counter())
-        save_checked(con, checked, uploaded_by="bench")
+        save_checked(con, checked, actor=access.system("bench"))
         marks.append(time.perf_counter())
     finally:
         con.close()

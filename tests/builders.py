@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics import access
 from analytics.contracts import FACT_KINDS, ORGANIZATIONS, UploadKind
 from analytics.store import SavedUpload, save_upload
 from analytics.warehouse import PROJECT_ROOT as ROOT_DIR  # noqa: F401  (tests run the CLI here)
@@ -24,11 +25,15 @@ TINY_ORGS = pd.DataFrame(
 )
 
 
+# The tests act as DESE's command line does: a reviewer, whose saves count at once.
+TESTS = access.operator("test")
+
+
 def new_warehouse(path: str | Path = ":memory:", orgs: pd.DataFrame = TINY_ORGS) -> duckdb.DuckDBPyConnection:
     """An empty, migrated warehouse holding just `orgs`."""
     con = connect(path)
     save_upload(
-        con, ORGANIZATIONS, orgs, file_name="orgs.csv", sha256="0", uploaded_by="test", new_organizations=orgs
+        con, ORGANIZATIONS, orgs, file_name="orgs.csv", sha256="0", actor=TESTS, new_organizations=orgs
     )
     return con
 
@@ -43,7 +48,7 @@ def add(con: duckdb.DuckDBPyConnection, kind: str | UploadKind, rows: list[tuple
         frame,
         file_name=meta.pop("file_name", f"{kind.name}.csv"),
         sha256="0",
-        uploaded_by=meta.pop("uploaded_by", "test"),
+        actor=meta.pop("actor", TESTS),
         **meta,
     )
 

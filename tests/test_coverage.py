@@ -3,7 +3,7 @@ a partial year is marked, never the headline. Every expected number is worked ou
 
 import numpy as np
 import pytest
-from builders import add, new_warehouse, organizations, staffing
+from builders import TESTS, add, new_warehouse, organizations, staffing
 
 from analytics import metrics as m
 from analytics.coverage import coverage_of, organizations_reporting
@@ -115,7 +115,7 @@ def test_without_a_statewide_file_the_year_most_reported_is_the_list():
 def test_rolling_back_the_statewide_file_takes_its_list_with_it(con):
     saved = add(con, "staffing", teachers("2024-25", CODES[:3]), covers_state=True)  # a "statewide" file of 3
     assert coverage(con, "2024-25")["complete"] is True  # by its own list
-    rollback_upload(con, saved.upload_id, who="test")
+    rollback_upload(con, saved.upload_id, actor=TESTS)
     assert m.staff_share_by_year(con, "Teacher")["school_year"].tolist() == ["2023-24"]
 
 

@@ -5,7 +5,7 @@ computed from scratch."""
 import random
 
 import pytest
-from builders import add, new_warehouse, staffing
+from builders import TESTS, add, new_warehouse, staffing
 
 from analytics import store
 from analytics.contracts import FACT_KINDS
@@ -54,9 +54,9 @@ def test_current_staffing_follows_every_save_rollback_and_restore(seed):
                     rows += staffing(year, org, job, White=rng.randint(1, 50), Asian=rng.randint(0, 9))
             uploads.append(add(con, kind, rows).upload_id)
         elif action == "rollback":
-            store.rollback_upload(con, rng.choice(uploads), who="test")
+            store.rollback_upload(con, rng.choice(uploads), actor=TESTS)
         else:
-            store.restore_upload(con, rng.choice(uploads), who="test")
+            store.restore_upload(con, rng.choice(uploads), actor=TESTS)
         assert current(con, kind) == from_scratch(con, kind), f"after {action}"
 
 
@@ -72,7 +72,7 @@ def test_each_kind_keeps_its_own_key():
     add(con, fellows, [row])
     newer = add(con, fellows, [("F-2", *row[1:])])
     assert [r[1] for r in current(con, fellows)] == ["F-2"]  # a newer list of the cohort replaces it
-    store.rollback_upload(con, newer.upload_id)
+    store.rollback_upload(con, newer.upload_id, actor=TESTS)
     assert [r[1] for r in current(con, fellows)] == ["F-1"]
-    store.rollback_upload(con, first.upload_id)
+    store.rollback_upload(con, first.upload_id, actor=TESTS)
     assert current(con, FACT_KINDS["enrollment"]) == from_scratch(con, FACT_KINDS["enrollment"])

@@ -232,7 +232,7 @@ def test_importing_the_same_file_again_says_so_and_keeps_the_contract(tmp_path, 
     assert cli.main(["import", "staffing", str(copy), "--db", str(db), "--dry-run"]) == 0
     err = capsys.readouterr().err
     assert re.search(
-        r"^Warning: This file is already saved as upload 2 on \d{4}-\d\d-\d\d \d\d:\d\d by clerk@x "
+        r"^Warning: This file is already saved as upload 2 on \d{4}-\d\d-\d\d \d\d:\d\d by clerk@x \(command line\) "
         r"\(the same bytes, “first.csv”\); nothing saved \(--dry-run\)\.$",
         err,
         re.MULTILINE,

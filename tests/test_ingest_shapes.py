@@ -2,7 +2,7 @@
 worked out by hand."""
 
 import pytest
-from builders import new_warehouse, table_contents
+from builders import TESTS, new_warehouse, table_contents
 from upload_files import (
     OLD_OPEN_DATA_HEADER,
     OPEN_DATA_HEADER,
@@ -250,7 +250,7 @@ def test_cp1252_crlf_roster_is_added_up_and_stores_no_names():
     assert fte(checked, "00350000", "Asian", "Principal") == 1.0
     assert of_color(checked, "00350000") == 3.3
     assert (8, "Race/Ethnicity", "race-not-given") in {(p.row, p.column, p.code) for p in checked.warnings}
-    save_checked(con, checked, uploaded_by="test")
+    save_checked(con, checked, actor=TESTS)
     stored = repr(table_contents(con))
     for private in ("José", "Núñez", "O’Brien", "E001", "Okafor"):
         assert private not in stored
@@ -392,7 +392,7 @@ def test_a_file_whose_rows_change_encoding_reads_each_row_in_its_own():
     assert len(said) == 1
     assert "row 4 in UTF-8 (e.g. “Peña”)" in said[0].expected
     assert "row 5 in Windows-1252 (e.g. “Muñoz”)" in said[0].expected
-    save_checked(con, checked, uploaded_by="test")
+    save_checked(con, checked, actor=TESTS)
     names = dict(con.execute("SELECT org_code, name FROM organizations").fetchall())
     assert names["09990000"] == "Peña Regional" and names["09980000"] == "Muñoz Charter"
     assert "Ã" not in repr(table_contents(con))  # no mojibake anywhere

@@ -4,9 +4,9 @@ import json
 
 import duckdb
 import pytest
-from builders import add, new_warehouse, staffing, table_contents
+from builders import TESTS, add, new_warehouse, staffing, table_contents
 
-from analytics import store
+from analytics import access, store
 from analytics.contracts import ALL_KINDS, FACT_KINDS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
 from analytics.warehouse import (
     connect,
@@ -65,9 +65,9 @@ def test_newer_upload_replaces_the_same_key_and_rollback_brings_the_old_back():
         second.upload_id: "active",
     }  # the first still counts in part
 
-    assert store.rollback_upload(con, second.upload_id, who="t") == "rolled back"
+    assert store.rollback_upload(con, second.upload_id, actor=TESTS) == "rolled back"
     assert boston_of_color() == 10
-    assert store.restore_upload(con, second.upload_id, who="t") == "active"
+    assert store.restore_upload(con, second.upload_id, actor=TESTS) == "active"
     assert boston_of_color() == 20
 
     third = add(
@@ -83,7 +83,7 @@ def test_newer_upload_replaces_the_same_key_and_rollback_brings_the_old_back():
         third.upload_id: "active",
     }
     events = con.execute(
-        "SELECT action FROM upload_events WHERE upload_id = ?", [second.upload_id]
+        "SELECT action FROM audit_log WHERE upload_id = ? ORDER BY event_id", [second.upload_id]
     ).fetchall()
     assert [e[0] for e in events] == ["saved", "rolled back", "restored"]
 
@@ -93,7 +93,7 @@ def test_every_write_changes_the_data_version():
     v0 = data_version(con)
     up = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=1))
     v1 = data_version(con)
-    store.rollback_upload(con, up.upload_id)
+    store.rollback_upload(con, up.upload_id, actor=TESTS)
     assert v0 < v1 < data_version(con)
 
 
@@ -122,7 +122,7 @@ def test_negative_fte_is_refused_by_the_warehouse_itself():
 def test_rolling_back_an_unknown_upload_says_so():
     con = new_warehouse()
     with pytest.raises(store.UploadNotFound, match="no upload number 42"):
-        store.rollback_upload(con, 42)
+        store.rollback_upload(con, 42, actor=TESTS)
 
 
 def test_a_large_save_lands_in_small_row_groups_and_is_all_there_after_reopening(tmp_path):
@@ -140,7 +140,7 @@ def test_a_large_save_lands_in_small_row_groups_and_is_all_there_after_reopening
             "fte": [1.0] * n,
         }
     )
-    saved = store.save_upload(con, STAFFING, facts, file_name="big.csv", sha256="x", uploaded_by="test")
+    saved = store.save_upload(con, STAFFING, facts, file_name="big.csv", sha256="x", actor=TESTS)
     other = connect(path)  # a second connection in the same process shares the open file
     assert other.execute("SELECT count(*) FROM current_staffing").fetchall()[0][0] == n
     other.close()
@@ -177,7 +177,8 @@ def test_the_warehouse_accepts_exactly_what_the_contracts_and_the_uploads_log_na
     assert accepted_by_the_warehouse(con) == {
         ("uploads", "kind"): {kind.table for kind in ALL_KINDS.values()},
         ("uploads", "status"): set(store.UPLOAD_STATUSES),
-        ("upload_events", "action"): set(store.UPLOAD_ACTIONS),
+        ("roles", "role"): set(access.ROLES),
+        ("audit_log", "action"): set(access.AUDIT_ACTIONS),
         ("organizations", "org_type"): set(ORGANIZATIONS.column("org_type").accepted),
         ("fellows", "status"): set(FELLOWS.column("status").accepted),
         ("participation", "component"): set(PARTICIPATION.column("component").accepted),

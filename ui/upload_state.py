@@ -1,6 +1,7 @@
 """The Upload page's side of the app: who is uploading, the answers given for the file in hand, checking it
-once per change, the writes (save, roll back, undo), each on its own cursor, and what the session
-remembers of them. The page only reads widgets and renders (what it shows is worked out in ui/upload_view)."""
+once per change, the writes (save, roll back, undo, approve, reject, withdraw), each on its own cursor, and
+what the session remembers of them. The page only reads widgets and renders (what it shows is worked out in
+ui/upload_view). Every write names the session's actor; analytics/ decides whether it may."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics import store
+from analytics import access, store
+from analytics.access import Actor, NotAllowed
 from analytics.ingest import (
     Answers,
     CheckedUpload,
@@ -21,26 +23,20 @@ from analytics.ingest import (
     save_checked,
 )
 from analytics.store import SavedUpload
+from ui import auth
 from ui.data import call, current_version, cursor
 from ui.upload_view import ANSWER_KEYS, SAVE_AGAIN_KEY
 
 log = logging.getLogger("dashboard.upload")
-ANONYMOUS = "anonymous (local)"
 _CHECKED = "upload_checked"  # session cache: the last file checked, with what it was checked for
 _ANSWERS_FOR = "upload_answers_for"  # the file (and kind) the answers in the session were given for
 _SAVED = "upload_saved"  # file hash + kind -> the upload it was saved as, in this session
 _HISTORY_MESSAGE = "upload_history_message"  # what the last roll back or undo did, said once
 
 
-def who() -> str:
-    """The signed-in person's email (or name), else 'anonymous (local)'."""
-    try:
-        user = st.user
-        if getattr(user, "is_logged_in", False):
-            return str(user.get("email") or user.get("name") or ANONYMOUS)
-    except Exception:  # no authentication configured: st.user has nothing to say
-        pass
-    return ANONYMOUS
+def actor() -> Actor:
+    """Who is acting in this session (ui/auth.py)."""
+    return auth.current()
 
 
 def answered() -> dict[str, object]:
@@ -61,12 +57,13 @@ def answers_for(file_id: str, kind: str) -> Answers:
 def check(kind: str, data: bytes, file_name: str, answers: Answers) -> CheckedUpload:
     """The file checked for `kind` with `answers`; reused across reruns until any of them or the data
     in the warehouse changes."""
-    key = (kind, file_name, len(data), hash(data), answers, current_version())
+    person = actor()
+    key = (kind, file_name, len(data), hash(data), answers, current_version(), person)
     cached = st.session_state.get(_CHECKED)
     if cached and cached[0] == key:
         return cached[1]
     with cursor() as cur:
-        checked = check_upload(cur, kind, data, file_name, answers)
+        checked = check_upload(cur, kind, data, file_name, answers, actor=person)
     st.session_state[_CHECKED] = (key, checked)
     return checked
 
@@ -86,10 +83,12 @@ class Outcome:
 
 
 def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
-    """Save the checked upload in one transaction, as the person signed in (or anonymous)."""
+    """Save the checked upload in one transaction, as the person signed in."""
     with cursor() as cur:
         try:
-            saved = save_checked(cur, checked, uploaded_by=who())
+            saved = save_checked(cur, checked, actor=actor())
+        except NotAllowed as refusal:
+            return Outcome(False, f"{refusal} Nothing was saved."), None
         except Exception:
             log.exception("saving upload %r failed", checked.file_name)
             return Outcome(
@@ -98,39 +97,70 @@ def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
                 "keeps failing, the details are in the dashboard's log.",
             ), None
     years = ", ".join(saved.school_years) or "—"
+    waits = (
+        " It is pending: it waits for a DESE reviewer and counts nowhere until approved."
+        if saved.pending
+        else ""
+    )
     return (
         Outcome(
             True,
             f"Saved as upload {saved.upload_id}: {saved.rows:,} rows for {saved.organizations:,} "
-            f"organizations, school years {years}.",
+            f"organizations, school years {years}.{waits}",
         ),
         saved,
     )
 
 
-def saved_as(checked: CheckedUpload) -> int | None:
-    """The upload this file (for this kind) was saved as in this session, if it was."""
+def saved_as(checked: CheckedUpload) -> SavedUpload | None:
+    """What this file (for this kind) was saved as in this session, if it was."""
     return st.session_state.get(_SAVED, {}).get(checked.sha256 + checked.kind.name)
 
 
-def remember_saved(checked: CheckedUpload, upload_id: int) -> None:
+def remember_saved(checked: CheckedUpload, saved: SavedUpload) -> None:
     """Remember that this file was saved (the page then says so instead of offering to save it)."""
-    st.session_state.setdefault(_SAVED, {})[checked.sha256 + checked.kind.name] = upload_id
+    st.session_state.setdefault(_SAVED, {})[checked.sha256 + checked.kind.name] = saved
+
+
+def _write(upload_id: int, write, done: str) -> Outcome:
+    """Run one write on an upload as this session's actor; a refusal or failure changes nothing."""
+    with cursor() as cur:
+        try:
+            status = write(cur)
+        except NotAllowed as refusal:
+            with cursor() as log_cur:
+                access.record_refusal(log_cur, actor(), str(refusal), upload_id)
+            return Outcome(False, str(refusal))
+        except (store.UploadNotFound, ValueError) as problem:
+            return Outcome(False, str(problem))
+        except Exception:
+            log.exception("changing upload %s failed", upload_id)
+            return Outcome(False, "That did not work, and nothing changed. Try again.")
+    return Outcome(True, f"Upload {upload_id} {done}; its status is now {status}.")
 
 
 def change_standing(upload_id: int, *, roll_back: bool) -> Outcome:
     """Roll an upload back (its facts stop counting) or undo that."""
     action = store.rollback_upload if roll_back else store.restore_upload
-    with cursor() as cur:
-        try:
-            status = action(cur, upload_id, who=who())
-        except (store.UploadNotFound, ValueError) as problem:
-            return Outcome(False, str(problem))
-        except Exception:
-            log.exception("changing the standing of upload %s failed", upload_id)
-            return Outcome(False, "That did not work, and nothing changed. Try again.")
-    verb = "rolled back" if roll_back else "counts again"
-    return Outcome(True, f"Upload {upload_id} {verb}; its status is now {status}.")
+    return _write(
+        upload_id,
+        lambda cur: action(cur, upload_id, actor=actor()),
+        "rolled back" if roll_back else "counts again",
+    )
+
+
+def review(upload_id: int, *, approve: bool, note: str) -> Outcome:
+    """A DESE reviewer approves a pending upload (it counts from now on) or rejects it with a note."""
+    return _write(
+        upload_id,
+        lambda cur: store.review_upload(cur, upload_id, approve=approve, note=note, actor=actor()),
+        "approved" if approve else "rejected",
+    )
+
+
+def withdraw(upload_id: int) -> Outcome:
+    """A district takes back its own pending upload."""
+    return _write(upload_id, lambda cur: store.withdraw_upload(cur, upload_id, actor=actor()), "withdrawn")
 
 
 def keep_history_message(outcome: Outcome) -> None:
@@ -144,10 +174,13 @@ def history_message() -> Outcome | None:
 
 
 def history() -> pd.DataFrame:
-    """Every upload, newest first (cached until the data changes)."""
-    return call(store.upload_history)
+    """The uploads this session's actor may see, newest first (cached until the data changes)."""
+    return call(store.upload_history, actor=actor())
 
 
 def organizations() -> dict[str, str]:
-    """Organization code -> name, for choosing the district of a one-district file."""
-    return call(known_organizations)
+    """Organization code -> name, for choosing the district of a one-district file: a district uploader's
+    own organizations only."""
+    known = call(known_organizations)
+    person = actor()
+    return known if person.is_dese else {c: n for c, n in known.items() if c in person.org_codes}

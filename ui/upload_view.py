@@ -120,6 +120,9 @@ def problem_table(checked: CheckedUpload) -> pd.DataFrame:
     where a problem is about the whole file."""
     problems = checked.problem_table()
     problems["row"] = problems["row"].astype(object).where(problems["row"].notna(), "")
+    # st.table renders Markdown in its cells, and these quote the file: shown as text.
+    for column in ("column", "value", "expected"):
+        problems[column] = problems[column].map(plain)
     return problems.rename(columns=str.capitalize)
 
 
@@ -133,8 +136,13 @@ def replaced_notes(preview: UploadPreview) -> list[str]:
     ]
 
 
-def saved_message(upload_id: int) -> str:
+def saved_message(upload_id: int, pending: bool = False) -> str:
     """What the page says once the file is saved."""
+    if pending:
+        return (
+            f"This file was saved as upload {upload_id}, pending: it waits for a DESE reviewer and counts "
+            "nowhere until approved. Its status is in the history below."
+        )
     return f"This file was saved as upload {upload_id}. It is listed in the history below."
 
 
@@ -151,7 +159,28 @@ class History:
 
     table: pd.DataFrame  # one row per upload, its kind by its short title
     choices: dict[int, str]  # upload id -> "12 · Staffing · file.csv", for uploads of facts
-    statuses: dict[int, str]  # upload id -> active | superseded | rolled back
+    statuses: dict[
+        int, str
+    ]  # upload id -> pending | active | superseded | rolled back | rejected | withdrawn
+
+
+# The history's columns, in order (what store.upload_history gives, less what the page does not show).
+HISTORY_COLUMNS = ["upload_id", "kind", "file_name", "rows", "uploaded_by", "uploaded_at", "status", "review"]
+
+
+def review_text(status: str, note: object, reviewed_by: object) -> str:
+    """What a district sees of the review: 'pending', 'approved', 'rejected: <note>', 'withdrawn', or ''
+    for an upload that needed none."""
+    said = "" if note is None or note != note else str(note)
+    if status == "pending":
+        return "pending"
+    if status == "rejected":
+        return f"rejected: {said}" if said else "rejected"
+    if status == "withdrawn":
+        return "withdrawn"
+    if reviewed_by is not None and reviewed_by == reviewed_by:
+        return f"approved: {said}" if said else "approved"
+    return ""
 
 
 def history(uploads: pd.DataFrame) -> History:
@@ -160,7 +189,16 @@ def history(uploads: pd.DataFrame) -> History:
     # title ("Staffing", not "Staffing (FTE by race/ethnicity)") so the table fits.
     titles = {t: kind_for_table(t).short_title for t in uploads["kind"].unique()}
     # Sample uploads say so in "Who" (the sample data generator): no column of their own.
-    table = uploads.drop(columns=["description", "is_sample"]).assign(kind=uploads["kind"].map(titles))
+    review = [
+        review_text(status, note, by)
+        for status, note, by in zip(
+            uploads["status"],
+            uploads.get("review_note", pd.Series(None, index=uploads.index)),
+            uploads.get("reviewed_by", pd.Series(None, index=uploads.index)),
+            strict=True,
+        )
+    ]
+    table = uploads.assign(kind=uploads["kind"].map(titles), review=review)[HISTORY_COLUMNS]
     changeable = uploads[uploads["kind"] != ORGANIZATIONS.table]
     labels = {
         int(r.upload_id): f"{r.upload_id} · {titles[r.kind]} · {r.file_name}" for r in changeable.itertuples()

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from analytics import definitions as d
+from analytics.access import DISTRICT_KINDS, Actor
 from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, UploadKind
 from analytics.ingest import problems as pr
 from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
@@ -64,7 +65,9 @@ class EarlierUpload:
     file_name: str
     uploaded_by: str
     uploaded_at: datetime
-    status: str  # active | superseded | rolled back
+    status: str  # pending | active | superseded | rolled back | rejected | withdrawn
+    org_codes: tuple[str, ...] = ()
+    district_upload: bool = False
 
     @property
     def message(self) -> str:
@@ -83,7 +86,7 @@ def earlier_upload_of(con: duckdb.DuckDBPyConnection | None, sha256: str) -> Ear
         return None
     with cursor(con) as cur:
         row = cur.execute(sql("uploads_of_the_same_file"), {"sha256": sha256}).fetchone()
-    return None if row is None else EarlierUpload(*row)
+    return None if row is None else EarlierUpload(*row[:6], tuple(row[6] or ()), bool(row[7]))
 
 
 @dataclass
@@ -213,15 +216,27 @@ def check_upload(
     answers: Answers | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    actor: Actor | None = None,
 ) -> CheckedUpload:
-    """Read and check a file for `kind` without writing anything; every problem comes back as data."""
+    """Read and check a file for `kind` without writing anything; every problem comes back as data.
+
+    With `actor`, also what that person may upload (analytics/access.py): a district uploader's file may
+    hold rows for its own organizations only, each other row is named; None checks the file alone."""
     kind = FACT_KINDS[kind] if isinstance(kind, str) else kind
     answers = answers or Answers()
     problems = ProblemLog()
     checked = CheckedUpload(kind, _file_name_kept(file_name, problems), sha256_of(data), None, [], None)
+    allowed = None if actor is None or actor.is_dese else frozenset(actor.org_codes)
     try:
-        checked.already_saved = earlier_upload_of(con, checked.sha256)
+        if actor is not None:
+            earlier = earlier_upload_of(con, checked.sha256)
+            # A district hears only of its own uploads of the same file, never who else loaded it.
+            mine = earlier is not None and actor.owns(earlier.org_codes, earlier.district_upload)
+            checked.already_saved = earlier if actor.is_dese or mine else None
+        else:
+            checked.already_saved = earlier_upload_of(con, checked.sha256)
         answers = _answers_checked(kind, answers, problems)
+        _may_upload(actor, kind, problems)
         if problems.has_errors:
             return _finish(checked, problems)
         table = read_table(
@@ -254,7 +269,7 @@ def check_upload(
         report_same_role(table, roles, problems)
         wide = bool(roles.race_counts or roles.race_percents)
         if kind in (STAFFING, ENROLLMENT) and wide:
-            result = normalise_wide(kind, table, roles, answers, problems)
+            result = normalise_wide(kind, table, roles, answers, problems, allowed=allowed)
         elif kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
             problems.add(
                 "a “Race/Ethnicity” column (one race per row), or one column per race/ethnicity (e.g. “African "
@@ -267,7 +282,7 @@ def check_upload(
             result = Normalised(None, "unknown")
         else:
             roster = kind is STAFFING and (bool(roles.people) or not is_template(kind, roles))
-            result = normalise_long(kind, table, roles, answers, problems, roster=roster)
+            result = normalise_long(kind, table, roles, answers, problems, roster=roster, allowed=allowed)
         questions += result.questions
         description = "; ".join(result.parts)
         checked.recognition = Recognition(
@@ -280,6 +295,14 @@ def check_upload(
             tuple(questions),
         )
         checked.covers_state = result.covers_state
+        if result.covers_state and allowed is not None:
+            problems.add(
+                "your own organizations' rows only; this file carries the State's total row, so it is a "
+                "statewide file, which DESE uploads",
+                column="District Name",
+                value="State",
+                code=pr.NOT_ALLOWED,
+            )
         if result.facts is not None:
             checked.facts = result.facts[kind.column_names].reset_index(drop=True)
             checked.new_organizations = _new_organizations(
@@ -297,6 +320,24 @@ def check_upload(
         log.exception("unexpected failure checking %s upload %r", kind.name, checked.file_name)
         problems.add(UNEXPECTED, code=pr.UNEXPECTED)
     return _finish(checked, problems)
+
+
+def _may_upload(actor: Actor | None, kind: UploadKind, problems: ProblemLog) -> None:
+    """Refuse, before reading, a file the person's role may not upload at all."""
+    if actor is None or actor.is_dese:
+        return
+    if not actor.may_upload:
+        problems.add(
+            f"a district uploader's or DESE's sign-in; you are signed in as a {actor.role_label}, who can view "
+            "but not upload. Ask DESE for a district uploader's role",
+            code=pr.NOT_ALLOWED,
+        )
+    elif kind.name not in DISTRICT_KINDS:
+        problems.add(
+            f"a kind of file districts upload ({', '.join(DISTRICT_KINDS)}); {kind.name} files are "
+            "uploaded by DESE",
+            code=pr.NOT_ALLOWED,
+        )
 
 
 def _file_name_kept(file_name: str, problems: ProblemLog) -> str:
@@ -381,8 +422,9 @@ def _name_kept(found: NameInFile | None, problems: ProblemLog) -> str | None:
     return name
 
 
-def save_checked(con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, uploaded_by: str) -> SavedUpload:
-    """Write a clean upload (facts, new organizations, log row) in one transaction."""
+def save_checked(con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, actor: Actor) -> SavedUpload:
+    """Write a clean upload (facts, new organizations, log row) in one transaction, as `actor` (who must be
+    allowed to: analytics/access.py)."""
     if not checked.can_save:
         raise ValueError("This upload has problems or open questions; it cannot be saved.")
     description = checked.recognition.description if checked.recognition else ""
@@ -392,7 +434,7 @@ def save_checked(con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, uplo
         checked.facts,
         file_name=checked.file_name,
         sha256=checked.sha256,
-        uploaded_by=uploaded_by,
+        actor=actor,
         new_organizations=checked.new_organizations,
         description=description,
         covers_state=checked.covers_state,

@@ -71,6 +71,9 @@ OUTSIDE_DISTRICT = "outside-district"  # an organization outside the district ch
 CONTRADICTS_ANSWER = "contradicts-answer"  # the file says otherwise than the answer given for it
 NAME_TOO_LONG = "name-too-long"  # a name longer than any real one (analytics/text.py's NAME_MAX)
 NAME_CLEANED = "name-cleaned"  # a name kept without its control or invisible characters (or shortened)
+# Who is uploading (analytics/access.py).
+NOT_ALLOWED = "not-allowed"  # the person's role may not upload this file at all
+NOT_YOUR_ORGANIZATION = "not-your-organization"  # a district uploader's row for another organization
 
 
 @dataclass(frozen=True)

@@ -377,8 +377,17 @@ class Resolver:
     """Settles one thing every row shares (school year, job class, district): from a column, from the
     title, from the person's answer, or by asking. Never guesses."""
 
-    def __init__(self, table: Table, answers: Answers, log: ProblemLog, questions: list[Question]):
+    def __init__(
+        self,
+        table: Table,
+        answers: Answers,
+        log: ProblemLog,
+        questions: list[Question],
+        allowed: frozenset[str] | None = None,
+    ):
         self.table, self.answers, self.log, self.questions = table, answers, log, questions
+        # The organizations the person may upload for (a district uploader's); None for any (DESE).
+        self.allowed = allowed
 
     def constant(
         self, name: str, label: str, from_title: str | None, answer: str | None, options: tuple[str, ...]
@@ -525,6 +534,17 @@ def _org_codes(
             column=column,
             code=pr.OUTSIDE_DISTRICT,
         )
+    if resolver.allowed is not None:
+        theirs = mask & codes.notna().to_numpy() & ~codes.isin(resolver.allowed).to_numpy()
+        yours = ", ".join(sorted(resolver.allowed))
+        log.add_rows(
+            f"one of the organizations your sign-in uploads for ({yours}); this row is for another "
+            "organization, whose figures only it or DESE can upload",
+            rows=_rows(table, theirs),
+            values=_cells(table, column, theirs) if column is not None else None,
+            column=column,
+            code=pr.NOT_YOUR_ORGANIZATION,
+        )
     return codes
 
 
@@ -603,11 +623,17 @@ def guess_org_type(name: str) -> str:
 
 
 def normalise_wide(
-    kind: UploadKind, table: Table, roles: Roles, answers: Answers, log: ProblemLog
+    kind: UploadKind,
+    table: Table,
+    roles: Roles,
+    answers: Answers,
+    log: ProblemLog,
+    *,
+    allowed: frozenset[str] | None = None,
 ) -> Normalised:
     """A table with one column per race/ethnicity (counts or percentages), one row per organization."""
     questions: list[Question] = []
-    resolver = Resolver(table, answers, log, questions)
+    resolver = Resolver(table, answers, log, questions, allowed)
     measures = _read_measures(table, roles)
     totals = _total_rows(table, roles)
     _skip_note_rows(table, roles, measures, totals.state, log)
@@ -1195,11 +1221,18 @@ def _wide_description(
 
 
 def normalise_long(
-    kind: UploadKind, table: Table, roles: Roles, answers: Answers, log: ProblemLog, *, roster: bool
+    kind: UploadKind,
+    table: Table,
+    roles: Roles,
+    answers: Answers,
+    log: ProblemLog,
+    *,
+    roster: bool,
+    allowed: frozenset[str] | None = None,
 ) -> Normalised:
     """One row per fact (the templates, DESE's lists) or, for a roster, one row per person."""
     questions: list[Question] = []
-    resolver = Resolver(table, answers, log, questions)
+    resolver = Resolver(table, answers, log, questions, allowed)
     label = _long_label(kind, roles, roster)
     rows_with_data = ~table.frame.isna().all(axis=1).to_numpy()
     data = rows_with_data & ~_short_rows(table, rows_with_data, log)

@@ -16,7 +16,7 @@ reported AS (
     GROUP BY ALL
 ),
 statewide AS (
-    SELECT upload_id FROM uploads WHERE covers_state AND status <> 'rolled back' AND kind = $table
+    SELECT upload_id FROM uploads WHERE covers_state AND status IN ('active', 'superseded') AND kind = $table
 ),
 listed AS (
     SELECT job_class, school_year, org_code FROM staffing

@@ -1,7 +1,7 @@
 -- Uploads of exactly the same file (the same bytes, so the same SHA-256), newest first: to say so before
 -- the file is saved again.
 WITH same_file AS (
-    SELECT upload_id, kind, file_name, uploaded_by, uploaded_at, status
+    SELECT upload_id, kind, file_name, uploaded_by, uploaded_at, status, org_codes, district_upload
     FROM uploads
     WHERE sha256 = $sha256
 ),
