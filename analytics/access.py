@@ -113,10 +113,11 @@ def sign_in_off() -> Actor:
 
 def operator(name: str | None = None, settings: Settings | None = None) -> Actor:
     """The command line: a named operator (the name given, else the configured one, else the operating-system
-    user) with a DESE reviewer's rights, since whoever can open the warehouse file holds everything in it."""
+    user) with a DESE reviewer's rights by default, since whoever can open the warehouse file holds everything
+    in it (a deployment may make it a viewer, or an administrator: `operator_role`)."""
     settings = settings or load_settings()
     chosen = clean_text(name or settings.operator or _os_user(), IDENTITY_LIMIT) or "unknown operator"
-    return Actor(f"{chosen} (command line)", REVIEWER, channel="command line")
+    return Actor(f"{chosen} (command line)", settings.operator_role, channel="command line")
 
 
 def system(name: str) -> Actor:

@@ -116,7 +116,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     # no trace. Until then, organizations are checked against the project's list.
     con = connect(args.db) if args.db.exists() else None
     try:
-        return _import_checked(args, con, check_upload(con, args.kind, path.read_bytes(), path.name, answers))
+        checked = check_upload(
+            con, args.kind, path.read_bytes(), path.name, answers, actor=access.operator(args.who)
+        )
+        return _import_checked(args, con, checked)
     finally:
         if con is not None:
             con.close()
@@ -268,7 +271,11 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     """One line per upload, newest first. File and uploader names are whatever a person typed or a file was
     called: printed escaped, so a name cannot clear the screen or start a forged line of history."""
     con = _open(args)
-    history = store.upload_history(con, actor=access.operator())
+    try:
+        history = store.upload_history(con, actor=access.operator())
+    except access.NotAllowed as refusal:
+        print(f"Error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
     if history.empty:
         print("No uploads yet.")
         return EXIT_OK

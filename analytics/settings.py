@@ -13,6 +13,7 @@ from analytics.warehouse import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "data" / "settings.toml"
 UNKNOWN_USER_CHOICES = ("viewer", "refuse")
+OPERATOR_ROLE_CHOICES = ("viewer", "reviewer", "administrator")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Settings:
     administrators: tuple[str, ...] = ()
     review_district_uploads: bool = True
     operator: str = ""
+    operator_role: str = "reviewer"
 
 
 class SettingsFileError(ValueError):
@@ -62,6 +64,13 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     unknown = os.environ.get("DASHBOARD_UNKNOWN_USERS", access.get("unknown_users", "viewer")).strip().lower()
     if unknown not in UNKNOWN_USER_CHOICES:
         raise SettingsFileError(f'access.unknown_users must be "viewer" or "refuse", not {unknown!r}')
+    operator_role = (
+        os.environ.get("DASHBOARD_OPERATOR_ROLE", access.get("operator_role", "reviewer")).strip().lower()
+    )
+    if operator_role not in OPERATOR_ROLE_CHOICES:
+        raise SettingsFileError(
+            f"access.operator_role must be one of {', '.join(OPERATOR_ROLE_CHOICES)}, not {operator_role!r}"
+        )
     admins = os.environ.get("DASHBOARD_ADMINISTRATORS")
     listed = admins.split(",") if admins is not None else access.get("administrators", [])
     return Settings(
@@ -72,4 +81,5 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         administrators=tuple(a.strip().lower() for a in listed if a.strip()),
         review_district_uploads=_flag("review_district_uploads", "DASHBOARD_REVIEW_DISTRICT_UPLOADS", access),
         operator=os.environ.get("DASHBOARD_OPERATOR", access.get("operator", "")).strip(),
+        operator_role=operator_role,
     )

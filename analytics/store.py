@@ -174,9 +174,9 @@ def _set_standing(con, upload_id: int, *, rolled_back: bool, actor: Actor) -> st
     upload = _upload(con, upload_id)
     kind, status = upload["kind"], upload["status"]
     if rolled_back:
-        if not (
-            actor.is_dese or (actor.may_upload and actor.owns(upload["org_codes"], upload["district_upload"]))
-        ):
+        if not actor.may_upload:
+            access.require_dese(actor, "roll back uploads")
+        if not (actor.is_dese or actor.owns(upload["org_codes"], upload["district_upload"])):
             raise NotAllowed(
                 f"Upload {upload_id} is not one of your district's uploads; only DESE can roll it back."
             )

@@ -9,11 +9,12 @@ import sys
 import time
 
 import pytest
-from builders import ROOT_DIR, add, new_warehouse, staffing, table_contents
+from builders import ROOT_DIR, add, contents, new_warehouse, staffing, table_contents
 from upload_files import csv_bytes
 
 from analytics import cli
 from analytics import definitions as d
+from analytics.settings import load_settings
 from analytics.warehouse import connect
 
 TEMPLATE = ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"]
@@ -250,3 +251,53 @@ def test_importing_the_same_file_again_says_so_and_keeps_the_contract(tmp_path, 
     assert "already saved as upload 3" in err and "(the same bytes, “copy.csv”, since rolled back)" in err, (
         err
     )
+
+
+def two_teacher_files(tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "90"]]))
+    return first
+
+
+def test_the_command_line_acts_as_a_named_operator_recorded_in_the_audit_log(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "DESE data team")
+    load_settings.cache_clear()
+    try:
+        db = tmp_path / "w.duckdb"
+        assert cli.main(["import", "staffing", str(two_teacher_files(tmp_path)), "--db", str(db)]) == 0
+        assert cli.main(["rollback", "2", "--db", str(db), "--who", "dana"]) == 0
+    finally:
+        monkeypatch.delenv("DASHBOARD_OPERATOR")
+        load_settings.cache_clear()
+    with connect(db) as con:
+        log = con.execute("SELECT who, role, action, upload_id FROM audit_log WHERE upload_id = 2").fetchall()
+    assert log == [
+        ("DESE data team (command line)", "reviewer", "saved", 2),  # counted at once: a reviewer's import
+        ("dana (command line)", "reviewer", "rolled back", 2),
+    ]
+
+
+def test_a_read_only_command_line_refuses_every_write_and_changes_nothing(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["import", "staffing", str(two_teacher_files(tmp_path)), "--db", str(db)]) == 0
+    capsys.readouterr()
+    before = contents(db)
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "viewer")
+    load_settings.cache_clear()
+    try:
+        second = tmp_path / "second.csv"
+        second.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "80"]]))
+        assert cli.main(["import", "staffing", str(second), "--db", str(db)]) == 1
+        assert "you are signed in as a viewer" in capsys.readouterr().err
+        for command, refusal in (
+            (["rollback", "2"], "Only DESE reviewers can roll back uploads; you are signed in as a viewer."),
+            (["restore", "2"], "Only DESE reviewers can restore a rolled-back upload"),
+            (["uploads"], "The upload history is for district uploaders and DESE"),
+        ):
+            assert cli.main([*command, "--db", str(db)]) == 1, command
+            assert refusal in capsys.readouterr().err
+        assert cli.main(["metrics", "--db", str(db)]) == 0  # reading is still allowed
+    finally:
+        monkeypatch.delenv("DASHBOARD_OPERATOR_ROLE")
+        load_settings.cache_clear()
+    assert contents(db) == before
