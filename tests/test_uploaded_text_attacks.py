@@ -5,6 +5,7 @@ characters) arrive as text everywhere they are shown or downloaded."""
 import csv
 import io
 import json
+import random
 import subprocess
 import sys
 import tomllib
@@ -15,7 +16,7 @@ from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
 
 from analytics import cli
 from analytics.ingest import check_upload
-from analytics.text import FORMULA_LEADS, NAME_MAX
+from analytics.text import FORMULA_LEADS, NAME_MAX, clean_name
 from analytics.warehouse import connect
 
 FORMULA_NAMES = {
@@ -233,3 +234,35 @@ def test_the_server_listens_on_this_machine_only_and_keeps_its_protections():
     ]
     for key in switches:
         assert server.get(key.split(".")[1]) is False, key
+
+
+# Characters clean_name removes or turns into a space, with plain letters and spaces between them.
+_UNSEEN_POOL = [
+    chr(c) for c in (*range(0x00, 0x21), *range(0x7F, 0xA1), 0x61C, 0x1680, 0x2000, 0x200A, 0x200B)
+]
+_UNSEEN_POOL += [
+    chr(c) for c in (0x200E, 0x2028, 0x202A, 0x202E, 0x202F, 0x2060, 0x2066, 0x2069, 0x3000, 0xFEFF)
+]
+_UNSEEN_POOL += list("Ab é")
+
+
+def test_names_stored_before_the_check_cleaned_them_are_cleaned_as_it_would(tmp_path):
+    """Migration 008 cleans what earlier versions stored (organization, file and uploader names) exactly as
+    clean_name does today, and caps it; names already clean are left alone."""
+    rng = random.Random(11)
+    dirty = ["".join(rng.choice(_UNSEEN_POOL) for _ in range(rng.randint(1, 24))) for _ in range(300)]
+    dirty += ["x" * 100_000, "Ev\u202eil\x00 Co", "Boston"]
+    db = tmp_path / "old.duckdb"
+    with new_warehouse(db) as con:
+        codes = [f"{9000 + i:04d}0000" for i in range(len(dirty))]
+        con.executemany(
+            "INSERT INTO organizations VALUES (?, ?, 'district', 'Central', 1)",
+            list(zip(codes, dirty, strict=True)),
+        )
+        con.execute("UPDATE uploads SET file_name = ?, uploaded_by = ?", ["a\u202egpj.csv\n", "ops\x1b[2J"])
+        con.execute("DELETE FROM schema_version WHERE version = 8")  # as it stood before migration 008
+    with connect(db) as con:  # opening it migrates it
+        names = dict(con.execute("SELECT org_code, name FROM organizations").fetchall())
+        file_name, who = con.execute("SELECT file_name, uploaded_by FROM uploads").fetchone()
+    assert [names[c] for c in codes] == [clean_name(n)[:NAME_MAX] for n in dirty]
+    assert (file_name, who) == ("agpj.csv", "ops[2J")
