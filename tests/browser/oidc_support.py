@@ -251,14 +251,17 @@ Grant = tuple[str, str, Iterable[str]]  # (identity, role, organization codes)
 
 
 def grant(db_path: Path, identity: str, role: str, org_codes: Iterable[str] = ()) -> None:
-    """Give `identity` a role in the warehouse at `db_path`, as the operator "tests" would from the CLI.
-    Done before the app starts: the running app holds the warehouse file open."""
-    from analytics.access import grant_role, operator
+    """Give `identity` a role ("uploader" with its organization codes, "reviewer", "administrator", "viewer")
+    in the warehouse at `db_path`, as an administrator would on the Access page (only administrators grant
+    roles; the command line's operator is a reviewer). Done before the app starts: the running app holds the
+    warehouse file open."""
+    from analytics.access import ADMINISTRATOR, Actor, grant_role
     from analytics.warehouse import connect
 
+    setup = Actor("browser tests (setup)", ADMINISTRATOR, channel="system")
     con = connect(db_path)
     try:
-        grant_role(con, identity, role, list(org_codes), actor=operator("tests"))
+        grant_role(con, identity, role, list(org_codes), actor=setup)
     finally:
         con.close()
 
