@@ -153,3 +153,34 @@ def test_the_access_page_grants_a_role_and_the_audit_page_shows_it(roles_db, ope
     finally:
         monkeypatch.delenv("DASHBOARD_ADMINISTRATORS")
         load_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("setting", "email", "said"),
+    [
+        ("DASHBOARD_UNKNOWN_USERS=refuse", "stranger@example.org", "who has no access to this dashboard yet"),
+        ("DASHBOARD_PUBLIC_VIEWING=0", None, "Sign in to see the dashboard."),
+    ],
+)
+def test_a_deployment_can_refuse_strangers_and_visitors(
+    roles_db, open_app, monkeypatch, setting, email, said
+):
+    name, value = setting.split("=")
+    monkeypatch.setenv(name, value)
+    load_settings.cache_clear()
+    try:
+        at = as_user(open_app(roles_db), email)
+    finally:
+        monkeypatch.delenv(name)
+        load_settings.cache_clear()
+    assert said in at.info[0].value
+    assert not at.get("plotly_chart")
+    # Someone the roles table knows still gets in.
+    monkeypatch.setenv(name, value)
+    load_settings.cache_clear()
+    try:
+        known = as_user(open_app(roles_db), BOSTON_CLERK)
+    finally:
+        monkeypatch.delenv(name)
+        load_settings.cache_clear()
+    assert known.get("plotly_chart")
