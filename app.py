@@ -3,8 +3,11 @@
 import streamlit as st
 
 from analytics.access import Actor
+from analytics.warehouse import WarehouseUnavailable
 from ui import auth
+from ui.data import warehouse
 from ui.layout import keep_filters_in_address, sample_banner
+from ui.text import plain
 
 st.set_page_config(
     page_title="Workforce diversity goals · DESE",
@@ -64,6 +67,15 @@ def pages_for(actor: Actor) -> list:
     ]
 
 
+try:
+    warehouse()
+except (
+    WarehouseUnavailable
+) as unavailable:  # busy, damaged or read-only: said plainly, never a bare error box
+    st.title("The dashboard cannot open its data just now")
+    st.error(plain(unavailable.trouble.what), icon=":material/database_off:")
+    st.info(plain(unavailable.trouble.todo), icon=":material/build:")
+    st.stop()
 session = auth.session()
 if session.actor is None:
     auth.sidebar(session)

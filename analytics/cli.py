@@ -1,4 +1,5 @@
-"""Command line: python -m analytics {init,seed-sample,metrics,import,export,uploads,rollback,restore} --db PATH
+"""Command line: python -m analytics {init,seed-sample,metrics,import,export,backup,restore-backup,uploads,
+rollback,restore} --db PATH
 
 Exit codes: 0 done, 1 input refused (or the warehouse could not be used), 2 usage error.
 """
@@ -10,8 +11,10 @@ import io
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -25,7 +28,16 @@ from analytics.ingest.reading import DEFAULT_LIMITS
 from analytics.metrics import Filters, headline_metrics
 from analytics.seed import ensure_organizations, seed_sample
 from analytics.text import terminal_safe
-from analytics.warehouse import PROJECT_ROOT, connect, default_db_path, migrations, schema_version
+from analytics.warehouse import (
+    PROJECT_ROOT,
+    back_up,
+    connect,
+    default_backup_file,
+    default_db_path,
+    diagnose,
+    migrations,
+    schema_version,
+)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 LOG_FILE = PROJECT_ROOT / "logs" / "analytics.log"
@@ -288,6 +300,59 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the whole warehouse into a new file, in one consistent read."""
+    if not args.db.is_file():
+        print(f"Error: no warehouse at {args.db}.", file=sys.stderr)
+        return EXIT_REFUSED
+    out = args.out or default_backup_file(args.db)
+    con = connect(args.db, read_only=True)
+    try:
+        uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+        back_up(con, out)
+    except FileExistsError as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        con.close()
+    print(f"backed up {args.db} to {out} ({uploads:,} uploads, {out.stat().st_size / 1_048_576:,.1f} MB)")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    """Put a backup in the warehouse's place; the file it replaces is kept beside it, renamed."""
+    backup: Path = args.backup
+    if not backup.is_file():
+        print(f"Error: no backup at {backup}.", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        with connect(backup, read_only=True) as check:
+            uploads = check.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+    except duckdb.Error as problem:
+        print(
+            f"Error: the backup {backup} cannot be used either: {diagnose(problem, backup).what}",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    kept = None
+    if args.db.exists():
+        try:  # the warehouse must not be in use: a running dashboard would go on writing the old file
+            connect(args.db, read_only=True).close()
+        except duckdb.Error as problem:
+            if diagnose(problem, args.db).kind == "busy":
+                raise
+        kept = args.db.with_name(f"{args.db.stem}.replaced-{datetime.now():%Y-%m-%dT%H%M%S}{args.db.suffix}")
+        args.db.rename(kept)
+        wal = args.db.with_name(args.db.name + ".wal")
+        if wal.exists():
+            wal.rename(kept.with_name(kept.name + ".wal"))
+    shutil.copyfile(backup, args.db)
+    connect(args.db).close()  # brings an older backup's schema up to date
+    aside = f"; the file it replaced is kept as {kept}" if kept else ""
+    print(f"restored {args.db} from {backup} ({uploads:,} uploads){aside}")
+    return EXIT_OK
+
+
 def _change_standing(args: argparse.Namespace, action: Callable[..., str], verb: str) -> int:
     con = _open(args)
     try:
@@ -360,6 +425,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--goals", type=Path, help="goals file (default data/goals.toml)")
     p.set_defaults(run=cmd_export)
+    p = sub.add_parser("backup", parents=[common], help="copy the warehouse into a new file, consistently")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="the backup file (default: backups/<name>-<time>.duckdb beside it)",
+    )
+    p.set_defaults(run=cmd_backup)
+    p = sub.add_parser("restore-backup", parents=[common], help="put a backup in the warehouse's place")
+    p.add_argument("--from", dest="backup", type=Path, required=True, metavar="FILE", help="the backup file")
+    p.set_defaults(run=cmd_restore_backup)
     p = sub.add_parser("uploads", parents=[common], help="list every upload, newest first")
     p.set_defaults(run=cmd_uploads)
     for name, run, text in (
@@ -389,14 +465,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _output_closed()
     except duckdb.IOException as problem:
-        if "lock" in str(problem).lower():
+        trouble = diagnose(problem, args.db)
+        if trouble.kind == "busy":
             print(
                 f"The warehouse {args.db} is open in another program (is the dashboard running?). "
                 "Stop it and try again.",
                 file=sys.stderr,
             )
         else:
-            print(f"Could not open the warehouse {args.db}: {problem}", file=sys.stderr)
+            print(f"Error: {trouble.message}", file=sys.stderr)
         return EXIT_REFUSED
     except GoalsFileError as problem:
         print(f"The goals file has a problem: {problem}", file=sys.stderr)

@@ -7,6 +7,8 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -220,3 +222,129 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 def has_sample_data(con: duckdb.DuckDBPyConnection) -> bool:
     """True while any live upload came from the bundled sample data."""
     return bool(con.execute(sql("live_sample_uploads_count")).fetchall()[0][0])
+
+
+# --- when the warehouse cannot be used, and backups ---------------------------------------------------------
+
+BACKUP_DIR_NAME = "backups"  # beside the warehouse file: data/backups/ for data/warehouse.duckdb
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """Why the warehouse cannot be opened, in words for the person running the dashboard: what is wrong
+    and what to do. `kind` is busy | damaged | read-only | other."""
+
+    kind: str
+    what: str
+    todo: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.what} {self.todo}"
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse could not be opened; `trouble` says why and what to do."""
+
+    def __init__(self, trouble: Trouble):
+        super().__init__(trouble.message)
+        self.trouble = trouble
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+_DAMAGED = (
+    "not a valid duckdb database file",
+    "could not read enough bytes",
+    "corrupt",
+    "checksum",
+    "failed to read",
+    "serialization error",
+    "invalid block",
+)
+
+
+def diagnose(error: BaseException, path: str | Path) -> Trouble:
+    """What a failure to open (or first read) the warehouse at `path` means, and what to do about it."""
+    text = str(error)
+    lowered = text.lower()
+    path = Path(path)
+    holder = _LOCK_HOLDER.search(text)
+    if holder or "could not set lock" in lowered:
+        who = f" (process {holder[2]}, {Path(holder[1]).name})" if holder else ""
+        return Trouble(
+            "busy",
+            f"Another program has the warehouse {path} open{who}: usually a command-line import, or a second "
+            "copy of the dashboard on the same file.",
+            "Wait for it to finish, then reload this page. If nothing else should be running, stop that "
+            "process.",
+        )
+    if "permission denied" in lowered or "read-only file system" in lowered:
+        return Trouble(
+            "read-only",
+            f"The dashboard may not write to {path.parent} (the warehouse {path.name} lives there).",
+            "Give the account running the dashboard write access to that folder, or set DASHBOARD_DB to a "
+            "file in a folder it can write to, and restart it.",
+        )
+    if any(sign in lowered for sign in _DAMAGED):
+        backup = latest_backup(path)
+        todo = (
+            f"Restore the last backup, {backup} ({_age(backup)}): stop the dashboard, run "
+            f"`python -m analytics restore-backup --db {path} --from {backup}`, and start it again."
+            if backup
+            else f"No backup was found in {backup_dir(path)}. Restore the file from your server's backups, "
+            f"or move it aside and start again from the sample data (`python -m analytics init --db {path}`)."
+        )
+        return Trouble("damaged", f"The warehouse file {path} is damaged ({_short(text)}).", todo)
+    return Trouble(
+        "other",
+        f"The warehouse {path} could not be opened ({_short(text)}).",
+        "Check that the disk is not full and the file is where DASHBOARD_DB says; the details are in the "
+        "dashboard's log.",
+    )
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"^[A-Za-z ]+Error: ", "", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def backup_dir(path: str | Path) -> Path:
+    """Where backups of the warehouse at `path` go by default: a backups/ folder beside it."""
+    return Path(path).resolve().parent / BACKUP_DIR_NAME
+
+
+def latest_backup(path: str | Path) -> Path | None:
+    """The newest backup of the warehouse at `path` in its backups folder, if any."""
+    found = sorted(backup_dir(path).glob(f"{Path(path).stem}-*.duckdb"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
+
+
+def _age(path: Path) -> str:
+    return "made " + datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+
+
+def default_backup_file(path: str | Path) -> Path:
+    """backups/<warehouse name>-<date>T<time>.duckdb beside the warehouse."""
+    return backup_dir(path) / f"{Path(path).stem}-{datetime.now():%Y-%m-%dT%H%M%S}.duckdb"
+
+
+def back_up(con: duckdb.DuckDBPyConnection, out: str | Path) -> Path:
+    """Copy the whole warehouse (tables, views, macros, sequences at their current values) into a new DuckDB
+    file `out`, in one read: a consistent copy. `out` must not exist yet."""
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; choose a new file for the backup.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # ATTACH and COPY FROM DATABASE take no parameters: the path is quoted as a string literal.
+    quoted = "'" + str(out).replace("'", "''") + "'"
+    try:
+        con.execute(f"ATTACH {quoted} AS warehouse_backup")
+        con.execute(f"COPY FROM DATABASE {CATALOG} TO warehouse_backup")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("DETACH warehouse_backup")
+        out.unlink(missing_ok=True)
+        raise
+    con.execute("DETACH warehouse_backup")
+    return out

@@ -17,7 +17,14 @@ import streamlit as st
 from analytics.goals import Goals, load_goals
 from analytics.metrics import forget_cached_blocks
 from analytics.seed import ensure_ready
-from analytics.warehouse import connect, data_version, default_db_path, has_sample_data
+from analytics.warehouse import (
+    WarehouseUnavailable,
+    connect,
+    data_version,
+    default_db_path,
+    diagnose,
+    has_sample_data,
+)
 from analytics.warehouse import cursor as warehouse_cursor
 
 log = logging.getLogger("dashboard")
@@ -27,9 +34,16 @@ _REGISTRY: dict[str, Callable[..., Any]] = {}
 
 @st.cache_resource(show_spinner="Opening the warehouse…")
 def _warehouse(path: str) -> duckdb.DuckDBPyConnection:
-    con = connect(path)
-    if ensure_ready(con):
-        log.info("seeded %s with the bundled sample data", path)
+    """The warehouse, opened once per process. A warehouse that cannot be opened (busy, damaged, in a folder
+    the dashboard may not write to) raises WarehouseUnavailable saying why and what to do; nothing is cached,
+    so the next page load tries again."""
+    try:
+        con = connect(path)
+        if ensure_ready(con):
+            log.info("seeded %s with the bundled sample data", path)
+    except duckdb.Error as problem:
+        log.exception("the warehouse %s could not be opened", path)
+        raise WarehouseUnavailable(diagnose(problem, path)) from problem
     return con
 
 

@@ -1,0 +1,137 @@
+"""Backups and a warehouse that cannot be opened: `backup` makes a consistent copy and `restore-backup` puts it
+back; a busy, damaged or read-only warehouse is said plainly (what is wrong, what to do) by the command line
+and by the app, never as a bare error box, and a damaged one names the last backup."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from builders import ROOT_DIR, contents
+from upload_files import csv_bytes
+
+from analytics import cli
+from analytics.warehouse import diagnose, latest_backup
+
+TEMPLATE = ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"]
+
+
+def read(element) -> str:
+    """What a message says to a reader (its Markdown escapes undone)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
+
+
+def import_one(db: Path, tmp_path: Path, fte: str = "90") -> None:
+    f = tmp_path / f"teachers-{fte}.csv"
+    f.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", fte]]))
+    assert cli.main(["import", "staffing", str(f), "--db", str(db)]) == 0
+
+
+def test_a_backup_restores_exactly_what_was_there(sample_db, tmp_path, capsys):
+    before = contents(sample_db)
+    assert cli.main(["backup", "--db", str(sample_db)]) == 0
+    backup = latest_backup(sample_db)
+    assert backup is not None and backup.parent == sample_db.parent / "backups"
+    assert f"backed up {sample_db} to {backup} (6 uploads" in capsys.readouterr().out
+    assert contents(backup) == before
+
+    import_one(sample_db, tmp_path)  # a change after the backup
+    assert contents(sample_db) != before
+    assert cli.main(["restore-backup", "--db", str(sample_db), "--from", str(backup)]) == 0
+    said = capsys.readouterr().out
+    assert contents(sample_db) == before
+    kept = next(sample_db.parent.glob("warehouse.replaced-*.duckdb"))
+    assert f"the file it replaced is kept as {kept}" in said
+    # The restored warehouse goes on numbering uploads where the backup left off.
+    import_one(sample_db, tmp_path, "80")
+    assert "upload 7" in capsys.readouterr().out
+
+
+def test_a_backup_never_overwrites_a_file(sample_db, tmp_path, capsys):
+    out = tmp_path / "taken.duckdb"
+    out.write_bytes(b"something else")
+    assert cli.main(["backup", "--db", str(sample_db), "--out", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_bytes() == b"something else"
+
+
+def test_a_damaged_warehouse_is_named_with_its_last_backup(sample_db, tmp_path, capsys, open_app):
+    assert cli.main(["backup", "--db", str(sample_db)]) == 0
+    backup = latest_backup(sample_db)
+    capsys.readouterr()
+    data = sample_db.read_bytes()
+    sample_db.write_bytes(data[: len(data) // 3])  # a copy cut short, a disk that filled up
+    assert cli.main(["metrics", "--db", str(sample_db)]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"Error: The warehouse file {sample_db} is damaged")
+    assert f"restore-backup --db {sample_db} --from {backup}" in line
+
+    at = open_app(sample_db)
+    assert at.title[0].value == "The dashboard cannot open its data just now"
+    assert "is damaged" in read(at.error[0])
+    assert f"restore-backup --db {sample_db} --from {backup}" in read(at.info[0])
+
+    assert cli.main(["restore-backup", "--db", str(sample_db), "--from", str(backup)]) == 0
+    assert cli.main(["metrics", "--db", str(sample_db)]) == 0
+
+
+def test_a_damaged_backup_is_refused_and_the_warehouse_left_alone(sample_db, tmp_path, capsys):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"not a database" * 100)
+    before = contents(sample_db)
+    assert cli.main(["restore-backup", "--db", str(sample_db), "--from", str(bad)]) == 1
+    assert "the backup" in capsys.readouterr().err
+    assert contents(sample_db) == before
+
+
+def test_a_busy_warehouse_is_said_plainly_by_the_app(sample_db, open_app):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; sys.path.insert(0, sys.argv[1]); from analytics.warehouse import connect; "
+            "c = connect(sys.argv[2]); print('open', flush=True); time.sleep(60)",
+            str(ROOT_DIR),
+            str(sample_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        at = open_app(sample_db)
+        assert "Another program has the warehouse" in read(at.error[0])
+        assert f"process {holder.pid}" in read(at.error[0])
+        assert "Wait for it to finish, then reload this page" in read(at.info[0])
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.2)
+    assert not open_app(sample_db).exception  # once the other program is gone, the next load opens it
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "says"),
+    [
+        (
+            'IO Error: Cannot open file "/srv/data/warehouse.duckdb": Permission denied',
+            "read-only",
+            "write access",
+        ),
+        ("IO Error: Cannot open file: Read-only file system", "read-only", "DASHBOARD_DB"),
+        (
+            'IO Error: The file "/x.duckdb" exists, but it is not a valid DuckDB database file!',
+            "damaged",
+            "backup",
+        ),
+        ("IO Error: something nobody foresaw", "other", "disk is not full"),
+    ],
+)
+def test_each_trouble_says_what_to_do(message, kind, says, tmp_path):
+    trouble = diagnose(duckdb.IOException(message), tmp_path / "warehouse.duckdb")
+    assert trouble.kind == kind and says in trouble.message
