@@ -1,7 +1,9 @@
 """Slide-ready exports: each chart as a PNG, a PowerPoint deck of the chosen charts, the data as CSV.
 
-Charts are the same figures the pages show (analytics.sections), rendered by Kaleido with the system
-Chromium. The renderer is started once per process; later images take a fraction of a second.
+Charts are the same figures the pages show (analytics.sections). In the deck they are native PowerPoint
+charts read back from those figures (analytics.figure_data, analytics.slides): editable, no browser needed.
+PNGs are rendered by Kaleido with the system Chromium, started once per process; later images take a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from analytics import sections
+from analytics import sections, slides
+from analytics.figure_data import FigureData, NotNative, describe, figure_data, plain, subtitle_parts
 from analytics.goals import Goals
 from analytics.metrics import Filters
 from analytics.privacy import blank_hidden
@@ -182,13 +186,163 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def _text(slide, text: str, left, top, width, height, *, size: int, color=DARK, bold: bool = False) -> None:
+def _text(
+    slide, text: str, left, top, width, height, *, size: int, color=DARK, bold: bool = False, name: str = ""
+):
     box = slide.shapes.add_textbox(left, top, width, height)
+    if name:
+        box.name = name
     frame = box.text_frame
     frame.word_wrap = True
+    for i, line in enumerate(text.split("\n")):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.text = line
+        para.font.size, para.font.bold, para.font.color.rgb, para.font.name = Pt(size), bold, color, "Arial"
+    return box
+
+
+def _title(placeholder, text: str, left, top, width, height, *, size: int) -> None:
+    """A layout's title placeholder, moved onto the 16:9 slide and holding `text` (the finding)."""
+    placeholder.left, placeholder.top, placeholder.width, placeholder.height = left, top, width, height
+    frame = placeholder.text_frame
+    frame.text = text
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.TOP
     para = frame.paragraphs[0]
-    para.text = text
-    para.font.size, para.font.bold, para.font.color.rgb, para.font.name = Pt(size), bold, color, "Arial"
+    para.alignment = PP_ALIGN.LEFT
+    para.font.size, para.font.bold, para.font.color.rgb, para.font.name = Pt(size), True, DARK, "Arial"
+
+
+def _alt_text(shape, text: str) -> None:
+    """What a screen reader (and PowerPoint's Alt Text pane) says for a chart or picture: its cNvPr descr."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+DEFINITIONS = (
+    "People of color: every race/ethnicity category but White (DESE's seven categories).",
+    "Share: FTE (staff, as of October 1) or headcount (students) of color ÷ all with a known race.",
+    "Groups of fewer than 6 people of color, or of fewer than 6 others, are hidden, and so is any figure "
+    "that would give one away.",
+    "A school year is partial while the organizations that reported cover less than nearly all of those "
+    "expected; a partial year is drawn apart and is never the headline.",
+)
+SAMPLE_WARNING = "Sample data: the figures on this slide are synthetic. Do not present them as real."
+
+
+@dataclass(frozen=True)
+class ChartSlide:
+    """What a chart slide says besides the chart: finding, scope, as-of, source, notes, alt text."""
+
+    key: str
+    section: sections.Section
+    data: FigureData | None  # None where the chart cannot be native (see slide_content)
+    title: str
+    scope: str
+    as_of: str | None
+    source: str
+    chart_notes: tuple[str, ...]
+    sample: bool
+    alt_text: str
+    not_native_because: str = ""
+
+    @property
+    def source_line(self) -> str:
+        """'Statewide · data as of 2024-25 · Source: …'."""
+        parts = [
+            self.scope,
+            f"data as of {self.as_of}" if self.as_of else "no data",
+            f"Source: {self.source}",
+        ]
+        return " · ".join(p for p in parts if p)
+
+    def speaker_notes(self) -> str:
+        """The page's caption, the chart's own notes, the figures, and the definitions."""
+        lines = [self.section.caption] if self.section.caption else []
+        lines += list(self.chart_notes)
+        lines += [f"As of {self.as_of}. Source: {self.source}." if self.as_of else f"Source: {self.source}."]
+        if self.sample:
+            lines.append(SAMPLE_WARNING)
+        lines += ["", "Figures: " + self.alt_text, "", "Definitions:"] + [f"- {d}" for d in DEFINITIONS]
+        return "\n".join(lines)
+
+
+def slide_content(key: str, section: sections.Section) -> ChartSlide:
+    """A chart slide's words, from the section the page draws (its figure's title and subtitle)."""
+    figure = section.figure
+    scope, as_of, source, notes = subtitle_parts(figure.layout.title.subtitle.text or "")
+    title = plain(figure.layout.title.text)
+    try:
+        data = figure_data(figure)
+        reason, alt = "", describe(data)
+    except NotNative as why:
+        data, reason = None, str(why)
+        alt = " ".join(p for p in (title.rstrip(".") + ".", section.caption) if p)
+    return ChartSlide(
+        key=key,
+        section=section,
+        data=data,
+        title=title,
+        scope=scope,
+        as_of=as_of,
+        source=source,
+        chart_notes=tuple(notes),
+        sample="sample data" in source.lower(),
+        alt_text=alt,
+        not_native_because=reason,
+    )
+
+
+def _chart_slide(deck, layout, content: ChartSlide, today: date) -> None:
+    slide = deck.slides.add_slide(layout)
+    margin = Inches(0.5)
+    width = SLIDE_WIDTH - 2 * margin
+    _title(slide.shapes.title, content.title, margin, Inches(0.3), width, Inches(1.0), size=28)
+    _text(
+        slide,
+        content.source_line + "".join("\n" + n for n in content.chart_notes),
+        margin,
+        Inches(1.3),
+        width,
+        Inches(0.5),
+        size=14,
+        color=MUTED,
+        name="Source",
+    )
+    top, height = Inches(1.95), Inches(4.85)
+    if content.data is not None:
+        frame = slides.add_chart(slide.shapes, content.data, margin, top, width, height)
+        frame.name = "Chart"
+        _alt_text(frame, content.alt_text)
+    elif not content.section.figure.data:
+        # The view has nothing to draw: the page's message is the slide's content.
+        message = " ".join(plain(a.text) for a in content.section.figure.layout.annotations)
+        _text(slide, message, margin, top, width, Inches(1.5), size=20, color=MUTED, name="Message")
+    else:
+        # Not a category chart (see figure_data.NotNative: a histogram, a map): the page's own figure as a
+        # picture, rendered by Kaleido, with the finding as its alt text.
+        image = io.BytesIO(figure_png(content.section.figure))
+        pic_width = Emu(int(height * IMAGE_WIDTH / IMAGE_HEIGHT))
+        picture = slide.shapes.add_picture(
+            image, margin + Emu((width - pic_width) // 2), top, width=pic_width, height=height
+        )
+        picture.name = "Chart picture"
+        _alt_text(picture, content.alt_text)
+    footer = f"Massachusetts DESE · Influence 100 · prepared {today:%B %-d, %Y}"
+    _text(slide, footer, margin, SLIDE_HEIGHT - Inches(0.6), Inches(6.0), Inches(0.4), size=11, color=MUTED)
+    if content.sample:
+        _text(
+            slide,
+            SAMPLE_WARNING,
+            margin + Inches(6.0),
+            SLIDE_HEIGHT - Inches(0.6),
+            width - Inches(6.0),
+            Inches(0.4),
+            size=11,
+            color=WARN,
+            bold=True,
+            name="Sample data warning",
+        )
+    slide.notes_slide.notes_text_frame.text = content.speaker_notes()
 
 
 def build_deck(
@@ -199,95 +353,73 @@ def build_deck(
     *,
     today: date | None = None,
 ) -> bytes:
-    """A 16:9 PowerPoint deck: a title slide, one slide per chosen chart (with the figures' caption as
-    speaker notes), and a slide of definitions and sources."""
+    """A 16:9 PowerPoint deck: a title slide, one slide per chosen chart (a native, editable chart under
+    its finding as the slide's title, with the source line, alt text and speaker notes), and a slide of
+    definitions and sources. Sample data is called out on exactly the slides that show it."""
     today = today or date.today()
-    sample = has_sample_data(con)
+    contents = [slide_content(key, chart_section(con, goals, filters, key)) for key in keys]
+    any_sample = any(c.sample for c in contents) or (not contents and has_sample_data(con))
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    blank = deck.slide_layouts[6]
-    footer = f"Massachusetts DESE · Influence 100 · {filters.describe()} · prepared {today:%B %-d, %Y}"
-    if sample:
-        footer += " · SAMPLE DATA (synthetic)"
+    title_layout, title_only = deck.slide_layouts[0], deck.slide_layouts[5]
 
-    title = deck.slides.add_slide(blank)
-    _text(
-        title,
+    first = deck.slides.add_slide(title_layout)
+    _title(
+        first.shapes.title,
         "Workforce diversity goals: are we on track?",
         Inches(0.8),
-        Inches(2.2),
+        Inches(2.0),
         Inches(11.7),
-        Inches(1.4),
+        Inches(1.5),
         size=40,
-        bold=True,
     )
-    _text(
-        title,
-        f"Influence 100 · {filters.describe()} · prepared {today:%B %-d, %Y}",
+    subtitle = first.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
         Inches(0.8),
         Inches(3.6),
         Inches(11.7),
-        Inches(0.6),
-        size=20,
-        color=MUTED,
+        Inches(0.8),
     )
-    if sample:
+    subtitle.text_frame.text = f"Influence 100 · {filters.describe()} · prepared {today:%B %-d, %Y}"
+    para = subtitle.text_frame.paragraphs[0]
+    para.alignment = PP_ALIGN.LEFT
+    para.font.size, para.font.color.rgb, para.font.name = Pt(20), MUTED, "Arial"
+    if any_sample:
         _text(
-            title,
+            first,
             "Sample data: the people and counts in this deck are synthetic, calibrated to DESE's published "
             "statewide figures. Do not present them as real.",
             Inches(0.8),
-            Inches(4.5),
+            Inches(4.6),
             Inches(11.7),
             Inches(1.0),
             size=18,
             color=WARN,
             bold=True,
+            name="Sample data warning",
         )
 
-    for key in keys:
-        section = chart_section(con, goals, filters, key)
-        slide = deck.slides.add_slide(blank)
-        image = io.BytesIO(figure_png(section.figure))
-        height = SLIDE_HEIGHT - Inches(0.8)  # room for the footer
-        width = Emu(int(height * IMAGE_WIDTH / IMAGE_HEIGHT))
-        slide.shapes.add_picture(
-            image, Emu((SLIDE_WIDTH - width) // 2), Inches(0.15), width=width, height=height
-        )
-        _text(
-            slide,
-            footer,
-            Inches(0.4),
-            SLIDE_HEIGHT - Inches(0.5),
-            SLIDE_WIDTH - Inches(0.8),
-            Inches(0.4),
-            size=11,
-            color=WARN if sample else MUTED,
-        )
-        if section.caption:
-            slide.notes_slide.notes_text_frame.text = section.caption
+    for content in contents:
+        _chart_slide(deck, title_only, content, today)
 
-    sources = deck.slides.add_slide(blank)
-    _text(
-        sources,
+    sources = deck.slides.add_slide(title_only)
+    _title(
+        sources.shapes.title,
         "Definitions and sources",
         Inches(0.8),
-        Inches(0.6),
+        Inches(0.5),
         Inches(11.7),
-        Inches(0.9),
+        Inches(1.0),
         size=30,
-        bold=True,
     )
     lines = [
-        "People of color: every race/ethnicity category but White (DESE's seven categories).",
-        "Share: FTE (staff) or headcount (students) of color ÷ all with a known race.",
+        *DEFINITIONS,
         f"Superintendents of color: target {goals.superintendents.baseline_share:.0%} in "
         f"{goals.superintendents.baseline_year} → {goals.superintendents.target_share:.0%} in "
         f"{goals.superintendents.target_year}, a straight path between.",
         f"Fellows: {goals.fellows.goal} by cohort {goals.fellows.by_cohort}; districts: "
         f"{goals.districts.per_year_min}-{goals.districts.per_year_max} a year, {goals.districts.strategy_goal} with "
         f"a strategy by {goals.districts.strategy_target_year}.",
-        "Groups of fewer than 6 people are not shown (DESE's educator-data rule).",
         "Sources: DESE staffing and enrollment (Profiles), Influence 100 program lists; published reference "
         "figures from DESE and the Rennie Center / Eos Power Gap report (2020).",
     ]

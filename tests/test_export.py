@@ -37,10 +37,10 @@ def test_deck_has_a_title_a_slide_per_chart_and_sources(sample_con):
     title_text = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert "are we on track?" in title_text and "Sample data" in title_text
     for slide in slides[1:-1]:
-        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == 1 and pictures[0].top + pictures[0].height <= export.SLIDE_HEIGHT
+        charts = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.CHART]
+        assert len(charts) == 1 and charts[0].top + charts[0].height <= export.SLIDE_HEIGHT
         footer = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-        assert "SAMPLE DATA" in footer and "Statewide" in footer
+        assert "Sample data" in footer and "Statewide" in footer
     assert "2 more superintendents of color" in slides[1].notes_slide.notes_text_frame.text
     assert "Definitions and sources" in slides[-1].shapes[0].text_frame.text
 
