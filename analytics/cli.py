@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +56,30 @@ def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     return connect(args.db)
 
 
+# How long a reading command waits while the dashboard writes (it holds the file for a moment per save).
+READ_WAIT_SECONDS = 15.0
+
+
+def _open_to_read(args: argparse.Namespace, *, bring_up_to_date: bool = True) -> duckdb.DuckDBPyConnection:
+    """The warehouse for a command that only reads: opened for writing when nothing else has it and
+    `bring_up_to_date` (so an older file is migrated first), else read-only, beside a running dashboard (which
+    keeps it read-only between its saves); during a save, it waits its turn, up to READ_WAIT_SECONDS."""
+    deadline = time.monotonic() + READ_WAIT_SECONDS
+    if bring_up_to_date or not args.db.exists():
+        try:
+            return connect(args.db)
+        except duckdb.IOException as problem:
+            if diagnose(problem, args.db).kind != "busy":
+                raise
+    while True:
+        try:
+            return connect(args.db, read_only=True)
+        except duckdb.IOException as problem:
+            if diagnose(problem, args.db).kind != "busy" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     con = _open(args)
     added = ensure_organizations(con)
@@ -77,7 +102,7 @@ def cmd_seed_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    con = _open(args)
+    con = _open_to_read(args)
     figures = headline_metrics(con, load_goals(args.goals) if args.goals else load_goals())
     if args.json:
         # Strict JSON: a figure that is not a number is null, never NaN or Infinity (which JSON lacks).
@@ -223,7 +248,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         org_types=tuple(dict.fromkeys(t for listed in args.org_type or () for t in listed)),
     )
     goals = load_goals(args.goals) if args.goals else load_goals()
-    con = connect(args.db, read_only=True)
+    con = _open_to_read(args, bring_up_to_date=False)
     try:
         if schema_version(con) < max(version for version, _, _ in migrations()):
             print(
@@ -282,7 +307,7 @@ def _org_types_arg(text: str) -> list[str]:
 def cmd_uploads(args: argparse.Namespace) -> int:
     """One line per upload, newest first. File and uploader names are whatever a person typed or a file was
     called: printed escaped, so a name cannot clear the screen or start a forged line of history."""
-    con = _open(args)
+    con = _open_to_read(args)
     try:
         history = store.upload_history(con, actor=access.operator())
     except access.NotAllowed as refusal:
@@ -306,7 +331,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"Error: no warehouse at {args.db}.", file=sys.stderr)
         return EXIT_REFUSED
     out = args.out or default_backup_file(args.db)
-    con = connect(args.db, read_only=True)
+    con = _open_to_read(args, bring_up_to_date=False)
     try:
         uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
         back_up(con, out)

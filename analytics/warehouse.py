@@ -48,7 +48,8 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     The file is attached to a DuckDB instance named after it, so that every connection to one file in this
     process shares one instance (a second instance could not open the file), as `duckdb.connect(file)` would;
     the file is closed, and checkpointed, when the last of them closes. A read-only request for a file this
-    process already has open for writing shares that instance."""
+    process already has open for writing shares that instance; a request to write to a file this process
+    has open read-only (the dashboard reads that way: ui/data.py) re-opens it for writing, for everyone."""
     path = Path(path) if path is not None else default_db_path()
     in_memory = str(path) == ":memory:"
     options = [] if in_memory else [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"]
@@ -69,11 +70,42 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         )
         con.execute(f"USE {CATALOG}")
         if not read_only:
+            if not in_memory and is_read_only(con):
+                reattach(con, path, read_only=False)
             migrate(con)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse is attached read-only in `con`'s instance."""
+    rows = con.execute(sql("warehouse_read_only"), {"catalog": CATALOG}).fetchall()
+    return bool(rows and rows[0][0])
+
+
+def reattach(con: duckdb.DuckDBPyConnection, path: str | Path, *, read_only: bool) -> None:
+    """Open the warehouse file again on `con`'s instance, read-only or for writing. The dashboard keeps it
+    read-only, so the command line can read it (and back it up) while the dashboard runs, and opens it for
+    writing only for a save. Opening it for writing fails (busy) while another process reads it; it is then
+    left read-only as it was, and the error raised. Call it with nothing else using the instance (ui/data.py
+    holds its gate)."""
+    if read_only == is_read_only(con):
+        return
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
+    con.execute("USE memory")  # the database in use cannot be detached
+    con.execute(f"DETACH {CATALOG}")
+    try:
+        con.execute(f"ATTACH {quoted} AS {CATALOG} ({', '.join(options)})")
+    except duckdb.Error:
+        if read_only:
+            raise
+        con.execute(f"ATTACH {quoted} AS {CATALOG} (READ_ONLY, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute(f"USE {CATALOG}")
+        raise
+    con.execute(f"USE {CATALOG}")
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -275,7 +307,7 @@ def diagnose(error: BaseException, path: str | Path) -> Trouble:
             "busy",
             f"Another program has the warehouse {path} open{who}: usually a command-line import, or a second "
             "copy of the dashboard on the same file.",
-            "Wait for it to finish, then reload this page. If nothing else should be running, stop that "
+            "Wait for it to finish, then try again (reload the page). If nothing else should be running, stop that "
             "process.",
         )
     if "permission denied" in lowered or "read-only file system" in lowered:

@@ -5,8 +5,9 @@ import streamlit as st
 
 from analytics import access
 from analytics.ingest import known_organizations
+from analytics.warehouse import WarehouseUnavailable
 from ui import auth
-from ui.data import call, cursor
+from ui.data import call, cursor, writer
 from ui.layout import page_heading
 from ui.text import grid, plain
 
@@ -52,6 +53,7 @@ st.caption(
 
 
 def _done(ok: bool, text: str) -> None:
+    """Say what a change did after the page reruns (it shows the new table)."""
     st.session_state[_MESSAGE] = (ok, text)
     st.rerun()
 
@@ -70,10 +72,11 @@ with st.form("access_grant", clear_on_submit=False, enter_to_submit=False):
     granted = st.form_submit_button("Grant", type="primary")
 if granted:
     try:
-        with cursor() as cur:
-            _done(True, "Granted: " + access.grant_role(cur, identity, role, codes, actor=actor))
-    except (access.NotAllowed, ValueError) as problem:
-        _done(False, str(problem))
+        with writer() as cur:
+            outcome = (True, "Granted: " + access.grant_role(cur, identity, role, codes, actor=actor))
+    except (access.NotAllowed, ValueError, WarehouseUnavailable) as problem:
+        outcome = (False, str(problem))
+    _done(*outcome)
 
 removable = [
     i for i, by in zip(holders["identity"], holders["granted_by"], strict=True) if by != "configuration"
@@ -85,7 +88,8 @@ else:
     gone = st.selectbox("Sign-in", removable, key="access_remove_who")
     if st.button("Remove role", key="access_remove"):
         try:
-            with cursor() as cur:
-                _done(True, "Removed: " + access.remove_role(cur, gone, actor=actor))
-        except (access.NotAllowed, ValueError) as problem:
-            _done(False, str(problem))
+            with writer() as cur:
+                outcome = (True, "Removed: " + access.remove_role(cur, gone, actor=actor))
+        except (access.NotAllowed, ValueError, WarehouseUnavailable) as problem:
+            outcome = (False, str(problem))
+        _done(*outcome)

@@ -160,9 +160,10 @@ def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, open_app):
     # Only years with at least 6 superintendents of color (and 6 others) in Greater Boston are drawn.
     from ui.data import cursor  # the app's own connection (this process holds the file)
 
-    region = m.superintendent_share_by_year(
-        cursor(), load_goals(), m.Filters("2019-20", None, ("Greater Boston",))
-    )
+    with cursor() as cur:
+        region = m.superintendent_share_by_year(
+            cur, load_goals(), m.Filters("2019-20", None, ("Greater Boston",))
+        )
     safe = region[~region["suppressed"] & region["complete"]]
     assert 0 < len(safe) < len(region)
     assert ((safe["of_color"] >= 6) & (safe["total"] - safe["of_color"] >= 6)).all()
@@ -200,11 +201,10 @@ def test_a_new_upload_shows_at_once(sample_db, open_app):
     from builders import add, staffing
 
     at = open_app(sample_db, "overview")
-    from ui.data import cursor
+    from ui.data import writer
 
-    cur = cursor()
-    add(cur, "staffing", staffing("2025-26", "00350000", "Superintendent", Black=1))
-    cur.close()
+    with writer() as cur:  # as the Upload page writes: the app keeps the file read-only in between
+        add(cur, "staffing", staffing("2025-26", "00350000", "Superintendent", Black=1))
     at.run()
     supers = figures(at)[0]
     # The new year is on the axis at once, but one district's roster is not the state: the headline stays

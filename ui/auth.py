@@ -17,7 +17,7 @@ import streamlit as st
 from analytics import access
 from analytics.access import Actor
 from analytics.settings import load_settings
-from ui.data import cursor
+from ui.data import cursor, writer
 from ui.text import plain
 
 log = logging.getLogger("dashboard.auth")
@@ -91,7 +91,7 @@ def record_sign_in(actor: Actor) -> None:
     if st.session_state.get(_SIGNED_IN) == actor.identity:
         return
     try:
-        with cursor() as cur:
+        with writer() as cur:
             access.record_sign_in(cur, actor)
     except Exception:  # the log line must never keep a person from the dashboard
         log.exception("recording the sign-in of %r failed", actor.identity)

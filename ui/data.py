@@ -2,12 +2,19 @@
 
 Caching lives here, not on the pure analytics functions: every call is keyed on the warehouse's
 data_version, so an upload shows at once and nothing is recomputed while the data stays the same.
+
+The embedded warehouse file is kept open read-only, so the command line can read it (metrics, uploads,
+export, backup) while the dashboard runs; a write (a save, a review, a sign-in's audit line) opens it for
+writing for that moment only (`writer()`), while no session reads it (`_GATE`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -24,6 +31,7 @@ from analytics.warehouse import (
     default_db_path,
     diagnose,
     has_sample_data,
+    reattach,
 )
 from analytics.warehouse import cursor as warehouse_cursor
 
@@ -41,10 +49,17 @@ def _warehouse(path: str) -> duckdb.DuckDBPyConnection:
         con = connect(path)
         if ensure_ready(con):
             log.info("seeded %s with the bundled sample data", path)
+        if _is_file(path):
+            reattach(con, path, read_only=True)
     except duckdb.Error as problem:
         log.exception("the warehouse %s could not be opened", path)
         raise WarehouseUnavailable(diagnose(problem, path)) from problem
     return con
+
+
+def _is_file(path: str) -> bool:
+    """An embedded warehouse file (kept read-only between writes), not a shared catalog."""
+    return path != ":memory:" and not path.startswith("ducklake:")
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:
@@ -52,9 +67,112 @@ def warehouse() -> duckdb.DuckDBPyConnection:
     return _warehouse(str(default_db_path()))
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the shared connection, for one query or one transaction."""
-    return warehouse_cursor(warehouse())
+class _Gate:
+    """Many readers or one writer at a time, across the app's sessions (each runs in a thread of its own).
+    A thread already inside may enter again (a write reads who is acting); a writer waiting stops new readers
+    from starting, so it is never starved."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers: dict[int, int] = {}  # thread -> how deep inside
+        self._writer: int | None = None
+        self._write_depth = 0
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._changed:
+            if self._writer != me and me not in self._readers:
+                while self._writer is not None or self._writers_waiting:
+                    self._changed.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                self._changed.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._changed:
+            if self._writer == me:
+                self._write_depth += 1
+            else:
+                if me in self._readers:
+                    raise RuntimeError("a thread reading the warehouse cannot start writing to it")
+                self._writers_waiting += 1
+                while self._writer is not None or self._readers:
+                    self._changed.wait()
+                self._writers_waiting -= 1
+                self._writer, self._write_depth = me, 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._write_depth -= 1
+                if not self._write_depth:
+                    self._writer = None
+                self._changed.notify_all()
+
+
+_GATE = _Gate()
+# How long a write waits for another program (a command-line export, a backup) to stop reading the file.
+WRITE_WAIT_SECONDS = 20.0
+
+
+@contextmanager
+def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh cursor on the shared connection, for one query (or a read-only transaction)."""
+    with _GATE.reading():
+        cur = warehouse_cursor(warehouse())
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+
+@contextmanager
+def writer() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor that may write: the warehouse file opened for writing for this block only (waiting up to
+    WRITE_WAIT_SECONDS while another program reads it; then WarehouseUnavailable says it is busy), while no
+    session of this app reads it. Closed for writing again after, which also checkpoints the write into the
+    file, where the command line can read it."""
+    path = str(default_db_path())
+    with _GATE.writing():
+        con = warehouse()
+        if _is_file(path):
+            _open_for_writing(con, path)
+        try:
+            cur = warehouse_cursor(con)
+            try:
+                yield cur
+            finally:
+                cur.close()
+        finally:
+            if _is_file(path):
+                try:
+                    reattach(con, path, read_only=True)
+                except duckdb.Error:  # another program took the file in that moment: open it afresh next time
+                    log.exception("re-opening %s read-only after a write failed", path)
+                    _warehouse.clear()
+
+
+def _open_for_writing(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    while True:
+        try:
+            reattach(con, path, read_only=False)
+            return
+        except duckdb.Error as problem:
+            trouble = diagnose(problem, path)
+            if trouble.kind != "busy" or time.monotonic() > deadline:
+                raise WarehouseUnavailable(trouble) from problem
+            time.sleep(0.2)
 
 
 def current_version() -> int:

@@ -23,8 +23,9 @@ from analytics.ingest import (
     save_checked,
 )
 from analytics.store import SavedUpload
+from analytics.warehouse import WarehouseUnavailable
 from ui import auth
-from ui.data import call, current_version, cursor
+from ui.data import call, current_version, cursor, writer
 from ui.upload_view import ANSWER_KEYS, SAVE_AGAIN_KEY
 
 log = logging.getLogger("dashboard.upload")
@@ -84,18 +85,20 @@ class Outcome:
 
 def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
     """Save the checked upload in one transaction, as the person signed in."""
-    with cursor() as cur:
-        try:
+    try:
+        with writer() as cur:
             saved = save_checked(cur, checked, actor=actor())
-        except NotAllowed as refusal:
-            return Outcome(False, f"{refusal} Nothing was saved."), None
-        except Exception:
-            log.exception("saving upload %r failed", checked.file_name)
-            return Outcome(
-                False,
-                "The upload could not be saved, and nothing was written. Try again; if it "
-                "keeps failing, the details are in the dashboard's log.",
-            ), None
+    except NotAllowed as refusal:
+        return Outcome(False, f"{refusal} Nothing was saved."), None
+    except WarehouseUnavailable as unavailable:
+        return Outcome(False, f"Nothing was saved: {unavailable.trouble.message}"), None
+    except Exception:
+        log.exception("saving upload %r failed", checked.file_name)
+        return Outcome(
+            False,
+            "The upload could not be saved, and nothing was written. Try again; if it "
+            "keeps failing, the details are in the dashboard's log.",
+        ), None
     years = ", ".join(saved.school_years) or "—"
     waits = (
         " It is pending: it waits for a DESE reviewer and counts nowhere until approved."
@@ -124,18 +127,20 @@ def remember_saved(checked: CheckedUpload, saved: SavedUpload) -> None:
 
 def _write(upload_id: int, write, done: str) -> Outcome:
     """Run one write on an upload as this session's actor; a refusal or failure changes nothing."""
-    with cursor() as cur:
-        try:
-            status = write(cur)
-        except NotAllowed as refusal:
-            with cursor() as log_cur:
-                access.record_refusal(log_cur, actor(), str(refusal), upload_id)
-            return Outcome(False, str(refusal))
-        except (store.UploadNotFound, ValueError) as problem:
-            return Outcome(False, str(problem))
-        except Exception:
-            log.exception("changing upload %s failed", upload_id)
-            return Outcome(False, "That did not work, and nothing changed. Try again.")
+    try:
+        with writer() as cur:
+            try:
+                status = write(cur)
+            except NotAllowed as refusal:
+                access.record_refusal(cur, actor(), str(refusal), upload_id)
+                return Outcome(False, str(refusal))
+    except (store.UploadNotFound, ValueError) as problem:
+        return Outcome(False, str(problem))
+    except WarehouseUnavailable as unavailable:
+        return Outcome(False, f"Nothing changed: {unavailable.trouble.message}")
+    except Exception:
+        log.exception("changing upload %s failed", upload_id)
+        return Outcome(False, "That did not work, and nothing changed. Try again.")
     return Outcome(True, f"Upload {upload_id} {done}; its status is now {status}.")
 
 
