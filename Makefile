@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast test-browser lint format bench sample clean
+.PHONY: run test test-fast test-browser lint format bench load sample clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) -m bench
+
+# How many visitors one server holds (10, 25, 50 at once), measured on the server: bench/load_results.md.
+load: $(VENV)/.dev
+	$(PY) -m bench.load
 
 # Regenerate the bundled sample files (deterministic: same seed, same bytes).
 sample: $(VENV)/.runtime
