@@ -6,7 +6,8 @@ from analytics.access import Actor
 from analytics.warehouse import WarehouseUnavailable
 from ui import auth
 from ui.data import warehouse
-from ui.layout import keep_filters_in_address, sample_banner
+from ui.layout import keep_filters_in_address, page_styles, sample_banner
+from ui.present import present, presenting
 from ui.text import plain
 
 st.set_page_config(
@@ -22,21 +23,22 @@ st.set_page_config(
 # One flat list: Streamlit's grouped navigation nests a <div> in the nav's <ul>, which screen readers
 # trip over (axe: list/listitem, serious).
 # Each page with who may open it (None: everyone who may view). analytics/access.py decides every write again,
-# whatever a page shows.
+# whatever a page shows. No icons: a screen reader read each one's name before the page's ("trending_up
+# Superintendents"), and the titles say enough.
 PAGES = [
-    (st.Page("app_pages/overview.py", title="Overview", icon=":material/flag:", default=True), None),
-    (st.Page("app_pages/superintendents.py", title="Superintendents", icon=":material/trending_up:"), None),
-    (st.Page("app_pages/fellows.py", title="Fellows", icon=":material/school:"), None),
-    (st.Page("app_pages/districts.py", title="Districts", icon=":material/location_city:"), None),
-    (st.Page("app_pages/workforce.py", title="Workforce", icon=":material/groups:"), None),
-    (st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"), lambda a: a.may_upload),
-    (st.Page("app_pages/export.py", title="Export", icon=":material/slideshow:"), None),
-    (st.Page("app_pages/audit.py", title="Audit", icon=":material/history:"), lambda a: a.is_dese),
+    (st.Page("app_pages/overview.py", title="Overview", default=True), None),
+    (st.Page("app_pages/superintendents.py", title="Superintendents"), None),
+    (st.Page("app_pages/fellows.py", title="Fellows"), None),
+    (st.Page("app_pages/districts.py", title="Districts"), None),
+    (st.Page("app_pages/workforce.py", title="Workforce"), None),
+    (st.Page("app_pages/upload.py", title="Upload"), lambda a: a.may_upload),
+    (st.Page("app_pages/export.py", title="Export"), None),
+    (st.Page("app_pages/audit.py", title="Audit"), lambda a: a.is_dese),
     (
-        st.Page("app_pages/access.py", title="Access", icon=":material/admin_panel_settings:"),
+        st.Page("app_pages/access.py", title="Access"),
         lambda a: a.is_administrator,
     ),
-    (st.Page("app_pages/about.py", title="About", icon=":material/info:"), None),
+    (st.Page("app_pages/about.py", title="About"), None),
 ]
 
 
@@ -84,8 +86,12 @@ if session.actor is None:
     st.stop()
 if session.signed_in:
     auth.record_sign_in(session.actor)
-page = st.navigation(pages_for(session.actor))
+page = st.navigation(pages_for(session.actor), position="hidden" if presenting() else "sidebar")
 keep_filters_in_address()
+page_styles()
+if presenting():  # ?present=1: the deck's charts one at a time (ui/present.py), whichever page is open
+    present()
+    st.stop()
 sample_banner()
 try:
     page.run()

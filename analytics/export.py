@@ -9,7 +9,9 @@ fraction of a second.
 from __future__ import annotations
 
 import io
+import re
 import threading
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +24,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from analytics import definitions as d
 from analytics import sections, slides
 from analytics.figure_data import FigureData, NotNative, describe, figure_data, plain, subtitle_parts
 from analytics.goals import Goals
@@ -144,6 +147,42 @@ def chart_section(
 def chart_png(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> bytes:
     """One chart as a slide-ready PNG."""
     return figure_png(chart_section(con, goals, filters, key).figure)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def image_name(chart: str, filters: Filters, today: date | None = None) -> str:
+    """The file name (without extension) a chart's image or CSV is saved under, wherever it is offered:
+    the chart, the view's place, its school years and the date, e.g.
+    'superintendents-target-path_greater-boston_2019-20-to-2024-25_2026-11-28'."""
+    today = today or date.today()
+    place = [*filters.regions, *(d.ORG_TYPE_LABELS.get(t, t) for t in filters.org_types)]
+    if filters.org_code:
+        place.append(filters.org_code)
+    years = (
+        f"{filters.year_from or 'first'}-to-{filters.year_to or 'latest'}"
+        if filters.year_from or filters.year_to
+        else "all-years"
+    )
+    return "_".join([_slug(chart), _slug("-".join(place)) or "statewide", years, today.isoformat()])
+
+
+def charts_png_zip(
+    con: duckdb.DuckDBPyConnection,
+    goals: Goals,
+    filters: Filters,
+    keys: tuple[str, ...] = CHART_KEYS,
+    *,
+    today: date | None = None,
+) -> bytes:
+    """Every chosen chart as a slide-sized PNG, in one zip, each named as image_name() names it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PNGs are compressed already
+        for key in keys:
+            archive.writestr(f"{image_name(key, filters, today)}.png", chart_png(con, goals, filters, key))
+    return out.getvalue()
 
 
 # Columns that name a row rather than give a figure: the only ones a suppressed row keeps in a CSV.

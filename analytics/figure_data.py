@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
 import plotly.graph_objects as go
 
 HIDDEN_WORDS = "hidden (small numbers)"
@@ -517,3 +518,32 @@ def describe(data: FigureData, *, limit: int = 12) -> str:
 
 def _is_year(category: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}", category))
+
+
+def figure_table(data: FigureData) -> pd.DataFrame:
+    """The chart's figures as a table, one row per category and a column per series, written as the page
+    writes them ('hidden (small numbers)' where a figure is hidden): the text alternative's table."""
+    first = data.category_title or "Category"
+    columns: dict[str, list[str]] = {first: [c.replace("\n", " ") for c in data.categories]}
+    for s in data.series:
+        name = s.name
+        while name in columns:
+            name += " "  # several series of one name (published figures of three groups)
+        if s.kind == "band":
+            columns[name] = [
+                "" if lo is None or hi is None else f"{data.format(lo)} to {data.format(hi)}"
+                for lo, hi in zip(s.values, s.high or [None] * len(s.values), strict=True)
+            ]
+            continue
+        labels = s.labels or [None] * len(s.values)
+        columns[name] = [
+            HIDDEN_WORDS if v is None and lab == HIDDEN_WORDS else "" if v is None else data.format(v)
+            for v, lab in zip(s.values, labels, strict=True)
+        ]
+    table = pd.DataFrame(columns)
+    hidden = table[first].str.endswith(": " + HIDDEN_WORDS)
+    if hidden.any():
+        table.loc[hidden, first] = table.loc[hidden, first].str.removesuffix(": " + HIDDEN_WORDS)
+        for column in table.columns[1:]:
+            table.loc[hidden, column] = HIDDEN_WORDS
+    return table

@@ -17,12 +17,21 @@ filters = sidebar_filters()
 g = goals()
 labels = dict(export.chart_labels().itertuples(index=False, name=None))
 stamp = date.today().isoformat()
+view = export.image_name("all-charts", filters)  # the view's place, years and the date
 
 
 def _deck(keys: tuple[str, ...]):
     def make() -> bytes:
         with cursor() as cur:
             return export.build_deck(cur, g, filters, keys)
+
+    return make
+
+
+def _zip(keys: tuple[str, ...]):
+    def make() -> bytes:
+        with cursor() as cur:
+            return export.charts_png_zip(cur, g, filters, keys)
 
     return make
 
@@ -51,8 +60,19 @@ st.download_button(
     on_click="ignore",
 )
 st.caption(
-    "A title slide, one slide per chart (captions in the speaker notes), and definitions and sources. "
-    "Building it takes a few seconds."
+    "A title slide, one slide per chart, and definitions and sources. Each chart is a PowerPoint chart you "
+    "can restyle, its figures under Edit data; the finding is the slide's title, the caption and definitions "
+    "are in the speaker notes."
+)
+st.download_button(
+    f"Download all {len(chosen)} charts as PNG (one zip)",
+    data=_zip(tuple(chosen)),
+    file_name=f"{view}.zip",
+    mime="application/zip",
+    icon=":material/folder_zip:",
+    disabled=not chosen,
+    key="export_png_zip",
+    on_click="ignore",
 )
 
 st.header("One chart")
@@ -62,7 +82,7 @@ left, right = st.columns(2)
 left.download_button(
     "Download PNG (2400 × 1350)",
     data=_one("png", key),
-    file_name=f"{key}-{stamp}.png",
+    file_name=f"{export.image_name(key, filters)}.png",
     mime="image/png",
     icon=":material/image:",
     key="export_png",
@@ -71,7 +91,7 @@ left.download_button(
 right.download_button(
     "Download the numbers (CSV)",
     data=_one("csv", key),
-    file_name=f"{key}-{stamp}.csv",
+    file_name=f"{export.image_name(key, filters)}.csv",
     mime="text/csv",
     icon=":material/table:",
     key="export_csv",

@@ -60,7 +60,8 @@ def test_export_page_offers_the_deck_png_and_csv(sample_db, open_app):
     at = open_app(sample_db, "export")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
-        "Download the deck (10 chart slides)",
+        f"Download the deck ({len(export.CHARTS)} chart slides)",
+        f"Download all {len(export.CHARTS)} charts as PNG (one zip)",
         "Download PNG (2400 × 1350)",
         "Download the numbers (CSV)",
     ]

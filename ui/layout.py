@@ -3,9 +3,14 @@ in the URL's query parameters so a view can be bookmarked and shared."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import streamlit as st
 
 from analytics import definitions as d
+from analytics.export import CHART_KEYS, image_name
+from analytics.figure_data import NotNative, describe, figure_data, figure_table, plain
 from analytics.metrics import Filters, school_years_loaded
 from ui.data import cached, sample_data_loaded
 
@@ -15,6 +20,12 @@ _years_loaded = cached(school_years_loaded)
 _YEAR_FROM, _YEAR_TO, _REGION, _TYPE = "from", "to", "region", "type"
 _KEYS = {"years": "filter_years", "regions": "filter_regions", "types": "filter_types"}
 _SAVED = "filters_saved"  # survives pages that show no filters (widget state does not)
+_VIEW = "view_filters"  # the filters of this run, for the charts' file names
+_PAGE_CHARTS = "page_charts"  # the charts the page drew last run (where the presentation view starts)
+PRESENT, CHART = "present", "chart"  # the presentation view's query parameters
+# Toolbar images: 16:9 at 3x (3600 x 2025 px), whatever the window's shape.
+TOOLBAR_IMAGE = {"width": 1200, "height": 675, "scale": 3}
+_STYLES = (Path(__file__).parent / "styles.html").read_text(encoding="utf-8")
 
 
 def sample_banner() -> None:
@@ -26,6 +37,12 @@ def sample_banner() -> None:
             "**Upload** page, then roll the sample uploads back there.",
             icon=":material/science:",
         )
+
+
+def page_styles() -> None:
+    """On every page: the print stylesheet (no sidebar, charts whole at the page's width, the filters at
+    the top) and what keeps chart labels clear of the toolbar. See ui/styles.html."""
+    st.html(_STYLES, unsafe_allow_javascript=True)
 
 
 def page_heading(title: str, question: str) -> None:
@@ -153,6 +170,12 @@ def sidebar_filters() -> Filters:
         )
         if regions or types or chosen != (years[0], years[-1]):
             st.caption("Filtered view. The link in your address bar reopens it.")
+        st.toggle(
+            "Presentation view",
+            key="present_toggle",
+            on_change=_start_presenting,
+            help="One chart at a time, full screen, large type. Arrow keys move between charts; Esc leaves.",
+        )
     st.session_state[_SAVED] = {
         _KEYS["years"]: (
             chosen[0] if chosen[0] != years[0] else None,
@@ -163,23 +186,87 @@ def sidebar_filters() -> Filters:
         "bounds": (years[0], years[-1]),
     }
     _write_url(years, chosen, regions, types)
-    return Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
+    filters = Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
+    st.session_state[_VIEW] = filters
+    st.session_state[_PAGE_CHARTS] = []
+    _print_header(filters)
+    return filters
 
 
-def chart(section, key: str) -> None:
-    """A section's Plotly chart at full width; its camera button saves a slide-ready PNG (2x scale) named
-    as the Export page names the chart (the section's name)."""
-    filename = section.name or key
+def _print_header(filters: Filters) -> None:
+    """What a printed page says at its top, where the sidebar was: the view's filters and the date (shown
+    only in print)."""
+    years = (
+        f"school years {filters.year_from} to {filters.year_to}" if filters.year_from else "all school years"
+    )
+    types = ", ".join(d.ORG_TYPE_LABELS.get(t, t) for t in filters.org_types) or "all types"
+    regions = ", ".join(filters.regions) or "all regions"
+    st.html(
+        f'<p class="print-only" data-testid="print-filters">Filters: {_escape(years)}; {_escape(regions)}; '
+        f"{_escape(types)}. Printed {date.today():%B %-d, %Y}.</p>"
+    )
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def address_filters() -> Filters:
+    """The view's filters from this session or the address, without drawing the sidebar's widgets (the
+    presentation view has no sidebar)."""
+    loaded = _years_loaded()
+    if not loaded:
+        return Filters()
+    years = d.school_years_between(loaded[0], loaded[-1])
+    first, last = _initial_years(years)
+    initial = _init_from_url()
+    return Filters(first, last, tuple(initial[_KEYS["regions"]]), tuple(initial[_KEYS["types"]]))
+
+
+def _start_presenting() -> None:
+    """The toggle: open the presentation view at the first of this page's charts that the deck has."""
+    shown = st.session_state.get(_PAGE_CHARTS, [])
+    first = next((CHART_KEYS.index(n) for n in shown if n in CHART_KEYS), 0)
+    st.session_state["present_toggle"] = False  # off again when the view is left
+    st.query_params[PRESENT] = "1"
+    st.query_params[CHART] = str(first + 1)
+
+
+def chart_text(section) -> tuple[str, object]:
+    """A chart's text alternative (its finding, then its figures) and its figures as a table (None where
+    the chart is not one of categories)."""
+    try:
+        data = figure_data(section.figure)
+    except NotNative:
+        title = plain(section.figure.layout.title.text)
+        return " ".join(p for p in (title.rstrip(".") + ".", section.caption) if p), None
+    return describe(data), figure_table(data)
+
+
+def chart(section, key: str, *, table: bool = True) -> None:
+    """A section's Plotly chart at full width, named for screen readers by its finding and figures, with
+    those figures as a table one click away. Its camera button saves a 16:9 PNG at 3x named after the
+    chart, the view's filters and the date, as the Export page names it."""
+    name = section.name or key
+    st.session_state.setdefault(_PAGE_CHARTS, []).append(name)
+    filters = st.session_state.get(_VIEW, Filters())
+    alt, figures = chart_text(section)
     st.plotly_chart(
         section.figure,
         key=key,
         width="stretch",
+        alt=alt,
         config={
             "displaylogo": False,
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+            "toImageButtonOptions": {"format": "png", "filename": image_name(name, filters), **TOOLBAR_IMAGE},
         },
     )
+    if table and figures is not None and len(figures):
+        with st.expander("The figures in this chart, as a table"):
+            st.dataframe(figures, hide_index=True, width="stretch")
 
 
 def goal_card(label: str, value: str, delta: str | None, status, as_of: str | None, detail: str) -> None:

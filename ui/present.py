@@ -1,0 +1,132 @@
+"""The presentation view: the deck's charts one at a time, 16:9, large type, no sidebar or app chrome.
+
+Opened by the sidebar's "Presentation view" toggle or by a link (`?present=1&chart=3`, with the view's filters
+as on any page); arrow keys or the buttons move between charts, Esc leaves.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import export
+from analytics.figure_data import shows_sample_data
+from ui.data import call, goals
+from ui.layout import CHART, PRESENT, TOOLBAR_IMAGE, address_filters, chart_text
+
+WIDTH, HEIGHT = 1200, 675  # 16:9, as the exported images; with the controls above, fits a 1280 x 800 screen
+SCALE = 1.4  # type this much larger than on the pages
+
+_CSS = f"""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ max-width: {WIDTH + 32}px; padding: 0.5rem 1rem 0 1rem !important; }}
+[data-testid="stElementContainer"]:has(> * [data-testid="stPlotlyChart"]) {{ margin-top: 0; }}
+[data-testid="stPlotlyChart"] .modebar-container {{ top: 0 !important; }}
+</style>"""
+
+
+def presenting() -> bool:
+    """True when the address asks for the presentation view."""
+    return st.query_params.get(PRESENT) == "1"
+
+
+def _number() -> int:
+    """The chart shown: 1-based, clamped to the charts there are."""
+    try:
+        n = int(st.query_params.get(CHART, "1"))
+    except ValueError:
+        n = 1
+    return min(max(n, 1), len(export.CHART_KEYS))
+
+
+def _go(n: int) -> None:
+    st.query_params[CHART] = str(n)
+
+
+def _leave() -> None:
+    for key in (PRESENT, CHART):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def large(figure: go.Figure) -> go.Figure:
+    """A copy of a page's figure at 16:9 with its type enlarged for a screen across a room."""
+    fig = go.Figure(figure)
+    layout = fig.layout
+    fig.update_layout(
+        height=HEIGHT,
+        font_size=round((layout.font.size or 14) * SCALE),
+        title_font_size=round((layout.title.font.size or 19) * SCALE),
+        title_subtitle_font_size=round((layout.title.subtitle.font.size or 13) * SCALE),
+        legend_font_size=round((layout.legend.font.size or 13) * SCALE),
+        margin_t=round((layout.margin.t or 128) * SCALE),
+        margin_r=round((layout.margin.r or 130) * SCALE),
+        margin_l=round((layout.margin.l or 64) * SCALE),
+    )
+    fig.update_xaxes(tickfont_size=18, title_font_size=19)
+    fig.update_yaxes(tickfont_size=18, title_font_size=19)
+    for note in fig.layout.annotations:
+        note.font.size = round((note.font.size or 13) * SCALE)
+    fig.for_each_trace(
+        lambda t: t.update(textfont_size=round((t.textfont.size or 13) * SCALE)) if "textfont" in t else None
+    )
+    return fig
+
+
+def present() -> None:
+    """Draw the presentation view of the chart the address names."""
+    st.html(_CSS)
+    keys = export.CHART_KEYS
+    n = _number()
+    key = keys[n - 1]
+    filters = address_filters()
+    section = call(export.chart_section, goals(), filters, key)
+    with st.container(horizontal=True, vertical_alignment="center", key="present_controls"):
+        st.button(
+            "Previous chart",
+            icon=":material/arrow_back:",
+            on_click=_go,
+            args=(n - 1,),
+            disabled=n == 1,
+            shortcut="Left",
+            key="present_previous",
+        )
+        st.markdown(f"Chart {n} of {len(keys)}")
+        st.button(
+            "Next chart",
+            icon=":material/arrow_forward:",
+            on_click=_go,
+            args=(n + 1,),
+            disabled=n == len(keys),
+            shortcut="Right",
+            key="present_next",
+        )
+        st.button(
+            "Leave presentation view",
+            icon=":material/close:",
+            on_click=_leave,
+            shortcut="Esc",
+            key="present_leave",
+        )
+        if shows_sample_data(section.figure.layout.title.subtitle.text or ""):
+            # In the controls' row, so the chart and its notice fit one screen (a screenshot takes both).
+            st.markdown(
+                ":orange-badge[:material/science: **Sample data**: synthetic figures, not for presenting as real]"
+            )
+    alt, _ = chart_text(section)
+    st.plotly_chart(
+        large(section.figure),
+        key="present_chart",
+        width="stretch",
+        alt=alt,
+        config={
+            "displaylogo": False,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": export.image_name(section.name or key, filters),
+                **TOOLBAR_IMAGE,
+            },
+        },
+    )
