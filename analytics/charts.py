@@ -355,7 +355,8 @@ def _add_references(
             name="Published figures",
             marker=dict(symbol="diamond-open", size=12, color=BLACK, line=dict(width=2)),
             text=points["label"],
-            textposition="top center",
+            # Below and to the right: the lines rise to the right, so that corner stays clear of them.
+            textposition="bottom right",
             textfont=dict(size=11, color="#333"),
             customdata=points[["source", "label"]],
             hovertemplate="%{x}: %{customdata[1]} (published by %{customdata[0]})<extra></extra>",
@@ -533,8 +534,10 @@ def fellows_cumulative(
             name="Fellows in the cohort",
             marker_color=SKY,
             text=cohorts["fellows"],
+            # At the bar's foot, clear of the running total's line that starts at the first bar's top.
             textposition="inside",
-            insidetextanchor="end",
+            insidetextanchor="start",
+            constraintext="none",
             textangle=0,
             hovertemplate="%{x}: %{y} fellows began<extra></extra>",
         )

@@ -204,6 +204,15 @@ def figure_data(fig: go.Figure) -> FigureData:
     if horizontal and any(t.type != "bar" for t in traces):
         raise NotNative("lines over horizontal bars have no counterpart in PowerPoint")
     cat_axis, value_axis = (layout.yaxis, layout.xaxis) if horizontal else (layout.xaxis, layout.yaxis)
+    if cat_axis.type != "category" and any(
+        _items(t.y if horizontal else t.x)
+        and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool)
+            for v in _items(t.y if horizontal else t.x)
+        )
+        for t in traces
+    ):
+        raise NotNative("points placed on two numeric axes (a map, a scatter plot) have no category axis")
 
     def cats_of(trace) -> list[str]:
         return [_category(v) for v in _items(trace.y if horizontal else trace.x)]
@@ -292,7 +301,9 @@ def figure_data(fig: go.Figure) -> FigureData:
                     width=trace.line.width if trace.type == "scatter" and trace.line else None,
                     marker=_marker(trace, kind),
                     labels=labels if labels and any(labels) else None,
-                    label_position=_position(trace.textposition, "outside" if kind == "bar" else "above"),
+                    label_position="inside-base"
+                    if kind == "bar" and trace.insidetextanchor == "start"
+                    else _position(trace.textposition, "outside" if kind == "bar" else "above"),
                     in_legend=k == 0 and trace.showlegend is not False and bool(plain(trace.name)),
                 )
             )

@@ -286,7 +286,9 @@ def _labels(series, s: Series, role: str, data: FigureData, font_size: int) -> N
         if got and role != "bar":
             label.font.color.rgb = got[0]
         if role == "bar":
-            if data.stacked or s.label_position == "inside":
+            if s.label_position == "inside-base":
+                label.position = XL_LABEL_POSITION.INSIDE_BASE
+            elif data.stacked or s.label_position == "inside":
                 label.position = XL_LABEL_POSITION.INSIDE_END
             else:
                 label.position = XL_LABEL_POSITION.OUTSIDE_END
