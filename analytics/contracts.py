@@ -41,6 +41,9 @@ class UploadKind:
     grain: tuple[str, ...]  # one row per these values (duplicates are refused)
     org_column: str  # the column holding each row's organization code
     year_column: str | None  # the column holding each row's school year (None: the kind has none)
+    # A kind kept as counts but kept by its coordinators as a list of people (one row per person): that
+    # list's columns. Ingest reads the list, counts with the names and drops them; the template is the list.
+    person_list: tuple[Column, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -337,8 +340,148 @@ EQUITY_LEADERS = UploadKind(
     year_column="school_year",
 )
 
+
+def _count(name: str, label: str, description: str) -> Column:
+    return Column(name, "INTEGER", label, description=description)
+
+
+# The network's membership list, as its coordinators keep it: one row per member. Names are used to count
+# each person once and are never stored; the warehouse keeps counts per school year and organization (or,
+# for a member at a school that is not one of DESE's organizations, per school name).
+AMSEL_MEMBER_LIST = (
+    Column(
+        "member",
+        "VARCHAR",
+        "Member",
+        description="the member's name: used to count each person once, never stored",
+        aliases=("member name", "name", "full name", "equity leader", "leader", "person"),
+    ),
+    Column(
+        "organization",
+        "VARCHAR",
+        "Organization or School",
+        description="the member's district, charter or vocational school, collaborative, or an independent "
+        "school (counted apart, by its name)",
+        aliases=(
+            "organization",
+            "school",
+            "district",
+            "school or district",
+            "district or school",
+            "organization school",
+            "employer",
+            "org name",
+            "school name",
+            "district name",
+        ),
+    ),
+    Column(
+        "org_code",
+        "VARCHAR",
+        "Org Code",
+        required=False,
+        description="8-digit DESE code, where the member's organization has one (leave empty for an "
+        "independent school)",
+        aliases=ORG_CODE.aliases,
+    ),
+    Column(
+        "role_title",
+        "VARCHAR",
+        "Role Title",
+        required=False,
+        description="e.g. Director of Diversity, Equity and Inclusion (read, not stored)",
+        aliases=("title", "role", "position", "job title"),
+    ),
+    Column(
+        "start_date",
+        "DATE",
+        "Start Date",
+        description="when the member started in their role, e.g. 2023-08-15: from July 1 of the school "
+        "year on, the member is new to the role",
+        aliases=("role start date", "date started", "started", "start date in role", "start"),
+    ),
+    Column(
+        "membership",
+        "VARCHAR",
+        "Membership",
+        accepted=d.MEMBERSHIP_TYPES,
+        description="Individual, or District (a member through their district's membership)",
+        aliases=("membership type", "individual or district", "member type", "type of membership"),
+    ),
+    Column(
+        "mentor_assigned",
+        "BOOLEAN",
+        "Mentor Assigned",
+        required=False,
+        description="Yes or No; needed for members new to their role",
+        aliases=("mentor", "has mentor", "mentor yes no"),
+    ),
+    Column(
+        "meetings_attended",
+        "INTEGER",
+        "Meetings Attended",
+        description="monthly meetings attended this school year (0 or more; '7 of 10' is read too)",
+        aliases=("monthly meetings attended", "attendance", "meetings"),
+    ),
+    Column(
+        "meetings_held",
+        "INTEGER",
+        "Meetings Held",
+        required=False,
+        description=f"monthly meetings held this school year (left empty: {d.AMSEL_MEETINGS_A_YEAR}, "
+        "September to June)",
+        aliases=("meetings this year", "of meetings", "total meetings"),
+    ),
+    Column(
+        "subcommittees",
+        "VARCHAR",
+        "Subcommittees",
+        required=False,
+        description="the subcommittees the member joined, separated by ; or , (empty or None: none)",
+        aliases=("subcommittee", "committees", "committee", "subcommittee s"),
+    ),
+    SCHOOL_YEAR,
+)
+
+AMSEL_MEMBERS = UploadKind(
+    name="amsel-members",
+    table="amsel_members",
+    title="AMSEL membership list (members, meetings, subcommittees)",
+    short_title="AMSEL members",
+    columns=(
+        SCHOOL_YEAR,
+        Column(
+            "org_code",
+            "VARCHAR",
+            "Org Code",
+            required=False,
+            description="8-digit DESE code of the members' organization (empty for an independent school)",
+        ),
+        Column(
+            "outside_school",
+            "VARCHAR",
+            "School Outside DESE",
+            required=False,
+            description="an independent school's name, where the members' school is not one of DESE's "
+            "organizations",
+        ),
+        _count("members", "Members", "people in the network"),
+        _count("district_members", "District Members", "members through their district's membership"),
+        _count("new_to_role", "New to Role", "members who started their role this school year"),
+        _count("new_with_mentor", "New With Mentor", "of those new to their role, members with a mentor"),
+        _count("every_meeting", "Every Meeting", "members who attended every monthly meeting held"),
+        _count("in_subcommittee", "In a Subcommittee", "members in at least one subcommittee"),
+    ),
+    # The coordinators keep one list a year for the whole network: a newer list of a year replaces it.
+    replacement_key=("school_year",),
+    grain=("school_year", "org_code", "outside_school"),
+    org_column="org_code",
+    year_column="school_year",
+    person_list=AMSEL_MEMBER_LIST,
+)
+
 FACT_KINDS: dict[str, UploadKind] = {
-    k.name: k for k in (STAFFING, ENROLLMENT, FELLOWS, PARTICIPATION, EQUITY_LEADERS)
+    k.name: k for k in (STAFFING, ENROLLMENT, FELLOWS, PARTICIPATION, EQUITY_LEADERS, AMSEL_MEMBERS)
 }
 ALL_KINDS: dict[str, UploadKind] = {ORGANIZATIONS.name: ORGANIZATIONS, **FACT_KINDS}
 

@@ -178,3 +178,26 @@ def share(part: float | None, whole: float | None) -> float | None:
     if part is None or whole is None or whole == 0:
         return None
     return part / whole
+
+
+# --- equity leaders and AMSEL ------------------------------------------------------------------------
+
+# AMSEL (the network of school equity leaders) began in 2019-20 as monthly meetings of the equity leaders
+# of six districts. Its founders are the organizations that were members in its first year in the data.
+AMSEL_FIRST_YEAR = "2019-20"
+# The network meets monthly through the school year, September to June. A membership list that gives
+# meetings attended but not how many were held is read against this (and the upload says so).
+AMSEL_MEETINGS_A_YEAR = 10
+# How a person belongs to the network: on their own, or through their district's membership.
+MEMBERSHIP_TYPES: tuple[str, ...] = ("Individual", "District")
+# Members whose school is not one of DESE's organizations (an independent school) are counted apart: kept
+# under the school's name, with no organization code, in this region and type (no sidebar filter picks them).
+OUTSIDE_DESE_REGION = "Outside DESE's organizations"
+INDEPENDENT = "independent"
+INDEPENDENT_LABEL = "Independent schools (outside DESE)"
+
+
+def new_to_role(start: object, school_year: str) -> bool:
+    """A member is new to their role in a school year when they started it on or after July 1 of that year
+    (2023-24: from 2023-07-01)."""
+    return str(start)[:10] >= f"{school_year[:4]}-07-01"

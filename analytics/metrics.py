@@ -955,6 +955,7 @@ def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
         "fellows": "Influence 100 fellows list",
         "participation": "participation list",
         "equity_leaders": "equity-leader survey",
+        "amsel_members": "AMSEL membership list",
     }
     what = " and ".join(names[k] for k in frame["kind"])
     if frame["all_sample"].all():

@@ -27,7 +27,7 @@ SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 ORGANIZATIONS_FILE = PROJECT_ROOT / "data" / "organizations.csv"
 FIRST_YEAR, LAST_YEAR = "2016-17", "2024-25"
 YEARS = school_years_between(FIRST_YEAR, LAST_YEAR)
-SAMPLE_FILES = ("staffing", "enrollment", "fellows", "participation", "equity_leaders")
+SAMPLE_FILES = ("staffing", "enrollment", "fellows", "participation", "equity_leaders", "amsel_members")
 
 # Statewide shares of people of color to hit, by school year (see the module docstring for sources:
 # superintendents 3.6% 2018-19, 5% Oct 2020 (14 people), 7.3% 2021-22, over 7% 2023, over 8% 2024;
@@ -529,6 +529,81 @@ class _Generator:
         return pd.DataFrame(rows, columns=["org_code", "school_year", "has_equity_leader", "amsel_member"])
 
 
+# Independent schools whose equity leaders belong to AMSEL in the sample (real schools, synthetic counts),
+# in the order they join; members outside DESE's organizations are counted apart by the school's name.
+SAMPLE_INDEPENDENT_SCHOOLS = (
+    "Milton Academy",
+    "Beaver Country Day School",
+    "Noble and Greenough School",
+    "Buckingham Browne & Nichols School",
+    "Dexter Southfield",
+    "Brookwood School",
+)
+# The network's own shape, year by year from 2019-20: independent schools in it, the share of members
+# through a district membership (district memberships began in 2021-22), new to their role, new members
+# with a mentor (mentoring began in 2020-21), at every monthly meeting, in a subcommittee (from 2020-21).
+AMSEL_SHAPE: dict[str, tuple[float, ...]] = {
+    #                   19-20  20-21  21-22  22-23  23-24  24-25
+    "independent":      (0,     1,     2,     3,     5,     6),
+    "district":         (0.0,   0.0,   0.30,  0.38,  0.42,  0.45),
+    "new_to_role":      (0.20,  0.45,  0.42,  0.40,  0.38,  0.36),
+    "mentor":           (0.0,   0.50,  0.58,  0.62,  0.66,  0.68),
+    "every_meeting":    (0.80,  0.62,  0.55,  0.52,  0.50,  0.48),
+    "in_subcommittee":  (0.0,   0.55,  0.68,  0.74,  0.78,  0.82),
+}  # fmt: skip
+
+
+def amsel_members(equity_leaders: pd.DataFrame, orgs: list[_Org], seed: int = SEED) -> pd.DataFrame:
+    """The network's members by school year and organization, counted as the warehouse keeps them: one to
+    three equity leaders per AMSEL member organization (more in the largest), plus independent schools. A
+    generator of its own, so that adding it left every other sample file as it was."""
+    rng = np.random.default_rng(seed + 12)
+    big = {"Boston", "Springfield", "Worcester", "Cambridge", "Newton", "Lowell", "Brockton", "Lynn"}
+    name_of = {o.code: o.name for o in orgs}
+    years = sorted(equity_leaders["school_year"].unique())
+    years = [y for y in years if y >= d.AMSEL_FIRST_YEAR]
+    rows = []
+    for k, sy in enumerate(years):
+        year = equity_leaders[(equity_leaders["school_year"] == sy) & equity_leaders["amsel_member"]]
+        places = [(code, None) for code in sorted(year["org_code"])]
+        places += [(None, s) for s in SAMPLE_INDEPENDENT_SCHOOLS[: int(AMSEL_SHAPE["independent"][k])]]
+        for code, school in places:
+            if code is not None and name_of.get(code) in big:
+                n = int(rng.integers(2, 4))
+            else:
+                n = 1 + int(rng.random() < (0.15 if k == 0 else 0.3))
+            p = {key: AMSEL_SHAPE[key][k] for key in AMSEL_SHAPE if key != "independent"}
+            district = int(rng.binomial(n, p["district"])) if code is not None else 0
+            new = int(rng.binomial(n, p["new_to_role"]))
+            rows.append(
+                (
+                    sy,
+                    code,
+                    school,
+                    n,
+                    district,
+                    new,
+                    int(rng.binomial(new, p["mentor"])),
+                    int(rng.binomial(n, p["every_meeting"])),
+                    int(rng.binomial(n, p["in_subcommittee"])),
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "school_year",
+            "org_code",
+            "outside_school",
+            "members",
+            "district_members",
+            "new_to_role",
+            "new_with_mentor",
+            "every_meeting",
+            "in_subcommittee",
+        ],
+    )
+
+
 def _norm(mix: dict[str, float]) -> np.ndarray:
     p = np.array(list(mix.values()))
     return p / p.sum()
@@ -557,12 +632,15 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         ignore_index=True,
     )
     fellows = g.fellows()
+    participation = g.participation(fellows)
+    leaders = g.equity_leaders()
     return {
         "staffing": staffing,
         "enrollment": enrollment,
         "fellows": fellows,
-        "participation": g.participation(fellows),
-        "equity_leaders": g.equity_leaders(),
+        "participation": participation,
+        "equity_leaders": leaders,
+        "amsel_members": amsel_members(leaders, g.orgs, seed),
     }
 
 

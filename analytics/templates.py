@@ -36,6 +36,19 @@ EXAMPLES: dict[str, tuple] = {
     ),
     "participation": ("00350000", "2025-26", "capacity building", "Yes", "No"),
     "equity-leaders": ("00350000", "2025-26", "Yes", "No"),
+    "amsel-members": (
+        "Ana Diaz",
+        "Boston Public Schools",
+        "00350000",
+        "Director of Equity and Inclusion",
+        "2025-08-15",
+        "Individual",
+        "Yes",
+        8,
+        10,
+        "Hiring; Curriculum",
+        "2025-26",
+    ),
 }
 
 GENERAL_NOTES: dict[str, str] = {
@@ -61,6 +74,12 @@ GENERAL_NOTES: dict[str, str] = {
         "One row per organization and school year: whether it has an equity-leader (DEI director) position "
         "and belongs to AMSEL."
     ),
+    "amsel-members": (
+        "The network's membership list for one school year, one row per member, as its coordinators keep it. "
+        "Names are used to count each person once and are never stored; the dashboard keeps counts per "
+        "organization. A member at an independent school (not one of DESE's organizations) is counted apart, "
+        "by the school's name. A newer list of a school year replaces the older one."
+    ),
 }
 COMMON_NOTES = (
     "Keep the header row as it is (it may sit under title rows). Codes are DESE's 8-digit codes; leading "
@@ -77,6 +96,13 @@ def _kind(kind: str | UploadKind) -> UploadKind:
     return FACT_KINDS[kind] if isinstance(kind, str) else kind
 
 
+def template_columns(kind: str | UploadKind):
+    """The columns a template holds: the list of people a kind is counted from (its coordinators' shape),
+    else the contract's own columns."""
+    kind = _kind(kind)
+    return kind.person_list or kind.columns
+
+
 def template_file_name(kind: str | UploadKind, extension: str) -> str:
     """'staffing_template.xlsx' and the like."""
     return f"{_kind(kind).name.replace('-', '_')}_template.{extension}"
@@ -86,7 +112,7 @@ def template_csv(kind: str | UploadKind) -> bytes:
     """The kind's CSV template: the header (the contract's labels) alone."""
     kind = _kind(kind)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([c.label for c in kind.columns])
+    csv.writer(out, lineterminator="\r\n").writerow([c.label for c in template_columns(kind)])
     return out.getvalue().encode("utf-8")
 
 
@@ -95,8 +121,9 @@ def example_cell(kind: str | UploadKind, column: str) -> str:
     accepted it reads "e.g. Teacher": that is apt, and it keeps the row "Race/Ethnicity … Hispanic/Latino"
     from looking like a header of race columns to the reader (which would take the sheet for data)."""
     kind = _kind(kind)
-    i = kind.column_names.index(column)
-    value, col = EXAMPLES[kind.name][i], kind.columns[i]
+    columns = template_columns(kind)
+    i = [c.name for c in columns].index(column)
+    value, col = EXAMPLES[kind.name][i], columns[i]
     if value == "":
         return "(may be left empty)"
     return f"e.g. {value}" if col.accepted or col.dtype == "BOOLEAN" else str(value)
@@ -106,7 +133,7 @@ def instructions(kind: str | UploadKind) -> list[tuple[str, str, str, str, str]]
     """(column, required, what to enter, accepted values, example) for each of the kind's columns."""
     kind = _kind(kind)
     rows = []
-    for c in kind.columns:
+    for c in template_columns(kind):
         accepted = ", ".join(c.accepted) if c.accepted else ""
         required = "required" if c.required else "optional"
         rows.append((c.label, required, c.description, accepted, example_cell(kind, c.name)))
@@ -122,7 +149,7 @@ def template_xlsx(kind: str | UploadKind) -> bytes:
     text = book.add_format({"num_format": "@"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     data = book.add_worksheet("Data")
-    for i, c in enumerate(kind.columns):
+    for i, c in enumerate(template_columns(kind)):
         data.write_string(0, i, c.label, bold)
         # Codes, years and words are text (Excel would drop a code's leading zeros); numbers stay numbers.
         data.set_column(i, i, max(14, len(c.label) + 4), text if c.dtype == "VARCHAR" else None)

@@ -11,10 +11,28 @@ from builders import new_warehouse
 
 from analytics.contracts import FACT_KINDS
 from analytics.ingest import check_upload
-from analytics.templates import EXAMPLES, template_csv, template_file_name, template_xlsx
+from analytics.templates import EXAMPLES, template_columns, template_csv, template_file_name, template_xlsx
+
+# What the example of a kind kept as counts (its template a list of people) reads back as: one member of
+# Boston, new to the role in 2025-26 with a mentor, at 8 of 10 meetings, in two subcommittees.
+COUNTED = {
+    "amsel-members": {
+        "school_year": "2025-26",
+        "org_code": "00350000",
+        "outside_school": None,
+        "members": 1,
+        "district_members": 0,
+        "new_to_role": 1,
+        "new_with_mentor": 1,
+        "every_meeting": 0,
+        "in_subcommittee": 1,
+    }
+}
 
 
 def _expected(kind):
+    if kind.name in COUNTED:
+        return COUNTED[kind.name]
     row = {}
     for col, value in zip(kind.columns, EXAMPLES[kind.name], strict=True):
         if value == "":
@@ -75,14 +93,14 @@ def test_the_workbook_has_an_instructions_sheet_naming_every_column_with_an_exam
     assert book.load_sheet("Data").to_pandas().empty  # the header, and no example under it
     notes = book.load_sheet("Instructions", header_row=None).to_pandas()
     words = " ".join(str(v) for v in notes.to_numpy().ravel() if v is not None)
-    for col in kind.columns:
+    for col in template_columns(kind):
         assert col.label in words
         if col.accepted:
             assert ", ".join(col.accepted) in words
     for value in EXAMPLES[kind.name]:
         assert str(value) in words
     header = template_csv(kind).decode().splitlines()[0]
-    assert header == ",".join(c.label for c in kind.columns)
+    assert header == ",".join(c.label for c in template_columns(kind))
 
 
 def test_code_and_year_columns_are_text_in_the_workbook():

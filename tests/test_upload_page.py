@@ -120,10 +120,10 @@ def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
 
     upload_page.button(key="upload_save").click().run()
     assert not upload_page.exception
-    assert "was saved as upload 7" in texts(upload_page)
+    assert "was saved as upload 8" in texts(upload_page)
     assert upload_page.button(key="upload_save").disabled  # not twice
     history = frame_with(upload_page, "upload_id")
-    mine = history[history["upload_id"] == 7].iloc[0]
+    mine = history[history["upload_id"] == 8].iloc[0]
     assert (mine.kind, mine.file_name, mine.rows, mine.uploaded_by, mine.status) == (
         "Staffing",
         "schools.csv",
@@ -139,16 +139,16 @@ def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
     con.close()
     assert fte == 50.0
 
-    upload_page.selectbox(key="upload_history_choice").set_value(7).run()
+    upload_page.selectbox(key="upload_history_choice").set_value(8).run()
     upload_page.button(key="upload_rollback").click().run()
-    assert "Upload 7 rolled back" in texts(upload_page)
+    assert "Upload 8 rolled back" in texts(upload_page)
     history = frame_with(upload_page, "upload_id")
-    assert history[history["upload_id"] == 7].iloc[0].status == "rolled back"
+    assert history[history["upload_id"] == 8].iloc[0].status == "rolled back"
     assert not upload_page.button(key="upload_restore").disabled
     upload_page.button(key="upload_restore").click().run()
-    assert "Upload 7 counts again" in texts(upload_page)
+    assert "Upload 8 counts again" in texts(upload_page)
     history = frame_with(upload_page, "upload_id")
-    assert history[history["upload_id"] == 7].iloc[0].status == "active"
+    assert history[history["upload_id"] == 8].iloc[0].status == "active"
 
 
 def test_each_kind_offers_its_template(upload_page):
@@ -246,7 +246,7 @@ def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_p
     upload_page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
     upload_page.selectbox(key="upload_job_class").set_value("Teacher").run()
     upload_page.button(key="upload_save").click().run()
-    assert "was saved as upload 7" in texts(upload_page)
+    assert "was saved as upload 8" in texts(upload_page)
 
     # Another visit (a new session) drops the very same bytes, under another name.
     again = open_app(sample_db, script="app_pages/upload.py")
@@ -255,7 +255,7 @@ def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_p
     assert not again.exception
     said = texts(again)
     assert re.search(
-        r"This file is already saved as upload 7 on \d{4}-\d\d-\d\d \d\d:\d\d by anonymous \(sign-in off\) "
+        r"This file is already saved as upload 8 on \d{4}-\d\d-\d\d \d\d:\d\d by anonymous \(sign-in off\) "
         r"\(the same bytes, “schools.csv”\)\. Saving it again makes another upload of the same rows\.",
         said,
     ), said
@@ -266,9 +266,9 @@ def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_p
     assert not again.button(key="upload_save").disabled
     assert contents(sample_db) == before  # ticking the box saves nothing by itself
     again.button(key="upload_save").click().run()
-    assert "was saved as upload 8" in texts(again)
+    assert "was saved as upload 9" in texts(again)
     history = frame_with(again, "upload_id")
-    assert set(history[history["upload_id"].isin([7, 8])]["file_name"]) == {"schools.csv", "schools-copy.csv"}
+    assert set(history[history["upload_id"].isin([8, 9])]["file_name"]) == {"schools.csv", "schools-copy.csv"}
 
 
 def test_an_uploaded_file_name_is_shown_as_text_never_as_markdown(upload_page, sample_db, open_app):

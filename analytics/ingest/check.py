@@ -14,6 +14,7 @@ from analytics import definitions as d
 from analytics.access import DISTRICT_KINDS, Actor
 from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, UploadKind
 from analytics.ingest import problems as pr
+from analytics.ingest.members import normalise_member_list
 from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
 from analytics.ingest.shapes import (
@@ -266,9 +267,12 @@ def check_upload(
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
         roles = find_roles(kind, table.header)
-        report_same_role(table, roles, problems)
         wide = bool(roles.race_counts or roles.race_percents)
-        if kind in (STAFFING, ENROLLMENT) and wide:
+        if not kind.person_list:
+            report_same_role(table, roles, problems)
+        if kind.person_list:  # a list of people (the AMSEL membership list), counted here
+            result = normalise_member_list(kind, table, answers, problems, known_organizations(con))
+        elif kind in (STAFFING, ENROLLMENT) and wide:
             result = normalise_wide(kind, table, roles, answers, problems, allowed=allowed)
         elif kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
             problems.add(

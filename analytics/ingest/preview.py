@@ -12,7 +12,15 @@ import pandas as pd
 from analytics import definitions as d
 from analytics import formats
 from analytics import metrics as m
-from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, PARTICIPATION, STAFFING, UploadKind
+from analytics.contracts import (
+    AMSEL_MEMBERS,
+    ENROLLMENT,
+    EQUITY_LEADERS,
+    FELLOWS,
+    PARTICIPATION,
+    STAFFING,
+    UploadKind,
+)
 from analytics.coverage import STUDENTS, is_complete, organizations_reporting
 from analytics.ingest.check import CheckedUpload
 from analytics.privacy import tabulate
@@ -23,6 +31,7 @@ _FIGURES = {
     PARTICIPATION.name: ("organizations taking part", "with a workforce-diversity strategy"),
     EQUITY_LEADERS.name: ("organizations with an equity-leader position", "AMSEL members"),
     FELLOWS.name: ("fellows", "fellows of color"),
+    AMSEL_MEMBERS.name: ("AMSEL members", ""),
 }
 
 
@@ -33,6 +42,7 @@ _PREVIEW_QUERIES = {
     FELLOWS.name: "upload_preview_fellows",
     PARTICIPATION.name: "upload_preview_participation",
     EQUITY_LEADERS.name: "upload_preview_equity_leaders",
+    AMSEL_MEMBERS.name: "upload_preview_amsel_members",
 }
 
 
@@ -104,7 +114,7 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
             changes.append(
                 f"{label}, {r.school_year}: {formats.percent(r.share_now)} → {formats.percent(r.share_after)} (statewide)"
             )
-        elif kind is FELLOWS:
+        elif kind in (FELLOWS, AMSEL_MEMBERS):
             changes.append(
                 f"{r.school_year}: {_FIGURES[kind.name][0]} {formats.count(r.total_now)} → {formats.count(r.total_after)}"
             )

@@ -61,12 +61,16 @@ NOT_A_WHOLE_NUMBER = "not-a-whole-number"  # a fraction where a count of people 
 DECIMAL_COMMA = "decimal-comma"  # a comma that is not a thousands separator, in a comma-separated file
 AMBIGUOUS_NUMBER = "ambiguous-number"  # a semicolon file's 1.234: a thousands point or a decimal point
 NOT_A_SCHOOL_YEAR = "not-a-school-year"  # a year that reads as no school year
+NOT_A_DATE = "not-a-date"  # a date that reads as no date (a member's start in their role)
 UNKNOWN_JOB_CLASS = "unknown-job-class"  # a job class the dashboard does not track
 UNKNOWN_RACE = "unknown-race"  # a race/ethnicity spelling that is none of DESE's categories
 NOT_ACCEPTED = "not-accepted"  # a value outside a column's accepted list (status, component, ...)
 NOT_YES_OR_NO = "not-yes-or-no"  # a yes/no column holding something else
 NOT_AN_ORG_CODE = "not-an-org-code"  # not an 8-digit DESE organization code
 UNKNOWN_ORGANIZATION = "unknown-organization"  # a well-formed code new to the dashboard (added, warned)
+OUTSIDE_DESE = (
+    "outside-dese"  # a member's school that is none of DESE's organizations (counted apart, warned)
+)
 OUTSIDE_DISTRICT = "outside-district"  # an organization outside the district chosen for the file
 CONTRADICTS_ANSWER = "contradicts-answer"  # the file says otherwise than the answer given for it
 NAME_TOO_LONG = "name-too-long"  # a name longer than any real one (analytics/text.py's NAME_MAX)

@@ -137,7 +137,8 @@ def row_total_headers(kind: UploadKind) -> tuple[str, ...]:
 
 def header_vocabulary(kind: UploadKind) -> set[str]:
     """Every header key recognised for `kind` (wide race columns are recognised separately)."""
-    words = set().union(*(column_keys(c) for c in (*kind.columns, ORG_CODE, *ORGANIZATION_CONTEXT)))
+    columns = (*kind.columns, *kind.person_list, ORG_CODE, *ORGANIZATION_CONTEXT)
+    words = set().union(*(column_keys(c) for c in columns))
     return words | IGNORED_KEYS | set(row_total_headers(kind))
 
 
