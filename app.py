@@ -31,6 +31,7 @@ PAGES = [
     (st.Page("app_pages/fellows.py", title="Fellows"), None),
     (st.Page("app_pages/districts.py", title="Districts"), None),
     (st.Page("app_pages/workforce.py", title="Workforce"), None),
+    (st.Page("app_pages/equity_leaders.py", title="Equity leaders"), None),
     (st.Page("app_pages/upload.py", title="Upload"), lambda a: a.may_upload),
     (st.Page("app_pages/export.py", title="Export"), None),
     (st.Page("app_pages/audit.py", title="Audit"), lambda a: a.is_dese),

@@ -105,6 +105,41 @@ CHARTS: tuple[ExportChart, ...] = (
         "Parity of teachers and students of color",
         lambda con, g, f: sections.parity(con, f)[0],
     ),
+    ExportChart(
+        "equity-leader-positions",
+        "Equity-leader positions and AMSEL",
+        lambda con, g, f: sections.equity_leader_positions(con, f),
+    ),
+    ExportChart(
+        "equity-leaders-by-region",
+        "Equity-leader positions by region",
+        lambda con, g, f: sections.equity_leaders_by_group(con, f, "region"),
+    ),
+    ExportChart(
+        "amsel-by-type",
+        "AMSEL members by type of organization",
+        lambda con, g, f: sections.equity_leaders_by_group(con, f, "org_type"),
+    ),
+    ExportChart(
+        "amsel-members",
+        "AMSEL's members by year",
+        lambda con, g, f: sections.amsel_network(con, f)[0],
+    ),
+    ExportChart(
+        "amsel-expectations",
+        "AMSEL members meeting the network's expectations",
+        lambda con, g, f: sections.amsel_network(con, f)[1],
+    ),
+    ExportChart(
+        "equity-leaders-map",
+        "Equity leaders across Massachusetts: where the gaps are",
+        lambda con, g, f: sections.equity_map(con, f),
+    ),
+    ExportChart(
+        "teachers-of-color-with-equity-leaders",
+        "Teachers of color with an equity leader and without",
+        lambda con, g, f: sections.equity_comparison(con, f),
+    ),
 )
 CHART_KEYS: tuple[str, ...] = tuple(c.key for c in CHARTS)
 _BY_KEY = {c.key: c for c in CHARTS}
@@ -199,6 +234,8 @@ KEY_COLUMNS = (
     "role_at_entry",
     "org_code",
     "name",
+    "measure",
+    "label",
 )
 
 

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, formats
+from analytics import charts, equity, formats, geography
 from analytics import metrics as m
 from analytics.goals import Goals
 from analytics.projection import Projection, Scenario, scenario_path
@@ -594,3 +594,241 @@ def find_organizations(
             | shown["org_code"].str.contains(needle, regex=False)
         ]
     return shown
+
+
+# --- Equity leaders and AMSEL ----------------------------------------------------------------------------
+
+
+def _equity_source(con: duckdb.DuckDBPyConnection) -> str:
+    return m.data_source(con, ("equity_leaders",))
+
+
+def equity_leader_positions(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+    """Organizations with an equity-leader position and in AMSEL each year; founders named; the title from the
+    latest complete year (a partial year is drawn apart and said)."""
+    frame = equity.equity_leaders_by_year(con, filters)
+    founders = equity.amsel_founders(con)["name"].tolist()
+    complete = frame[frame["complete"].astype(bool)] if len(frame) else frame
+    as_of = None if complete.empty else str(complete["school_year"].iloc[-1])
+    if as_of:
+        r = complete.iloc[-1]
+        title = (
+            f"{int(r['with_leader'])} organizations had an equity-leader position in {as_of}; "
+            f"{int(r['amsel'])} of them in AMSEL"
+        )
+    else:
+        title = "Equity-leader positions and AMSEL"
+    notes = charts.partial_note(frame) if len(frame) else ""
+    fig = charts.equity_leaders_growth(
+        frame,
+        founders if filters.is_statewide else [],
+        title=title,
+        subtitle_text=charts.subtitle(filters.describe(), as_of, _equity_source(con), notes),
+    )
+    caption = ""
+    if as_of:
+        r = complete.iloc[-1]
+        first = complete.iloc[0]
+        caption = (
+            f"From {int(first['with_leader'])} organizations with a position in {first['school_year']} to "
+            f"{int(r['with_leader'])} in {as_of} ({int(r['reported'])} organizations reported)."
+        )
+        if founders and filters.is_statewide:
+            caption += f" AMSEL began with {len(founders)} founding organizations: {', '.join(founders)}."
+        if int(r["independent_schools"]):
+            caption += (
+                f" {int(r['independent_schools'])} independent schools, outside DESE's organizations, also have "
+                "members in AMSEL (counted apart, not in these bars)."
+            )
+    later = frame[~frame["complete"].astype(bool)] if len(frame) else frame
+    if len(later) and as_of and str(later["school_year"].iloc[-1]) > as_of:
+        caption += " " + notes
+    return Section(fig, frame, caption=caption, name="equity-leader-positions")
+
+
+def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, filters: m.Filters, by: str) -> Section:
+    """By region: organizations with an equity-leader position; by type: AMSEL members, independent schools a
+    group of their own. Organizations, not people."""
+    frame = equity.equity_leaders_by_group(con, by, filters)
+    column, what = (
+        ("with_leader", "with an equity-leader position") if by == "region" else ("amsel", "in AMSEL")
+    )
+    latest = frame[frame["school_year"] == frame["school_year"].max()] if len(frame) else frame
+    as_of = None if latest.empty else str(latest["school_year"].iloc[0])
+    if as_of and latest[column].sum():
+        top = latest.sort_values(column, ascending=False).iloc[0]
+        word = "region" if by == "region" else "type"
+        title = (
+            f"Organizations {what} by {word}: {int(latest[column].sum())} in {as_of}, "
+            f"{int(top[column])} of them {'in' if by == 'region' else 'among'} "
+            f"{top['group'] if by == 'region' else top['group'].lower()}"
+        )
+    else:
+        title = f"Organizations {what}, by {'region' if by == 'region' else 'type'}"
+    kinds = ("equity_leaders",) if by == "region" else ("equity_leaders", "amsel_members")
+    fig = charts.equity_leaders_by_group_chart(
+        frame,
+        column,
+        what,
+        title=title,
+        subtitle_text=charts.subtitle(filters.describe(), as_of, m.data_source(con, kinds)),
+    )
+    return Section(fig, frame, name="equity-leaders-by-region" if by == "region" else "amsel-by-type")
+
+
+def amsel_network(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section, Section]:
+    """The network's members by year (individual and district, new to their role) and the shares meeting its
+    expectations; every figure published through privacy.py (equity.network_by_year)."""
+    network = equity.network_by_year(con, filters)
+    source = m.data_source(con, ("amsel_members",))
+    members = network[(network["measure"] == "members")] if len(network) else network
+    shown = members.dropna(subset=["count"]) if len(members) else members
+    as_of = None if shown.empty else str(shown["school_year"].iloc[-1])
+    if as_of:
+        r = shown.iloc[-1]
+        new = network[(network["measure"] == "new_to_role") & (network["school_year"] == as_of)]
+        new_words = (
+            f", {int(new['count'].iloc[0])} of them new to their role"
+            if len(new) and pd.notna(new["count"].iloc[0])
+            else ""
+        )
+        title = f"AMSEL had {int(r['count'])} members in {as_of}{new_words}"
+    else:
+        title = "AMSEL's members: nothing can be shown for this view"
+    members_fig = charts.network_members_chart(
+        network, title=title, subtitle_text=charts.subtitle(filters.describe(), as_of, source)
+    )
+    latest = network[network["school_year"] == as_of] if as_of else network.iloc[0:0]
+    shares = latest.set_index("measure")["share"] if len(latest) else pd.Series(dtype=float)
+    parts = [
+        f"{shares[k]:.0%} {words}"
+        for k, words in (
+            ("every_meeting", "at every monthly meeting"),
+            ("in_subcommittee", "in a subcommittee"),
+        )
+        if k in shares and pd.notna(shares[k])
+    ]
+    title = (
+        f"In {as_of}: {', '.join(parts)} (the network expects all)"
+        if parts
+        else "Meeting the network's expectations"
+    )
+    expectations_fig = charts.network_expectations_chart(
+        network, title=title, subtitle_text=charts.subtitle(filters.describe(), as_of, source)
+    )
+    mentors = network[(network["measure"] == "new_with_mentor")] if len(network) else network
+    hidden = mentors[mentors["suppressed"].astype(bool)]["school_year"].tolist() if len(mentors) else []
+    caption = (
+        "Shares among the members of each year's list; mentors among members new to their role (who "
+        "started it that school year). A figure is hidden where fewer than 6 members have the attribute or "
+        "fewer than 6 do not, or where it would give such a group away."
+    )
+    if hidden:
+        caption += f" Mentors cannot be shown for {', '.join(hidden)}."
+    return (
+        Section(members_fig, network, caption=caption, name="amsel-members"),
+        Section(expectations_fig, network, caption=caption, name="amsel-expectations"),
+    )
+
+
+def equity_comparison(
+    con: duckdb.DuckDBPyConnection, filters: m.Filters, population: str = "Teacher"
+) -> Section:
+    """Staff of color in organizations with an equity leader and without, over the same years: a comparison,
+    never an effect."""
+    comparison = equity.leader_comparison(con, population, filters)
+    frame = comparison.frame
+    word = f"{population.lower()}s"
+    with_change = comparison.change.get(equity.WITH_LEADER)
+    without_change = comparison.change.get(equity.WITHOUT_LEADER)
+    if with_change and without_change:
+        title = (
+            f"{word.capitalize()} of color, {with_change[0]} to {with_change[1]}: {with_change[2]:+.1f} points where "
+            f"there is an equity leader, {without_change[2]:+.1f} where there is not"
+        )
+    else:
+        title = f"{word.capitalize()} of color, with an equity leader and without"
+    counted = m.counted_years(frame) if len(frame) else frame
+    as_of = None if counted.empty else str(counted["school_year"].max())
+    notes = [n for n in (_notes(frame) if len(frame) else "",) if n]
+    fig = charts.leader_comparison_chart(
+        comparison,
+        title=title,
+        subtitle_text=charts.subtitle(
+            filters.describe(), as_of, m.data_source(con, ("staffing", "equity_leaders")), "<br>".join(notes)
+        ),
+    )
+    caption = ""
+    if comparison.as_of and len(frame):
+        latest = frame[frame["school_year"] == frame["school_year"].max()]
+        n = latest.set_index("group")
+        left = int(latest["left_out"].sum())
+        caption = (
+            f"Groups by the equity-leader position in {comparison.as_of}, the same organizations every year. "
+            + " ".join(
+                f"{g}: {int(n.loc[g, 'organizations'])} organizations in {latest['school_year'].iloc[0]}."
+                for g in (equity.WITH_LEADER, equity.WITHOUT_LEADER)
+                if g in n.index
+            )
+            + (
+                f" {left} organizations whose small numbers are counted together with organizations of the other "
+                "group are in neither figure."
+                if left
+                else ""
+            )
+            + " This compares the two groups; it does not show what the position caused (districts that create "
+            "one differ in many other ways)."
+        )
+    return Section(fig, frame, caption=caption, name=f"{population.lower()}s-of-color-with-equity-leaders")
+
+
+def equity_map(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+    """Organizations placed by their town over the state and county outlines, by their standing."""
+    found = equity.organization_map(con, filters)
+    counts = found.placed["standing"].value_counts()
+    gaps = int(counts.get("Gap: no equity leader", 0))
+    title = (
+        f"Where the gaps are: {gaps} organizations without an equity leader, {found.as_of}"
+        if found.as_of
+        else "Equity leaders across Massachusetts"
+    )
+    note = (
+        f"{len(found.unplaced)} organization{'s' if len(found.unplaced) != 1 else ''} not placed (no single "
+        "town): " + ", ".join(found.unplaced["name"].head(4)) + ("…" if len(found.unplaced) > 4 else "")
+        if len(found.unplaced)
+        else ""
+    )
+    fig = charts.organization_map_chart(
+        found.placed,
+        geography.outlines(),
+        title=title,
+        subtitle_text=charts.subtitle(
+            filters.describe(),
+            found.as_of,
+            m.data_source(con, ("equity_leaders", "enrollment", "participation")),
+            charts.figure_text(note),
+        ),
+    )
+    data = pd.concat([found.placed, found.unplaced], ignore_index=True)
+    caption = (
+        "Each organization at its town's centre (a regional district at its first-named town; several in one "
+        "town are set around it). Outlines: the state and its counties (U.S. Census Bureau)."
+        + (f" {note}." if note else "")
+    )
+    return Section(fig, data, caption=caption, name="equity-leaders-map")
+
+
+def equity_gaps_display(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The gaps table as shown."""
+    return pd.DataFrame(
+        {
+            "Code": gaps["org_code"],
+            "Organization": gaps["name"],
+            "Type": gaps["org_type"],
+            "Region": gaps["region"],
+            "Latest report": gaps["latest_year"],
+            "In Influence 100": formats.yes_no_column(gaps["in_influence_100"], no=""),
+            "Students of color": gaps["students_of_color"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"),
+            "Why listed": gaps["why"],
+        }
+    )

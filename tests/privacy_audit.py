@@ -99,6 +99,21 @@ def hidden_row_leaks(key: str, frame: pd.DataFrame) -> list[str]:
     return found
 
 
+# The Equity leaders page's charts (analytics/export.py): members of the network and staff with an equity
+# leader and without, checked by Audit._equity; organization counts need no hiding.
+EQUITY_KEYS = frozenset(
+    {
+        "equity-leader-positions",
+        "equity-leaders-by-region",
+        "amsel-by-type",
+        "amsel-members",
+        "amsel-expectations",
+        "equity-leaders-map",
+        "teachers-of-color-with-equity-leaders",
+    }
+)
+
+
 def share_contract_problems(key: str, frame: pd.DataFrame) -> list[str]:
     """A CSV of a share has school_year, of_color, total, share, suppressed; a CSV of ratios says which
     rows are suppressed."""
@@ -534,6 +549,9 @@ class Audit:
         where = f"view {view}, {key}"
         for p in non_finite_cells(key, frame):
             self.problem("inf/NaN in a CSV", f"{where}: {p}")
+        if key in EQUITY_KEYS:
+            self._equity(where, key, frame)
+            return
         for p in share_contract_problems(key, frame):
             self.problem("CSV contract", f"{where}: {p}")
         for p in hidden_row_leaks(key, frame):
@@ -549,6 +567,27 @@ class Audit:
             "suppressed" in frame.columns and any("share" in c or "parity" in c for c in frame.columns)
         ):
             self._shares(where, key, frame, view_orgs)
+
+    def _equity(self, where: str, key: str, frame: pd.DataFrame) -> None:
+        """The Equity leaders page's CSVs: organization counts need no hiding; every visible figure about
+        the network's members, or about staff with an equity leader and without, is about 6 or more people
+        either way (tests/test_equity_leaders.py checks their blocks against differencing)."""
+        for p in hidden_row_leaks(key, frame):
+            self.problem("suppressed row keeps a figure", f"{where}: {p}")
+        for i in range(len(frame)):
+            cells = frame.iloc[i].to_dict()
+            if "suppressed" not in cells or is_true(cells["suppressed"]):
+                continue
+            here = f"{where} {row_label(frame, i)}"
+            if "measure" in cells:
+                count, base = number(cells["count"]), number(cells.get("base", ""))
+                ok = count is not None and (count >= MIN - TOL if base is None else publishable(count, base))
+            else:
+                k, n = number(cells.get("of_color", "")), number(cells.get("total", ""))
+                ok = k is not None and n is not None and publishable(k, n)
+            self.checked["visible equity rows"] += 1
+            if not ok:
+                self.problem("visible figure about a small group", f"{here}: {cells}")
 
     def _shares(self, where: str, key: str, frame: pd.DataFrame, view_orgs: frozenset[str]) -> None:
         figures = figure_columns(frame)
