@@ -19,13 +19,18 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
+# The warehouse, ingest and command-line tests run a second time on a shared DuckLake warehouse, in a
+# throw-away PostgreSQL the tests start (tests/lake_support.py; skipped without PostgreSQL unless
+# REQUIRE_POSTGRES=1, as CI sets).
 test: $(VENV)/.dev
 	$(PY) -m pytest
+	$(PY) -m pytest --warehouse=ducklake
 
 # The same suite split in two: everything but the browser, and only the browser tests (Chromium driving
 # `streamlit run`; screenshots and the axe-core report land in screenshots/).
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest --warehouse=ducklake
 
 test-browser: $(VENV)/.dev
 	$(PY) -m pytest -m browser

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analytics.settings import Settings, load_settings
 from analytics.text import clean_name
-from analytics.warehouse import sql, transaction
+from analytics.warehouse import next_id, sql, write_attempts
 
 VIEWER, UPLOADER, REVIEWER, ADMINISTRATOR = "viewer", "uploader", "reviewer", "administrator"
 ROLES = (VIEWER, UPLOADER, REVIEWER, ADMINISTRATOR)
@@ -249,12 +249,13 @@ def grant_role(
     detail = f"{who}: {ROLE_LABELS[role]}" + (
         " for " + ", ".join(f"{c} ({known[c]})" for c in codes) if codes else ""
     )
-    with transaction(con):
-        con.execute(
-            sql("role_set"),
-            {"identity": who, "role": role, "org_codes": codes, "granted_by": actor.recorded_as},
-        )
-        record(con, actor, "granted role", detail=detail)
+    for attempt in write_attempts(con):
+        with attempt:
+            con.execute(
+                sql("role_set"),
+                {"identity": who, "role": role, "org_codes": codes, "granted_by": actor.recorded_as},
+            )
+            record(con, actor, "granted role", detail=detail)
     return detail
 
 
@@ -270,9 +271,10 @@ def remove_role(con: duckdb.DuckDBPyConnection, identity: str, *, actor: Actor) 
     if row is None:
         raise ValueError(f"{who} has no role to remove.")
     detail = f"{who}: was {ROLE_LABELS[row[0]]}" + (f" for {', '.join(row[1])}" if row[1] else "")
-    with transaction(con):
-        con.execute(sql("role_remove"), {"identity": who})
-        record(con, actor, "removed role", detail=detail)
+    for attempt in write_attempts(con):
+        with attempt:
+            con.execute(sql("role_remove"), {"identity": who})
+            record(con, actor, "removed role", detail=detail)
     return detail
 
 
@@ -314,6 +316,7 @@ def record(
     con.execute(
         sql("audit_record"),
         {
+            "event_id": next_id(con, "audit_event_id"),
             "who": actor.recorded_as,
             "role": actor.role,
             "action": action,
@@ -325,16 +328,18 @@ def record(
 
 def record_sign_in(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """A sign-in, in its own transaction."""
-    with transaction(con):
-        record(con, actor, "signed in", detail=f"as {actor.role_label}")
+    for attempt in write_attempts(con):
+        with attempt:
+            record(con, actor, "signed in", detail=f"as {actor.role_label}")
 
 
 def record_refusal(
     con: duckdb.DuckDBPyConnection, actor: Actor, detail: str, upload_id: int | None = None
 ) -> None:
     """Something an actor tried and was refused, in its own transaction (the attempt changes nothing else)."""
-    with transaction(con):
-        record(con, actor, "refused", upload_id=upload_id, detail=detail)
+    for attempt in write_attempts(con):
+        with attempt:
+            record(con, actor, "refused", upload_id=upload_id, detail=detail)
 
 
 def audit_log(

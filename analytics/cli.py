@@ -23,6 +23,7 @@ import duckdb
 from analytics import access, store
 from analytics import definitions as d
 from analytics.contracts import FACT_KINDS, kind_for_table
+from analytics.ducklake import is_ducklake
 from analytics.goals import GoalsFileError, load_goals
 from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
@@ -54,6 +55,12 @@ _FLAGS = {
 
 def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     return connect(args.db)
+
+
+def _exists(db: Path) -> bool:
+    """Whether there is a warehouse at `db`: the file, or a shared warehouse's catalog (`ducklake:…`, which
+    its PostgreSQL database holds; connecting says if it cannot be reached)."""
+    return is_ducklake(db) or db.exists()
 
 
 # How long a reading command waits while the dashboard writes (it holds the file for a moment per save).
@@ -151,7 +158,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     answers = Answers(args.school_year, args.job_class, args.district, args.sheet)
     # A warehouse that does not exist yet is created only when something is saved: a refused file leaves
     # no trace. Until then, organizations are checked against the project's list.
-    con = connect(args.db) if args.db.exists() else None
+    con = connect(args.db) if _exists(args.db) else None
     try:
         checked = check_upload(
             con, args.kind, path.read_bytes(), path.name, answers, actor=access.operator(args.who)
@@ -235,7 +242,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.year_from and args.year_to and args.year_from > args.year_to:
         print(f"Error: --from {args.year_from} is after --to {args.year_to}.", file=sys.stderr)
         return EXIT_USAGE
-    if not args.db.is_file():
+    if not _exists(args.db):
         # Never create a warehouse just to export from it: an empty one would export empty charts.
         print(f"Error: no warehouse at {args.db} (create one with `init`).", file=sys.stderr)
         return EXIT_REFUSED
@@ -327,9 +334,12 @@ def cmd_uploads(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the whole warehouse into a new file, in one consistent read."""
-    if not args.db.is_file():
+    if not _exists(args.db):
         print(f"Error: no warehouse at {args.db}.", file=sys.stderr)
         return EXIT_REFUSED
+    if is_ducklake(args.db) and args.out is None:
+        print("Error: give --out FILE for a copy of a shared warehouse (a DuckDB file).", file=sys.stderr)
+        return EXIT_USAGE
     out = args.out or default_backup_file(args.db)
     con = _open_to_read(args, bring_up_to_date=False)
     try:
@@ -346,6 +356,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore_backup(args: argparse.Namespace) -> int:
     """Put a backup in the warehouse's place; the file it replaces is kept beside it, renamed."""
+    if is_ducklake(args.db):
+        print(
+            "Error: a shared warehouse is restored from its PostgreSQL catalog's backup (pg_dump) and a copy "
+            "of its data folder taken after it, not from a DuckDB file (README: Running on more than one "
+            "server).",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
     backup: Path = args.backup
     if not backup.is_file():
         print(f"Error: no backup at {backup}.", file=sys.stderr)

@@ -29,6 +29,8 @@ class Settings:
     review_district_uploads: bool = True
     operator: str = ""
     operator_role: str = "reviewer"
+    # A DuckLake warehouse's data folder (analytics/ducklake.py); unused for the embedded file.
+    data_path: str = ""
 
 
 class SettingsFileError(ValueError):
@@ -82,4 +84,5 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         review_district_uploads=_flag("review_district_uploads", "DASHBOARD_REVIEW_DISTRICT_UPLOADS", access),
         operator=os.environ.get("DASHBOARD_OPERATOR", access.get("operator", "")).strip(),
         operator_role=operator_role,
+        data_path=str(raw.get("warehouse", {}).get("data_path", "")).strip(),
     )

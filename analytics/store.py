@@ -17,7 +17,7 @@ import pandas as pd
 from analytics import access
 from analytics.access import Actor, NotAllowed
 from analytics.contracts import ORGANIZATIONS, STAFFING, UploadKind, kind_for_table
-from analytics.warehouse import bump_data_version, kind_sql, registered, sql, transaction
+from analytics.warehouse import bump_data_version, kind_sql, next_id, registered, sql, write_attempts
 
 # What the uploads log accepts (migration 007 checks the same; tests/test_warehouse.py holds them together).
 # `uploads.kind` holds the table an upload filled (contracts.kind_for_table gives its kind back). Only
@@ -78,44 +78,45 @@ def save_upload(
     else:
         access.require_upload(actor, kind.name, org_codes, covers_state=covers_state)
     pending = access.needs_review(actor)
-    with transaction(con):
-        upload_id = con.execute(sql("upload_id_next")).fetchall()[0][0]
-        con.execute(
-            sql("upload_record"),
-            {
-                "upload_id": upload_id,
-                "kind": kind.table,
-                "file_name": file_name,
-                "sha256": sha256,
-                "row_count": len(facts),
-                "uploaded_by": actor.recorded_as,
-                "uploaded_at": datetime.now(),
-                "status": "pending" if pending else "active",
-                "is_sample": is_sample,
-                "description": description,
-                "covers_state": covers_state,
-                "org_codes": org_codes if kind is not ORGANIZATIONS else [],
-                "district_upload": not actor.is_dese,
-            },
-        )
-        access.record(
-            con,
-            actor,
-            "submitted" if pending else "saved",
-            upload_id=upload_id,
-            detail=f"{kind.name} “{file_name}”, {len(facts):,} row{'s' if len(facts) != 1 else ''}"
-            + (", waiting for review" if pending else ""),
-        )
-        added = 0
-        if new_organizations is not None and len(new_organizations):
-            added = _add_organizations(con, new_organizations, upload_id, replace=kind is ORGANIZATIONS)
-        if kind is not ORGANIZATIONS:
-            with registered(con, "incoming_facts", facts):
-                con.execute(kind_sql("upload_facts_add", kind), {"upload_id": upload_id})
-            if not pending:
-                refresh_current(con, kind, upload_id, just_saved=True)
-                refresh_statuses(con, kind)
-        bump_data_version(con)
+    for attempt in write_attempts(con):
+        with attempt:
+            upload_id = next_id(con, "upload_id")
+            con.execute(
+                sql("upload_record"),
+                {
+                    "upload_id": upload_id,
+                    "kind": kind.table,
+                    "file_name": file_name,
+                    "sha256": sha256,
+                    "row_count": len(facts),
+                    "uploaded_by": actor.recorded_as,
+                    "uploaded_at": datetime.now(),
+                    "status": "pending" if pending else "active",
+                    "is_sample": is_sample,
+                    "description": description,
+                    "covers_state": covers_state,
+                    "org_codes": org_codes if kind is not ORGANIZATIONS else [],
+                    "district_upload": not actor.is_dese,
+                },
+            )
+            access.record(
+                con,
+                actor,
+                "submitted" if pending else "saved",
+                upload_id=upload_id,
+                detail=f"{kind.name} “{file_name}”, {len(facts):,} row{'s' if len(facts) != 1 else ''}"
+                + (", waiting for review" if pending else ""),
+            )
+            added = 0
+            if new_organizations is not None and len(new_organizations):
+                added = _add_organizations(con, new_organizations, upload_id, replace=kind is ORGANIZATIONS)
+            if kind is not ORGANIZATIONS:
+                with registered(con, "incoming_facts", facts):
+                    con.execute(kind_sql("upload_facts_add", kind), {"upload_id": upload_id})
+                if not pending:
+                    refresh_current(con, kind, upload_id, just_saved=True)
+                    refresh_statuses(con, kind)
+            bump_data_version(con)
     orgs = int(facts[kind.org_column].nunique())
     years = tuple(sorted(facts[kind.year_column].dropna().unique())) if kind.year_column else ()
     return SavedUpload(upload_id, kind.name, len(facts), orgs, years, added, pending)
@@ -191,13 +192,14 @@ def _set_standing(con, upload_id: int, *, rolled_back: bool, actor: Actor) -> st
         )
     if rolled_back == (status == "rolled back"):
         return status
-    with transaction(con):
-        new_status = "rolled back" if rolled_back else "active"
-        con.execute(sql("upload_status_set"), {"status": new_status, "upload_id": upload_id})
-        access.record(con, actor, "rolled back" if rolled_back else "restored", upload_id=upload_id)
-        refresh_current(con, kind, upload_id)
-        refresh_statuses(con, kind)
-        bump_data_version(con)
+    for attempt in write_attempts(con):
+        with attempt:
+            new_status = "rolled back" if rolled_back else "active"
+            con.execute(sql("upload_status_set"), {"status": new_status, "upload_id": upload_id})
+            access.record(con, actor, "rolled back" if rolled_back else "restored", upload_id=upload_id)
+            refresh_current(con, kind, upload_id)
+            refresh_statuses(con, kind)
+            bump_data_version(con)
     return _upload(con, upload_id)["status"]
 
 
@@ -227,21 +229,22 @@ def review_upload(
     if upload["status"] != "pending":
         raise ValueError(f"Upload {upload_id} is not waiting for review (it is {upload['status']}).")
     kind = upload["kind"]
-    with transaction(con):
-        con.execute(
-            sql("upload_review_set"),
-            {
-                "status": "active" if approve else "rejected",
-                "note": note or None,
-                "who": actor.recorded_as,
-                "upload_id": upload_id,
-            },
-        )
-        access.record(con, actor, "approved" if approve else "rejected", upload_id=upload_id, detail=note)
-        if approve:
-            refresh_current(con, kind, upload_id)
-            refresh_statuses(con, kind)
-        bump_data_version(con)
+    for attempt in write_attempts(con):
+        with attempt:
+            con.execute(
+                sql("upload_review_set"),
+                {
+                    "status": "active" if approve else "rejected",
+                    "note": note or None,
+                    "who": actor.recorded_as,
+                    "upload_id": upload_id,
+                },
+            )
+            access.record(con, actor, "approved" if approve else "rejected", upload_id=upload_id, detail=note)
+            if approve:
+                refresh_current(con, kind, upload_id)
+                refresh_statuses(con, kind)
+            bump_data_version(con)
     return _upload(con, upload_id)["status"]
 
 
@@ -252,13 +255,14 @@ def withdraw_upload(con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Ac
         raise NotAllowed(f"Upload {upload_id} is not one of your district's uploads; you cannot withdraw it.")
     if upload["status"] != "pending":
         raise ValueError(f"Upload {upload_id} is not waiting for review (it is {upload['status']}).")
-    with transaction(con):
-        con.execute(
-            sql("upload_review_set"),
-            {"status": "withdrawn", "note": None, "who": actor.recorded_as, "upload_id": upload_id},
-        )
-        access.record(con, actor, "withdrawn", upload_id=upload_id)
-        bump_data_version(con)
+    for attempt in write_attempts(con):
+        with attempt:
+            con.execute(
+                sql("upload_review_set"),
+                {"status": "withdrawn", "note": None, "who": actor.recorded_as, "upload_id": upload_id},
+            )
+            access.record(con, actor, "withdrawn", upload_id=upload_id)
+            bump_data_version(con)
     return "withdrawn"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+
+from analytics import ducklake
 
 if TYPE_CHECKING:
     from analytics.contracts import UploadKind
@@ -25,7 +29,8 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
 def default_db_path() -> Path:
-    """The warehouse file: $DASHBOARD_DB if set, else data/warehouse.duckdb in the project."""
+    """The warehouse file: $DASHBOARD_DB if set, else data/warehouse.duckdb in the project. (A shared
+    warehouse is named the same way, `ducklake:postgres:dbname=… host=…`: see analytics/ducklake.py.)"""
     env = os.environ.get("DASHBOARD_DB")
     return Path(env) if env else DEFAULT_DB
 
@@ -50,6 +55,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     the file is closed, and checkpointed, when the last of them closes. A read-only request for a file this
     process already has open for writing shares that instance; a request to write to a file this process
     has open read-only (the dashboard reads that way: ui/data.py) re-opens it for writing, for everyone."""
+    location = path if path is not None else default_db_path()
+    if ducklake.is_ducklake(location):  # a shared warehouse: DuckLake, its catalog in PostgreSQL
+        return connect_lake(str(location), read_only=read_only)
     path = Path(path) if path is not None else default_db_path()
     in_memory = str(path) == ":memory:"
     options = [] if in_memory else [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"]
@@ -116,6 +124,24 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
+def connect_lake(location: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the shared DuckLake warehouse at `location` (`ducklake:postgres:…`), creating it in its catalog
+    database on first use, and bring its schema up to date (analytics/ducklake.py)."""
+    con = ducklake.connect(location, CATALOG, read_only=read_only)
+    try:
+        if not read_only:
+            migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con`'s warehouse is a shared DuckLake one (else the embedded DuckDB file)."""
+    return con.execute(sql("warehouse_type"), {"catalog": CATALOG}).fetchall()[0][0] == "ducklake"
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every file in migrations/, in order."""
     found = []
@@ -132,19 +158,34 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations not yet recorded, each in its own transaction; return the versions applied."""
-    con.execute(sql("schema_version_table_create"))
-    # Every migration not yet recorded, not only those above the highest: numbers are handed out ahead
-    # (003 may land after 004 was applied somewhere), and each must still run once.
-    done = {row[0] for row in con.execute(sql("migrations_applied")).fetchall()}
+    """Apply the migrations not yet recorded, each in its own transaction; return the versions applied.
+
+    Each migration also counts as a write (it bumps the data version: what a query returns may change with
+    the schema). So where several servers start on one shared warehouse at once, two applying the same
+    migration conflict at commit, and the one told to try again finds it applied (`write_attempts`)."""
+    lake = is_lake(con)
+
+    def runnable(name: str, text: str) -> str:
+        return ducklake.migration_text(name, text) if lake else text
+
+    for attempt in write_attempts(con):
+        with attempt:
+            con.execute(runnable("schema_version_table_create", sql("schema_version_table_create")))
     applied = []
     for version, name, text in migrations():
-        if version in done:
-            continue
-        with transaction(con):
-            con.execute(text)
-            con.execute(sql("migration_record"), {"version": version, "name": name})
-        applied.append(version)
+        # Every migration not yet recorded, not only those above the highest: numbers are handed out ahead
+        # (003 may land after 004 was applied somewhere), and each must still run once.
+        for attempt in write_attempts(con):
+            ran = False
+            with attempt:
+                done = {row[0] for row in con.execute(sql("migrations_applied")).fetchall()}
+                if version not in done:
+                    con.execute(runnable(name, text))
+                    con.execute(sql("migration_record"), {"version": version, "name": name})
+                    bump_data_version(con)
+                    ran = True
+        if ran:
+            applied.append(version)
     return applied
 
 
@@ -159,6 +200,89 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+class WriteConflict(RuntimeError):
+    """Another writer changed the warehouse at the same moment, every time this write was tried; nothing of
+    it was written."""
+
+
+# How often a write that lost a conflict is tried again, and the longest pause before the next try.
+WRITE_TRIES = 6
+WRITE_PAUSE_SECONDS = 0.5
+
+
+class WriteAttempt:
+    """One try at a writing transaction (see `write_attempts`): BEGIN on entering; COMMIT on leaving, or
+    ROLLBACK on an exception. A conflict with another writer (at any statement, or at COMMIT) is swallowed
+    and remembered, and the loop tries again; any other exception goes on as it came."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.conflict: duckdb.Error | None = None
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, kind, error, trace) -> bool:
+        if error is None:
+            try:
+                self.con.execute("COMMIT")
+                return False
+            except duckdb.Error as failed:
+                error = failed
+                if not is_write_conflict(failed):
+                    _roll_back_quietly(self.con)
+                    raise
+        _roll_back_quietly(self.con)
+        if isinstance(error, duckdb.Error) and is_write_conflict(error):
+            self.conflict = error
+            return True
+        return False
+
+
+def _roll_back_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    # A failed COMMIT has already ended the transaction; ROLLBACK then has nothing to do.
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """Whether `error` says another writer committed first (DuckDB's "Conflict on update", DuckLake's
+    "Transaction conflict"): nothing was written, and the same write may simply be tried again."""
+    return isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower()
+
+
+def write_attempts(con: duckdb.DuckDBPyConnection, tries: int = WRITE_TRIES) -> Iterator[WriteAttempt]:
+    """A writing transaction, tried again while it loses to another writer: `for attempt in
+    write_attempts(con): with attempt: ...` runs the block in BEGIN ... COMMIT until it commits (the block
+    must be safe to run again: it reads what it needs inside). After `tries` conflicts, WriteConflict:
+    nothing of the write was saved, and the person is told to try again.
+
+    Both backends tell a writer it lost rather than losing work: every write updates warehouse_meta (the
+    data version, an id counter), so two writers at once conflict there, on the embedded file at the
+    second UPDATE and on DuckLake, whose writers meet only at commit, at the second COMMIT."""
+    last: duckdb.Error | None = None
+    for number in range(tries):
+        if number:
+            time.sleep(random.uniform(0, WRITE_PAUSE_SECONDS * number / tries))
+        attempt = WriteAttempt(con)
+        yield attempt
+        if attempt.conflict is None:
+            return
+        last = attempt.conflict
+    raise WriteConflict(
+        "Someone else changed the warehouse at the same moment, and nothing was saved; try again."
+    ) from last
+
+
+def next_id(con: duckdb.DuckDBPyConnection, counter: str) -> int:
+    """The next id from one of warehouse_meta's counters (`upload_id`, `audit_event_id`; migration 010),
+    taken inside the caller's writing transaction: two writers taking the same id conflict, on both
+    backends, where a sequence would not (DuckLake has none; DuckDB's are not transactional)."""
+    con.execute(sql("counter_advance"), {"counter": counter})
+    return con.execute(sql("counter_value"), {"counter": counter}).fetchall()[0][0]
 
 
 @contextmanager

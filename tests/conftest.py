@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,16 +13,149 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from lake_support import MISSING, PostgresServer, running_postgres  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from analytics import ducklake, warehouse  # noqa: E402
 from analytics.seed import ensure_ready  # noqa: E402
 from analytics.warehouse import connect  # noqa: E402
 
+# --- which warehouse: the embedded DuckDB file, or the shared one (DuckLake, its catalog in PostgreSQL) -----
+
+# The modules run against both backends: `pytest --warehouse=ducklake` runs these (only), each warehouse a
+# test opens made a DuckLake of its own in a throw-away PostgreSQL. `make test` runs them both ways.
+SHARED_WAREHOUSE_MODULES = (
+    "test_warehouse.py",
+    "test_current_tables.py",
+    "test_import_cli.py",
+    "test_ingest_refusals.py",
+    "test_ingest_shapes.py",
+    "test_access.py",
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--warehouse",
+        choices=("duckdb", "ducklake"),
+        default=os.environ.get("DASHBOARD_TEST_WAREHOUSE", "duckdb"),
+        help="run the warehouse, ingest and command-line tests on the embedded file (duckdb, the default) or "
+        "on a shared DuckLake warehouse in a throw-away PostgreSQL (ducklake)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "embedded_only(reason): holds for the embedded DuckDB file only (says why); skipped with "
+        "--warehouse=ducklake",
+    )
+
+
+def on_lake(config) -> bool:
+    return config.getoption("--warehouse") == "ducklake"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not on_lake(config):
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if item.path.name in SHARED_WAREHOUSE_MODULES else left).append(item)
+        marker = item.get_closest_marker("embedded_only")
+        if marker:
+            item.add_marker(pytest.mark.skip(reason=f"embedded file only: {marker.args[0]}"))
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
 
 @pytest.fixture(scope="session")
-def sample_db_template(tmp_path_factory) -> Path:
+def postgres() -> PostgresServer:
+    """A throw-away PostgreSQL server for the session; in CI (REQUIRE_POSTGRES=1) its absence fails the run
+    instead of skipping the tests that need it."""
+    try:
+        with running_postgres() as server:
+            yield server
+    except FileNotFoundError:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(MISSING + " REQUIRE_POSTGRES is set, so this is a failure.", pytrace=False)
+        pytest.skip(MISSING + " Skipped because REQUIRE_POSTGRES is not set (CI sets it).")
+
+
+class Lakes:
+    """DuckLake warehouses in the session's PostgreSQL, each a copy of one migrated template; a warehouse
+    file a test names is given a lake of its own the first time it is opened."""
+
+    def __init__(self, server: PostgresServer, data_path: Path):
+        self.server, self.data_path = server, data_path
+        self.by_path: dict[str, str] = {}
+        os.environ[ducklake.DATA_PATH_ENV] = str(data_path)
+        self.empty = self.made(None)  # migrated, nothing loaded
+
+    def made(self, template: str | None, *, seed: bool = False) -> str:
+        """A new catalog database (a copy of `template`, else migrated afresh); its name."""
+        name = self.server.database(template)
+        con = warehouse.connect_lake(self.server.catalog(name))
+        if seed:
+            ensure_ready(con)
+        con.close()
+        return name
+
+    def new(self, template: str | None = None) -> str:
+        """The warehouse setting of a new lake, a copy of `template` (default: migrated and empty)."""
+        return self.server.catalog(self.server.database(template or self.empty))
+
+    def location(self, path) -> str:
+        """The lake standing for the warehouse `path` names (a new one for every ':memory:')."""
+        if ducklake.is_ducklake(path):
+            return str(path)
+        if str(path) == ":memory:":
+            return self.new()
+        key = str(Path(path).resolve())
+        if key not in self.by_path:
+            self.by_path[key] = self.new()
+            # As a file would be there once opened (the command line asks whether the warehouse exists).
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).touch()
+        return self.by_path[key]
+
+    def connect(self, path=None, *, read_only: bool = False):
+        """analytics.warehouse.connect, with a lake wherever a test names a file or ':memory:'."""
+        chosen = path if path is not None else warehouse.default_db_path()
+        return warehouse.connect_lake(self.location(chosen), read_only=read_only)
+
+
+@pytest.fixture(scope="session")
+def lakes(postgres, tmp_path_factory) -> Lakes:
+    """The session's DuckLake warehouses (their data files in one folder)."""
+    return Lakes(postgres, tmp_path_factory.mktemp("lake-data"))
+
+
+@pytest.fixture(autouse=True)
+def warehouse_backend(request, monkeypatch):
+    """With --warehouse=ducklake, every `connect` the code under test makes opens a DuckLake instead of
+    the file it names (analytics/ducklake.py; the same SQL and the same code paths otherwise)."""
+    if not on_lake(request.config):
+        yield "duckdb"
+        return
+    lakes = request.getfixturevalue("lakes")
+    monkeypatch.setenv(ducklake.DATA_PATH_ENV, str(lakes.data_path))
+    original = connect  # (this module's own `connect` is among those replaced)
+    for module in list(sys.modules.values()):
+        if getattr(module, "connect", None) is original:
+            monkeypatch.setattr(module, "connect", lakes.connect)
+    yield "ducklake"
+
+
+@pytest.fixture(scope="session")
+def sample_db_template(tmp_path_factory, request) -> Path:
     """A warehouse seeded with the bundled sample data (built once; copy it before writing)."""
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    if on_lake(request.config):
+        lakes = request.getfixturevalue("lakes")
+        lakes.by_path[str(path.resolve())] = lakes.server.catalog(lakes.made(lakes.empty, seed=True))
+        return path
     con = connect(path)
     ensure_ready(con)
     con.close()
@@ -29,9 +163,15 @@ def sample_db_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def sample_db(sample_db_template, tmp_path) -> Path:
+def sample_db(sample_db_template, tmp_path, request) -> Path:
     """A private copy of the sample warehouse that a test may change."""
     path = tmp_path / "warehouse.duckdb"
+    if on_lake(request.config):
+        lakes = request.getfixturevalue("lakes")
+        template = lakes.by_path[str(sample_db_template.resolve())].split("dbname=")[1].split()[0]
+        lakes.by_path[str(path.resolve())] = lakes.new(template)
+        path.touch()
+        return path
     shutil.copy(sample_db_template, path)
     return path
 

@@ -146,6 +146,7 @@ def _staffing_rows(db) -> int:
         con.close()
 
 
+@pytest.mark.embedded_only("kills a command line started in another process on a file path")
 def test_killing_the_import_in_the_middle_of_saving_leaves_none_of_it(tmp_path):
     db, big, marker = tmp_path / "w.duckdb", tmp_path / "big.csv", tmp_path / "saving"
     n = big_template(big)
@@ -173,6 +174,7 @@ def test_killing_the_import_in_the_middle_of_saving_leaves_none_of_it(tmp_path):
     assert _staffing_rows(db) == len(before["staffing"]) + n
 
 
+@pytest.mark.embedded_only("kills a command line started in another process on a file path")
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
 def test_killing_the_import_at_any_moment_leaves_all_or_nothing(tmp_path, delay):
     db, big = tmp_path / "w.duckdb", tmp_path / "big.csv"
@@ -195,6 +197,7 @@ def test_killing_the_import_at_any_moment_leaves_all_or_nothing(tmp_path, delay)
     assert uploads == len(before["uploads"]) + (rows > len(before["staffing"]))
 
 
+@pytest.mark.embedded_only("one process holds a DuckDB file; a lake has many writers")
 def test_an_import_while_the_dashboard_has_the_warehouse_open_says_so_and_changes_nothing(tmp_path):
     db, f = tmp_path / "w.duckdb", tmp_path / "t.csv"
     before = _warehouse_with_one_upload(db)

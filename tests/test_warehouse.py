@@ -12,6 +12,7 @@ from analytics.warehouse import (
     connect,
     current_table,
     data_version,
+    is_lake,
     kind_sql,
     migrate,
     migrations,
@@ -111,6 +112,9 @@ def test_a_failing_save_leaves_the_warehouse_exactly_as_it_was(monkeypatch):
     assert table_contents(con) == before
 
 
+@pytest.mark.embedded_only(
+    "DuckLake has no CHECK constraints; ingest refuses a negative FTE on both (test_ingest_refusals)"
+)
 def test_negative_fte_is_refused_by_the_warehouse_itself():
     con = new_warehouse()
     before = table_contents(con)
@@ -125,6 +129,7 @@ def test_rolling_back_an_unknown_upload_says_so():
         store.rollback_upload(con, 42, actor=TESTS)
 
 
+@pytest.mark.embedded_only("row groups of the DuckDB file")
 def test_a_large_save_lands_in_small_row_groups_and_is_all_there_after_reopening(tmp_path):
     import pandas as pd
 
@@ -177,6 +182,7 @@ def _constant_text(node: dict) -> str:
     return node["literal"]["text"] if "literal" in node else node["value"]["value"]
 
 
+@pytest.mark.embedded_only("DuckLake has no CHECK constraints; test_ducklake holds the two schemas together")
 def test_the_warehouse_accepts_exactly_what_the_contracts_and_the_uploads_log_name():
     con = connect(":memory:")
     assert accepted_by_the_warehouse(con) == {
@@ -209,3 +215,8 @@ def test_query_templates_take_names_from_the_contract_quoted_and_refuse_a_missin
     assert quote_identifier('odd "name"') == '"odd ""name"""'
     with pytest.raises(KeyError, match="order"):
         kind_sql("current_rows_newest_live", STAFFING)  # the order rows are kept in was not given
+
+
+def test_the_warehouse_is_the_backend_asked_for(warehouse_backend):
+    """`pytest --warehouse=ducklake` really runs these tests on DuckLake (and the default on the file)."""
+    assert is_lake(new_warehouse()) == (warehouse_backend == "ducklake")
