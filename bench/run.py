@@ -437,7 +437,23 @@ def render(report: Report, s: Settings) -> str:
             "queries, the figures, and Kaleido rendering them (2400 x 1350 px) in its own headless Chromium, "
             "whose memory is sampled separately (every 50 ms, all its processes together). No targets were set "
             "for exports.",
+            "",
+            "The deck's charts are native PowerPoint charts, built without a browser; a chart that cannot be one "
+            "(a map) is a picture rendered by Kaleido. Decks timed before any PNG, so nothing has started the "
+            "renderer:",
+            "",
+            "| scale | the Overview's 3 charts | every native chart | all charts (pictures through Kaleido) "
+            "| browser started by the native decks |",
+            "|---|---:|---:|---:|---|",
         ]
+        for r in e["rows"]:
+            if "deck_overview" not in r:
+                continue
+            lines.append(
+                f"| {r['scale']} | {_s(_median(r['deck_overview']))} | {_s(_median(r['deck_native']))} "
+                f"({r['native_charts']} slides) | {_s(_median(r['deck']))} ({r['charts']} slides) | "
+                f"{'yes' if r['browser_for_native'] else 'no'} |"
+            )
     lines.append("")
 
     lines += ["## 5. Peak memory at national scale", ""]

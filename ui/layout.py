@@ -3,6 +3,7 @@ in the URL's query parameters so a view can be bookmarked and shared."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -202,15 +203,9 @@ def _print_header(filters: Filters) -> None:
     types = ", ".join(d.ORG_TYPE_LABELS.get(t, t) for t in filters.org_types) or "all types"
     regions = ", ".join(filters.regions) or "all regions"
     st.html(
-        f'<p class="print-only" data-testid="print-filters">Filters: {_escape(years)}; {_escape(regions)}; '
-        f"{_escape(types)}. Printed {date.today():%B %-d, %Y}.</p>"
+        f'<p class="print-only" data-testid="print-filters">Filters: {html.escape(years)}; {html.escape(regions)}; '
+        f"{html.escape(types)}. Printed {date.today():%B %-d, %Y}.</p>"
     )
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def address_filters() -> Filters:
