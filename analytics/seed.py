@@ -11,7 +11,7 @@ from analytics import access
 from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
 from analytics.sample import ORGANIZATIONS_FILE, SAMPLE_DIR, SAMPLE_FILES
 from analytics.store import SavedUpload, save_upload, sha256_of
-from analytics.warehouse import is_empty, sql
+from analytics.warehouse import bump_data_version, is_empty, sql, write_attempts
 
 SAMPLE_UPLOADER = "sample data generator"
 _PANDAS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "INTEGER": "Int64", "BOOLEAN": "boolean"}
@@ -74,8 +74,22 @@ def seed_sample(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) ->
 
 
 def ensure_ready(con: duckdb.DuckDBPyConnection) -> bool:
-    """On first run (nothing loaded yet), load organizations and the sample data; True if it seeded."""
-    if not is_empty(con):
+    """On first run (nothing loaded yet), load organizations and the sample data; True if it seeded. Where
+    several servers start at once on one empty shared warehouse, only the one whose claim commits loads it
+    (the others' claims conflict with it and, tried again, find it claimed): never the sample twice."""
+    if not is_empty(con) or not _claim_first_load(con):
         return False
     seed_sample(con)
     return True
+
+
+def _claim_first_load(con: duckdb.DuckDBPyConnection) -> bool:
+    """True for the one caller that claims the first load. (The claim bumps the data version, so two claims
+    at once conflict: one is tried again and finds the other's.)"""
+    for attempt in write_attempts(con):
+        with attempt:
+            claimed = bool(con.execute(sql("first_load_claimed")).fetchall()[0][0])
+            if not claimed:
+                con.execute(sql("first_load_claim"))
+                bump_data_version(con)
+    return not claimed

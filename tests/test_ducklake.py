@@ -264,3 +264,40 @@ def test_two_app_processes_and_the_command_line_share_one_lake(lakes, tmp_path):
     assert con.execute("SELECT count(*) FROM uploads WHERE is_sample AND kind = 'staffing'").fetchall() == [
         (1,)
     ]
+
+
+FIRST_LOAD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from analytics.seed import ensure_ready
+from analytics.warehouse import connect
+con = connect({location!r})
+time.sleep(max(0, {start} - time.time()))
+print(ensure_ready(con))
+"""
+
+
+def test_servers_starting_at_once_on_an_empty_lake_load_the_sample_once(lakes):
+    """Each server loads the sample into an empty warehouse on its first page; several starting at the same
+    moment on one shared warehouse must not each load it (twice the people, twice the organizations)."""
+    location = lakes.new()
+    connect_lake(location).close()  # migrated, nothing loaded
+    start = time.time() + 3
+    procs = [
+        _python(
+            FIRST_LOAD.format(root=str(ROOT), location=location, start=start),
+            DASHBOARD_DATA_PATH=str(lakes.data_path),
+        )
+        for _ in range(3)
+    ]
+    said = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+        said.append(out.strip().splitlines()[-1])
+    assert sorted(said) == ["False", "False", "True"]  # one of them loaded it
+    con = connect_lake(location)
+    assert con.execute("SELECT count(*) FROM uploads WHERE is_sample AND kind = 'staffing'").fetchall() == [
+        (1,)
+    ]
+    assert con.execute("SELECT count(*) - count(DISTINCT org_code) FROM organizations").fetchall() == [(0,)]
