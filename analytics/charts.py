@@ -320,7 +320,12 @@ def superintendent_trend(
     )
     _add_partial_years(fig, supers, years, BLUE, "Superintendents of color")
     if references is not None:
-        _add_references(fig, references[references["group"] == "superintendents"], years)
+        _add_references(
+            fig,
+            references[references["group"] == "superintendents"],
+            years,
+            path=dict(zip(target_years, target, strict=True)),
+        )
     _layout(fig, title, subtitle_text, height=height)
     _year_axis(fig, years)
     shown = supers["share"].dropna()
@@ -340,7 +345,12 @@ def trend_label(projection: Projection) -> str:
 
 
 def _add_references(
-    fig: go.Figure, references: pd.DataFrame | None, years: list[str], *, labels: bool = True
+    fig: go.Figure,
+    references: pd.DataFrame | None,
+    years: list[str],
+    *,
+    labels: bool = True,
+    path: dict[str, float] | None = None,
 ) -> None:
     if references is None or references.empty:
         return
@@ -355,8 +365,13 @@ def _add_references(
             name="Published figures",
             marker=dict(symbol="diamond-open", size=12, color=BLACK, line=dict(width=2)),
             text=points["label"],
-            # Below and to the right: the lines rise to the right, so that corner stays clear of them.
-            textposition="bottom right",
+            # Below and to the right: the lines rise to the right, so that corner stays clear of them; a
+            # figure above the target path (`path`, by year) goes above and to the left instead, or the
+            # dashed path below it would run through its label.
+            textposition=[
+                "top left" if path and share > path.get(year, float("inf")) + 0.002 else "bottom right"
+                for year, share in zip(points["school_year"], points["share"], strict=True)
+            ],
             textfont=dict(size=11, color="#333"),
             customdata=points[["source", "label"]],
             hovertemplate="%{x}: %{customdata[1]} (published by %{customdata[0]})<extra></extra>",

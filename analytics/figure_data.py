@@ -156,6 +156,9 @@ def _text_list(text: object, n: int) -> list[str | None] | None:
 
 
 def _position(textposition: object, default: str) -> str:
+    if isinstance(textposition, list | tuple) and textposition:
+        # Per point on the page (charts._add_references); one place for the series on a slide: the most used.
+        textposition = max(sorted(set(textposition)), key=list(textposition).count)
     if not isinstance(textposition, str):
         return default
     if textposition.startswith("top"):
