@@ -561,3 +561,34 @@ def figure_table(data: FigureData) -> pd.DataFrame:
         for column in table.columns[1:]:
             table.loc[hidden, column] = HIDDEN_WORDS
     return table
+
+
+def histogram_table(figure: go.Figure) -> pd.DataFrame | None:
+    """A histogram's bins as a table (from, to, how many), for its text alternative: what a category chart's
+    figures are to figure_table. None for any other figure. Values beyond the last bin count in it, as the
+    chart draws them (charts.parity_distribution clips them there)."""
+    traces = [t for t in figure.data if t.type == "histogram"]
+    if len(traces) != 1 or traces[0].xbins is None or traces[0].xbins.size is None:
+        return None
+    trace = traces[0]
+    start, end, size = float(trace.xbins.start), float(trace.xbins.end), float(trace.xbins.size)
+    values = pd.Series(trace.x, dtype="float64").dropna()
+    bins = round((end - start) / size)
+    # Which bin each value falls in (a value on an edge starts the next bin); beyond the ends, the end bins.
+    counts = (
+        ((values - start) // size)
+        .clip(0, bins - 1)
+        .astype(int)
+        .value_counts()
+        .reindex(range(bins), fill_value=0)
+    )
+    edges = [start + i * size for i in range(bins + 1)]
+    axis = plain(figure.layout.xaxis.title.text) or "Value"
+    digits = max(0, -math.floor(math.log10(size))) if size < 1 else 0
+    return pd.DataFrame(
+        {
+            f"{axis} from": [f"{edges[i]:.{digits}f}" for i in range(bins)],
+            "to (not including)": [f"{edges[i + 1]:.{digits}f}" for i in range(bins - 1)] + ["and above"],
+            "Organizations": counts.to_numpy(),
+        }
+    )

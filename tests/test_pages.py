@@ -239,3 +239,15 @@ def test_filters_survive_changes_of_page(sample_db, open_app):
     statewide = open_app(sample_db, "workforce")
     observed, expected, whole = (traces(figures(a)[0])["Teachers"] for a in (at, shared, statewide))
     assert (observed["x"], observed["y"]) == (expected["x"], expected["y"]) != (whole["x"], whole["y"])
+
+
+def test_the_parity_histogram_has_its_bins_as_a_table(sample_db, open_app):
+    """The one chart that is not of categories still has its figures one click away: organizations per
+    band of parity, adding up to the organizations drawn."""
+    at = open_app(sample_db, "workforce")
+    histogram = next(f for f in figures(at) if any(t.get("type") == "histogram" for t in f["data"]))
+    drawn = len(next(t for t in histogram["data"] if t.get("type") == "histogram")["x"])
+    table = next(f.value for f in at.dataframe if "Organizations" in f.value.columns)
+    assert list(table.columns)[1:] == ["to (not including)", "Organizations"]
+    assert table["Organizations"].sum() == drawn > 0
+    assert table.iloc[-1]["to (not including)"] == "and above"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import definitions as d
 from analytics.export import CHART_KEYS, image_name
-from analytics.figure_data import NotNative, describe, figure_data, figure_table, plain
+from analytics.figure_data import NotNative, describe, figure_data, figure_table, histogram_table, plain
 from analytics.metrics import Filters, school_years_loaded
 from ui.data import cached, sample_data_loaded
 
@@ -236,7 +236,9 @@ def chart_text(section) -> tuple[str, object]:
         data = figure_data(section.figure)
     except NotNative:
         title = plain(section.figure.layout.title.text)
-        return " ".join(p for p in (title.rstrip(".") + ".", section.caption) if p), None
+        return " ".join(p for p in (title.rstrip(".") + ".", section.caption) if p), histogram_table(
+            section.figure
+        )
     return describe(data), figure_table(data)
 
 
