@@ -388,7 +388,7 @@ BACKUP_DIR_NAME = "backups"  # beside the warehouse file: data/backups/ for data
 @dataclass(frozen=True)
 class Trouble:
     """Why the warehouse cannot be opened, in words for the person running the dashboard: what is wrong
-    and what to do. `kind` is busy | damaged | read-only | other."""
+    and what to do. `kind` is busy | damaged | read-only | newer | other."""
 
     kind: str
     what: str
@@ -440,6 +440,14 @@ def diagnose(error: BaseException, path: str | Path) -> Trouble:
             f"The dashboard may not write to {path.parent} (the warehouse {path.name} lives there).",
             "Give the account running the dashboard write access to that folder, or set DASHBOARD_DB to a "
             "file in a folder it can write to, and restart it.",
+        )
+    if "newer version of duckdb" in lowered or "created with an newer version" in lowered:
+        return Trouble(
+            "newer",
+            f"The warehouse file {path} was written by a newer DuckDB than this dashboard runs "
+            f"({duckdb.__version__}, the version the shared-warehouse extensions need).",
+            "Move it aside to start again from the sample data, or carry its data across: open it with that "
+            "newer DuckDB and run EXPORT DATABASE 'folder', then IMPORT DATABASE 'folder' into a new file here.",
         )
     if any(sign in lowered for sign in _DAMAGED):
         backup = latest_backup(path)

@@ -130,6 +130,12 @@ def test_a_busy_warehouse_is_said_plainly_by_the_app(sample_db, open_app):
             "damaged",
             "backup",
         ),
+        (
+            "IO Error: Trying to read a database file with version number 999, but we can only read versions "
+            "between 64 and 68. The database file was created with an newer version of DuckDB.",
+            "newer",
+            "EXPORT DATABASE",
+        ),
         ("IO Error: something nobody foresaw", "other", "disk is not full"),
     ],
 )
