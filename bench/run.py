@@ -466,7 +466,19 @@ def render(report: Report, s: Settings) -> str:
         )
     lines.append("")
     lines.append(f"The whole run took {time.perf_counter() - report.started:,.0f} s.")
+    lines += _load_section()
     return "\n".join(lines) + "\n"
+
+
+LOAD_RESULTS = Path(__file__).resolve().parent / "load_results.md"
+
+
+def _load_section() -> list[str]:
+    """`make load`'s last results (bench/load.py: many visitors at once), under this report's next number."""
+    if not LOAD_RESULTS.exists():
+        return ["", "## 6. Load", "", "Not measured yet: run `make load`."]
+    body = LOAD_RESULTS.read_text().splitlines()[1:]  # its own title replaced by this report's heading
+    return ["", "## 6. Load (`make load`, bench/load_results.md)", *body]
 
 
 def main(argv: list[str] | None = None) -> int:
