@@ -10,12 +10,14 @@ point's data label. What cannot be a category chart (a histogram, a map) raises 
 
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -118,7 +120,13 @@ def _number(value: object) -> float | None:
 
 
 def _items(values: object) -> list:
-    return [] if values is None else list(values)
+    """A trace's values as a list, also where the figure came back from JSON or a dict (plotly writes a numeric
+    array there as a typed array: {"dtype": "f8", "bdata": base64})."""
+    if values is None:
+        return []
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return list(values)
 
 
 def _value_format(tickformat: str | None) -> str:
@@ -572,7 +580,7 @@ def histogram_table(figure: go.Figure) -> pd.DataFrame | None:
         return None
     trace = traces[0]
     start, end, size = float(trace.xbins.start), float(trace.xbins.end), float(trace.xbins.size)
-    values = pd.Series(trace.x, dtype="float64").dropna()
+    values = pd.Series(_items(trace.x), dtype="float64").dropna()
     bins = round((end - start) / size)
     # Which bin each value falls in (a value on an edge starts the next bin); beyond the ends, the end bins.
     counts = (
