@@ -119,15 +119,29 @@ def _free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` in its own process group, on a free port, against one warehouse file."""
 
+    script = "app.py"
+
     def __init__(self, db: Path, log: Path):
         self.db, self.log = db, log
         self.port = 0
         self.process: subprocess.Popen | None = None
 
+    def prepare(self) -> None:
+        """What must be in place for the server on `self.port` before it starts (nothing, here)."""
+
+    def flags(self) -> list[str]:
+        """Command-line flags beyond SERVER_FLAGS."""
+        return []
+
+    def env(self) -> dict[str, str]:
+        """The server's environment."""
+        return {**os.environ, "DASHBOARD_DB": str(self.db), "PYTHONUNBUFFERED": "1"}
+
     def start(self) -> StreamlitServer:
         """Start the server and wait for its health check (a taken port is retried on another)."""
         for _attempt in range(3):
             self.port = _free_port()
+            self.prepare()
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(
                     [
@@ -135,13 +149,14 @@ class StreamlitServer:
                         "-m",
                         "streamlit",
                         "run",
-                        "app.py",
+                        self.script,
                         "--server.port",
                         str(self.port),
+                        *self.flags(),
                         *SERVER_FLAGS,
                     ],
                     cwd=ROOT,
-                    env={**os.environ, "DASHBOARD_DB": str(self.db), "PYTHONUNBUFFERED": "1"},
+                    env=self.env(),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group, so stop() ends everything it started

@@ -30,8 +30,6 @@ from .browser_support import (
     _SCRIPT_DONE,
     ROOT,
     SCRIPT_TIMEOUT_MS,
-    SERVER_FLAGS,
-    SERVER_START_TIMEOUT,
     StreamlitServer,
     _free_port,
     new_dashboard,
@@ -202,49 +200,15 @@ class SignInServer(StreamlitServer):
     def url(self, path: str = "") -> str:
         return f"http://{HOST}:{self.port}/{path.lstrip('/')}"
 
-    def start(self) -> SignInServer:
-        """Write the secrets for a free port, start the server and wait for its health check."""
-        for _attempt in range(3):
-            self.port = _free_port()
-            write_secrets(self.secrets_file, self.port, self.provider_url)
-            with self.log.open("ab") as log:
-                self.process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "streamlit",
-                        "run",
-                        self.script,
-                        "--server.port",
-                        str(self.port),
-                        f"--secrets.files={self.secrets_file}",
-                        *SERVER_FLAGS,
-                    ],
-                    cwd=ROOT,
-                    env={
-                        **os.environ,
-                        **self.settings,
-                        "DASHBOARD_DB": str(self.db),
-                        "PYTHONUNBUFFERED": "1",
-                    },
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    with urllib.request.urlopen(self.url("_stcore/health"), timeout=2) as response:
-                        if response.read() == b"ok":
-                            return self
-                except OSError:
-                    time.sleep(0.2)
-            if self.process.poll() is None:
-                self.stop()
-                raise RuntimeError(
-                    f"streamlit did not answer in {SERVER_START_TIMEOUT} s:\n{self.log_tail()}"
-                )
-        raise RuntimeError(f"streamlit exited at start:\n{self.log_tail()}")
+    def prepare(self) -> None:
+        """The secrets for this port (the redirect URI names it)."""
+        write_secrets(self.secrets_file, self.port, self.provider_url)
+
+    def flags(self) -> list[str]:
+        return [f"--secrets.files={self.secrets_file}"]
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), **self.settings}
 
 
 Grant = tuple[str, str, Iterable[str]]  # (identity, role, organization codes)
