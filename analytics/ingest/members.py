@@ -160,20 +160,18 @@ def normalise_member_list(
             f"{what}; this cell is empty", rows=rows[mask], column=heading(name), code=pr.MISSING_VALUE
         )
 
+    def unread_error(name: str, raw: pd.Series, read: pd.Series, expected: str, code: str) -> None:
+        """Each row whose cell holds something `read` could not make sense of, quoting the cell."""
+        bad = data & raw.notna().to_numpy() & read.isna().to_numpy()
+        log.add_rows(expected, rows=rows[bad], values=raw[bad].tolist(), column=heading(name), code=code)
+
     # The school year: a column, the title, or the person's answer; asked for, never guessed.
     questions: list[Question] = []
     year_parts: list[str] = []
     if "school_year" in roles:
         raw = cells("school_year")
         years = v.school_years(raw).astype(object)
-        bad = data & raw.notna().to_numpy() & years.isna().to_numpy()
-        log.add_rows(
-            "a school year such as 2023-24",
-            rows=rows[bad],
-            values=raw[bad].tolist(),
-            column=heading("school_year"),
-            code=pr.NOT_A_SCHOOL_YEAR,
-        )
+        unread_error("school_year", raw, years, "a school year such as 2023-24", pr.NOT_A_SCHOOL_YEAR)
         blank_error("school_year", "a school year", data & raw.isna().to_numpy())
         years = years.where(years.notna(), answers.school_year)
     else:
@@ -229,38 +227,23 @@ def normalise_member_list(
     # Start date, membership, mentor, meetings, subcommittees.
     starts_raw = cells("start_date")
     starts = starts_raw.map(lambda x: parse_date(x) if isinstance(x, str) else None)
-    bad = data & starts_raw.notna().to_numpy() & starts.isna().to_numpy()
-    log.add_rows(
+    unread_error(
+        "start_date",
+        starts_raw,
+        starts,
         "a date such as 2023-08-15 or 8/15/2023: when the member started in their role",
-        rows=rows[bad],
-        values=starts_raw[bad].tolist(),
-        column=heading("start_date"),
-        code=pr.NOT_A_DATE,
+        pr.NOT_A_DATE,
     )
     blank_error("start_date", "when the member started in their role", data & starts_raw.isna().to_numpy())
 
     membership_raw = cells("membership")
     membership = v.by_unique(membership_raw, _membership).astype(object)
-    bad = data & membership_raw.notna().to_numpy() & membership.isna().to_numpy()
-    log.add_rows(
-        "Individual or District",
-        rows=rows[bad],
-        values=membership_raw[bad].tolist(),
-        column=heading("membership"),
-        code=pr.NOT_ACCEPTED,
-    )
+    unread_error("membership", membership_raw, membership, "Individual or District", pr.NOT_ACCEPTED)
     blank_error("membership", "Individual or District", data & membership_raw.isna().to_numpy())
 
     mentor_raw = cells("mentor_assigned")
     mentor = v.yes_no(mentor_raw).astype(object)
-    bad = data & mentor_raw.notna().to_numpy() & mentor.isna().to_numpy()
-    log.add_rows(
-        "Yes or No",
-        rows=rows[bad],
-        values=mentor_raw[bad].tolist(),
-        column=heading("mentor_assigned"),
-        code=pr.NOT_YES_OR_NO,
-    )
+    unread_error("mentor_assigned", mentor_raw, mentor, "Yes or No", pr.NOT_YES_OR_NO)
 
     attended_raw = cells("meetings_attended")
     held_raw = cells("meetings_held")
