@@ -48,7 +48,7 @@ def refused(title: str):
 
     def page() -> None:
         st.title(title)
-        if auth.configured() and not auth.session().signed_in:
+        if auth.configured() and not session.signed_in:
             st.warning(f"The {title} page needs a role: sign in first.", icon=":material/lock:")
         else:
             st.warning(
@@ -80,6 +80,7 @@ except (
     st.info(plain(unavailable.trouble.todo), icon=":material/build:")
     st.stop()
 session = auth.session()
+auth.remember(session)
 if session.actor is None:
     auth.sidebar(session)
     st.title("Workforce diversity goals")
@@ -93,7 +94,7 @@ page_styles()
 if presenting():  # ?present=1: the deck's charts one at a time (ui/present.py), whichever page is open
     present()
     st.stop()
-sample_banner()
+sample_banner(may_upload=session.actor.may_upload)
 try:
     page.run()
 finally:  # who is signed in, at the foot of the sidebar (below a page's filters), even on a page that stops

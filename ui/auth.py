@@ -80,10 +80,20 @@ def session() -> Session:
     return Session(actor, signed_in=True)
 
 
+_THIS_RUN = "auth_session_this_run"  # app.py's answer for the run under way (a page asks many times)
+
+
+def remember(found: Session) -> None:
+    """Keep who is acting for the rest of this script run (app.py works it out first, every run)."""
+    st.session_state[_THIS_RUN] = found
+
+
 def current() -> Actor:
-    """The actor of this session (a refused session never reaches a page: app.py stops first)."""
-    found = session().actor
-    return found if found is not None else access.anonymous()
+    """The actor of this session (a refused session never reaches a page: app.py stops first). What app.py
+    worked out at the start of this run; a page run on its own (tests) works it out itself."""
+    found = st.session_state.get(_THIS_RUN)
+    found = found if isinstance(found, Session) else session()
+    return found.actor if found.actor is not None else access.anonymous()
 
 
 def record_sign_in(actor: Actor) -> None:

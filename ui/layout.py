@@ -29,13 +29,18 @@ TOOLBAR_IMAGE = {"width": 1200, "height": 675, "scale": 3}
 _STYLES = (Path(__file__).parent / "styles.html").read_text(encoding="utf-8")
 
 
-def sample_banner() -> None:
-    """The notice shown on every page while the bundled sample data is loaded."""
+def sample_banner(*, may_upload: bool = True) -> None:
+    """The notice shown on every page while the bundled sample data is loaded (what to do about it only to
+    those who may upload)."""
     if sample_data_loaded():
         st.warning(
             "**Sample data.** The people and counts shown are synthetic, calibrated to DESE's published "
-            "statewide figures; the organization names and codes are real. Load real files on the "
-            "**Upload** page, then roll the sample uploads back there.",
+            "statewide figures; the organization names and codes are real."
+            + (
+                " Load real files on the **Upload** page, then roll the sample uploads back there."
+                if may_upload
+                else ""
+            ),
             icon=":material/science:",
         )
 
