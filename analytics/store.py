@@ -266,6 +266,18 @@ def withdraw_upload(con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Ac
     return "withdrawn"
 
 
+def pending_facts(
+    con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Actor
+) -> tuple[UploadKind, pd.DataFrame]:
+    """A pending upload's kind and facts, for the DESE reviewer deciding on it."""
+    access.require_dese(actor, "review pending uploads")
+    upload = _upload(con, upload_id)
+    if upload["status"] != "pending":
+        raise ValueError(f"Upload {upload_id} is not waiting for review (it is {upload['status']}).")
+    kind = upload["kind"]
+    return kind, con.execute(kind_sql("upload_facts", kind), {"upload_id": upload_id}).df()
+
+
 def upload_history(con: duckdb.DuckDBPyConnection, *, actor: Actor) -> pd.DataFrame:
     """The uploads `actor` may see, newest first: id, kind, file, rows, who, when, status, sample or not,
     organizations, review note (DESE sees all; a district its own; anyone else is refused)."""

@@ -6,7 +6,7 @@ import logging
 import streamlit as st
 
 from analytics.access import DISTRICT_KINDS, needs_review
-from analytics.contracts import FACT_KINDS
+from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.ingest import CheckedUpload, written_table
 from analytics.store import SavedUpload
 from analytics.templates import template_csv, template_file_name, template_xlsx
@@ -151,17 +151,21 @@ def preview(checked: CheckedUpload, saved_as: SavedUpload | None) -> None:
         log.exception("preview of %r failed", checked.file_name)
         changes = None
         st.error("The preview could not be worked out; the upload can still be checked again.")
-    if changes is None:
-        return
+    if changes is not None:
+        show_changes(changes, checked.kind.name, "upload_preview")
+
+
+def show_changes(changes, kind_name: str, key: str) -> None:
+    """A preview: what changes, in words, what it replaces, and the figures before and after."""
     for change in changes.changes:
         st.markdown(f"- {change}")
     for note in view.replaced_notes(changes):
         st.caption(note)
     st.dataframe(
-        grid(written_table(changes, checked.kind.name)),
+        grid(written_table(changes, kind_name)),
         hide_index=True,
         width="stretch",
-        key="upload_preview",
+        key=key,
         column_config={
             "Share of color now": st.column_config.NumberColumn(format="percent"),
             "Share of color after": st.column_config.NumberColumn(format="percent"),
@@ -213,6 +217,20 @@ def review_queue(uploads) -> None:
     chosen = st.selectbox(
         "Upload to review", list(shown.choices), format_func=shown.choices.get, key="upload_review_choice"
     )
+    try:
+        changes = up.preview_pending(int(chosen))
+    except Exception:
+        log.exception("preview of pending upload %s failed", chosen)
+        changes = None
+        st.error("What approving it would change could not be worked out just now.")
+    if changes is not None:
+        st.subheader("What approving it would change")
+        st.caption(
+            "Its figures against what counts now, as the district saw them before saving (where a newer "
+            "upload covers the same organization and year, that one still counts after approval)."
+        )
+        kind = waiting.loc[waiting["upload_id"] == chosen, "kind"].iloc[0]
+        show_changes(changes, kind_for_table(kind).name, "upload_review_preview")
     note = st.text_area(
         "Note for the district (needed to reject; they see it beside the upload)",
         key="upload_review_note",

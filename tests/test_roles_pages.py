@@ -9,6 +9,7 @@ from test_upload_page import AUTH, DESE_ADMIN, frame_with, shown, texts
 from upload_files import csv_bytes
 
 from analytics import access
+from analytics.ingest import preview_pending
 from analytics.settings import load_settings
 from analytics.warehouse import connect
 
@@ -184,3 +185,20 @@ def test_a_deployment_can_refuse_strangers_and_visitors(
         monkeypatch.delenv(name)
         load_settings.cache_clear()
     assert known.get("plotly_chart")
+
+
+def test_a_reviewer_sees_what_approving_would_change_before_deciding(roles_db, open_app):
+    clerk = as_user(open_app(roles_db, script="app_pages/upload.py"), BOSTON_CLERK)
+    upload(clerk, "boston.csv", BOSTON_FILE)
+    clerk.button(key="upload_save").click().run()
+    pending = int(frame_with(clerk, "upload_id")["upload_id"].iloc[0])
+    reviewer = as_user(open_app(roles_db, script="app_pages/upload.py"), REVIEWER)
+    assert "What approving it would change" in [h.value for h in reviewer.subheader]
+    preview = frame_with(reviewer, "FTE after")
+    boston = preview[preview["Organization"].astype(str).str.contains("Boston")].iloc[0]
+    assert boston["FTE after"] == 1.0  # the file's one superintendent, for 2025-26
+    # Only DESE may look at another's pending upload.
+    with connect(roles_db) as con:
+        clerk_actor = access.signed_in(con, BOSTON_CLERK)
+        with pytest.raises(access.NotAllowed):
+            preview_pending(con, pending, actor=clerk_actor)

@@ -22,6 +22,7 @@ from analytics.ingest import (
     preview_upload,
     save_checked,
 )
+from analytics.ingest import preview_pending as preview_pending_upload
 from analytics.store import SavedUpload
 from analytics.warehouse import WarehouseUnavailable
 from ui import auth
@@ -73,6 +74,11 @@ def preview(checked: CheckedUpload) -> UploadPreview | None:
     """What saving would change, against the warehouse as it is now."""
     with cursor() as cur:
         return preview_upload(cur, checked)
+
+
+def preview_pending(upload_id: int) -> UploadPreview | None:
+    """What approving a pending upload would change (DESE reviewers), cached until the data changes."""
+    return call(preview_pending_upload, upload_id, actor=actor())
 
 
 @dataclass(frozen=True)

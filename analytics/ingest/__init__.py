@@ -17,7 +17,7 @@ from analytics.ingest.check import (
     known_organizations,
     save_checked,
 )
-from analytics.ingest.preview import UploadPreview, preview_upload, written_table
+from analytics.ingest.preview import UploadPreview, preview_pending, preview_upload, written_table
 from analytics.ingest.problems import ERROR, WARNING, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits
 from analytics.ingest.shapes import Answers, Question
@@ -36,6 +36,7 @@ __all__ = [
     "UploadProblem",
     "check_upload",
     "known_organizations",
+    "preview_pending",
     "preview_upload",
     "save_checked",
     "written_table",

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
-from analytics import formats
+from analytics import formats, store
 from analytics import metrics as m
+from analytics.access import Actor
 from analytics.contracts import (
     AMSEL_MEMBERS,
     ENROLLMENT,
@@ -72,6 +73,13 @@ def _group_label(job_class: str | None, kind_name: str) -> str:
         return ""
     plural = {"Staff": "staff", "Other Staff": "other staff"}.get(job_class, job_class.lower() + "s")
     return f"{plural} of color"
+
+
+def preview_pending(con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Actor) -> UploadPreview | None:
+    """What approving a pending upload would change, as the district saw it before saving: the same preview,
+    of its stored facts against what counts now (DESE reviewers only)."""
+    kind, facts = store.pending_facts(con, upload_id, actor=actor)
+    return preview_upload(con, CheckedUpload(kind, f"upload {upload_id}", "", None, [], facts))
 
 
 def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> UploadPreview | None:
