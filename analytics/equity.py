@@ -318,7 +318,12 @@ def leader_comparison(
         shown = tabulate(blocks, mask, keys=["school_year"], figures=["of_color", "total"])
         count = pd.Series(mask).groupby(blocks["school_year"]).sum()
         left = pd.Series(wanted & ~mask).groupby(blocks["school_year"]).sum()
-        frame = pd.DataFrame({"school_year": sorted(blocks.loc[wanted, "school_year"].unique())})
+        in_view_years = sorted(blocks.loc[wanted, "school_year"].unique())
+        if not in_view_years:
+            # No organization of this group in view (a region without an equity leader): the group has no
+            # rows. (Merged, an empty list's float64 column met tabulate's object one and raised.)
+            continue
+        frame = pd.DataFrame({"school_year": in_view_years})
         frame = frame.merge(shown, on="school_year", how="left")
         frame[SUPPRESSED] = frame["total"].isna()
         frame["group"] = group
@@ -326,6 +331,8 @@ def leader_comparison(
         frame["organizations"] = frame["school_year"].map(count).fillna(0).astype(int)
         frame["left_out"] = frame["school_year"].map(left).fillna(0).astype(int)
         parts.append(frame)
+    if not parts:
+        return empty
     out = pd.concat(parts, ignore_index=True).join(coverage, on="school_year")
     out["complete"] = out["complete"].fillna(True).astype(bool)
     out[["organizations_reported", "organizations_expected"]] = (
