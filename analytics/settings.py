@@ -29,6 +29,8 @@ class Settings:
     review_district_uploads: bool = True
     operator: str = ""
     operator_role: str = "reviewer"
+    # How long a sign-in lasts on the dashboard, in hours (the provider's token may end it sooner).
+    session_hours: float = 8.0
     # A DuckLake warehouse's data folder (analytics/ducklake.py); unused for the embedded file.
     data_path: str = ""
 
@@ -52,6 +54,19 @@ def _flag(name: str, env: str, raw: dict) -> bool:
     raise SettingsFileError(f"{env} must be 1 or 0 (true or false), not {value!r}")
 
 
+def _hours(value: object) -> float:
+    """access.session_hours: a number of hours above 0 (a fraction is fine: 0.5 is half an hour)."""
+    try:
+        hours = float(value) if not isinstance(value, bool) else float("nan")
+    except (TypeError, ValueError):
+        hours = float("nan")
+    if not 0 < hours < float("inf"):
+        raise SettingsFileError(
+            f"access.session_hours (DASHBOARD_SESSION_HOURS) must be a number of hours above 0, not {value!r}"
+        )
+    return hours
+
+
 @cache
 def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     """The settings file's values (defaults where it is silent), then the environment's overrides."""
@@ -73,6 +88,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         raise SettingsFileError(
             f"access.operator_role must be one of {', '.join(OPERATOR_ROLE_CHOICES)}, not {operator_role!r}"
         )
+    session_hours = _hours(os.environ.get("DASHBOARD_SESSION_HOURS", access.get("session_hours", 8)))
     admins = os.environ.get("DASHBOARD_ADMINISTRATORS")
     listed = admins.split(",") if admins is not None else access.get("administrators", [])
     return Settings(
@@ -84,5 +100,6 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         review_district_uploads=_flag("review_district_uploads", "DASHBOARD_REVIEW_DISTRICT_UPLOADS", access),
         operator=os.environ.get("DASHBOARD_OPERATOR", access.get("operator", "")).strip(),
         operator_role=operator_role,
+        session_hours=session_hours,
         data_path=str(raw.get("warehouse", {}).get("data_path", "")).strip(),
     )

@@ -4,6 +4,7 @@ right and changes nothing; district uploads wait for review; the audit log recor
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from builders import TESTS, add, new_warehouse, staffing, table_contents
@@ -342,3 +343,158 @@ def test_the_command_line_is_a_named_reviewer(monkeypatch):
     assert not saved.pending
     assert audit(con)[-1][:3] == ("dana (command line)", REVIEWER, "saved")
     assert TESTS.is_dese
+
+
+# --- signing in: identities matched exactly, sign-ins that end, one line per sign-in ------------------------
+
+NOW = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+ADMIN_EMAIL = "admin@doe.mass.edu"
+ISSUER = "https://login.example.org"
+
+
+def token(
+    email: str | None = None, *, sub: str | None = None, age_hours: float = 1, lasts_hours: float = 2, **more
+):
+    """An ID token's claims, issued `age_hours` before NOW and expiring `lasts_hours` after it was issued."""
+    issued = NOW - timedelta(hours=age_hours)
+    claims = {
+        "iss": ISSUER,
+        "sub": email if sub is None else sub,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + timedelta(hours=lasts_hours)).timestamp()),
+    }
+    return {**claims, **({"email": email} if email is not None else {}), **more}
+
+
+# The four sign-ins the test provider let become the administrator; each is refused or kept apart now.
+FOLDED = {
+    "email + zero-width space": token("ADMIN@doe.mass.edu\u200b", sub="mallory-1"),
+    "unverified email": token(ADMIN_EMAIL, sub="mallory-2", email_verified=False),
+    "space + right-to-left override": token(" admin@doe.mass.edu\u202e", sub="mallory-3"),
+    "no email, subject + zero-width space": token(sub="admin@doe.mass.edu\u200b"),
+}
+
+
+@pytest.mark.parametrize("claims", FOLDED.values(), ids=FOLDED.keys())
+def test_identities_that_folded_into_the_administrator_are_refused_or_kept_apart(claims):
+    con = new_warehouse()
+    settings = Settings(administrators=(ADMIN_EMAIL,))
+    sign_in = access.sign_in_of(claims)
+    actor = access.signed_in(con, sign_in.identity, settings) if sign_in.identity else None
+    assert actor is None or actor.role == VIEWER, actor
+    assert sign_in.identity != ADMIN_EMAIL
+    if sign_in.identity is None:  # refused, saying why, and named exactly as the provider sent it
+        assert "U+200B ZERO WIDTH SPACE" in sign_in.refusal or "space" in sign_in.refusal, sign_in.refusal
+        assert "\\u200b" in sign_in.shown_as or "\\u0020" in sign_in.shown_as, sign_in.shown_as
+
+
+def test_a_verified_email_is_the_identity_in_any_case_and_an_unverified_one_is_its_subject():
+    assert access.sign_in_of(token("Admin@DOE.mass.edu", sub="s-1")).identity == ADMIN_EMAIL
+    assert access.sign_in_of(token(ADMIN_EMAIL, sub="s-1", email_verified=True)).identity == ADMIN_EMAIL
+    unverified = access.sign_in_of(token(ADMIN_EMAIL, sub="s-2", email_verified="false"))
+    assert unverified.identity == "subject:s-2" and unverified.refusal is None
+    # An email cannot pass for a subject identity either.
+    assert access.sign_in_of(token("subject:s-2@x.org", sub="s-3")).identity is None
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "admin@doe.mass.edu\u2060",
+        "admin@doe.mass.edu\x00",
+        "admin\u202e@doe.mass.edu",
+        "admin@doe.mass.edu ",
+        "ad min@doe.mass.edu",
+        "admin@doe\u3164.mass.edu",
+        "admin@@doe.mass.edu",
+        "admin",
+    ],
+)
+def test_an_email_that_cannot_be_matched_exactly_is_refused_never_cleaned(email):
+    sign_in = access.sign_in_of(token(email, sub="s"))
+    assert sign_in.identity is None and sign_in.refusal
+    # Asked directly, nothing of it is cleaned into the administrator either.
+    actor = access.signed_in(new_warehouse(), email, Settings(administrators=(ADMIN_EMAIL,)))
+    assert actor is None or (actor.identity == email and actor.role == VIEWER)
+
+
+def test_a_sign_in_that_does_not_say_when_it_was_issued_or_expires_is_refused():
+    claims = token(ADMIN_EMAIL)
+    for missing in ("iat", "exp"):
+        sign_in = access.sign_in_of({k: v for k, v in claims.items() if k != missing})
+        assert sign_in.identity is None and "does not say when it" in sign_in.refusal
+
+
+def test_a_role_cannot_be_granted_to_an_identity_with_unseen_characters():
+    con = new_warehouse()
+    with pytest.raises(ValueError, match=r"admin@doe\.mass\.edu\\u200b.*U\+200B"):
+        access.grant_role(con, "admin@doe.mass.edu\u200b", ADMINISTRATOR, actor=ADMIN)
+    access.grant_role(con, "subject:00uAbC", REVIEWER, actor=ADMIN)  # a sign-in without a verified email
+    assert access.signed_in(con, access.sign_in_of(token(sub="00uAbC")).identity, Settings()).role == REVIEWER
+
+
+def test_a_sign_in_ends_when_its_token_expires_after_the_session_lifetime_and_at_sign_out():
+    con = new_warehouse()
+    settings = Settings(session_hours=8)
+
+    def ended(claims, now=NOW):
+        return access.sign_in_ended(con, access.sign_in_of(claims), settings, now)
+
+    assert ended(token(ADMIN_EMAIL, age_hours=1, lasts_hours=2)) is None
+    assert ended(token(ADMIN_EMAIL, age_hours=3, lasts_hours=2)) == (
+        "your identity provider's sign-in expired at 2026-11-28 14:00 UTC"
+    )
+    assert ended(token(ADMIN_EMAIL, age_hours=9, lasts_hours=24)) == "it expired after 8 hours"
+    assert (
+        access.sign_in_ended(
+            con,
+            access.sign_in_of(token(ADMIN_EMAIL, age_hours=0.6, lasts_hours=24)),
+            Settings(session_hours=0.5),
+            NOW,
+        )
+        == "it expired after 30 minutes"
+    )
+
+    # Signing out ends every sign-in of that identity issued before it (another browser's too), not later ones.
+    before = token(ADMIN_EMAIL, age_hours=1)
+    access.record_sign_out(con, ADMIN, now=NOW - timedelta(minutes=30))
+    assert ended(before) == "you signed out at 2026-11-28 14:30 UTC"
+    assert ended(token(ADMIN_EMAIL, age_hours=0.25)) is None
+    assert ended(token("other@doe.mass.edu", age_hours=1)) is None
+    assert audit(con)[-1][:3] == (ADMIN_EMAIL, ADMINISTRATOR, "signed out")
+
+
+def test_the_audit_log_has_one_line_per_sign_in_with_the_providers_subject():
+    con = new_warehouse()
+    sign_in = access.sign_in_of(token(ADMIN_EMAIL, sub="00u-admin"))
+    actor = access.signed_in(
+        con, sign_in.identity, Settings(), subject=sign_in.subject, issuer=sign_in.issuer
+    )
+    assert access.record_sign_in(con, actor, sign_in) is True
+    assert access.record_sign_in(con, actor, sign_in) is False  # a second browser session, same cookie
+    later = access.sign_in_of(token(ADMIN_EMAIL, sub="00u-admin", age_hours=0.5))
+    assert access.record_sign_in(con, actor, later) is True  # signed in again: a new sign-in
+    log = access.audit_log(con, actor=ADMIN)
+    signed = log[log.action == "signed in"]
+    assert len(signed) == 2
+    assert set(signed.subject) == {"00u-admin"} and set(signed.issuer) == {ISSUER}
+
+    refused = access.sign_in_of(FOLDED["email + zero-width space"])
+    stranger = Actor(refused.shown_as, VIEWER, subject=refused.subject, issuer=refused.issuer)
+    for _ in range(2):
+        access.record_sign_in(con, stranger, refused, refused=refused.refusal)
+    lines = access.audit_log(con, actor=ADMIN, actions=["refused"])
+    assert list(lines.who) == ["ADMIN@doe.mass.edu\\u200b"]
+    assert list(lines.subject) == ["mallory-1"] and "U+200B" in lines.detail.iloc[0]
+
+
+def test_the_session_lifetime_is_a_setting(monkeypatch, tmp_path):
+    from analytics.settings import SettingsFileError, load_settings
+
+    assert Settings().session_hours == 8
+    monkeypatch.setenv("DASHBOARD_SESSION_HOURS", "0.5")
+    assert load_settings(tmp_path / "none.toml").session_hours == 0.5
+    for wrong in ("0", "-1", "eight", "nan", "inf"):
+        monkeypatch.setenv("DASHBOARD_SESSION_HOURS", wrong)
+        with pytest.raises(SettingsFileError, match="session_hours"):
+            load_settings(tmp_path / f"none-{wrong}.toml")
