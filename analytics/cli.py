@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -29,6 +30,7 @@ from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
 from analytics.metrics import Filters, headline_metrics
 from analytics.seed import ensure_organizations, seed_sample
+from analytics.settings import SETTINGS_FILE
 from analytics.text import terminal_safe
 from analytics.warehouse import (
     PROJECT_ROOT,
@@ -39,6 +41,7 @@ from analytics.warehouse import (
     diagnose,
     migrations,
     schema_version,
+    sql,
 )
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -51,6 +54,101 @@ _FLAGS = {
     "district": "--district CODE",
     "sheet": "--sheet NAME",
 }
+
+
+# What each command would do that a read-only command line (operator_role = "viewer") refuses: every write,
+# and the reads that show more than a viewer sees. (`init` is decided in cmd_init: it may have nothing to do.)
+READ_ONLY_REFUSED = {
+    "seed-sample": "load the bundled sample data",
+    "import": "check or save a file as an upload",
+    "rollback": "roll back an upload",
+    "restore": "restore a rolled-back upload",
+    "restore-backup": "put a backup in the warehouse's place",
+    "backup": "copy the whole warehouse (every upload, the audit log and the roles: more than a viewer sees)",
+    "uploads": "list the uploads (the history is for district uploaders and DESE)",
+}
+
+
+class Refused(Exception):
+    """A command refused before it changed anything; the message says why, for the person running it."""
+
+
+def _operator(args: argparse.Namespace) -> access.Actor:
+    """Who the command line acts as, for this command (its --who, where it takes one)."""
+    return access.operator(getattr(args, "who", None))
+
+
+def _read_only_setting() -> str:
+    """Where the command line was made read-only, as the person would change it."""
+    if os.environ.get("DASHBOARD_OPERATOR_ROLE"):
+        return f"DASHBOARD_OPERATOR_ROLE={os.environ['DASHBOARD_OPERATOR_ROLE'].strip()}"
+    return f'operator_role = "viewer" in [access] of {SETTINGS_FILE}'
+
+
+def _refuse_read_only(args: argparse.Namespace, actor: access.Actor, what: str) -> int:
+    """Refuse a command a viewer may not run: say so, record it in the audit log (the only write), exit 1."""
+    print(
+        f"Error: the command line acts as a viewer here ({_read_only_setting()}), and a viewer may not {what}; "
+        "nothing was changed.",
+        file=sys.stderr,
+    )
+    unrecorded = _record_refusal(
+        args, actor, f"`{_as_typed(args)}` ({_read_only_setting()}): a viewer may not {what}"
+    )
+    if unrecorded:
+        print(f"The refusal could not be recorded in the audit log: {unrecorded}", file=sys.stderr)
+    else:
+        print(f"The refusal is recorded in the audit log, as {actor.recorded_as}.", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _as_typed(args: argparse.Namespace) -> str:
+    """The command as it was typed, without its --db (the audit log is the warehouse's own)."""
+    typed, words = [], iter(getattr(args, "argv", [args.command]))
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("--db="):
+            typed.append(word)
+    return shlex.join(typed)
+
+
+def _record_refusal(args: argparse.Namespace, actor: access.Actor, detail: str) -> str | None:
+    """Add a refusal to the warehouse's audit log, changing nothing else: None once recorded, else why it
+    could not be (no warehouse, one from an older version, which recording would bring up to date, or one
+    that cannot be opened for writing)."""
+    if not _exists(args.db):
+        return f"there is no warehouse at {args.db} (none was created to record it)."
+    try:
+        probe = connect(args.db, read_only=True)
+        try:
+            pending = _pending_migrations(probe)
+        finally:
+            probe.close()
+        if pending:
+            return (
+                f"the warehouse {args.db} is from an older version of the dashboard, and recording it would "
+                "bring it up to date (a change)."
+            )
+        con = connect(args.db)
+        try:
+            access.record_refusal(con, actor, detail)
+        finally:
+            con.close()
+    except duckdb.Error as problem:
+        log.exception("recording a refusal in %s", args.db)
+        return diagnose(problem, args.db).message
+    return None
+
+
+def _pending_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The migrations not yet applied to the warehouse (what opening it for writing would apply)."""
+    done = (
+        {row[0] for row in con.execute(sql("migrations_applied")).fetchall()}
+        if schema_version(con)
+        else set()
+    )
+    return sorted(version for version, _, _ in migrations() if version not in done)
 
 
 def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
@@ -70,9 +168,15 @@ READ_WAIT_SECONDS = 15.0
 def _open_to_read(args: argparse.Namespace, *, bring_up_to_date: bool = True) -> duckdb.DuckDBPyConnection:
     """The warehouse for a command that only reads: opened for writing when nothing else has it and
     `bring_up_to_date` (so an older file is migrated first), else read-only, beside a running dashboard (which
-    keeps it read-only between its saves); during a save, it waits its turn, up to READ_WAIT_SECONDS."""
+    keeps it read-only between its saves); during a save, it waits its turn, up to READ_WAIT_SECONDS. A
+    read-only command line (a viewer's) never opens it for writing: it neither creates nor migrates one."""
     deadline = time.monotonic() + READ_WAIT_SECONDS
-    if bring_up_to_date or not args.db.exists():
+    viewer = _operator(args).role == access.VIEWER
+    if viewer and not _exists(args.db):
+        raise Refused(
+            f"Error: no warehouse at {args.db} (the command line is read-only here: it creates none)."
+        )
+    if not viewer and (bring_up_to_date or not args.db.exists()):
         try:
             return connect(args.db)
         except duckdb.IOException as problem:
@@ -80,19 +184,51 @@ def _open_to_read(args: argparse.Namespace, *, bring_up_to_date: bool = True) ->
                 raise
     while True:
         try:
-            return connect(args.db, read_only=True)
+            con = connect(args.db, read_only=True)
+            break
         except duckdb.IOException as problem:
             if diagnose(problem, args.db).kind != "busy" or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+    if viewer and bring_up_to_date and _pending_migrations(con):
+        con.close()
+        raise Refused(
+            f"Error: the warehouse {args.db} is from an older version of the dashboard, and the command line is "
+            f"read-only here ({_read_only_setting()}): a reviewer brings it up to date with `init`."
+        )
+    return con
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    actor = _operator(args)
+    if actor.role == access.VIEWER:
+        return _init_read_only(args, actor)
     con = _open(args)
     added = ensure_organizations(con)
     print(
         f"Warehouse ready at {args.db} (schema version {schema_version(con)}; {added} organizations added)."
     )
+    return EXIT_OK
+
+
+def _init_read_only(args: argparse.Namespace, actor: access.Actor) -> int:
+    """`init` on a read-only command line: done when there is nothing to do (the warehouse is up to date and
+    holds the organizations); refused, changing nothing, when it would create, migrate or load anything."""
+    if not _exists(args.db):
+        return _refuse_read_only(args, actor, f"create a new warehouse at {args.db}")
+    con = _open_to_read(args, bring_up_to_date=False)
+    try:
+        version, pending = schema_version(con), _pending_migrations(con)
+        organizations = 0 if pending else con.execute(sql("organizations_count")).fetchall()[0][0]
+    finally:
+        con.close()
+    if pending:
+        return _refuse_read_only(
+            args, actor, f"bring the warehouse up to date (schema version {version} to {max(pending)})"
+        )
+    if not organizations:
+        return _refuse_read_only(args, actor, "load the organizations into the warehouse")
+    print(f"Warehouse ready at {args.db} (schema version {version}; nothing to do).")
     return EXIT_OK
 
 
@@ -102,7 +238,7 @@ def cmd_seed_sample(args: argparse.Namespace) -> int:
     if already and not args.force:
         print("Sample data is already loaded (use --force to load it again as new uploads).")
         return EXIT_OK
-    saved = seed_sample(con)
+    saved = seed_sample(con, actor=_operator(args))  # recorded and audited as the operator who ran it
     for s in saved:
         print(f"loaded sample {s.kind_name}: {s.rows:,} rows (upload {s.upload_id})")
     return EXIT_OK
@@ -431,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_init)
     p = sub.add_parser("seed-sample", parents=[common], help="load the bundled sample data")
     p.add_argument("--force", action="store_true", help="load it again even if it is already loaded")
+    p.add_argument("--who", help=_WHO_HELP)
     p.set_defaults(run=cmd_seed_sample)
     p = sub.add_parser("metrics", parents=[common], help="print the headline figures")
     p.add_argument("--json", action="store_true", help="as JSON (the documented contract)")
@@ -499,14 +636,22 @@ EXIT_OUTPUT_CLOSED = 141
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv
     _log_to_file()
     try:
+        actor = _operator(args)
+        if actor.role == access.VIEWER and args.command in READ_ONLY_REFUSED:
+            return _refuse_read_only(args, actor, READ_ONLY_REFUSED[args.command])
         code = args.run(args)
         sys.stdout.flush()  # a reader gone away (`uploads | head -1`) shows here, not at the interpreter's exit
         return code
     except BrokenPipeError:
         return _output_closed()
+    except Refused as refusal:
+        print(refusal, file=sys.stderr)
+        return EXIT_REFUSED
     except duckdb.IOException as problem:
         trouble = diagnose(problem, args.db)
         if trouble.kind == "busy":

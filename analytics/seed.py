@@ -49,8 +49,12 @@ def ensure_organizations(con: duckdb.DuckDBPyConnection, path: Path = ORGANIZATI
     return saved.new_organizations
 
 
-def seed_sample(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) -> list[SavedUpload]:
-    """Load the bundled sample files, one upload each, marked as sample data."""
+def seed_sample(
+    con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR, *, actor: access.Actor | None = None
+) -> list[SavedUpload]:
+    """Load the bundled sample files, one upload each, marked as sample data: as `actor` (the command line's
+    operator who asked for it), else as the dashboard itself loading it on first run."""
+    actor = actor or access.system(SAMPLE_UPLOADER)
     ensure_organizations(con)
     saved = []
     for name in SAMPLE_FILES:
@@ -63,7 +67,7 @@ def seed_sample(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) ->
                 read_typed_csv(kind, path),
                 file_name=f"sample/{path.name}",
                 sha256=sha256_of(path.read_bytes()),
-                actor=access.system(SAMPLE_UPLOADER),
+                actor=actor,
                 is_sample=True,
                 description=f"Synthetic sample data: {kind.title}",
                 # The sample covers every organization: its lists are what coverage is measured against.

@@ -280,27 +280,127 @@ def test_the_command_line_acts_as_a_named_operator_recorded_in_the_audit_log(tmp
     ]
 
 
-def test_a_read_only_command_line_refuses_every_write_and_changes_nothing(tmp_path, capsys, monkeypatch):
+@pytest.fixture
+def read_only_command_line(monkeypatch):
+    """The deployment setting that makes the command line a viewer's (DASHBOARD_OPERATOR_ROLE=viewer)."""
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "viewer")
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "night shift")
+    load_settings.cache_clear()
+    yield
+    monkeypatch.delenv("DASHBOARD_OPERATOR_ROLE")
+    monkeypatch.delenv("DASHBOARD_OPERATOR")
+    load_settings.cache_clear()
+
+
+def without_audit(tables: dict) -> dict:
+    """Every table but the audit log (and its id counter): what a refusal must leave as it was."""
+    kept = {name: rows for name, rows in tables.items() if name != "audit_log"}
+    kept["warehouse_meta"] = [row for row in kept["warehouse_meta"] if row[0] != "audit_event_id"]
+    return kept
+
+
+def refusals(db) -> list[tuple]:
+    with connect(db) as con:
+        return con.execute(
+            "SELECT who, role, detail FROM audit_log WHERE action = 'refused' ORDER BY event_id"
+        ).fetchall()
+
+
+# Every command that writes (or shows more than a viewer sees), as a read-only command line's operator
+# would type it; and a word of what the refusal says it may not do.
+VIEWER_REFUSED = [
+    (["seed-sample"], "load the bundled sample data"),
+    (["seed-sample", "--force"], "load the bundled sample data"),
+    (["import", "staffing", "{second}"], "save a file as an upload"),
+    (["import", "staffing", "{second}", "--dry-run"], "save a file as an upload"),
+    (["rollback", "2"], "roll back an upload"),
+    (["restore", "2"], "restore a rolled-back upload"),
+    (["restore-backup", "--from", "{backup}"], "put a backup in the warehouse's place"),
+    (["backup", "--out", "{copy}"], "copy the whole warehouse"),
+    (["uploads"], "list the uploads"),
+]
+
+
+def test_a_read_only_command_line_refuses_every_write_changes_nothing_and_audits_each_refusal(
+    tmp_path, capsys, read_only_command_line, monkeypatch
+):
     db = tmp_path / "w.duckdb"
-    assert cli.main(["import", "staffing", str(two_teacher_files(tmp_path)), "--db", str(db)]) == 0
+    with monkeypatch.context() as as_reviewer:
+        as_reviewer.setenv("DASHBOARD_OPERATOR_ROLE", "reviewer")
+        load_settings.cache_clear()
+        assert cli.main(["import", "staffing", str(two_teacher_files(tmp_path)), "--db", str(db)]) == 0
+    load_settings.cache_clear()
     capsys.readouterr()
     before = contents(db)
-    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "viewer")
-    load_settings.cache_clear()
-    try:
-        second = tmp_path / "second.csv"
-        second.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "80"]]))
-        assert cli.main(["import", "staffing", str(second), "--db", str(db)]) == 1
-        assert "you are signed in as a viewer" in capsys.readouterr().err
-        for command, refusal in (
-            (["rollback", "2"], "Only DESE reviewers can roll back uploads; you are signed in as a viewer."),
-            (["restore", "2"], "Only DESE reviewers can restore a rolled-back upload"),
-            (["uploads"], "The upload history is for district uploaders and DESE"),
-        ):
-            assert cli.main([*command, "--db", str(db)]) == 1, command
-            assert refusal in capsys.readouterr().err
-        assert cli.main(["metrics", "--db", str(db)]) == 0  # reading is still allowed
-    finally:
-        monkeypatch.delenv("DASHBOARD_OPERATOR_ROLE")
-        load_settings.cache_clear()
-    assert contents(db) == before
+    second, backup, copy = tmp_path / "second.csv", tmp_path / "old.duckdb", tmp_path / "copy.duckdb"
+    second.write_bytes(csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "White", "80"]]))
+    backup.write_bytes(b"a backup nobody may put back")
+    files = {"second": second, "backup": backup, "copy": copy}
+    for command, refused in VIEWER_REFUSED:
+        typed = [word.format(**files) for word in command]
+        assert cli.main([*typed, "--db", str(db)]) == 1, command
+        err = capsys.readouterr().err.splitlines()
+        assert err[0].startswith(
+            "Error: the command line acts as a viewer here (DASHBOARD_OPERATOR_ROLE=viewer)"
+        )
+        assert refused in err[0] and err[0].endswith("nothing was changed."), err
+        assert err[1] == "The refusal is recorded in the audit log, as night shift (command line).", err
+    # Nothing changed but the audit log, which holds one line per refusal: who, in which role, what, why.
+    assert without_audit(contents(db)) == without_audit(before)
+    logged = refusals(db)
+    assert len(logged) == len(VIEWER_REFUSED)
+    for (who, role, detail), (command, refused) in zip(logged, VIEWER_REFUSED, strict=True):
+        assert (who, role) == ("night shift (command line)", "viewer")
+        assert (
+            detail.startswith(f"`{command[0]}")
+            and refused in detail
+            and "DASHBOARD_OPERATOR_ROLE=viewer" in detail
+        )
+    assert "`seed-sample --force` (DASHBOARD_OPERATOR_ROLE=viewer)" in logged[1][2]
+    assert "`rollback 2`" in logged[4][2]
+    # restore-backup touched neither file; backup wrote none.
+    assert backup.read_bytes() == b"a backup nobody may put back"
+    assert not list(tmp_path.glob("w.replaced-*")) and not copy.exists()
+    # Reading is still allowed; init has nothing to do, so it is done.
+    assert cli.main(["metrics", "--db", str(db)]) == 0
+    assert cli.main(["init", "--db", str(db)]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    assert without_audit(contents(db)) == without_audit(before)
+
+
+def test_a_read_only_command_line_creates_no_warehouse(tmp_path, capsys, read_only_command_line):
+    db = tmp_path / "new" / "w.duckdb"
+    for command in (["init"], ["seed-sample"], ["metrics"]):
+        assert cli.main([*command, "--db", str(db)]) == 1, command
+        err = capsys.readouterr().err
+        assert f"no warehouse at {db}" in err, err
+    assert not db.exists()
+
+
+def test_a_read_only_command_line_brings_no_warehouse_up_to_date(tmp_path, capsys, read_only_command_line):
+    db = tmp_path / "w.duckdb"
+    con = new_warehouse(db)
+    con.execute("DELETE FROM schema_version WHERE version > 9")  # as a file from before migration 010
+    before = table_contents(con)
+    con.close()
+    assert cli.main(["init", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "a viewer may not bring the warehouse up to date (schema version 9 to" in err
+    assert "could not be recorded in the audit log: the warehouse" in err and "older version" in err
+    assert cli.main(["metrics", "--db", str(db)]) == 1
+    assert "a reviewer brings it up to date with `init`" in capsys.readouterr().err
+    with connect(db, read_only=True) as con:  # (opened for writing, it would be brought up to date)
+        assert table_contents(con) == before
+
+
+def test_seed_sample_is_recorded_as_the_operator_who_ran_it(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["seed-sample", "--db", str(db), "--who", "dana"]) == 0
+    with connect(db) as con:
+        uploaders = con.execute("SELECT DISTINCT uploaded_by FROM uploads WHERE is_sample").fetchall()
+        audited = con.execute(
+            "SELECT DISTINCT who, role FROM audit_log WHERE upload_id IN (SELECT upload_id FROM uploads "
+            "WHERE is_sample)"
+        ).fetchall()
+    assert uploaders == [("dana (command line)",)]
+    assert audited == [("dana (command line)", "reviewer")]
