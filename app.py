@@ -44,18 +44,22 @@ PAGES = [
 
 
 def refused(title: str):
-    """A page someone's role may not open, reached by a direct link: said so, and nothing of it shown."""
+    """A page someone's role may not open, reached by a direct link: said so, nothing of it shown, and the
+    attempt in the audit log (once per browser session)."""
 
     def page() -> None:
         st.title(title)
         if auth.configured() and not session.signed_in:
-            st.warning(f"The {title} page needs a role: sign in first.", icon=":material/lock:")
+            why = f"The {title} page needs a role: sign in first."
         else:
-            st.warning(
+            why = (
                 f"Your sign-in may not open the {title} page. Ask DESE's dashboard administrators if you "
-                "need it.",
-                icon=":material/lock:",
+                "need it."
             )
+        st.warning(why, icon=":material/lock:")
+        auth.record_refusal(
+            session.actor, f"the {title} page, opened by its address: {why}", once=("page", title)
+        )
 
     return page
 
@@ -81,13 +85,15 @@ except (
     st.stop()
 session = auth.session()
 auth.remember(session)
+auth.record_sign_in(session)
 if session.actor is None:
     auth.sidebar(session)
     st.title("Workforce diversity goals")
-    st.info(session.refusal, icon=":material/lock:")
+    if session.notice:
+        auth.notice(session)
+    else:
+        st.info(session.refusal, icon=":material/lock:")
     st.stop()
-if session.signed_in:
-    auth.record_sign_in(session.actor)
 page = st.navigation(pages_for(session.actor), position="hidden" if presenting() else "sidebar")
 keep_filters_in_address()
 page_styles()
@@ -95,6 +101,7 @@ if presenting():  # ?present=1: the deck's charts one at a time (ui/present.py),
     present()
     st.stop()
 sample_banner(may_upload=session.actor.may_upload)
+auth.notice(session)  # a sign-in that is refused or over: why, and "Sign in again"
 try:
     page.run()
 finally:  # who is signed in, at the foot of the sidebar (below a page's filters), even on a page that stops

@@ -20,6 +20,7 @@ try:
         holders = access.roles_table(cur, actor=actor)
 except access.NotAllowed as refusal:
     st.warning(str(refusal), icon=":material/lock:")
+    auth.record_refusal(actor, f"the roles: {refusal}", once=("page", "Access"))
     st.stop()
 
 said = st.session_state.pop(_MESSAGE, None)
@@ -74,7 +75,10 @@ if granted:
     try:
         with writer() as cur:
             outcome = (True, "Granted: " + access.grant_role(cur, identity, role, codes, actor=actor))
-    except (access.NotAllowed, ValueError, WarehouseUnavailable) as problem:
+    except access.NotAllowed as refusal:
+        auth.record_refusal(actor, f"granting “{access.shown_exactly(identity)}” the role {role}: {refusal}")
+        outcome = (False, str(refusal))
+    except (ValueError, WarehouseUnavailable) as problem:
         outcome = (False, str(problem))
     _done(*outcome)
 
@@ -90,6 +94,9 @@ else:
         try:
             with writer() as cur:
                 outcome = (True, "Removed: " + access.remove_role(cur, gone, actor=actor))
-        except (access.NotAllowed, ValueError, WarehouseUnavailable) as problem:
+        except access.NotAllowed as refusal:
+            auth.record_refusal(actor, f"removing the role of “{gone}”: {refusal}")
+            outcome = (False, str(refusal))
+        except (ValueError, WarehouseUnavailable) as problem:
             outcome = (False, str(problem))
         _done(*outcome)

@@ -1,5 +1,6 @@
-"""Audit: every sign-in, upload, review, withdrawal, rollback, restore and role change, with who (in which
-role), when and what; filtered, and downloadable (DESE reviewers and administrators only)."""
+"""Audit: every sign-in and sign-out, upload, review, withdrawal, rollback, restore, role change and
+refusal, with who (in which role, and the sign-in provider's subject), when and what; filtered, and
+downloadable (DESE reviewers and administrators only)."""
 
 from datetime import date, timedelta
 
@@ -13,7 +14,9 @@ from ui.layout import page_heading
 from ui.text import grid
 
 page_heading(
-    "Audit", "Who signed in, and who uploaded, reviewed, rolled back or changed access: when and what."
+    "Audit",
+    "Who signed in and out, who uploaded, reviewed, rolled back or changed access, and what was refused: "
+    "when and what.",
 )
 actor = auth.current()
 who_box, actions_box, days_box = st.columns([2, 3, 2])
@@ -30,6 +33,7 @@ try:
         log = access.audit_log(cur, actor=actor, who=who, actions=actions, since=since, until=until)
 except access.NotAllowed as refusal:
     st.warning(str(refusal), icon=":material/lock:")
+    auth.record_refusal(actor, f"the audit log: {refusal}", once=("page", "Audit"))
     st.stop()
 
 st.caption(f"{len(log):,} entries, newest first.")
@@ -41,6 +45,12 @@ st.dataframe(
     column_config={
         "happened_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm:ss"),
         "who": "Who",
+        "subject": st.column_config.TextColumn(
+            "Subject",
+            help="The sign-in provider's own name for the person (its `sub`): an email can be "
+            "spelled alike by two sign-ins, the subject cannot",
+        ),
+        "issuer": st.column_config.TextColumn("Provider", help="The sign-in provider (its `iss`)"),
         "role": "Role",
         "action": "What",
         "upload_id": st.column_config.NumberColumn("Upload", format="%d"),

@@ -3,12 +3,16 @@ signs in for real): what each role sees and may do, and the notices when sign-in
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from builders import contents
 from test_upload_page import AUTH, DESE_ADMIN, frame_with, shown, texts
 from upload_files import csv_bytes
 
 from analytics import access
+from analytics.export import frame_csv
 from analytics.ingest import preview_pending
 from analytics.settings import load_settings
 from analytics.warehouse import connect
@@ -38,10 +42,27 @@ def roles_db(sample_db):
     return sample_db
 
 
-def as_user(at, email: str | None):
-    """Sign-in on, and `email` signed in (None: nobody)."""
+ISSUER = "http://localhost:9400"
+
+
+def claims(email: str | None = None, *, sub: str | None = None, age: float = 60, lasts: float = 3600, **more):
+    """What st.user holds for a sign-in (an ID token's claims, as Streamlit's cookie keeps them): issued
+    `age` seconds ago, expiring `lasts` seconds after that; the subject is the email unless given."""
+    issued = time.time() - age
+    found = {"is_logged_in": True, "iss": ISSUER, "sub": sub or email, "iat": int(issued)}
+    found["exp"] = int(issued + lasts)
+    if email is not None:
+        found["email"] = email
+    return {**found, **more}
+
+
+def as_user(at, email: str | dict | None):
+    """Sign-in on, and `email` signed in (a dict: those claims; None: nobody)."""
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+    if isinstance(email, dict):
+        at.user = email
+    else:
+        at.user = claims(email) if email else {"is_logged_in": False}
     return at.run()
 
 
@@ -202,3 +223,190 @@ def test_a_reviewer_sees_what_approving_would_change_before_deciding(roles_db, o
         clerk_actor = access.signed_in(con, BOSTON_CLERK)
         with pytest.raises(access.NotAllowed):
             preview_pending(con, pending, actor=clerk_actor)
+
+
+# --- sign-ins that end, identities matched exactly, and an audit log of every refusal ---------------------
+
+
+def audit_lines(db, action: str | None = None) -> list[tuple]:
+    """(who, action, subject, detail) of the audit log, oldest first; only `action`'s lines if given."""
+    with connect(db) as con:
+        rows = con.execute("SELECT who, action, subject, detail FROM audit_log ORDER BY event_id").fetchall()
+    return [r for r in rows if action is None or r[1] == action]
+
+
+def warnings(at) -> str:
+    """The page's warnings as a reader sees them (Markdown's backslash escapes undone)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(w.value for w in at.warning))
+
+
+def signed_in_caption(at) -> str:
+    said = "\n".join(c.value for c in at.sidebar.caption if "Signed in as" in c.value)
+    return re.sub(r"\\(.)", r"\1", said)
+
+
+@pytest.mark.parametrize(
+    ("token", "said"),
+    [
+        (claims(BOSTON_CLERK, age=2 * 3600, lasts=3600), "your identity provider's sign-in expired at"),
+        (claims(BOSTON_CLERK, age=9 * 3600, lasts=24 * 3600), "it expired after 8 hours"),
+    ],
+    ids=["token expired", "older than the session lifetime"],
+)
+def test_a_sign_in_that_has_ended_is_refused_and_the_visitor_is_not_signed_in(
+    roles_db, open_app, token, said
+):
+    at = as_user(open_app(roles_db), token)
+    assert f"Your sign-in has ended ({said}" in warnings(at), warnings(at)
+    assert at.button(key="auth_sign_in_again").label == "Sign in again"
+    assert at.sidebar.button(key="auth_sign_in").label == "Sign in"
+    assert not signed_in_caption(at)
+    assert at.get("plotly_chart")  # public viewing is on: what any visitor sees
+    # Not the district uploader any more: no upload, by a direct run of the page either.
+    page = as_user(open_app(roles_db, script="app_pages/upload.py"), token)
+    assert not page.get("file_uploader")
+    refused = audit_lines(roles_db, "refused")
+    assert [(who, detail.split(" (")[0]) for who, _, _, detail in refused] == [
+        (BOSTON_CLERK, "sign-in: it has ended")
+    ]
+
+
+def test_signing_out_ends_the_sign_in_in_every_browser_and_a_new_sign_in_works(roles_db, open_app):
+    token = claims(BOSTON_CLERK, sub="00u-boston")
+    first, second = as_user(open_app(roles_db), token), as_user(open_app(roles_db), token)
+    assert signed_in_caption(second).startswith(f"Signed in as {BOSTON_CLERK} · district uploader")
+    first.sidebar.button(key="auth_sign_out").click().run()
+    assert not signed_in_caption(first)
+    # The other browser, still holding the cookie from before, and a replay of it, are signed in no more.
+    for replay in (second.run(), as_user(open_app(roles_db), token)):
+        assert "Your sign-in has ended (you signed out at" in warnings(replay), warnings(replay)
+        assert not signed_in_caption(replay)
+    signed_out = audit_lines(roles_db, "signed out")
+    assert [(who, subject) for who, _, subject, _ in signed_out] == [(BOSTON_CLERK, "00u-boston")]
+    # Signing in again (a new token, issued after the sign-out) works.
+    again = as_user(open_app(roles_db), claims(BOSTON_CLERK, sub="00u-boston", age=-2))
+    assert signed_in_caption(again).startswith(f"Signed in as {BOSTON_CLERK}")
+    assert "Your sign-in has ended" not in warnings(again)
+
+
+def test_one_sign_in_is_one_line_in_the_audit_log_however_many_browser_sessions(roles_db, open_app):
+    token = claims(BOSTON_CLERK, sub="00u-boston")
+    for _ in range(3):
+        as_user(open_app(roles_db), token).run()
+    assert [(w, s) for w, _, s, _ in audit_lines(roles_db, "signed in")] == [(BOSTON_CLERK, "00u-boston")]
+    as_user(open_app(roles_db), claims(BOSTON_CLERK, sub="00u-boston", age=30))  # signed in again
+    assert len(audit_lines(roles_db, "signed in")) == 2
+
+
+FOLDED = {  # four sign-ins that once all became the administrator
+    "email + zero-width space": claims("ADMIN@doe.mass.edu\u200b", sub="mallory-1"),
+    "unverified email": claims("admin@doe.mass.edu", sub="mallory-2", email_verified=False),
+    "space + right-to-left override": claims(" admin@doe.mass.edu\u202e", sub="mallory-3"),
+    "no email, subject + zero-width space": claims(sub="admin@doe.mass.edu\u200b"),
+}
+
+
+@pytest.mark.parametrize("token", FOLDED.values(), ids=FOLDED.keys())
+def test_identities_that_folded_into_the_administrator_get_nothing_of_its(
+    roles_db, open_app, monkeypatch, token
+):
+    monkeypatch.setenv("DASHBOARD_ADMINISTRATORS", "admin@doe.mass.edu")
+    load_settings.cache_clear()
+    try:
+        at = as_user(open_app(roles_db), token)
+        access_page = as_user(open_app(roles_db, script="app_pages/access.py"), token)
+    finally:
+        monkeypatch.delenv("DASHBOARD_ADMINISTRATORS")
+        load_settings.cache_clear()
+    assert "administrator" not in signed_in_caption(at)
+    assert "Only DESE administrators" in warnings(access_page) and not access_page.dataframe
+    lines = audit_lines(roles_db)
+    # Nothing done under the administrator's name (the fixture's grants aside).
+    assert not [line for line in lines if line[0] == "admin@doe.mass.edu" and line[1] != "granted role"]
+    if token.get("email_verified") is False:  # kept apart: signed in as its subject, a viewer
+        assert signed_in_caption(at).startswith("Signed in as subject:mallory-2 · viewer")
+    else:  # refused, and named in the audit log exactly as the provider sent it
+        assert "Your sign-in was refused" in warnings(at), warnings(at)
+        refused = [
+            (who, d) for who, action, _, d in lines if action == "refused" and d.startswith("sign-in:")
+        ]
+        assert len(refused) == 1, refused  # once, though two browser sessions carried it
+        (who, detail), sent = refused[0], token.get("email", token["sub"])
+        assert "\\u" in who and who != sent and ("U+200B" in detail or "space" in detail), refused
+
+
+def test_the_audit_page_shows_the_providers_subject_and_downloads_it(roles_db, open_app, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ADMINISTRATORS", "boss@doe.mass.edu")
+    load_settings.cache_clear()
+    try:
+        as_user(open_app(roles_db), claims(BOSTON_CLERK, sub="00u-boston"))
+        boss = claims("boss@doe.mass.edu", sub="00u-boss")
+        at = as_user(open_app(roles_db, script="app_pages/audit.py"), boss)
+    finally:
+        monkeypatch.delenv("DASHBOARD_ADMINISTRATORS")
+        load_settings.cache_clear()
+    log = frame_with(at, "subject")
+    clerk = log[log["who"] == BOSTON_CLERK]
+    assert list(clerk["action"]) == ["signed in"] and list(clerk["subject"]) == ["00u-boston"]
+    assert set(clerk["issuer"]) == {ISSUER}
+    # The CSV the page offers is the same log, written out (analytics/export.py's frame_csv).
+    assert any(d.proto.label == "Download as CSV" for d in at.get("download_button"))
+    with connect(roles_db) as con:
+        written = frame_csv(access.audit_log(con, actor=DESE_ADMIN)).decode("utf-8-sig")
+    assert written.splitlines()[0].startswith("happened_at,who,subject,issuer,role,action")
+    assert f"{BOSTON_CLERK},00u-boston,{ISSUER},uploader,signed in" in written
+
+
+def test_every_refusal_is_in_the_audit_log_once(roles_db, open_app):
+    from streamlit.util import calc_hash
+
+    clerk = claims(BOSTON_CLERK, sub="00u-boston")
+    # A page the role may not open, by its address (app.py's refused page), opened and clicked about in.
+    at = as_user(open_app(roles_db), clerk)
+    at._page_hash = calc_hash("audit")  # the hidden page's address: AppTest cannot switch to it by file
+    at.run()
+    assert "Your sign-in may not open the Audit page" in warnings(at)
+    at.run()
+    # An upload of another district's rows, refused by the check before saving (checked again: one line).
+    page = as_user(open_app(roles_db, script="app_pages/upload.py"), clerk)
+    upload(page, "mixed.csv", MIXED_FILE)
+    page.run()
+    refused = [detail for _, _, _, detail in audit_lines(roles_db, "refused")]
+    assert len(refused) == 2, refused
+    assert refused[0].startswith("the Audit page, opened by its address: Your sign-in may not open")
+    assert refused[1].startswith("upload of “mixed.csv” (staffing), refused before saving")
+    assert "row 3" in refused[1] and "01600000" in refused[1]
+
+
+FORGED = """
+import streamlit as st
+from ui import upload_state as up
+
+# What a forged widget state would make the Upload page do for a district uploader: DESE's actions.
+st.write(up.review(int(st.query_params["upload"]), approve=True, note="").message)
+st.write(up.change_standing(int(st.query_params["upload"]), roll_back=False).message)
+"""
+
+
+def test_a_forged_action_is_refused_and_recorded_once(roles_db, open_app, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    clerk = as_user(open_app(roles_db, script="app_pages/upload.py"), BOSTON_CLERK)
+    upload(clerk, "boston.csv", BOSTON_FILE)
+    clerk.button(key="upload_save").click().run()
+    pending = int(frame_with(clerk, "upload_id")["upload_id"].iloc[0])
+    before = len(audit_lines(roles_db, "refused"))
+    forged = AppTest.from_string(FORGED, default_timeout=60)
+    forged.query_params["upload"] = str(pending)
+    as_user(forged, BOSTON_CLERK)
+    said = [m.value for m in forged.markdown]
+    assert said == [
+        "Only DESE reviewers can approve or reject uploads; you are signed in as a district uploader.",
+        "Only DESE reviewers can restore a rolled-back upload; you are signed in as a district uploader.",
+    ]
+    refused = audit_lines(roles_db, "refused")[before:]
+    assert [(who, detail) for who, _, _, detail in refused] == [(BOSTON_CLERK, s) for s in said]
+    with connect(roles_db) as con:
+        assert con.execute("SELECT status FROM uploads WHERE upload_id = ?", [pending]).fetchall() == [
+            ("pending",)
+        ]

@@ -2,9 +2,11 @@
 questions for what the file does not say, the preview, save, history, roll back and undo."""
 
 import re
+import time
 
 import pytest
 from builders import contents
+from markdown_reading import as_read
 from upload_files import csv_bytes, profiles_header, profiles_title
 
 from analytics import access
@@ -51,13 +53,13 @@ def frame_with(at, column: str):
 
 def shown(table):
     """A table's cells as a reader sees them, as a DataFrame (st.table renders Markdown: user text in it
-    is escaped)."""
-    return table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v)
+    is written as text by ui.text.plain())."""
+    return table.value.map(lambda v: as_read(v) if isinstance(v, str) else v)
 
 
 def texts(at) -> str:
-    """Everything the page says, as a reader sees it (Markdown's backslash escapes of user text undone)."""
-    return re.sub(r"\\(.)", r"\1", _sources(at))
+    """Everything the page says, as a reader sees it (the Markdown that shows user text as text read)."""
+    return as_read(_sources(at))
 
 
 def _sources(at) -> str:
@@ -187,7 +189,15 @@ def test_the_signed_in_person_is_recorded_as_the_uploader(upload_page, sample_db
     with connect(sample_db) as con:
         access.grant_role(con, "clerk@boston.example", access.UPLOADER, ["00350000"], actor=DESE_ADMIN)
     upload_page.secrets["auth"] = AUTH
-    upload_page.user = {"is_logged_in": True, "email": "Clerk@Boston.example", "name": "Data Clerk"}
+    signed_in_at = int(time.time())  # an ID token's claims carry when it was issued and when it expires
+    upload_page.user = {
+        "is_logged_in": True,
+        "email": "Clerk@Boston.example",
+        "name": "Data Clerk",
+        "sub": "clerk-boston",
+        "iat": signed_in_at,
+        "exp": signed_in_at + 3600,
+    }
     upload_page.file_uploader(key="upload_file").set_value(
         (
             "bad.csv",

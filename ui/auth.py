@@ -5,23 +5,29 @@ Sign-in is OpenID Connect through `st.login` (Authlib), configured by the `[auth
 .streamlit/secrets.toml (see .streamlit/secrets.toml.example and the README). Without it the app runs for
 one person on a laptop, where everyone is an administrator and the sidebar says so; a deployment sets
 `require_sign_in`, and the app then refuses to run without it.
+
+Streamlit keeps the ID token's claims in a cookie for 30 days and never looks at them again, so every run
+asks analytics/access.py whether the sign-in the browser carries is still good: refused when its email or
+subject cannot be matched exactly, over when its token has expired, when it is older than the session
+lifetime, or when its identity has signed out since (in any browser, on any server). Such a visitor is not
+signed in: told why, offered to sign in again, and shown what anyone may see.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from analytics import access
-from analytics.access import Actor
+from analytics.access import Actor, SignIn
 from analytics.settings import load_settings
 from ui.data import cursor, writer
 from ui.text import plain
 
 log = logging.getLogger("dashboard.auth")
-_SIGNED_IN = "auth_signed_in_recorded"  # the identity whose sign-in this session has recorded
+_RECORDED = "auth_recorded"  # what this browser session has already written to the audit log
 
 
 def configured() -> bool:
@@ -32,12 +38,13 @@ def configured() -> bool:
         return False
 
 
-def _identity() -> str | None:
-    """The signed-in person's email (else the provider's subject), or None when nobody is signed in."""
+def _claims() -> dict | None:
+    """The claims of the sign-in the browser carries (its ID token's, as Streamlit's cookie keeps them), or
+    None when nobody is signed in."""
     user = st.user
     if not getattr(user, "is_logged_in", False):
         return None
-    return str(user.get("email") or user.get("sub") or "") or None
+    return user.to_dict()
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,20 @@ class Session:
     actor: Actor | None
     refusal: str | None = None  # why nothing is shown (None when the actor may view)
     signed_in: bool = False
+    sign_in: SignIn | None = None  # the sign-in the browser carries, as read (None: nobody signed in)
+    ended: str | None = None  # why that sign-in is refused or over: the visitor is not signed in
+
+    @property
+    def notice(self) -> str | None:
+        """What a visitor whose sign-in is refused or over is told, above the page."""
+        if self.ended is None:
+            return None
+        if self.sign_in is not None and self.sign_in.refusal is not None:
+            return (
+                f"Your sign-in was refused: {self.ended}. You are not signed in; sign in again with another "
+                "account, or ask DESE's dashboard administrators."
+            )
+        return f"Your sign-in has ended ({self.ended}): sign in again."
 
 
 def session() -> Session:
@@ -63,21 +84,32 @@ def session() -> Session:
                 "restart it.",
             )
         return Session(access.sign_in_off())
-    identity = _identity()
-    if identity is None:
+    claims = _claims()
+    if claims is None:
         if settings.public_viewing:
             return Session(access.anonymous())
         return Session(None, "Sign in to see the dashboard.")
-    with cursor() as cur:
-        actor = access.signed_in(cur, identity, settings)
+    sign_in = access.sign_in_of(claims)
+    ended, actor = sign_in.refusal, None
+    if ended is None:
+        with cursor() as cur:
+            ended = access.sign_in_ended(cur, sign_in, settings)
+            if ended is None:
+                actor = access.signed_in(
+                    cur, sign_in.identity, settings, subject=sign_in.subject, issuer=sign_in.issuer
+                )
+    if ended is not None:  # not signed in: what anyone may see, if anything, and why
+        found = Session(access.anonymous(), sign_in=sign_in, ended=ended)
+        return found if settings.public_viewing else replace(found, actor=None, refusal=found.notice)
     if actor is None:
         return Session(
             None,
-            f"You are signed in as {identity}, who has no access to this dashboard yet. Ask DESE's "
+            f"You are signed in as {sign_in.identity}, who has no access to this dashboard yet. Ask DESE's "
             "dashboard administrators for a role.",
             signed_in=True,
+            sign_in=sign_in,
         )
-    return Session(actor, signed_in=True)
+    return Session(actor, signed_in=True, sign_in=sign_in)
 
 
 _THIS_RUN = "auth_session_this_run"  # app.py's answer for the run under way (a page asks many times)
@@ -96,17 +128,83 @@ def current() -> Actor:
     return found.actor if found.actor is not None else access.anonymous()
 
 
-def record_sign_in(actor: Actor) -> None:
-    """The audit log's line for this sign-in, once per session and identity."""
-    if st.session_state.get(_SIGNED_IN) == actor.identity:
+def _recorded() -> set:
+    return st.session_state.setdefault(_RECORDED, set())
+
+
+def _signed_in_as(found: Session) -> Actor:
+    """Who the audit log names for this session's sign-in (its actor; for a sign-in without a role, its
+    identity as a viewer; for a refused one, what the provider sent, written out exactly)."""
+    if found.actor is not None and found.signed_in:
+        return found.actor
+    sign_in = found.sign_in
+    assert sign_in is not None
+    return Actor(sign_in.shown_as, access.VIEWER, subject=sign_in.subject, issuer=sign_in.issuer)
+
+
+def record_sign_in(found: Session) -> None:
+    """The audit log's line for the sign-in this browser carries: "signed in" once per sign-in (however many
+    browser sessions, tabs or servers see the same cookie), a sign-in refused at the door once per sign-in,
+    and a sign-in that is over once per browser session that presents it."""
+    sign_in = found.sign_in
+    if sign_in is None:
         return
+    ended = found.ended is not None and sign_in.refusal is None
+    key = ("ended", sign_in.key, found.ended) if ended else ("sign-in", sign_in.key)
+    if key in _recorded():
+        return
+    actor = _signed_in_as(found)
     try:
-        with writer() as cur:
-            access.record_sign_in(cur, actor)
+        if ended:
+            with writer() as cur:
+                access.record_refusal(cur, actor, f"sign-in: it has ended ({found.ended})")
+        else:
+            with cursor() as cur:
+                seen = access.sign_in_seen(cur, sign_in)
+            if not seen:
+                refused = found.ended or (
+                    None if found.actor is not None else "no role, and unknown users are refused"
+                )
+                with writer() as cur:
+                    access.record_sign_in(cur, actor, sign_in, refused=refused)
     except Exception:  # the log line must never keep a person from the dashboard
         log.exception("recording the sign-in of %r failed", actor.identity)
         return
-    st.session_state[_SIGNED_IN] = actor.identity
+    _recorded().add(key)
+
+
+def record_refusal(actor: Actor, detail: str, *, once: object = None, upload_id: int | None = None) -> None:
+    """The audit log's line for something `actor` tried and was refused (who, what, why); with `once`, once
+    per browser session for that key (a refused page is run again by every click on it)."""
+    if once is not None and once in _recorded():
+        return
+    try:
+        with writer() as cur:
+            access.record_refusal(cur, actor, detail, upload_id)
+    except Exception:  # the log line must never keep a person from the dashboard
+        log.exception("recording a refusal of %r failed", actor.identity)
+        return
+    if once is not None:
+        _recorded().add(once)
+
+
+def _sign_out(found: Session) -> None:
+    """The sidebar's Sign out: recorded first (which ends this person's sign-in in every browser and on
+    every server), then Streamlit's own sign-out (this browser's cookie, and the provider's session)."""
+    try:
+        with writer() as cur:
+            access.record_sign_out(cur, _signed_in_as(found))
+    except Exception:
+        log.exception("recording a sign-out failed; this browser is signed out all the same")
+    st.logout()
+
+
+def notice(found: Session) -> None:
+    """Above the page: why the sign-in this browser carries is refused or over, and a way to sign in again."""
+    if found.notice is None:
+        return
+    st.warning(plain(found.notice), icon=":material/lock_clock:")
+    st.button("Sign in again", key="auth_sign_in_again", on_click=st.login, icon=":material/login:")
 
 
 def sidebar(current_session: Session) -> None:
@@ -123,7 +221,13 @@ def sidebar(current_session: Session) -> None:
         if current_session.signed_in:
             actor = current_session.actor
             role = actor.role_label if actor is not None else "no access"
-            st.caption(plain(f"Signed in as {_identity()} · {role}"))
-            st.button("Sign out", key="auth_sign_out", on_click=st.logout, icon=":material/logout:")
+            st.caption(plain(f"Signed in as {_signed_in_as(current_session).identity} · {role}"))
+            st.button(
+                "Sign out",
+                key="auth_sign_out",
+                on_click=_sign_out,
+                args=(current_session,),
+                icon=":material/logout:",
+            )
         else:
             st.button("Sign in", key="auth_sign_in", on_click=st.login, icon=":material/login:")

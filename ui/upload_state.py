@@ -23,6 +23,7 @@ from analytics.ingest import (
     save_checked,
 )
 from analytics.ingest import preview_pending as preview_pending_upload
+from analytics.ingest import problems as pr
 from analytics.store import SavedUpload
 from analytics.warehouse import WarehouseUnavailable
 from ui import auth
@@ -67,7 +68,35 @@ def check(kind: str, data: bytes, file_name: str, answers: Answers) -> CheckedUp
     with cursor() as cur:
         checked = check_upload(cur, kind, data, file_name, answers, actor=person)
     st.session_state[_CHECKED] = (key, checked)
+    _record_refused_rows(checked, person)
     return checked
+
+
+# The check's problems that refuse the person rather than the file: rows their sign-in may not upload.
+_REFUSED_CODES = (pr.NOT_ALLOWED, pr.NOT_YOUR_ORGANIZATION)
+
+
+def _record_refused_rows(checked: CheckedUpload, person: Actor) -> None:
+    """A file the person's role may not upload (another organization's rows, a kind or a statewide file that
+    is DESE's), refused by the check before anything could be saved: in the audit log, once per file and
+    kind in this browser session (the check runs again when the data changes)."""
+    refused = [p for p in checked.problems if p.code in _REFUSED_CODES]
+    if not refused:
+        return
+    first = refused[0]
+    where = ", ".join(
+        part
+        for part in (
+            f"row {first.row}" if first.row is not None else "",
+            f"“{first.value}”" if first.value not in (None, "") else "",
+        )
+        if part
+    )
+    detail = (
+        f"upload of “{checked.file_name}” ({checked.kind.name}), refused before saving: it holds what this "
+        f"sign-in may not upload; {where or 'the file'} should be {first.expected}"
+    )
+    auth.record_refusal(person, detail, once=("upload", checked.sha256, checked.kind.name, person.identity))
 
 
 def preview(checked: CheckedUpload) -> UploadPreview | None:
@@ -95,6 +124,7 @@ def save(checked: CheckedUpload) -> tuple[Outcome, SavedUpload | None]:
         with writer() as cur:
             saved = save_checked(cur, checked, actor=actor())
     except NotAllowed as refusal:
+        auth.record_refusal(actor(), f"saving “{checked.file_name}” ({checked.kind.name}): {refusal}")
         return Outcome(False, f"{refusal} Nothing was saved."), None
     except WarehouseUnavailable as unavailable:
         return Outcome(False, f"Nothing was saved: {unavailable.trouble.message}"), None
