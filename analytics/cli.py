@@ -11,12 +11,15 @@ import io
 import json
 import logging
 import os
+import secrets
 import shlex
 import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -400,22 +403,91 @@ def cmd_export(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_REFUSED
-        try:
-            args.out.mkdir(parents=True, exist_ok=True)
-        except OSError as problem:
-            print(f"Error: cannot write to {args.out}: {problem.strerror or problem}", file=sys.stderr)
-            return EXIT_REFUSED
-        for key in export.CHART_KEYS:
-            _write(args.out / f"{key}.csv", export.chart_csv(con, goals, filters, key))
-        _write(args.out / DECK_FILE, export.build_deck(con, goals, filters, export.CHART_KEYS))
+        files = [
+            (f"{key}.csv", partial(export.chart_csv, con, goals, filters, key)) for key in export.CHART_KEYS
+        ]
+        files.append((DECK_FILE, partial(export.build_deck, con, goals, filters, export.CHART_KEYS)))
+        return _write_all(args.out, files)
     finally:
         con.close()
+
+
+def _write_all(out: Path, files: Sequence[tuple[str, Callable[[], bytes]]]) -> int:
+    """Make every file in a hidden folder first, then put them all in `out`: an export that fails part-way
+    (a chart that cannot be drawn, a damaged warehouse, a full disk) leaves nothing behind, and says so
+    truthfully. The folder is made where `out` will be (inside it, when it exists), so the files are moved
+    in by renaming, never copied."""
+    existing = out.is_dir()
+    if out.exists() and not existing:
+        print(f"Error: {out} is a file, not a folder: choose a folder with --out DIR.", file=sys.stderr)
+        return EXIT_REFUSED
+    near = out if existing else next(p for p in out.absolute().parents if p.exists())
+    staging = near / f".export-in-progress-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        staging.mkdir()  # (as `out` itself would be made: its permissions are the usual ones)
+    except OSError as problem:
+        print(
+            f"Error: cannot write to {near} ({problem.strerror or problem}); nothing was written. Give this "
+            "account write access to that folder, or choose another with --out DIR.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    made: list[tuple[str, int]] = []
+    try:
+        for name, make in files:
+            try:
+                data = make()
+            except BaseException:
+                print(
+                    f"Error: the export stopped while making {name}; nothing was written to {out}.",
+                    file=sys.stderr,
+                )
+                raise
+            try:
+                (staging / name).write_bytes(data)
+            except OSError as problem:
+                print(
+                    f"Error: cannot write {name} in {near} ({problem.strerror or problem}); nothing was written "
+                    f"to {out}. Free some space or get write access there, or choose another folder with --out DIR.",
+                    file=sys.stderr,
+                )
+                return EXIT_REFUSED
+            made.append((name, len(data)))
+        return _move_in(staging, out, existing, made)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_in(staging: Path, out: Path, existing: bool, made: list[tuple[str, int]]) -> int:
+    """Put the finished files in `out`: the whole folder at once when `out` is new, else file by file."""
+    moved: list[str] = []
+    missing = [p for p in out.absolute().parents if not p.exists()]  # deepest first
+    try:
+        if not existing:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(out)
+            moved = [name for name, _ in made]
+        else:
+            for name, _ in made:
+                (staging / name).replace(out / name)
+                moved.append(name)
+    except OSError as problem:
+        for folder in missing if not moved else ():
+            with suppress(OSError):
+                folder.rmdir()
+        where = f"{out} ({problem.strerror or problem})"
+        if moved:
+            print(
+                f"Error: only {len(moved)} of {len(made)} files could be put in {where}: {', '.join(moved)}; "
+                "the others were not written. Export again once the folder can be written to.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"Error: cannot write to {where}; nothing was written.", file=sys.stderr)
+        return EXIT_REFUSED
+    for name, size in made:
+        print(f"wrote {out / name} ({size:,} bytes)")
     return EXIT_OK
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    print(f"wrote {path} ({len(data):,} bytes)")
 
 
 def _regions_arg(text: str) -> list[str]:

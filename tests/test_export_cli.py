@@ -1,15 +1,20 @@
 """`python -m analytics export` and `metrics` from the command line: the files the Export page offers for a
 view, exit codes, the filters, and JSON that a strict parser accepts."""
 
+import errno
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
+import duckdb
 import pytest
 from builders import ROOT_DIR, add, enrollment, new_warehouse, organizations, staffing
 from pptx import Presentation
+from unwritable import REFUSALS, read_only, run_command_line
 
 from analytics import cli, export
 from analytics import definitions as d
@@ -274,3 +279,101 @@ def test_metrics_text_copes_with_hidden_and_partial_years(tmp_path, capsys, monk
     assert "8.3%" in lines[2] and "25 of 302 FTE" in lines[2]
     assert "2024-25" in lines[3] and "partial: 1 of 322 organizations reported" in lines[3]
     assert "1 FTE" not in lines[3] and "0.0%" not in lines[3]
+
+
+# --- an export that fails writes nothing, and says so -------------------------------------------------------
+
+
+def files_in(folder) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too), by path: what a failed export must leave as it was."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def failing_at(monkeypatch, failing_key: str, error: Exception):
+    """Make each chart's CSV as usual, but fail on `failing_key`'s (the deck is faked: Kaleido is slow)."""
+    made = []
+    real = export.chart_csv
+
+    def chart_csv(con, goals, filters, key):
+        if key == failing_key:
+            raise error
+        made.append(key)
+        return real(con, goals, filters, key)
+
+    monkeypatch.setattr(export, "chart_csv", chart_csv)
+    monkeypatch.setattr(export, "build_deck", lambda *a, **k: b"deck")
+    return made
+
+
+def test_an_export_that_fails_part_way_writes_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    db = build(tmp_path / "w.duckdb", years=("2023-24",))
+    failing = export.CHART_KEYS[len(export.CHART_KEYS) // 2]
+    made = failing_at(monkeypatch, failing, ValueError("merge on float64 and object"))
+    before = files_in(tmp_path)
+    out = tmp_path / "board" / "march"
+    assert run(["export", "--db", db, "--out", out]) == 1
+    assert len(made) == export.CHART_KEYS.index(failing)  # charts before it were made, then thrown away
+    said = capsys.readouterr()
+    assert said.out == ""  # no "wrote …" for a file that is not there
+    lines = said.err.splitlines()
+    assert lines[0] == f"Error: the export stopped while making {failing}.csv; nothing was written to {out}."
+    assert lines[1].startswith("Error: something unexpected went wrong; nothing was saved.")
+    assert not (tmp_path / "board").exists()
+    assert files_in(tmp_path) == before  # not a file, not a hidden folder left behind
+
+
+def test_a_failed_export_leaves_an_earlier_one_in_its_folder_as_it_was(tmp_path, capsys, monkeypatch):
+    db = build(tmp_path / "w.duckdb", years=("2023-24",))
+    out = tmp_path / "exports"
+    monkeypatch.setattr(export, "build_deck", lambda *a, **k: b"deck")
+    assert run(["export", "--db", db, "--out", out]) == 0
+    capsys.readouterr()
+    earlier = files_in(out)
+    add_teachers = connect(db)
+    add(add_teachers, "staffing", staffing("2023-24", "10000000", d.TEACHER, White=5, Black=7))
+    add_teachers.close()
+    failing_at(
+        monkeypatch, export.CHART_KEYS[-1], duckdb.IOException("Could not read enough bytes from file")
+    )
+    assert run(["export", "--db", db, "--out", out]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].endswith(f"nothing was written to {out}.")
+    assert lines[1].startswith(f"Error: The warehouse file {db} is damaged")  # why, as for any command
+    assert files_in(out) == earlier  # the earlier export whole: no new CSV beside an old deck
+
+
+def test_an_export_onto_a_full_disk_writes_nothing_and_names_the_folder(tmp_path, capsys, monkeypatch):
+    db = build(tmp_path / "w.duckdb", years=("2023-24",))
+    monkeypatch.setattr(export, "build_deck", lambda *a, **k: b"deck")
+    real, written = Path.write_bytes, []
+
+    def write_bytes(path, data):
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        written.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    out = tmp_path / "out"
+    assert run(["export", "--db", db, "--out", out]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        f"Error: cannot write {export.CHART_KEYS[3]}.csv in {tmp_path} (No space left on device)"
+    )
+    assert f"nothing was written to {out}" in line and "--out DIR" in line
+    assert not out.exists() and not any(tmp_path.glob(".export-*"))
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new folder", "existing folder"])
+def test_an_export_into_a_read_only_folder_writes_nothing_and_says_what_to_do(tmp_path, existing):
+    db = build(tmp_path / "w.duckdb", years=("2023-24",))
+    locked = read_only(tmp_path / "locked")
+    out = locked if existing else locked / "board"
+    done = run_command_line("export", "--db", db, "--out", out, read_only_folder=locked)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"Error: cannot write to {locked} (") and any(r in line for r in REFUSALS), line
+    assert line.endswith(
+        "nothing was written. Give this account write access to that folder, or choose another with --out DIR."
+    )
+    assert done.stdout == "" and list(locked.iterdir()) == []
