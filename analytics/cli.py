@@ -37,6 +37,7 @@ from analytics.settings import SETTINGS_FILE
 from analytics.text import terminal_safe
 from analytics.warehouse import (
     PROJECT_ROOT,
+    BackupNotWritten,
     back_up,
     connect,
     default_backup_file,
@@ -553,7 +554,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
         back_up(con, out)
-    except FileExistsError as problem:
+    except (FileExistsError, BackupNotWritten) as problem:
         print(f"Error: {problem}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
@@ -724,8 +725,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return EXIT_REFUSED
-    except duckdb.IOException as problem:
+    except duckdb.Error as problem:
         trouble = diagnose(problem, args.db)
+        if trouble.kind == "other" and not isinstance(problem, duckdb.IOException):
+            return _unexpected(args)
         if trouble.kind == "busy":
             print(
                 f"The warehouse {args.db} is open in another program (is the dashboard running?). "
@@ -739,12 +742,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"The goals file has a problem: {problem}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception:
-        log.exception("unexpected failure running %s", args.command)
-        print(
-            f"Error: something unexpected went wrong; nothing was saved. The details are in {LOG_FILE}.",
-            file=sys.stderr,
-        )
-        return EXIT_REFUSED
+        return _unexpected(args)
+
+
+def _unexpected(args: argparse.Namespace) -> int:
+    """A failure nobody foresaw (called while it is handled): logged with its traceback, said in one line."""
+    log.exception("unexpected failure running %s", args.command)
+    print(
+        f"Error: something unexpected went wrong; nothing was saved. The details are in {LOG_FILE}.",
+        file=sys.stderr,
+    )
+    return EXIT_REFUSED
 
 
 def _output_closed() -> int:

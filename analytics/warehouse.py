@@ -388,7 +388,7 @@ BACKUP_DIR_NAME = "backups"  # beside the warehouse file: data/backups/ for data
 @dataclass(frozen=True)
 class Trouble:
     """Why the warehouse cannot be opened, in words for the person running the dashboard: what is wrong
-    and what to do. `kind` is busy | damaged | read-only | newer | other."""
+    and what to do. `kind` is busy | damaged | read-only | newer | data-path | other."""
 
     kind: str
     what: str
@@ -407,6 +407,9 @@ class WarehouseUnavailable(RuntimeError):
         self.trouble = trouble
 
 
+_DATA_PATH_MISMATCH = re.compile(
+    r'DATA_PATH parameter "(?P<setting>[^"]*)" does not match existing data path in the catalog "(?P<catalog>[^"]*)"'
+)
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 _DAMAGED = (
     "not a valid duckdb database file",
@@ -448,6 +451,20 @@ def diagnose(error: BaseException, path: str | Path) -> Trouble:
             f"({duckdb.__version__}, the version the shared-warehouse extensions need).",
             "Move it aside to start again from the sample data, or carry its data across: open it with that "
             "newer DuckDB and run EXPORT DATABASE 'folder', then IMPORT DATABASE 'folder' into a new file here.",
+        )
+    data_path = _DATA_PATH_MISMATCH.search(text)
+    if data_path:
+        setting = (
+            ducklake.DATA_PATH_ENV
+            if os.environ.get(ducklake.DATA_PATH_ENV)
+            else "data_path in [warehouse] of data/settings.toml"
+        )
+        return Trouble(
+            "data-path",
+            f"The shared warehouse's catalog keeps its data files in {data_path['catalog']}, but this server is "
+            f"set to use {data_path['setting']} ({setting}).",
+            f"Set {setting} to {data_path['catalog']}, the folder every server sharing this warehouse uses, or "
+            "leave it unset to use the catalog's; then try again.",
         )
     if any(sign in lowered for sign in _DAMAGED):
         backup = latest_backup(path)
@@ -493,22 +510,63 @@ def default_backup_file(path: str | Path) -> Path:
     return backup_dir(path) / f"{Path(path).stem}-{datetime.now():%Y-%m-%dT%H%M%S}.duckdb"
 
 
+class BackupNotWritten(RuntimeError):
+    """The backup file could not be written (its folder is read-only, the disk is full, ...): the message
+    names the folder and says what to do. Nothing of it is left behind."""
+
+
+# How a failure to write a file reads, in DuckDB's words or the operating system's.
+_CANNOT_WRITE = ("permission denied", "read-only file system", "no space left", "disk quota exceeded")
+
+
 def back_up(con: duckdb.DuckDBPyConnection, out: str | Path) -> Path:
     """Copy the whole warehouse (tables, views, macros, sequences at their current values) into a new DuckDB
-    file `out`, in one read: a consistent copy. `out` must not exist yet."""
+    file `out`, in one read: a consistent copy. `out` must not exist yet. A backup that cannot be written
+    raises BackupNotWritten, leaving neither the file nor a folder made for it."""
     out = Path(out)
     if out.exists():
         raise FileExistsError(f"{out} already exists; choose a new file for the backup.")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in out.absolute().parents if not p.exists()]  # deepest first
     # ATTACH and COPY FROM DATABASE take no parameters: the path is quoted as a string literal.
     quoted = "'" + str(out).replace("'", "''") + "'"
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"ATTACH {quoted} AS warehouse_backup")
         con.execute(f"COPY FROM DATABASE {CATALOG} TO warehouse_backup")
-    except BaseException:
+    except BaseException as problem:
         with suppress(duckdb.Error):
             con.execute("DETACH warehouse_backup")
-        out.unlink(missing_ok=True)
+        for leftover in (out, out.with_name(out.name + ".wal")):
+            with suppress(OSError):  # (on a read-only disk even removing a missing file fails)
+                leftover.unlink(missing_ok=True)
+        for folder in missing:
+            with suppress(OSError):
+                folder.rmdir()
+        reason = _write_failure(problem)
+        if reason is not None:
+            near = missing[-1].parent if missing else out.parent
+            fix = (
+                "Free some space on that disk"
+                if "space" in reason.lower() or "quota" in reason.lower()
+                else "Give this account write access to that folder"
+            )
+            raise BackupNotWritten(
+                f"The backup {out} could not be written in {near} ({reason}); nothing was written. {fix}, or "
+                "choose another file with --out FILE."
+            ) from problem
         raise
     con.execute("DETACH warehouse_backup")
     return out
+
+
+def _write_failure(problem: BaseException) -> str | None:
+    """Why a file could not be written, in the operating system's words; None for any other failure (the
+    warehouse itself could not be read, say)."""
+    if isinstance(problem, OSError):
+        return problem.strerror or str(problem)
+    if isinstance(problem, duckdb.Error):
+        lowered = str(problem).lower()
+        found = next((words for words in _CANNOT_WRITE if words in lowered), None)
+        if found is not None:
+            return str(problem)[lowered.index(found) :].split("\n")[0].rstrip(".")[:80].capitalize()
+    return None

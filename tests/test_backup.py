@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from builders import ROOT_DIR, contents
+from unwritable import REFUSALS, read_only, run_command_line
 from upload_files import csv_bytes
 
 from analytics import cli
@@ -142,3 +143,60 @@ def test_a_busy_warehouse_is_said_plainly_by_the_app(sample_db, open_app):
 def test_each_trouble_says_what_to_do(message, kind, says, tmp_path):
     trouble = diagnose(duckdb.IOException(message), tmp_path / "warehouse.duckdb")
     assert trouble.kind == kind and says in trouble.message
+
+
+# --- a backup that cannot be written, a shared warehouse set to another data folder --------------------------
+
+
+def test_a_backup_into_a_read_only_folder_names_it_and_leaves_nothing(sample_db, tmp_path):
+    locked = read_only(tmp_path / "locked")
+    for out, folder in ((locked / "w.duckdb", locked), (locked / "2025" / "w.duckdb", locked)):
+        done = run_command_line("backup", "--db", sample_db, "--out", out, read_only_folder=locked)
+        assert done.returncode == 1, done.stderr
+        (line,) = done.stderr.splitlines()
+        assert line.startswith(f"Error: The backup {out} could not be written in {folder} ("), line
+        assert any(r in line for r in REFUSALS), line
+        assert line.endswith(
+            "nothing was written. Give this account write access to that folder, or choose another file with "
+            "--out FILE."
+        )
+        assert "unexpected" not in line and list(locked.iterdir()) == []
+
+
+def test_the_default_backup_beside_a_warehouse_in_a_read_only_folder_names_that_folder(sample_db, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    db = locked / "warehouse.duckdb"
+    db.write_bytes(sample_db.read_bytes())
+    before = contents(db)
+    read_only(locked)
+    done = run_command_line("backup", "--db", db, read_only_folder=locked)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert (
+        line.startswith(f"Error: The backup {locked}/backups/warehouse-") and f"written in {locked} (" in line
+    )
+    assert "--out FILE" in line and sorted(p.name for p in locked.iterdir()) == ["warehouse.duckdb"]
+    locked.chmod(0o755)
+    assert contents(db) == before
+
+
+def test_a_shared_warehouse_set_to_another_data_folder_says_which_and_what_to_do(
+    postgres, tmp_path, capsys, monkeypatch
+):
+    lake = postgres.catalog(postgres.database())
+    first, moved = tmp_path / "lake-data", tmp_path / "elsewhere"
+    monkeypatch.setenv("DASHBOARD_DATA_PATH", str(first))
+    assert cli.main(["init", "--db", lake]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("DASHBOARD_DATA_PATH", str(moved))
+    for command in (["metrics"], ["uploads"], ["init"], ["backup", "--out", str(tmp_path / "b.duckdb")]):
+        assert cli.main([*command, "--db", lake]) == 1, command
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line == (
+            f"Error: The shared warehouse's catalog keeps its data files in {first}/, but this server is set to "
+            f"use {moved}/ (DASHBOARD_DATA_PATH). Set DASHBOARD_DATA_PATH to {first}/, the folder every server "
+            "sharing this warehouse uses, or leave it unset to use the catalog's; then try again."
+        ), command
+    monkeypatch.delenv("DASHBOARD_DATA_PATH")
+    assert cli.main(["metrics", "--db", lake]) == 0  # unset, the catalog's own folder is used
