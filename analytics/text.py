@@ -85,8 +85,10 @@ def _escape(match: re.Match) -> str:
 def figure_text(text: object) -> str:
     """`text` for a Plotly title, tick label, hover or annotation. Plotly draws a subset of HTML there (an
     <a href> becomes a live link, <b> and <span style> restyle the text) and reads &entities;, so &, < and
-    > are written as entities: the text reads exactly as written, and nothing in it acts."""
-    return html.escape(str(text), quote=False)
+    > are written as entities; and it typesets text between two $ as LaTeX wherever MathJax is loaded
+    (Kaleido loads it for every PNG), so $ is written as one too: the text reads exactly as written, and
+    nothing in it acts."""
+    return html.escape(str(text), quote=False).replace("$", "&#36;")
 
 
 def clean_name(text: str) -> str:

@@ -6,8 +6,8 @@ import streamlit as st
 from analytics import formats, sections
 from analytics.metrics import organizations_overview
 from ui.data import call, goals
-from ui.layout import chart, empty_state, page_heading, sidebar_filters
-from ui.text import grid, plain
+from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
+from ui.text import grid
 
 g = goals()
 page_heading(
@@ -23,7 +23,7 @@ else:
     chart(per_year, "districts_per_year")
     cumulative = call(sections.districts_cumulative, g, filters)
     chart(cumulative, "districts_cumulative")
-    st.caption(cumulative.caption)
+    caption(cumulative.caption)
 
 st.header("Organizations")
 orgs = call(organizations_overview, filters)
@@ -82,7 +82,7 @@ if choice:
             leader,
             help="AMSEL member" if profile.amsel_member else "Not an AMSEL member",
         )
-        st.caption(f"{plain(profile.name)} is in the {plain(profile.region)} region.")
+        caption(f"{profile.name} is in the {profile.region} region.")
         if len(taking_part):
             st.dataframe(
                 grid(sections.participation_display(taking_part)),

@@ -7,7 +7,7 @@ from analytics import definitions as d
 from analytics import sections
 from analytics.equity import leader_gaps
 from ui.data import call
-from ui.layout import chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 page_heading(
@@ -22,7 +22,7 @@ if positions.data.empty:
     empty_state("equity-leader survey")
     st.stop()
 chart(positions, "equity_positions")
-st.caption(positions.caption)
+caption(positions.caption)
 by_region = call(sections.equity_leaders_by_group, filters, "region")
 chart(by_region, "equity_by_region")
 by_type = call(sections.equity_leaders_by_group, filters, "org_type")
@@ -35,7 +35,7 @@ if members.data.empty:
 else:
     chart(members, "amsel_members")
     chart(expectations, "amsel_expectations")
-    st.caption(members.caption)
+    caption(members.caption)
 
 st.header("Where the gaps are")
 st.caption(
@@ -44,7 +44,7 @@ st.caption(
 )
 mapped = call(sections.equity_map, filters)
 chart(mapped, "equity_map")
-st.caption(mapped.caption)
+caption(mapped.caption)
 gaps = call(leader_gaps, filters)
 st.caption(f"{len(gaps):,} organizations to follow up.")
 st.dataframe(
@@ -61,4 +61,4 @@ population = st.radio(
 )
 comparison = call(sections.equity_comparison, filters, population)
 chart(comparison, "equity_comparison")
-st.caption(comparison.caption)
+caption(comparison.caption)

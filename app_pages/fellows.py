@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import formats, sections
 from ui.data import call, goals
-from ui.layout import chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 g = goals()
@@ -36,7 +36,7 @@ d.metric(
     help="Share of Fellows whose race is known who are people of color.",
 )
 chart(progress, "fellows_progress")
-st.caption(
+caption(
     progress.caption + " Filters by region and type apply to each Fellow's home organization; the "
     "school-year filter does not apply (cohorts are counted whole)."
 )
@@ -47,4 +47,4 @@ chart(roles, "fellows_roles")
 st.header("By cohort")
 cohort_table, cohort_caption = sections.fellows_cohort_view(table)
 st.dataframe(grid(cohort_table), hide_index=True, width="stretch", key="fellows_table")
-st.caption(cohort_caption)
+caption(cohort_caption)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import formats, sections
 from ui.data import call, goals
-from ui.layout import chart, goal_card, page_heading, sidebar_filters
+from ui.layout import caption, chart, goal_card, page_heading, sidebar_filters
 
 page_heading(
     "Are we on track?", "Influence 100's goals for Massachusetts: where each stands, and the path to it."
@@ -60,8 +60,8 @@ with right:
     )
 
 chart(supers, "overview_superintendents")
-st.caption(supers.caption)
+caption(supers.caption)
 chart(fellows, "overview_fellows")
-st.caption(fellows.caption)
+caption(fellows.caption)
 chart(districts, "overview_districts")
-st.caption(districts.caption)
+caption(districts.caption)

@@ -7,7 +7,7 @@ from analytics import formats, sections
 from analytics.metrics import counted_years
 from analytics.projection import implied_hire_share
 from ui.data import call, goals
-from ui.layout import chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 
 g = goals()
 goal = g.superintendents
@@ -55,7 +55,7 @@ if status.short_of_path is not None:
         f"{formats.people(latest['total'])} superintendents (counted in FTE).",
     )
 chart(trend, "superintendents_trend")
-st.caption(trend.caption)
+caption(trend.caption)
 
 st.header("What would it take?")
 st.caption(

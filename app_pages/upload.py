@@ -158,7 +158,7 @@ def preview(checked: CheckedUpload, saved_as: SavedUpload | None) -> None:
 def show_changes(changes, kind_name: str, key: str) -> None:
     """A preview: what changes, in words, what it replaces, and the figures before and after."""
     for change in changes.changes:
-        st.markdown(f"- {change}")
+        st.markdown(f"- {plain(change)}")
     for note in view.replaced_notes(changes):
         st.caption(note)
     st.dataframe(
@@ -195,7 +195,7 @@ def save(checked: CheckedUpload, saved_as: SavedUpload | None) -> None:
         if saved is not None:
             up.remember_saved(checked, saved)
             st.rerun()
-        st.error(outcome.message)
+        st.error(plain(outcome.message))
 
 
 def review_queue(uploads) -> None:

@@ -3,11 +3,11 @@ signs in for real): what each role sees and may do, and the notices when sign-in
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 from builders import contents
+from markdown_reading import as_read
 from test_upload_page import AUTH, DESE_ADMIN, frame_with, shown, texts
 from upload_files import csv_bytes
 
@@ -236,13 +236,13 @@ def audit_lines(db, action: str | None = None) -> list[tuple]:
 
 
 def warnings(at) -> str:
-    """The page's warnings as a reader sees them (Markdown's backslash escapes undone)."""
-    return re.sub(r"\\(.)", r"\1", "\n".join(w.value for w in at.warning))
+    """The page's warnings as a reader sees them (the Markdown that shows user text as text read)."""
+    return as_read("\n".join(w.value for w in at.warning))
 
 
 def signed_in_caption(at) -> str:
     said = "\n".join(c.value for c in at.sidebar.caption if "Signed in as" in c.value)
-    return re.sub(r"\\(.)", r"\1", said)
+    return as_read(said)
 
 
 @pytest.mark.parametrize(

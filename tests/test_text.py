@@ -1,8 +1,13 @@
-"""analytics/text.py: user text made harmless for a spreadsheet, a terminal, a Plotly figure and the warehouse."""
+"""analytics/text.py and ui/text.py: user text made harmless for a spreadsheet, a terminal, a Plotly figure, the
+warehouse and Streamlit's Markdown."""
+
+import re
 
 import pandas as pd
 import pytest
+from markdown_reading import as_read, live_text, read_text
 
+from analytics.figure_data import plain as figure_plain
 from analytics.text import (
     NAME_MAX,
     clean_file_name,
@@ -12,6 +17,7 @@ from analytics.text import (
     spreadsheet_safe,
     terminal_safe,
 )
+from ui.text import plain
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\t=1", "\r=1"]
 
@@ -99,3 +105,50 @@ def test_figure_text_is_text_not_markup():
     assert figure_text('<a href="http://evil.example">Evil</a> & <img src=x>') == (
         '&lt;a href="http://evil.example"&gt;Evil&lt;/a&gt; &amp; &lt;img src=x&gt;'
     )
+    # Between two $ Plotly typesets LaTeX wherever MathJax is loaded (Kaleido's PNGs): $ is an entity too,
+    # read back as $ by the slides and the page's text alternative.
+    assert figure_text("$x^2$ Charter") == "&#36;x^2&#36; Charter"
+    assert figure_plain(figure_text("$x^2$ <b>")) == "$x^2$ <b>"
+
+
+# --- Markdown (ui/text.py): what Streamlit renders as Markdown shows user text as written --------------
+
+MARKDOWN_CASES = [
+    "![img](http://evil.example/img.png)",
+    ":red[x]",
+    ":material/warning:",
+    "$x^2$",
+    "http://evil.example/x",
+    "HTTPS://EVIL.EXAMPLE/x",
+    "www.evil.example",
+    "(www.evil.example)",
+    "<b>x</b>",
+    '<a href="http://evil.example">x</a>',
+    '=HYPERLINK("http://evil.example")',
+    "clerk@evil.example",
+    ":smile: and :streamlit:",
+    "a -> b -- c >= d <= e <- f <-> g ~= h",
+    "x`y``z `",
+    "http://e.example/:material/warning:",
+    "# heading\n- item\n1. one\n> quote\n***",
+    "Abby Kelley Foster Charter Public (District)",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", MARKDOWN_CASES)
+def test_plain_markdown_reads_as_written_and_nothing_in_it_acts(text):
+    source = plain(text)
+    assert as_read(source) == text
+    live, read = live_text(source), read_text(source)
+    # Nothing Markdown or Streamlit's directives act on is left unescaped outside code spans...
+    assert not re.search(r"[!-/:-@\[-`{-~]", live.replace("\x00", "")), source
+    # ...and nothing found after parsing either: links, emoji shortcodes, ":streamlit:", arrows.
+    assert not re.search(r"://|www\.|@|:[\w+-]+:", read, re.IGNORECASE), source
+    assert not re.search(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)", read), source
+    assert ":material/" not in source  # Streamlit rewrites it before parsing, even in code
+
+
+def test_plain_leaves_plain_words_alone():
+    assert plain("Boston Public Schools") == "Boston Public Schools"
+    assert plain("North Adams: 2019-20") == r"North Adams\: 2019\-20"

@@ -3,21 +3,30 @@ them (a spreadsheet formula, a terminal escape or forged line, a Plotly link, a 
 characters) arrive as text everywhere they are shown or downloaded."""
 
 import csv
+import hashlib
 import io
 import json
 import random
+import re
+import shutil
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass, field
 
 import pytest
 from builders import ROOT_DIR, add, new_warehouse, staffing
+from markdown_reading import as_read, live_text, read_text
 from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
 
-from analytics import cli
+from analytics import access, cli
+from analytics import export as export_module
 from analytics.ingest import check_upload
-from analytics.text import FORMULA_LEADS, NAME_MAX, clean_name
-from analytics.warehouse import connect
+from analytics.store import review_upload
+from analytics.text import FORMULA_LEADS, NAME_MAX, clean_name, figure_text
+from analytics.warehouse import connect, sql
+
+TESTS_ADMIN = access.Actor("admin@doe.mass.edu", access.ADMINISTRATOR)
 
 FORMULA_NAMES = {
     "09990000": '=HYPERLINK("http://evil.example","x")',
@@ -266,3 +275,248 @@ def test_names_stored_before_the_check_cleaned_them_are_cleaned_as_it_would(tmp_
         file_name, who = con.execute("SELECT file_name, uploaded_by FROM uploads").fetchone()
     assert [names[c] for c in codes] == [clean_name(n)[:NAME_MAX] for n in dirty]
     assert (file_name, who) == ("agpj.csv", "ops[2J")
+
+
+# --- 6. Markdown, on every page ----------------------------------------------------------------------
+# Streamlit renders Markdown in captions, alerts, headings, st.table's cells, labels and tooltips. Names that
+# would act there (an outside image every visitor's browser fetches, a live link, coloured text, an icon,
+# LaTeX, HTML), given to organizations, files, uploaders, a review note and a problem's cells; every page is
+# drawn and every Markdown string on it must show them as text.
+
+MARKDOWN_ATTACKS = (
+    "![img](http://evil.example/img.png)",
+    ":red[x]",
+    ":material/warning:",
+    "$x^2$",
+    "http://evil.example/x",
+    "www.evil.example",
+    "<b>x</b>",
+    '<a href="http://evil.example">x</a>',
+    '=HYPERLINK("http://evil.example")',
+    "clerk@evil.example",
+)
+# What Markdown (GFM) links by itself, escaped or not: a scheme's URL, a www. address, an email address.
+_AUTOLINK = re.compile(r"(?:https?://|www\.)[-.\w]+|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", re.IGNORECASE)
+# Drawn by Plotly as markup (a link, bold, an image) or, where MathJax is loaded, as LaTeX.
+_FIGURE_ATTACKS = ("<b>x</b>", "<a href", "<img", "$x^2$")
+# Fields that hold no Markdown: ids and keys, the raw values of widgets, and the options of a selectbox or
+# multiselect (drawn as text).
+_NOT_MARKDOWN = {"id", "form_id", "query_param_key", "raw_value", "raw_values", "icon", "default"}
+_PLAIN_OPTIONS = {"selectbox", "multiselect", "select_slider"}
+
+
+@dataclass
+class Seen:
+    """What a page showed of the attacks: where Markdown would act on one (trouble), and the text read of
+    every Markdown string and figure (to show the names did reach the page)."""
+
+    trouble: list[str] = field(default_factory=list)
+    markdown: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+    def read(self) -> str:
+        return "\n".join(as_read(m) for m in self.markdown)
+
+
+def _strings(message, path=""):
+    """(field path, value) of every string in a protobuf message, nested messages and lists included."""
+    for descriptor, value in message.ListFields():
+        name = f"{path}.{descriptor.name}" if path else descriptor.name
+        items = value if descriptor.is_repeated else [value]
+        for item in items:
+            if isinstance(item, str):
+                yield name, item
+            elif hasattr(item, "ListFields"):
+                yield from _strings(item, name)
+
+
+# The app's own Markdown that spells an attack: the Overview's badge for a goal behind its path.
+APP_MARKDOWN = re.compile(r":(?:orange|green)-badge\[:material/\w+: ")
+
+
+def _markdown_trouble(where: str, source: str, seen: Seen) -> None:
+    seen.markdown.append(source)
+    live, read = live_text(APP_MARKDOWN.sub("", source)), read_text(source)
+    seen.trouble += [f"{where}: {a!r} as Markdown: {source!r}" for a in MARKDOWN_ATTACKS if a in live]
+    seen.trouble += [
+        f"{where}: {m.group()!r} would be a link: {source!r}"
+        for m in _AUTOLINK.finditer(read)
+        if "evil" in m.group().lower()
+    ]
+
+
+def _figure_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _figure_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _figure_strings(v)
+
+
+def shown_attacks(at) -> Seen:
+    """Every element on the page (main area and sidebar), checked for attacks Markdown, Plotly, HTML or a
+    grid's CSV download would act on."""
+    seen = Seen()
+    for node in [*at.main, *at.sidebar]:
+        kind, proto = getattr(node, "type", ""), getattr(node, "proto", None)
+        if proto is None or not hasattr(proto, "ListFields"):
+            continue
+        if kind == "plotly_chart":
+            for text in _figure_strings(json.loads(proto.spec)):
+                seen.figures.append(text)
+                seen.trouble += [f"figure: {a!r} in {text!r}" for a in _FIGURE_ATTACKS if a in text]
+            continue
+        if kind in ("arrow_data_frame", "dataframe"):
+            cells = node.value.to_numpy().ravel().tolist()
+            seen.trouble += [
+                f"grid: formula {c!r}" for c in cells if isinstance(c, str) and c.startswith("=")
+            ]
+            continue
+        if kind == "table":
+            for cell in node.value.to_numpy().ravel().tolist():
+                if isinstance(cell, str):
+                    _markdown_trouble("table cell", cell, seen)
+            continue
+        if kind in ("html", "text", "code", "json"):
+            if kind == "html":
+                seen.trouble += [f"html: {a!r}" for a in ("<b>x</b>", "<a href", "<img") if a in proto.body]
+            continue
+        for name, text in _strings(proto):
+            last = name.rsplit(".", 1)[-1]
+            if last in _NOT_MARKDOWN or (kind in _PLAIN_OPTIONS and last == "options"):
+                continue
+            _markdown_trouble(f"{kind}.{name}", text, seen)
+    return seen
+
+
+# Organizations whose names reach Markdown: AMSEL's founders (named in the Equity leaders caption), the two
+# the map cannot place (named in its caption and subtitle), and two in the gaps table.
+FOUNDERS = ["00490000", "01550000", "02070000", "02740000", "03150000", "03170000"]
+UNPLACED = ["39010000", "39020000"]
+IN_THE_GAPS_TABLE = ["00440000", "02440000"]
+ATTACK_ORGS = dict(zip([*FOUNDERS, *UNPLACED, *IN_THE_GAPS_TABLE], MARKDOWN_ATTACKS, strict=True))
+ATTACK_UPLOADER = "clerk@evil.example"
+GOOD_STAFFING = csv_bytes(
+    [
+        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+        ["2024-25", "00350000", "Teacher", "Asian", "3"],
+    ]
+)
+
+
+def _with_attack_names(db) -> None:
+    """Give organizations, uploads, uploaders and a review note the attacks for names; and a pending and a
+    rejected district upload, so the review queue and the rejection's note show them too."""
+    with connect(db) as con:
+        for code, name in ATTACK_ORGS.items():
+            con.execute("UPDATE organizations SET name = ? WHERE org_code = ?", [name, code])
+        ids = [r[0] for r in con.execute("SELECT upload_id FROM uploads ORDER BY upload_id").fetchall()]
+        for i, upload_id in enumerate(ids):
+            con.execute(
+                "UPDATE uploads SET file_name = ?, uploaded_by = ? WHERE upload_id = ?",
+                [MARKDOWN_ATTACKS[i % 10], MARKDOWN_ATTACKS[(i + 3) % 10], upload_id],
+            )
+        # The staffing upload holds the bytes the Upload page is given again (it says "already saved").
+        con.execute(
+            "UPDATE uploads SET sha256 = ? WHERE kind = 'staffing'",
+            [hashlib.sha256(GOOD_STAFFING).hexdigest()],
+        )
+        con.execute(sql("data_version_bump"))
+        clerk = access.Actor(ATTACK_UPLOADER, access.UPLOADER, frozenset({"00350000"}))
+        access.grant_role(con, ATTACK_UPLOADER, access.UPLOADER, ["00350000"], actor=TESTS_ADMIN)
+        for file_name in MARKDOWN_ATTACKS[:2]:
+            add(
+                con,
+                "staffing",
+                staffing("2025-26", "00350000", "Teacher", White=9),
+                file_name=file_name,
+                actor=clerk,
+            )
+        rejected = add(con, "staffing", staffing("2025-26", "00350000", "Teacher", White=8), actor=clerk)
+        review_upload(con, rejected.upload_id, approve=False, note=MARKDOWN_ATTACKS[0], actor=TESTS_ADMIN)
+
+
+@pytest.fixture(scope="module")
+def attack_db(sample_db_template, tmp_path_factory):
+    """The sample warehouse with the attacks for names (shared by the tests that only look)."""
+    path = tmp_path_factory.mktemp("attacks") / "warehouse.duckdb"
+    shutil.copy(sample_db_template, path)
+    _with_attack_names(path)
+    return path
+
+
+def assert_inert(at, *, reached: tuple[str, ...] = (), in_figures: tuple[str, ...] = ()) -> Seen:
+    """No attack acts anywhere on the page; those in `reached` are read as written in its Markdown, those in
+    `in_figures` in its charts (escaped as figure text)."""
+    assert not at.exception, [e.value for e in at.exception]
+    seen = shown_attacks(at)
+    assert seen.trouble == []
+    read = seen.read()
+    assert [a for a in reached if a not in read] == []
+    figures = "\n".join(seen.figures)
+    assert [a for a in in_figures if figure_text(a) not in figures] == []
+    return seen
+
+
+@pytest.mark.parametrize(
+    "page_name", ["overview", "superintendents", "fellows", "workforce", "export", "audit", "access", "about"]
+)
+def test_pages_show_attack_names_as_text(attack_db, open_app, page_name):
+    assert_inert(open_app(attack_db, page_name))
+
+
+def test_the_equity_leaders_page_names_founders_and_unplaced_organizations_as_text(attack_db, open_app):
+    at = open_app(attack_db, "equity_leaders")
+    founders_and_unplaced = tuple(ATTACK_ORGS.values())[:8]
+    # Captions name them all (the map's caption four of the unplaced at most: there are two).
+    assert_inert(at, reached=founders_and_unplaced, in_figures=founders_and_unplaced)
+    at.radio(key="equity_population").set_value("Principal").run()
+    assert_inert(at)
+
+
+@pytest.mark.parametrize("code", list(ATTACK_ORGS))
+def test_the_districts_profile_names_the_organization_as_text(attack_db, open_app, code):
+    name = ATTACK_ORGS[code]
+    at = open_app(attack_db, "districts", {"org": code})
+    assert_inert(at, reached=(f"{name} is in the",), in_figures=(name,))
+
+
+def test_the_upload_page_quotes_files_cells_uploaders_and_notes_as_text(attack_db, open_app):
+    at = open_app(attack_db, script="app_pages/upload.py")
+    assert_inert(at)
+    # A file of the attacks: its name, and its cells quoted in the problem table.
+    bad = csv_bytes(
+        [
+            ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+            *(["2023-24", a, "Teacher", a, a] for a in MARKDOWN_ATTACKS),
+        ]
+    )
+    at.file_uploader(key="upload_file").set_value((MARKDOWN_ATTACKS[0] + ".csv", bad, "text/csv")).run()
+    problems = assert_inert(at, reached=MARKDOWN_ATTACKS[1:])
+    assert len(at.table) == 1 and problems.markdown
+    # The same bytes as an upload saved before: the warning names its file and uploader.
+    at.file_uploader(key="upload_file").set_value(("again.csv", GOOD_STAFFING, "text/csv")).run()
+    staffing_upload = MARKDOWN_ATTACKS[1]  # the sample's second upload is its staffing
+    assert_inert(at, reached=(f"by {MARKDOWN_ATTACKS[4]} (the same bytes, “{staffing_upload}”",))
+
+
+def test_the_access_page_says_what_it_granted_as_text(attack_db, tmp_path, open_app):
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(attack_db, db)
+    at = open_app(db, "access")
+    at.text_input(key="access_identity").set_value("someone@example.org")
+    at.selectbox(key="access_role").set_value("uploader")
+    at.multiselect(key="access_orgs").set_value(["39010000", "00490000"])
+    at.button[0].click().run()  # the form's Grant
+    assert_inert(
+        at, reached=(f"00490000 ({ATTACK_ORGS['00490000']})", f"39010000 ({ATTACK_ORGS['39010000']})")
+    )
+
+
+def test_the_presentation_view_draws_attack_names_as_text(attack_db, open_app):
+    map_chart = export_module.CHART_KEYS.index("equity-leaders-map") + 1
+    at = open_app(attack_db, query={"present": "1", "chart": str(map_chart)})
+    assert_inert(at, in_figures=tuple(ATTACK_ORGS.values())[6:8])

@@ -10,10 +10,12 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import definitions as d
+from analytics import figure_data
 from analytics.export import CHART_KEYS, image_name
-from analytics.figure_data import NotNative, describe, figure_data, figure_table, histogram_table, plain
+from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
 from ui.data import cached, sample_data_loaded
+from ui.text import plain
 
 _years_loaded = cached(school_years_loaded)
 
@@ -238,9 +240,9 @@ def chart_text(section) -> tuple[str, object]:
     """A chart's text alternative (its finding, then its figures) and its figures as a table (None where
     the chart is not one of categories)."""
     try:
-        data = figure_data(section.figure)
+        data = figure_data.figure_data(section.figure)
     except NotNative:
-        title = plain(section.figure.layout.title.text)
+        title = figure_data.plain(section.figure.layout.title.text)
         return " ".join(p for p in (title.rstrip(".") + ".", section.caption) if p), histogram_table(
             section.figure
         )
@@ -279,7 +281,14 @@ def goal_card(label: str, value: str, delta: str | None, status, as_of: str | No
             st.markdown(f":green-badge[:material/check_circle: {status.verdict}]")
         elif status.on_track is False:
             st.markdown(f":orange-badge[:material/warning: {status.verdict}]")
-        st.caption(f"{detail} Data from {as_of}." if as_of else detail)
+        caption(f"{detail} Data from {as_of}." if as_of else detail)
+
+
+def caption(text: str) -> None:
+    """Words from analytics (a section's caption, a goal's detail: plain text, which may quote organization
+    names) as a caption that shows them exactly as written. Pages show analytics' words through this (or
+    through ui.text.plain()), never as Markdown of their own."""
+    st.caption(plain(text))
 
 
 def empty_state(what: str) -> None:
