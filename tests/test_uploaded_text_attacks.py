@@ -3,7 +3,6 @@ them (a spreadsheet formula, a terminal escape or forged line, a Plotly link, a 
 characters) arrive as text everywhere they are shown or downloaded."""
 
 import csv
-import hashlib
 import io
 import json
 import random
@@ -15,18 +14,16 @@ import tomllib
 from dataclasses import dataclass, field
 
 import pytest
+from attack_names import ATTACK_ORGS, GOOD_STAFFING, MARKDOWN_ATTACKS, with_attack_names
 from builders import ROOT_DIR, add, new_warehouse, staffing
 from markdown_reading import as_read, live_text, read_text
 from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
 
-from analytics import access, cli
+from analytics import cli
 from analytics import export as export_module
 from analytics.ingest import check_upload
-from analytics.store import review_upload
 from analytics.text import FORMULA_LEADS, NAME_MAX, clean_name, figure_text
-from analytics.warehouse import connect, sql
-
-TESTS_ADMIN = access.Actor("admin@doe.mass.edu", access.ADMINISTRATOR)
+from analytics.warehouse import connect
 
 FORMULA_NAMES = {
     "09990000": '=HYPERLINK("http://evil.example","x")',
@@ -283,18 +280,6 @@ def test_names_stored_before_the_check_cleaned_them_are_cleaned_as_it_would(tmp_
 # LaTeX, HTML), given to organizations, files, uploaders, a review note and a problem's cells; every page is
 # drawn and every Markdown string on it must show them as text.
 
-MARKDOWN_ATTACKS = (
-    "![img](http://evil.example/img.png)",
-    ":red[x]",
-    ":material/warning:",
-    "$x^2$",
-    "http://evil.example/x",
-    "www.evil.example",
-    "<b>x</b>",
-    '<a href="http://evil.example">x</a>',
-    '=HYPERLINK("http://evil.example")',
-    "clerk@evil.example",
-)
 # What Markdown (GFM) links by itself, escaped or not: a scheme's URL, a www. address, an email address.
 _AUTOLINK = re.compile(r"(?:https?://|www\.)[-.\w]+|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", re.IGNORECASE)
 # Drawn by Plotly as markup (a link, bold, an image) or, where MathJax is loaded, as LaTeX.
@@ -392,59 +377,12 @@ def shown_attacks(at) -> Seen:
     return seen
 
 
-# Organizations whose names reach Markdown: AMSEL's founders (named in the Equity leaders caption), the two
-# the map cannot place (named in its caption and subtitle), and two in the gaps table.
-FOUNDERS = ["00490000", "01550000", "02070000", "02740000", "03150000", "03170000"]
-UNPLACED = ["39010000", "39020000"]
-IN_THE_GAPS_TABLE = ["00440000", "02440000"]
-ATTACK_ORGS = dict(zip([*FOUNDERS, *UNPLACED, *IN_THE_GAPS_TABLE], MARKDOWN_ATTACKS, strict=True))
-ATTACK_UPLOADER = "clerk@evil.example"
-GOOD_STAFFING = csv_bytes(
-    [
-        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
-        ["2024-25", "00350000", "Teacher", "Asian", "3"],
-    ]
-)
-
-
-def _with_attack_names(db) -> None:
-    """Give organizations, uploads, uploaders and a review note the attacks for names; and a pending and a
-    rejected district upload, so the review queue and the rejection's note show them too."""
-    with connect(db) as con:
-        for code, name in ATTACK_ORGS.items():
-            con.execute("UPDATE organizations SET name = ? WHERE org_code = ?", [name, code])
-        ids = [r[0] for r in con.execute("SELECT upload_id FROM uploads ORDER BY upload_id").fetchall()]
-        for i, upload_id in enumerate(ids):
-            con.execute(
-                "UPDATE uploads SET file_name = ?, uploaded_by = ? WHERE upload_id = ?",
-                [MARKDOWN_ATTACKS[i % 10], MARKDOWN_ATTACKS[(i + 3) % 10], upload_id],
-            )
-        # The staffing upload holds the bytes the Upload page is given again (it says "already saved").
-        con.execute(
-            "UPDATE uploads SET sha256 = ? WHERE kind = 'staffing'",
-            [hashlib.sha256(GOOD_STAFFING).hexdigest()],
-        )
-        con.execute(sql("data_version_bump"))
-        clerk = access.Actor(ATTACK_UPLOADER, access.UPLOADER, frozenset({"00350000"}))
-        access.grant_role(con, ATTACK_UPLOADER, access.UPLOADER, ["00350000"], actor=TESTS_ADMIN)
-        for file_name in MARKDOWN_ATTACKS[:2]:
-            add(
-                con,
-                "staffing",
-                staffing("2025-26", "00350000", "Teacher", White=9),
-                file_name=file_name,
-                actor=clerk,
-            )
-        rejected = add(con, "staffing", staffing("2025-26", "00350000", "Teacher", White=8), actor=clerk)
-        review_upload(con, rejected.upload_id, approve=False, note=MARKDOWN_ATTACKS[0], actor=TESTS_ADMIN)
-
-
 @pytest.fixture(scope="module")
 def attack_db(sample_db_template, tmp_path_factory):
     """The sample warehouse with the attacks for names (shared by the tests that only look)."""
     path = tmp_path_factory.mktemp("attacks") / "warehouse.duckdb"
     shutil.copy(sample_db_template, path)
-    _with_attack_names(path)
+    with_attack_names(path)
     return path
 
 
