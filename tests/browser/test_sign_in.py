@@ -5,15 +5,19 @@ to it is refused. These tests write, so they run against a warehouse (and an app
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from upload_files import csv_bytes
 
 from .browser_support import SCRIPT_TIMEOUT_MS, Dashboard, new_dashboard
-from .oidc_support import sign_in, sign_out
+from .oidc_support import set_user_claims, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -319,3 +323,163 @@ def test_signing_out_takes_the_upload_page_away(tab):
     sign_out(tab)
     assert signed_in_caption(tab) == ""
     assert "Upload" not in nav_titles(tab)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sign-ins that end, identities matched exactly, and the audit log of both
+
+
+def audit_csv(dash: Dashboard) -> list[dict[str, str]]:
+    """The Audit page's "Download as CSV", read back: every line of the audit log, newest first."""
+    dash.open("audit")
+    with dash.page.expect_download() as download:
+        dash.page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download as CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def ended_notice(dash: Dashboard) -> str:
+    """The warning above the page that says a sign-in was refused or has ended ("" when there is none)."""
+    notice = dash.page.locator("[data-testid='stAlert']").filter(
+        has_text=re.compile("Your sign-in (has|was)")
+    )
+    said = notice.first.inner_text() if notice.count() else ""
+    return said[said.find("Your sign-in") :] if said else ""  # after the icon's name
+
+
+def test_a_sign_in_replayed_after_signing_out_is_refused(chromium, app, tab, other_tab):
+    tab.open()
+    sign_in(tab, LOWELL_CLERK)
+    assert "Upload" in nav_titles(tab)
+    saved = tab.page.context.cookies()  # what someone copying the browser's cookies would hold
+    assert any(c["name"].startswith("_streamlit_user") for c in saved), [c["name"] for c in saved]
+    sign_out(tab)
+
+    replayed = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    try:
+        replayed.add_cookies(saved)
+        replay = Dashboard(page=replayed.new_page(), server=app)
+        replay.open()
+        assert signed_in_caption(replay) == "", signed_in_caption(replay)
+        assert "Upload" not in nav_titles(replay)
+        assert "Your sign-in has ended (you signed out at" in ended_notice(replay), replay.alerts()
+        assert replay.page.get_by_role("button", name="Sign in again").is_visible()
+        replay.open("upload")
+        assert replay.page.locator("[data-testid='stFileUploader']").count() == 0
+        assert re.search(r"sign in", main_text(replay), re.I), main_text(replay)
+        assert not replay.exceptions(), replay.server_log()
+    finally:
+        replayed.close()
+
+    # A DESE reviewer reads it all in the audit log: the sign-out, and the replay refused.
+    other_tab.open()
+    sign_in(other_tab, REVIEWER)
+    lowell = [row for row in audit_csv(other_tab) if row["who"] == LOWELL_CLERK]
+    actions = [row["action"] for row in lowell]
+    assert "signed out" in actions, lowell
+    replay_refused = [r for r in lowell if r["action"] == "refused" and "you signed out at" in r["detail"]]
+    assert len(replay_refused) == 2, lowell  # one per page the replayed cookie opened (each a new session)
+    assert all(row["subject"] == LOWELL_CLERK for row in lowell if row["action"] != "refused"), lowell
+    # Signing in again (a new sign-in, after the sign-out) works.
+    tab.open()
+    sign_in(tab, LOWELL_CLERK)
+    assert signed_in_caption(tab).startswith(f"Signed in as {LOWELL_CLERK} · "), signed_in_caption(tab)
+    assert not ended_notice(tab)
+
+
+ADMIN = "admin@doe.mass.edu"
+# Four sign-ins that all became the DESE administrator before: subject typed into the provider's form, and
+# the claims it then sends about that subject.
+FOLDED = {
+    "email + zero-width space": ("mallory-zwsp", {"email": "ADMIN@doe.mass.edu\u200b"}),
+    "unverified email": ("mallory-unverified", {"email": ADMIN, "email_verified": False}),
+    "space + right-to-left override": ("mallory-rlo", {"email": " admin@doe.mass.edu\u202e"}),
+    "no email, subject + zero-width space": ("admin@doe.mass.edu\u200b", {}),
+}
+
+
+def test_identities_that_folded_into_the_administrator_are_refused_or_kept_apart(chromium, sign_in_app):
+    server = sign_in_app("folded", settings={"DASHBOARD_ADMINISTRATORS": ADMIN})
+    for subject, claims in FOLDED.values():
+        set_user_claims(server.provider_url, subject, claims)
+    seen: dict[str, tuple[str, str, list[str]]] = {}
+    for name, (subject, _claims) in FOLDED.items():
+        dash = new_dashboard(chromium, server)
+        try:
+            dash.open()
+            sign_in(dash, subject)
+            seen[name] = (signed_in_caption(dash), ended_notice(dash), nav_titles(dash))
+            dash.open("access")
+            assert not dash.page.get_by_role("button", name="Grant").count(), (name, main_text(dash))
+            assert not dash.exceptions(), dash.server_log()
+        finally:
+            dash.page.context.close()
+    for name, (caption, _notice, pages) in seen.items():
+        assert "administrator" not in caption, (name, caption)
+        assert "Access" not in pages and "Audit" not in pages, (name, pages)
+    # The unverified email is not used: that sign-in is its own subject, a viewer, never the administrator.
+    assert seen["unverified email"][0] == "Signed in as subject:mallory-unverified · viewer"
+    for name in (
+        "email + zero-width space",
+        "space + right-to-left override",
+        "no email, subject + zero-width space",
+    ):
+        caption, notice, _ = seen[name]
+        assert caption == "" and notice.startswith("Your sign-in was refused"), (name, caption, notice)
+
+    # The real administrator, and the audit log that tells all five apart.
+    admin = new_dashboard(chromium, server)
+    try:
+        admin.open()
+        sign_in(admin, ADMIN)
+        assert signed_in_caption(admin) == f"Signed in as {ADMIN} · DESE administrator"
+        log = audit_csv(admin)
+    finally:
+        admin.page.context.close()
+    as_admin = [row for row in log if row["who"] == ADMIN]
+    assert [(r["action"], r["subject"]) for r in as_admin] == [("signed in", ADMIN)], as_admin
+    refused = {
+        row["who"]: row for row in log if row["action"] == "refused" and row["detail"].startswith("sign-in")
+    }
+    assert set(refused) == {
+        "ADMIN@doe.mass.edu\\u200b",
+        "\\u0020admin@doe.mass.edu\\u202e",
+        "subject:admin@doe.mass.edu\\u200b",
+    }, refused
+    assert refused["ADMIN@doe.mass.edu\\u200b"]["subject"] == "mallory-zwsp"
+    assert "U+200B ZERO WIDTH SPACE" in refused["ADMIN@doe.mass.edu\\u200b"]["detail"]
+    kept_apart = [row for row in log if row["who"] == "subject:mallory-unverified"]
+    assert [(r["action"], r["role"]) for r in reversed(kept_apart)] == [
+        ("signed in", "viewer"),
+        ("refused", "viewer"),  # its direct link to the Access page
+    ], kept_apart
+    assert kept_apart[0]["detail"].startswith("the Access page, opened by its address"), kept_apart
+
+
+LIFETIME_HOURS = 0.005  # 18 seconds
+
+
+def test_a_sign_in_older_than_the_session_lifetime_is_refused(chromium, sign_in_app):
+    server = sign_in_app(
+        "short-sessions",
+        grants=[(LOWELL_CLERK, "uploader", [LOWELL])],
+        settings={"DASHBOARD_SESSION_HOURS": str(LIFETIME_HOURS)},
+    )
+    dash = new_dashboard(chromium, server)
+    try:
+        dash.open()
+        started = time.monotonic()
+        sign_in(dash, LOWELL_CLERK)
+        assert signed_in_caption(dash).startswith(f"Signed in as {LOWELL_CLERK} · "), signed_in_caption(dash)
+        assert "Upload" in nav_titles(dash)
+        time.sleep(max(0.0, LIFETIME_HOURS * 3600 + 2 - (time.monotonic() - started)))
+        dash.open()  # the same browser, its cookie unchanged
+        assert ended_notice(dash) == "Your sign-in has ended (it expired after 18 seconds): sign in again."
+        assert signed_in_caption(dash) == "" and "Upload" not in nav_titles(dash)
+        # Signing in again starts a new sign-in.
+        sign_in(dash, LOWELL_CLERK)
+        assert signed_in_caption(dash).startswith(f"Signed in as {LOWELL_CLERK} · ")
+        assert not ended_notice(dash)
+        assert not dash.exceptions(), dash.server_log()
+    finally:
+        dash.page.context.close()
