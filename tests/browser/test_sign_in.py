@@ -1,7 +1,10 @@
 """Signing in for real, in Chromium, through an OpenID Connect provider the tests run (oidc-provider-mock):
 a district uploader saves its own file, which waits for review, and cannot save another district's row; a
 DESE reviewer approves it and the figure appears; an anonymous visitor has no Upload page, and a direct link
-to it is refused. These tests write, so they run against a warehouse (and an app) of their own."""
+to it is refused. A sign-in ends: its cookies replayed after signing out are refused, and so is a sign-in
+older than the session lifetime; identities that once folded into the administrator are refused or kept
+apart, and the audit log names each exactly. These tests write, so they run against a warehouse (and an
+app) of their own."""
 
 from __future__ import annotations
 
