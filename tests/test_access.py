@@ -397,6 +397,16 @@ def test_a_verified_email_is_the_identity_in_any_case_and_an_unverified_one_is_i
     assert access.sign_in_of(token("subject:s-2@x.org", sub="s-3")).identity is None
 
 
+def test_lower_casing_folds_no_other_letter_into_a_latin_one():
+    # Python's str.lower() turns the Kelvin sign into "k" and U+0130 into "i" + a dot: two different emails
+    # would become one identity. Only A-Z is lower-cased.
+    settings = Settings(administrators=("clerk@doe.mass.edu", "irene@doe.mass.edu"))
+    for email in ("cler\u212a@doe.mass.edu", "\u0130rene@doe.mass.edu"):
+        sign_in = access.sign_in_of(token(email, sub="s"))
+        assert sign_in.identity == email
+        assert access.signed_in(new_warehouse(), sign_in.identity, settings).role == VIEWER
+
+
 @pytest.mark.parametrize(
     "email",
     [
