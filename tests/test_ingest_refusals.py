@@ -2,6 +2,7 @@
 content. Each file goes through `python -m analytics import` (in process) against a real warehouse file."""
 
 import io
+import time
 import zipfile
 
 import pytest
@@ -285,7 +286,9 @@ def test_size_and_row_caps():
         [TEMPLATE] + [["2023-24", "350000", "Teacher", race, "1"] for race in ("Asian", "White")] * 30
     )
     checked = check_upload(None, "staffing", rows, "rows.csv", limits=Limits(max_rows=10))
-    assert "more than 10 rows" in checked.errors[0].expected
+    assert "60 rows of data under its header (row 1), more than the 10 one upload may hold" in (
+        checked.errors[0].expected
+    )
     assert [p.code for p in checked.errors] == ["too-many-rows"]
     xlsx = xlsx_bytes({"Data": [TEMPLATE] + [["2023-24", "350000", "Teacher", "Asian", 1]] * 30})
     checked = check_upload(None, "staffing", xlsx, "rows.xlsx", limits=Limits(max_rows=10))
@@ -700,3 +703,138 @@ def test_a_header_with_a_heading_too_many_is_said_once_about_the_header(db, tmp_
     assert (
         "row 1 has 6 headings but the rows under it have 5 values: there is a heading too many" in errors[0]
     )
+
+
+# --- limits: rows of data counted exactly, over-long cells named, a million repeats counted --------------
+
+TITLE = [["2023-24 Staffing by race"], ["Teachers, all districts"], []]
+
+
+def rows_of(n: int) -> list[list[object]]:
+    """`n` distinct template rows (one district's teachers, a year each)."""
+    return [[f"{2000 + i}-{(i + 1) % 100:02d}", "350000", "Teacher", "Asian", "1"] for i in range(n)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("title", [False, True], ids=["header first", "title rows above"])
+def test_the_row_limit_counts_rows_of_data_exactly(fmt, title):
+    """As many rows of data as the limit pass, one more is refused, wherever the header starts; blank rows
+    are no data. (Before, the 40 rows searched for a header were added to the limit.)"""
+    limits = Limits(max_rows=10)
+    above = TITLE if title else []
+    header_row = len(above) + 1
+
+    def made(data_rows: list[list[object]]) -> bytes:
+        rows = [*above, TEMPLATE, *data_rows]
+        return csv_bytes(rows) if fmt == "csv" else xlsx_bytes({"Data": rows})
+
+    blank = [None] * len(TEMPLATE)
+    ten = rows_of(10)
+    with_blanks = [*ten[:5], blank, blank, *ten[5:], blank]
+    for data in (made(ten), made(with_blanks)):
+        checked = check_upload(None, "staffing", data, f"f.{fmt}", limits=limits)
+        assert not checked.errors, checked.errors
+        assert len(checked.facts) == 10
+    checked = check_upload(None, "staffing", made(rows_of(11)), f"f.{fmt}", limits=limits)
+    assert [(p.row, p.column, p.code) for p in checked.errors] == [(None, None, "too-many-rows")]
+    assert checked.errors[0].expected.startswith(
+        f"The file has 11 rows of data under its header (row {header_row}), more than the 10 one upload may hold."
+    )
+
+
+def test_a_value_over_several_lines_is_one_row_of_the_limit():
+    """More lines than the limit, but no more rows: a quoted note that spans lines is one cell."""
+    rows = [[*row[:4], "1"] for row in rows_of(10)]
+    header = [*TEMPLATE, "Notes"]
+    data = csv_bytes([header, *[[*row, "first line\nsecond line\nthird"] for row in rows]])
+    assert data.count(b"\n") > 30
+    checked = check_upload(None, "staffing", data, "notes.csv", limits=Limits(max_rows=10))
+    assert not checked.errors, checked.errors
+
+
+def million_rows(n: int) -> bytes:
+    """A template file of `n` copies of one row (31 MB for a million)."""
+    return (
+        b"School Year,Org Code,Job Class,Race/Ethnicity,FTE\r\n" + b"2023-24,350000,Teacher,Asian,1\r\n" * n
+    )
+
+
+def test_a_million_and_one_rows_are_refused_at_once(db, tmp_path, capsys):
+    started = time.monotonic()
+    errors = refused(db, tmp_path, capsys, "staffing", million_rows(1_000_001), "million.csv")
+    took = time.monotonic() - started
+    assert errors == [
+        "Error: The file has 1,000,001 rows of data under its header (row 1), more than the 1,000,000 one "
+        "upload may hold. Split it (for example by school year) and upload the parts."
+    ]
+    assert took < 30, f"refusing took {took:.1f} s"  # about 2 s here; it took 286 s before
+
+
+def test_a_million_copies_of_one_row_are_counted_not_listed(db, tmp_path, capsys):
+    started = time.monotonic()
+    code, out, err = run_import(
+        db, tmp_path, capsys, "staffing", million_rows(1_000_000), "m.csv", "--dry-run"
+    )
+    took = time.monotonic() - started
+    assert code == 0 and "1 rows" in out, (out, err[-500:])
+    lines = err.splitlines()
+    assert len(lines) <= 60, len(lines)  # the first 50 named, the rest one line
+    assert lines[-1] == (
+        "Warning: 999,949 more rows like this (rows 53 to 1,000,001): each School Year, Org Code, Job Class, "
+        "Race/Ethnicity once; this row repeats row 2 exactly, so it is skipped"
+    )
+    assert took < 60, f"checking took {took:.1f} s"  # about 4 s here; 240 s before
+
+
+def test_repeats_of_many_different_rows_are_listed_then_counted_in_one_line():
+    """300 rows each repeated once: each repeat names its own earlier row, so each is a problem of its own;
+    the first 200 are listed and the rest are one line, with the rows they span, not 100 lines more."""
+    rows = rows_of(300)
+    data = csv_bytes([TEMPLATE, *rows, *rows])
+    checked = check_upload(None, "staffing", data, "twice.csv")
+    assert len(checked.warnings) == 201
+    assert {(p.row, p.column, p.code) for p in checked.warnings[:200]} == {
+        (r, None, "duplicate-row") for r in range(302, 502)
+    }
+    last = checked.warnings[-1]
+    assert (last.row, last.column, last.code) == (None, None, "duplicate-row")
+    assert last.expected.startswith("100 more rows (rows 502 to 601) with a problem of the same kind")
+    assert checked.warning_count == 300 and checked.can_save
+
+
+LONG = "x" * 10_000_000  # a 10 MB cell: a document pasted into a spreadsheet
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "column"),
+    [
+        ([*TEMPLATE, "Notes"], ["2023-24", "350000", "Teacher", "White", "2", LONG], "Notes"),
+        (TEMPLATE, ["2023-24", "350000", "Teacher", LONG, "2"], "Race/Ethnicity"),
+        (TEMPLATE, ["2023-24", "350000", "Teacher", "White", "2" * 40_000], "FTE"),
+    ],
+    ids=["extra column", "race", "number"],
+)
+def test_an_over_long_cell_is_refused_naming_its_row_column_and_the_limit(
+    db, tmp_path, capsys, header, row, column
+):
+    first = ["2023-24", "350000", "Teacher", "Asian", "1"] + ["ok"] * (len(header) - len(TEMPLATE))
+    data = csv_bytes([header, first, row])
+    errors = refused(db, tmp_path, capsys, "staffing", data)
+    assert len(errors) == 1 and errors[0].startswith(f"Error: Row 3, column “{column}”: “"), errors
+    assert " characters: " in errors[0] and "at most 32,767 characters in one cell" in errors[0]
+    assert "straddl" not in errors[0]
+    assert problems_of("staffing", data) == {(3, column, "cell-too-long")}
+
+
+def test_an_over_long_cell_in_a_workbook_is_named_too():
+    """Excel refuses to hold more than 32,767 characters in a cell; a workbook written by something else
+    may. (xlsxwriter will not write one either: its shared string is lengthened after.)"""
+    book = xlsx_bytes({"Data": [*TITLE, TEMPLATE, ["2023-24", "350000", "Teacher", "PLACEHOLDER", 2]]})
+    source, buffer = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as lengthened:
+        for part in source.infolist():
+            content = source.read(part.filename)
+            if part.filename == "xl/sharedStrings.xml":
+                content = content.replace(b"PLACEHOLDER", b"y" * 40_000)
+            lengthened.writestr(part, content)
+    assert problems_of("staffing", buffer.getvalue(), "long.xlsx") == {(5, "Race/Ethnicity", "cell-too-long")}

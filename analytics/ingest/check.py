@@ -256,6 +256,10 @@ def check_upload(
             said = f"The header (row {table.header_row}) does not line up with the rows under it"
             checked.recognition = Recognition("", said, table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
+        if table.long_cells:  # each over-long cell is named; the rest would be checked for nothing
+            said = "A cell holds more than a spreadsheet cell can"
+            checked.recognition = Recognition("", said, table.source, table.header_row, table.sheet)
+            return _finish(checked, problems)
         if not len(table.frame):
             if not problems.has_errors:
                 problems.add(

@@ -23,7 +23,7 @@ LISTED_IN_ALL = 200
 # code, people read the words, which may change.
 # The file as a whole.
 FILE_TOO_LARGE = "file-too-large"  # over the size cap, or a workbook that would unpack to too much
-TOO_MANY_ROWS = "too-many-rows"  # more rows than one upload may hold
+TOO_MANY_ROWS = "too-many-rows"  # more rows of data than one upload may hold
 EMPTY_FILE = "empty-file"  # no bytes, or only blank lines
 NOT_A_SPREADSHEET = (
     "not-a-spreadsheet"  # a web page, binary data, a damaged workbook, a zip of something else
@@ -49,6 +49,7 @@ DUPLICATE_ROW = "duplicate-row"  # the same key as an earlier row, and the same 
 DUPLICATE_KEY = "duplicate-key"  # the same key as an earlier row, with different figures
 PARTS_OVER_TOTAL = "parts-over-total"  # race/ethnicity counts adding up to more than the row's total
 # A cell.
+CELL_TOO_LONG = "cell-too-long"  # more characters than a spreadsheet cell holds (Limits.max_cell_chars)
 MISSING_VALUE = "missing-value"  # a required cell left empty
 BLANK_AS_ZERO = "blank-as-zero"  # an empty race/ethnicity cell in a row with figures, read as 0
 RACE_NOT_GIVEN = "race-not-given"  # a roster's person with no race/ethnicity, counted as Unknown
@@ -126,6 +127,7 @@ class ProblemLog:
     error_count: int = 0
     warning_count: int = 0
     _unlisted: dict[tuple[Severity, str | None, str], int] = field(default_factory=dict)
+    _unlisted_span: dict[tuple[Severity, str | None, str], tuple[int, int]] = field(default_factory=dict)
     _per_kind: dict[tuple[Severity, str | None, str], int] = field(default_factory=dict)
     _codes: dict[tuple[Severity, str | None, str], str] = field(default_factory=dict)
 
@@ -180,6 +182,10 @@ class ProblemLog:
         self._per_kind[kind] = already + n
         if n > room:
             self._unlisted[kind] = self._unlisted.get(kind, 0) + n - room
+            numbered = [int(r) for r in rows[room:] if r is not None]
+            if numbered:
+                low, high = self._unlisted_span.get(kind, (min(numbered), max(numbered)))
+                self._unlisted_span[kind] = (min(low, *numbered), max(high, *numbered))
 
     @property
     def has_errors(self) -> bool:
@@ -187,19 +193,25 @@ class ProblemLog:
         return self.error_count > 0
 
     def problems(self) -> list[UploadProblem]:
-        """Every listed problem, errors first, then by row; plus one line per kind counting the unlisted."""
+        """Every listed problem, errors first, then by row; plus one line counting the unlisted of each kind
+        (code and column): a million copies of one mistake are a count and the rows they span, never a
+        million lines, even where each names another row."""
         ordered = sorted(self.listed, key=lambda p: (not p.is_error, p.row is None, p.row or 0))
-        for (severity, column, expected), n in self._unlisted.items():
-            ordered.append(
-                UploadProblem(
-                    None,
-                    column,
-                    None,
-                    f"{n:,} more rows like this: {expected}",
-                    severity,
-                    code=self._codes[(severity, column, expected)],
-                )
+        grouped: dict[tuple[Severity, str | None, str], list[tuple[Severity, str | None, str]]] = {}
+        for kind in self._unlisted:
+            severity, column, _ = kind
+            grouped.setdefault((severity, column, self._codes[kind]), []).append(kind)
+        for (severity, column, code), kinds in grouped.items():
+            n = sum(self._unlisted[k] for k in kinds)
+            spans = [self._unlisted_span[k] for k in kinds if k in self._unlisted_span]
+            span = f" (rows {min(s[0] for s in spans):,} to {max(s[1] for s in spans):,})" if spans else ""
+            said = (
+                f"{n:,} more rows like this{span}: {kinds[0][2]}"
+                if len(kinds) == 1
+                else f"{n:,} more rows{span} with a problem of the same kind as listed above ({code}), not "
+                "listed one by one"
             )
+            ordered.append(UploadProblem(None, column, None, said, severity, code=code))
         return ordered
 
     def extend(self, problems: Iterable[UploadProblem]) -> None:

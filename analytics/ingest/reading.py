@@ -33,7 +33,9 @@ class Limits:
     """What one upload may be, so that no file can exhaust the server."""
 
     max_bytes: int = 50 * 1024 * 1024
-    max_rows: int = 1_000_000
+    max_rows: int = 1_000_000  # rows of data under the header (blank rows are no data)
+    # Excel's own limit for one cell: a longer one is a document or a whole file pasted into a cell.
+    max_cell_chars: int = 32_767
     # An .xlsx is a zip: refuse one whose parts declare more than this once unpacked, or that unpack
     # to more than max_zip_ratio times their packed size (real workbooks: 5-20 times).
     max_unpacked_bytes: int = 300 * 1024 * 1024
@@ -69,6 +71,7 @@ class Table:
     short_rows: dict[int, int] = field(default_factory=dict)  # CSV rows with fewer values than the header
     delimiter: str = ","
     misaligned: bool = False  # the rows have more values than the header has headings (said once)
+    long_cells: bool = False  # a cell holds more than a spreadsheet cell can (each is named)
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -93,9 +96,9 @@ def read_table(
     if not data.strip():
         raise Unreadable("The file is empty.", pr.EMPTY_FILE)
     if data[:4] == b"PK\x03\x04":
-        return _read_workbook(data, header_score, log, sheet, limits, zipped=True)
+        return _check_cells(_read_workbook(data, header_score, log, sheet, limits, zipped=True), log, limits)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _read_workbook(data, header_score, log, sheet, limits, zipped=False)
+        return _check_cells(_read_workbook(data, header_score, log, sheet, limits, zipped=False), log, limits)
     if file_name.lower().endswith((".xlsx", ".xlsm", ".xls")):
         text_start = data[:512].lstrip().lower()
         if text_start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<")):
@@ -104,7 +107,7 @@ def read_table(
                 "name. Open it in Excel and use Save As → Excel Workbook (.xlsx) or CSV, then upload that.",
                 pr.NOT_A_SPREADSHEET,
             )
-    return _read_csv(data, header_score, log, limits)
+    return _check_cells(_read_csv(data, header_score, log, limits), log, limits)
 
 
 # --- CSV -----------------------------------------------------------------------------------------------
@@ -207,11 +210,6 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             "Workbook (.xlsx) or CSV, then upload that.",
             pr.NOT_A_SPREADSHEET,
         )
-    if text.count("\n") > limits.max_rows + HEAD_ROWS:
-        raise Unreadable(
-            f"The file has more than {limits.max_rows:,} rows, the most one upload may hold.",
-            pr.TOO_MANY_ROWS,
-        )
     head_text = text[:262_144]  # the header is near the top: never split a whole large file into lines
     lines = head_text.splitlines(keepends=True)
     if len(head_text) < len(text) and len(lines) > 1:
@@ -232,6 +230,18 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
     header = _unique_names(records[rec_index])
     title = [" ".join(c for c in r if c.strip()) for r in records[:rec_index] if any(c.strip() for c in r)]
     offset = sum(len(line) for line in lines[:line_index])
+    # The lines from the header on bound the rows under it: only a file with more lines than the limit
+    # allows has its rows of data counted, exactly, once parsed (a quoted value may span lines; a blank
+    # line is no row). A file of more blank lines than that is refused first: each would be parsed apart.
+    may_be_too_long = text.count("\n", offset) > limits.max_rows
+    if may_be_too_long:
+        blank = sum(1 for _ in _BLANK_LINE.finditer(text, offset))
+        if blank > limits.max_rows:
+            raise Unreadable(
+                f"The file has {blank:,} blank lines under its header (row {rec_index + 1}), more than the "
+                f"{limits.max_rows:,} rows one upload may hold. Save it again without them.",
+                pr.TOO_MANY_ROWS,
+            )
     if encoding == "UTF-8":  # already what pyarrow reads: skip the head's bytes instead of re-encoding
         bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         body = memoryview(data)[bom + len(text[:offset].encode("utf-8")) :]
@@ -248,7 +258,12 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
         parsed = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(
-                column_names=[f"c{i}" for i in range(len(header))], skip_rows=1, use_threads=False
+                column_names=[f"c{i}" for i in range(len(header))],
+                skip_rows=1,
+                use_threads=False,
+                # One block for the whole file: a row longer than a block is refused by pyarrow without
+                # saying which ("straddles two block boundaries"); an over-long cell is named after.
+                block_size=max(1 << 20, len(body) + 1),
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -264,6 +279,14 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
         )
     except pa.ArrowInvalid as problem:
         raise Unreadable(f"The file could not be read as CSV: {problem}", pr.NOT_A_SPREADSHEET) from problem
+    if may_be_too_long:
+        rows_of_data = _rows_with_data(parsed) + sum(
+            1
+            for _, _, line in invalid
+            if any(f.strip() for f in next(csv.reader([line], delimiter=delimiter), []))
+        )
+        if rows_of_data > limits.max_rows:
+            raise Unreadable(too_many_rows_message(rows_of_data, rec_index + 1, limits), pr.TOO_MANY_ROWS)
     # pyarrow numbers records from the header (1); rows it skipped are taken out of the sequence.
     total = parsed.num_rows + len(invalid)
     skipped = np.array(sorted(n for n, _, _ in invalid if n is not None), dtype=np.int64)
@@ -522,10 +545,11 @@ def _read_workbook(
     score, _, name, loaded, header_index = found[0]
     others = [f[2] for f in found[1:]]
     if loaded.num_rows - header_index - 1 > limits.max_rows:
-        raise Unreadable(
-            f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.",
-            pr.TOO_MANY_ROWS,
-        )
+        if loaded.num_rows >= limits.max_rows + HEAD_ROWS + 1:  # cut short where it was loaded: load it all
+            loaded = book.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_arrow()
+        rows_of_data = _rows_with_data(loaded.slice(header_index + 1))
+        if rows_of_data > limits.max_rows:
+            raise Unreadable(too_many_rows_message(rows_of_data, header_index + 1, limits), pr.TOO_MANY_ROWS)
     head = _arrow_head(loaded)
     header = _unique_names(head[header_index])
     title = [" ".join(c for c in r if c.strip()) for r in head[:header_index] if any(c.strip() for c in r)]
@@ -598,10 +622,7 @@ def _typed_sheet(book, data: bytes, name: str, header_score: HeaderScore, limits
     except Exception:
         return None
     if loaded.num_rows > limits.max_rows:
-        raise Unreadable(
-            f"The sheet has more than {limits.max_rows:,} rows, the most one upload may hold.",
-            pr.TOO_MANY_ROWS,
-        )
+        return None  # blank rows among them are no data: the general way counts the rows of data exactly
     header = _unique_names([("" if n.startswith("__UNNAMED__") else n) for n in names])
     columns = []
     for column in loaded.columns:
@@ -664,6 +685,49 @@ def _arrow_head(table: pa.Table) -> list[list[str]]:
 
 
 # --- shared ------------------------------------------------------------------------------------------
+
+_BLANK_LINE = re.compile(r'^[ \t\r,;|"]*$', re.MULTILINE)
+
+
+def _rows_with_data(table: pa.Table) -> int:
+    """How many rows of `table` hold anything (a blank row is no row of data)."""
+    if not table.num_columns or not table.num_rows:
+        return 0
+    return int(pc.sum(functools.reduce(pc.or_, [_filled(c) for c in table.columns])).as_py() or 0)
+
+
+def too_many_rows_message(rows: int, header_row: int, limits: Limits) -> str:
+    """What a file with more rows of data than one upload may hold should be."""
+    return (
+        f"The file has {rows:,} rows of data under its header (row {header_row}), more than the "
+        f"{limits.max_rows:,} one upload may hold. Split it (for example by school year) and upload the parts."
+    )
+
+
+def _check_cells(table: Table, log: ProblemLog, limits: Limits) -> Table:
+    """Refuse each cell longer than a spreadsheet cell can be, naming its row and column (what the file goes
+    on to be checked for would be about a cell no one meant to write)."""
+    for column in table.header:
+        values = table.frame[column]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue  # numbers and yes/no from a typed Excel column
+        lengths = values.astype("string").str.len()
+        over = (lengths > limits.max_cell_chars).fillna(False).to_numpy(dtype=bool)
+        if not over.any():
+            continue
+        table.long_cells = True
+        log.add_rows(
+            f"at most {limits.max_cell_chars:,} characters in one cell (the most an Excel cell holds); this "
+            "one holds more: a document or a whole file pasted into one cell? Shorten it and upload the file "
+            "again",
+            rows=table.rows[over].tolist(),
+            values=[
+                f"{n:,} characters: {str(v)[:20]}…" for v, n in zip(values[over], lengths[over], strict=True)
+            ],
+            column=column,
+            code=pr.CELL_TOO_LONG,
+        )
+    return table
 
 
 def _to_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
