@@ -93,10 +93,15 @@ class Reporting:
 
 
 def organizations_reporting(
-    con: duckdb.DuckDBPyConnection, table: str, job_classes: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    job_classes: tuple[str, ...] = (),
+    only: pd.DataFrame | None = None,
 ) -> Reporting:
     """Who reported and who was expected, for each of `job_classes` (`table` 'staffing') or for students
-    ('enrollment'), every school year."""
+    ('enrollment'), every school year. With `only` (population, school_year, org_code: a release's
+    organizations), only those count as having reported, and who is expected follows from them as it would
+    from the facts: a released figure's coverage is the release's."""
     with cursor(con) as cur:
         raw = cur.execute(
             sql("organizations_reporting"), {"table": table, "job_classes": list(job_classes) or [""]}
@@ -107,6 +112,8 @@ def organizations_reporting(
     job = np.asarray(raw["job"], dtype=np.int64)
     spring_all, org_all = np.asarray(raw["spring"], dtype=np.int64), np.asarray(raw["org"], dtype=np.int64)
     reported_all, listed_all = np.asarray(raw["reported"], dtype=bool), np.asarray(raw["listed"], dtype=bool)
+    if only is not None:
+        reported_all = reported_all & _among(only, names, job, spring_all, org_all, places)
     parts, upcoming = [], {}
     for j in np.unique(job):
         rows = job == j
@@ -120,6 +127,22 @@ def organizations_reporting(
         return Reporting(empty, empty, empty, empty.astype(bool), empty.astype(bool), names, places, {})
     population, spring, org, reported, expected = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Reporting(population, spring, org, reported, expected, names, places, upcoming)
+
+
+def _among(only: pd.DataFrame, names: list[str], job, spring, org, places: pd.DataFrame) -> np.ndarray:
+    """Whether each (population, spring year, organization) entry is one of `only`'s rows."""
+    number = {code: i for i, code in enumerate(places["org_code"])}
+    position = {name: i for i, name in enumerate(names)}
+    wanted = pd.DataFrame(
+        {
+            "job": only["population"].map(position),
+            "spring": only["school_year"].map(spring_year),
+            "org": only["org_code"].map(number),
+        }
+    ).dropna()
+    entries = pd.DataFrame({"job": job, "spring": spring, "org": org})
+    found = entries.merge(wanted.astype(np.int64).drop_duplicates().assign(_hit=True), how="left")
+    return found["_hit"].fillna(False).to_numpy(dtype=bool)
 
 
 def is_complete(reported: int | np.ndarray, expected: int | np.ndarray, share: float | None = None):

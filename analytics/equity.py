@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
-from analytics import geography
+from analytics import geography, releases
 from analytics.coverage import is_complete
 from analytics.metrics import (
     ALL,
@@ -34,7 +34,7 @@ from analytics.metrics import (
     run_query,
     shares_by_year,
 )
-from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, build_blocks, tabulate
+from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, tabulate
 
 # An organization with at least this share of students of color and no equity-leader position is a gap the
 # page lists (with those in Influence 100 without one).
@@ -183,54 +183,72 @@ def _member_atoms(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     return run_query(
         con,
         "amsel_members_by_organization",
-        Filters(filters.year_from, filters.year_to),
+        filters.everywhere(),
         outside_region=d.OUTSIDE_DESE_REGION,
         independent=d.INDEPENDENT,
     )
 
 
-def network_blocks(atoms: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Per measure, the members' organizations of each year cut into blocks (see the module docstring): the
-    members' own blocks first, each measure's from those of the measure it is within."""
-    atoms = atoms.astype({m.count: float for m in NETWORK_MEASURES})
-    blocks: dict[str, pd.DataFrame] = {}
-    for measure in NETWORK_MEASURES:
-        if measure.base is None:
-            frame, counts, start = atoms, [measure.count], None
-        else:
-            within = blocks[measure.within]
-            frame = within.rename(columns={BLOCK: "_start", BLOCK_PASSES: "_start_passes"})
-            frame = frame.assign(_without=frame[measure.base] - frame[measure.count])
-            counts, start = [measure.count, "_without"], "_start"
-        # Start blocks are cell blocks (the same for every organization of a cell), as build_blocks needs.
-        built = build_blocks(
-            frame,
-            keys=["school_year"],
-            dims=["region", "org_type"],
-            counts=counts,
-            weights=_VIEW_WEIGHTS,
-            start=start,
+def network_blocks(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> dict[str, pd.DataFrame]:
+    """Per measure, the members' organizations of each year in the range cut into blocks (see the module
+    docstring): the latest release's, or cut now the same way (analytics/releases.py) — the members' own
+    blocks first, each measure's from those of the measure it is within."""
+    if filters.released:
+        blocks = {m.key: _released_measure(con, m, filters) for m in NETWORK_MEASURES}
+        return blocks
+    atoms = _member_atoms(con, filters)
+    if atoms.empty:
+        return {}
+    atoms = atoms.astype({c: float for c in releases.NETWORK_FIGURES})
+    members = releases.network_member_blocks(atoms)
+    blocks: dict[str, pd.DataFrame] = {"members": members}
+    parts = {p.key: p for p in releases.NETWORK_PARTS}
+    for measure in NETWORK_MEASURES[1:]:
+        part = parts[measure.key]
+        within = blocks[part.within]
+        within = within if part.within == "members" else _with_members(within, members)
+        built = releases.part_blocks(part, within)
+        blocks[measure.key] = built.assign(
+            **{measure.count: built["count"], measure.base: built["count"] + built["without"]}
         )
-        if start is not None:
-            # A figure's base is shown with it (mentors among new members): a block may pass only where the
-            # blocks it was built from pass, or the base would give their hidden figure away.
-            whole = built.groupby(BLOCK)["_start_passes"].transform("all").astype(bool)
-            built[BLOCK_PASSES] = built[BLOCK_PASSES].astype(bool) & whole
-        blocks[measure.key] = built.drop(columns=["_start", "_start_passes", "_without"], errors="ignore")
     return blocks
+
+
+def _with_members(within: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    figures = members[["school_year", "org_code", *releases.NETWORK_FIGURES]]
+    keep = [c for c in within.columns if c not in (*releases.NETWORK_FIGURES, "count", "without")]
+    return within[keep].merge(figures, on=["school_year", "org_code"], how="left")
+
+
+def _released_measure(
+    con: duckdb.DuckDBPyConnection, measure: NetworkMeasure, filters: Filters
+) -> pd.DataFrame:
+    """One measure's units of the latest release in the year range, with its count and base."""
+    family = releases.NETWORK.name if measure.base is None else f"network:{measure.key}"
+    units = releases.released(con, family)
+    if filters.year_from:
+        units = units[units["school_year"] >= filters.year_from]
+    if filters.year_to:
+        units = units[units["school_year"] <= filters.year_to]
+    if measure.base is not None:
+        units = units.assign(
+            **{measure.count: units["count"], measure.base: units["count"] + units["without"]}
+        )
+    return units.reset_index(drop=True)
 
 
 def network_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """Long form school_year, measure, label, count, base, share, suppressed: each measure of the network's
     members per year in view (shares among the members, or among new members for mentors); a suppressed row
     carries no figure."""
-    atoms = _member_atoms(con, filters)
-    if atoms.empty:
+    blocks = network_blocks(con, filters)
+    if not blocks or blocks["members"].empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in NETWORK_COLUMNS})
-    blocks = network_blocks(atoms)
     parts = []
     for measure in NETWORK_MEASURES:
         frame = blocks[measure.key]
+        if frame.empty:
+            continue
         figures = [measure.count, *([measure.base] if measure.base else [])]
         shown = tabulate(frame, filters.selects(frame), keys=["school_year"], figures=figures)
         if shown.empty:
@@ -296,13 +314,14 @@ def leader_comparison(
     as_of = str(orgs["latest_year"].max())
     leaders = set(orgs.loc[orgs["has_equity_leader"].astype(bool), "org_code"])
     reported = set(orgs["org_code"])
-    years = Filters(first, filters.year_to)
-    blocks = organization_blocks(con, (population,), years)
+    blocks = organization_blocks(con, (population,), filters.between(first, filters.year_to))
     if blocks.empty:
         return empty
     in_view = filters.selects(blocks)
     coverage = shares_by_year(
-        con, (population,), Filters(first, filters.year_to, filters.regions, filters.org_types)
+        con,
+        (population,),
+        Filters(first, filters.year_to, filters.regions, filters.org_types, released=filters.released),
     )
     coverage = coverage.set_index("school_year")[
         ["organizations_reported", "organizations_expected", "complete"]
@@ -369,14 +388,14 @@ GAP_COLUMNS = [
 ]
 
 
-def _student_shares(con: duckdb.DuckDBPyConnection) -> tuple[str | None, pd.Series]:
+def _student_shares(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> tuple[str | None, pd.Series]:
     """The latest complete year of enrollment, and each organization's share of students of color in it
     where the organization is a block of its own (privacy.py); others are not in the series."""
-    students = counted_years(shares_by_year(con, (STUDENTS,)))
+    students = counted_years(shares_by_year(con, (STUDENTS,), filters.between(None, None)))
     if students.empty:
         return None, pd.Series(dtype=float)
     year = str(students["school_year"].max())
-    blocks = organization_blocks(con, (STUDENTS,), Filters(year, year))
+    blocks = organization_blocks(con, (STUDENTS,), filters.between(year, year))
     alone = blocks[blocks["alone"].astype(bool)]
     return year, pd.Series(
         (alone["of_color"] / alone["total"]).to_numpy(), index=alone["org_code"].to_numpy()
@@ -390,7 +409,7 @@ def organizations_and_leaders(con: duckdb.DuckDBPyConnection, filters: Filters =
     100, or half or more of its students of color) or 'No equity leader'."""
     orgs = run_query(con, "equity_leader_organizations", filters)
     founders = set(amsel_founders(con)["org_code"])
-    _, shares = _student_shares(con)
+    _, shares = _student_shares(con, filters)
     orgs["founder"] = orgs["org_code"].isin(founders)
     orgs["students_of_color"] = orgs["org_code"].map(shares)
     leader = orgs["has_equity_leader"].astype(bool)

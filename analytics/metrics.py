@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
+from analytics import releases
 from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
 from analytics.goals import Goals
-from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, THRESHOLD, BlockViews, build_blocks, tabulate
+from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, BlockViews, tabulate
 from analytics.projection import Projection, project_share
 from analytics.warehouse import cursor, data_key, sql
 
@@ -35,6 +36,9 @@ class Filters:
     regions: tuple[str, ...] = field(default_factory=tuple)
     org_types: tuple[str, ...] = field(default_factory=tuple)
     org_code: str | None = None  # one organization (district profiles)
+    # Which figures: the latest release (what everyone outside DESE sees; analytics/releases.py) or the
+    # current ones (DESE staff, working on what is loaded).
+    released: bool = False
 
     def params(self) -> dict[str, Any]:
         return {
@@ -58,6 +62,14 @@ class Filters:
 
     def years(self) -> tuple[str | None, str | None]:
         return self.year_from, self.year_to
+
+    def between(self, year_from: str | None, year_to: str | None) -> Filters:
+        """Every organization, the years given, the same figures (released or current)."""
+        return Filters(year_from, year_to, released=self.released)
+
+    def everywhere(self) -> Filters:
+        """Every organization, this view's years, the same figures."""
+        return self.between(self.year_from, self.year_to)
 
     def selects(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of `frame` (with region, org_type and org_code columns) fall in this view."""
@@ -105,12 +117,13 @@ _GROUP_VALUES = {"region": d.REGIONS, "org_type": d.ORG_TYPES}
 
 @dataclass(frozen=True)
 class ShareInputs:
-    """What publishing shares needs: per population (job class or Students), school year, region and type
-    — the cells filters pick — people of color and in all, cut into blocks; and each cell's coverage."""
+    """What publishing shares needs: per population (job class or Students) and school year, the people of
+    color and in all of each organization, cut into blocks (`organizations`); the same summed per region ×
+    type cell and block (`cells`, what filters pick); and each cell's coverage."""
 
-    cells: (
-        pd.DataFrame
-    )  # population, school_year, region, org_type, of_color, total, others, block, block_passes
+    organizations: pd.DataFrame  # population, school_year, org_code, region, org_type, of_color, others,
+    #                              total, block, block_passes, alone
+    cells: pd.DataFrame  # population, school_year, region, org_type, block, block_passes, of_color, total
     coverage: pd.DataFrame  # population, school_year, region, org_type, expected, hit, reported
 
 
@@ -128,14 +141,14 @@ _INPUTS_KEPT = 64
 def share_inputs(
     con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters = ALL
 ) -> ShareInputs:
-    """Cell-level counts for `populations` (job classes and/or 'Students') in the year range, cut into
-    blocks by privacy.build_blocks, and the coverage of every cell; kept per population until the data
-    changes (warehouse.data_key)."""
+    """Organization-level counts for `populations` (job classes and/or 'Students') in the year range, cut
+    into blocks (the release's, or cut now by privacy.build_blocks), summed per cell, and the coverage of
+    every cell; kept per population until the data changes (warehouse.data_key)."""
     with cursor(con) as cur:
         data = data_key(cur)
     if data is None:
         return _cut_inputs(con, populations, filters)
-    key = (data, filters.year_from, filters.year_to)
+    key = (data, filters.year_from, filters.year_to, filters.released)
     with _INPUTS_LOCK:
         kept = {p: _INPUTS[(*key, p)] for p in populations if (*key, p) in _INPUTS}
     missing = tuple(p for p in populations if p not in kept)
@@ -144,15 +157,19 @@ def share_inputs(
         with _INPUTS_LOCK:
             for p in missing:
                 kept[p] = _INPUTS[(*key, p)] = ShareInputs(
-                    fresh.cells[fresh.cells["population"] == p].reset_index(drop=True),
-                    fresh.coverage[fresh.coverage["population"] == p].reset_index(drop=True),
+                    *(
+                        part[part["population"] == p].reset_index(drop=True)
+                        for part in (fresh.organizations, fresh.cells, fresh.coverage)
+                    )
                 )
             while len(_INPUTS) > _INPUTS_KEPT:
                 _INPUTS.popitem(last=False)
     parts = [kept[p] for p in populations]
     return ShareInputs(
-        pd.concat([x.cells for x in parts], ignore_index=True),
-        pd.concat([x.coverage for x in parts], ignore_index=True),
+        *(
+            pd.concat([getattr(x, name) for x in parts], ignore_index=True)
+            for name in ("organizations", "cells", "coverage")
+        )
     )
 
 
@@ -163,55 +180,80 @@ def forget_cached_blocks() -> None:
         _INPUTS.clear()
 
 
+_ORGANIZATION_COLUMNS = [
+    "population", "school_year", "org_code", "region", "org_type", "of_color", "others", "total",
+    BLOCK, BLOCK_PASSES, "alone",
+]  # fmt: skip
+_CELL_COLUMNS = ["population", "school_year", "region", "org_type", BLOCK, BLOCK_PASSES]
+
+
 def _cut_inputs(
     con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
 ) -> ShareInputs:
     job_classes, students = _split(populations)
-    cells = _people_of_color_blocks(con, "people_of_color_by_cell", populations, filters)
+    orgs = _organization_blocks(con, populations, filters)
+    cells = (
+        orgs.groupby(_CELL_COLUMNS, sort=True, observed=True)[["of_color", "total"]].sum().reset_index()
+        if len(orgs)
+        else pd.DataFrame(columns=[*_CELL_COLUMNS, "of_color", "total"])
+    )
+    # Who a released figure stands on: the organizations released, not those loaded since.
+    only = orgs[["population", "school_year", "org_code"]] if filters.released else None
     parts = []
     if job_classes:
-        parts.append(organizations_reporting(con, "staffing", tuple(job_classes)).by_cell())
+        parts.append(organizations_reporting(con, "staffing", tuple(job_classes), only))
     if students:
-        parts.append(organizations_reporting(con, "enrollment").by_cell())
-    coverage = pd.concat(parts, ignore_index=True)
-    return ShareInputs(cells, coverage)
+        parts.append(organizations_reporting(con, "enrollment", only=only))
+    coverage = pd.concat([reporting.by_cell() for reporting in parts], ignore_index=True)
+    return ShareInputs(orgs, cells, coverage)
 
 
-def _people_of_color_blocks(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    populations: tuple[str, ...],
-    filters: Filters,
-    *,
-    unit: str | None = None,
+def _organization_blocks(
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
 ) -> pd.DataFrame:
-    """People of color and in all per population and year, by cell or by organization (`query`), cut into
-    blocks: one call for both, so that filtered views and single organizations stand on the same blocks."""
-    job_classes, students = _split(populations)
-    years = Filters(filters.year_from, filters.year_to)
-    atoms = run_query(con, query, years, job_classes=job_classes or [""], students=students)
-    atoms = atoms.astype({"of_color": float, "total": float})
-    return build_blocks(
-        atoms.assign(others=atoms["total"] - atoms["of_color"]),
-        keys=["population", "school_year"],
-        dims=["region", "org_type"],
-        counts=["of_color", "others"],
-        unit=unit,
-        weights=_VIEW_WEIGHTS,
+    """Per population, school year and organization in the year range: people of color, others and in
+    all, the block (of the latest release, or cut now) and whether the organization is a block of its own."""
+    if filters.released:
+        blocks = releases.released(con, releases.PEOPLE.name)
+        keep = blocks["population"].isin(populations).to_numpy().copy()
+        if filters.year_from:
+            keep &= (blocks["school_year"] >= filters.year_from).to_numpy()
+        if filters.year_to:
+            keep &= (blocks["school_year"] <= filters.year_to).to_numpy()
+        blocks = blocks[keep & ((blocks["of_color"] + blocks["others"]) > 0).to_numpy()]
+        blocks = blocks.drop(columns=[releases.UNIT]).reset_index(drop=True)
+    else:
+        job_classes, students = _split(populations)
+        atoms = run_query(
+            con,
+            "people_of_color_by_organization",
+            filters.everywhere(),
+            job_classes=job_classes or [""],
+            students=students,
+        )
+        atoms = atoms.astype({"of_color": float, "total": float})
+        atoms = atoms.assign(others=atoms["total"] - atoms["of_color"]).drop(columns="total")
+        blocks = (
+            releases.people_blocks(atoms) if len(atoms) else atoms.assign(**{BLOCK: 0, BLOCK_PASSES: True})
+        )
+    blocks = blocks.assign(total=blocks["of_color"] + blocks["others"])
+    units = blocks.groupby(["population", "school_year", BLOCK])["org_code"].transform("size")
+    blocks = blocks.assign(alone=(units == 1).to_numpy() & blocks[BLOCK_PASSES].astype(bool).to_numpy())
+    return (
+        blocks[_ORGANIZATION_COLUMNS]
+        .sort_values(["population", "school_year", "org_code"])
+        .reset_index(drop=True)
     )
 
 
 def organization_blocks(
     con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters = ALL
 ) -> pd.DataFrame:
-    """Organization-level counts for `populations` in the year range, cut into blocks (the same blocks of
-    cells as `share_inputs`, with each organization that passes on its own split off where what is left
-    still passes), and `alone`: the organization is a block of its own, so its own figure may be shown."""
-    blocks = _people_of_color_blocks(
-        con, "people_of_color_by_organization", populations, filters, unit="org_code"
-    )
-    units = blocks.groupby(["population", "school_year", BLOCK])["org_code"].transform("size")
-    return blocks.assign(alone=(units == 1).to_numpy() & blocks[BLOCK_PASSES].astype(bool).to_numpy())
+    """Organization-level counts for `populations` in the year range, cut into blocks (region × type cells
+    merged until each passes, also with any one organization taken out, and each organization that passes
+    on its own split off where what is left still passes), and `alone`: the organization is a block of
+    its own, so its own figure may be shown."""
+    return share_inputs(con, populations, filters).organizations
 
 
 def publish_shares(inputs: ShareInputs, filters: Filters = ALL, *, by: str | None = None) -> pd.DataFrame:
@@ -258,6 +300,9 @@ def _finish_shares(parts: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
     out["share"] = out["of_color"] / out["total"]
     hidden = out["suppressed"].to_numpy(dtype=bool)
     out.loc[hidden, SHARE_FIGURES] = np.nan
+    # A partial year's figure is the few organizations that reported wearing the view's name: only its
+    # coverage is published (how many reported, of how many expected), never its counts or share.
+    out.loc[~out["complete"].astype(bool).to_numpy(), SHARE_FIGURES] = np.nan
     return out[columns].sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -348,53 +393,45 @@ def latest_complete_year(frame: pd.DataFrame) -> str | None:
 
 # The counts of Fellows with an attribute, each set of them a partition of the Fellows (so that hiding
 # works out what the others would give away: privacy.hidden_categories).
-FELLOW_STATUSES = ["active", "completed", "withdrawn"]
-FELLOW_PLACEMENTS = ["superintendent_within_5", "assistant_within_5", "not_placed_within_5"]
-FELLOW_ENTRY = ["entered_as_principal", "entered_from_central_office", "entered_otherwise"]
+FELLOW_STATUSES = list(releases.FELLOW_STATUSES)
+FELLOW_PLACEMENTS = list(releases.FELLOW_PLACEMENTS)
+FELLOW_ENTRY = list(releases.FELLOW_ENTRY)
 FELLOW_RACE = ["of_color", "known_race"]
-_FELLOW_WEIGHTS = {"cohort": 4, "region": 2, "org_type": 1}
 
 
 def fellows_filters(filters: Filters) -> Filters:
     """Fellows are counted by cohort, whatever the school-year range: only place filters apply."""
-    return Filters(regions=filters.regions, org_types=filters.org_types)
+    return Filters(regions=filters.regions, org_types=filters.org_types, released=filters.released)
 
 
-def fellow_blocks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Fellows per cohort and home organization, cut into blocks (cohort × region × type cells merged
-    until each has 6 or more Fellows of color and 6 or more others)."""
-    atoms = run_query(con, "fellows_by_cohort_and_organization")
-    count_cols = [
-        c for c in atoms.columns if c not in ("cohort", "start_year", "org_code", "region", "org_type")
-    ]
-    atoms[count_cols] = atoms[count_cols].astype(float)
-    atoms["not_placed_within_5"] = (
-        atoms["fellows"] - atoms["superintendent_within_5"] - atoms["assistant_within_5"]
-    )
-    atoms["entered_otherwise"] = (
-        atoms["fellows"] - atoms["entered_as_principal"] - atoms["entered_from_central_office"]
-    )
-    atoms["not_of_color"] = atoms["known_race"] - atoms["of_color"]
-    return build_blocks(
-        atoms.assign(program="Influence 100"),
-        keys=["program"],
-        dims=["cohort", "region", "org_type"],
-        counts=["of_color", "not_of_color"],
-        weights=_FELLOW_WEIGHTS,
-    )
+def fellow_blocks(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
+    """Fellows per cohort and home organization (the latest release's, or as loaded now), cut into blocks
+    (cohort × region × type cells merged until each has 6 or more Fellows of color and 6 or more others,
+    also with any one organization's Fellows taken out)."""
+    if not filters.released:
+        return releases.fellow_blocks(releases.current_fellows(con))
+    blocks = releases.released(con, releases.FELLOWS.name)
+    blocks = blocks[blocks["fellows"] > 0].reset_index(drop=True)
+    blocks["cohort"] = blocks[releases.UNIT].str.split("|").str[0].astype(int)
+    starts = run_query(con, "fellows_by_cohort_and_organization").groupby("cohort")["start_year"].min()
+    blocks["start_year"] = blocks["cohort"].map(starts)
+    return blocks
 
 
 def fellows_by_cohort(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """Per cohort: start_year, fellows, organizations, cumulative — how many, never who (the Fellows
     themselves are a public program; what they are and became is in `fellows_outcomes`)."""
-    atoms = run_query(con, "fellows_by_cohort_and_organization")
-    shown = atoms[fellows_filters(filters).selects(atoms)]
+    atoms = fellow_blocks(con, filters)
     columns = ["cohort", "start_year", "fellows", "organizations", "cumulative"]
+    if atoms.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    shown = atoms[fellows_filters(filters).selects(atoms)]
     if shown.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     out = shown.groupby("cohort", as_index=False).agg(
         start_year=("start_year", "min"), fellows=("fellows", "sum"), organizations=("org_code", "nunique")
     )
+    out["cohort"] = out["cohort"].astype(int)
     out["fellows"] = out["fellows"].astype(int)
     out["cumulative"] = out["fellows"].cumsum()
     return out[columns]
@@ -441,7 +478,7 @@ def fellows_outcomes(
     """The Fellows in view (all cohorts) and per cohort: statuses, placements, role at entry and people
     of color, each hidden where privacy.py says so. The table: cohort, start_year, fellows,
     organizations, the counts, share_of_color (NaN where hidden)."""
-    blocks = fellow_blocks(con)
+    blocks = fellow_blocks(con, filters)
     in_view = fellows_filters(filters).selects(blocks)
     views = BlockViews(blocks, _FELLOW_FIGURES, [FELLOW_STATUSES, FELLOW_PLACEMENTS, FELLOW_ENTRY])
     total = _fellow_figures(views, in_view)
@@ -746,7 +783,7 @@ def organization_profile(
     """One organization's participation, fellows sent, teachers and students of color over time (shown
     only where the organization is a block of its own: privacy.py), and its equity-leader position; None
     if the code is unknown."""
-    one = Filters(filters.year_from, filters.year_to, org_code=org_code)
+    one = Filters(filters.year_from, filters.year_to, org_code=org_code, released=filters.released)
     orgs = run_query(con, "organizations_overview", Filters(filters.year_from, filters.year_to))
     row = orgs[orgs["org_code"] == org_code]
     if row.empty:
@@ -813,7 +850,7 @@ def parity_by_organization(
     """Per organization in view with teachers and students in one year: org_code, name, teacher and
     student shares of color and parity — shown only for organizations that are blocks of their own for
     both (privacy.py), suppressed otherwise."""
-    blocks = organization_blocks(con, (d.TEACHER, STUDENTS), Filters(school_year, school_year))
+    blocks = organization_blocks(con, (d.TEACHER, STUDENTS), filters.between(school_year, school_year))
     in_view = filters.selects(blocks)
     view = blocks[in_view]
     wide = view.pivot_table(
@@ -842,85 +879,25 @@ def parity_by_organization(
     return out[columns].sort_values("name", kind="stable").reset_index(drop=True)
 
 
-def _always_hidden_races(wide: pd.DataFrame) -> list[str]:
-    """The races of color hidden in every view of one population's make-up: those that fail the rule in
-    the whole state or in at least half the regions, then the smallest others until at least two are
-    hidden and together pass in the state (so none of them follows from the total of color). A region
-    where another race fails shows no make-up (its cells are merged with another's)."""
-    colored = list(d.PEOPLE_OF_COLOR)
-    statewide = wide[list(d.RACES)].sum()
-    regions = wide.groupby("region")[list(d.RACES)].sum()
-    regions = regions[(regions[colored].sum(axis=1) >= THRESHOLD) & (regions[d.WHITE] >= THRESHOLD)]
-    failing_regions = (regions[colored] < THRESHOLD).sum() if len(regions) else pd.Series(0, index=colored)
-    hidden = [
-        r for r in colored if statewide[r] < THRESHOLD or failing_regions[r] * 2 >= max(len(regions), 1)
-    ]
-    if hidden:
-        for race in sorted(colored, key=lambda r: statewide[r]):
-            if len(hidden) >= 2 and statewide[hidden].sum() >= THRESHOLD:
-                break
-            if race not in hidden:
-                hidden.append(race)
-    return hidden
-
-
 def race_composition(
     con: duckdb.DuckDBPyConnection, school_year: str, filters: Filters = ALL
 ) -> pd.DataFrame:
     """population (job class or Students), race, people, total, share, suppressed for one year.
 
-    Per population, some races of color are hidden in every view (`_always_hidden_races`); blocks of
-    region × type cells are merged until each has at least 6 of every other race, 6 of the hidden ones
-    together, 6 of color and 6 White — so any difference between two views shown passes as well. A
-    view that is not a union of those blocks shows no make-up."""
-    long = run_query(con, "people_by_race_and_cell", school_year=school_year)
+    Per population, some races of color are hidden in every view (releases.always_hidden_races); blocks
+    are built from the blocks of the share of color (so a make-up shown is also a union of those: nothing
+    shown here differences against a share there) and merged until each has at least 6 of every other
+    race, 6 of the hidden ones together, 6 of color and 6 White, also with any one organization taken out.
+    A view that is not a union of those blocks shows no make-up. The released make-up is the latest
+    release's (its blocks checked against every earlier release)."""
     columns = ["school_year", "population", "race", "people", "total", "share", "suppressed"]
-    if long.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    wide = long.pivot_table(
-        index=["population", "region", "org_type"],
-        columns="race",
-        values="people",
-        aggfunc="sum",
-        fill_value=0.0,
-    ).reset_index()
-    wide.columns.name = None
-    for race in d.RACES:
-        if race not in wide:
-            wide[race] = 0.0
-    wide["total"] = wide[list(d.RACES)].sum(axis=1)
-    wide["of_color"] = wide[list(d.PEOPLE_OF_COLOR)].sum(axis=1)
-    wide = wide[wide["total"] > 0]
     parts = []
-    for population, atoms in wide.groupby("population", sort=True):
-        hidden = _always_hidden_races(atoms)
-        shown_races = [r for r in d.PEOPLE_OF_COLOR if r not in hidden]
-        atoms = atoms.assign(
-            school_year=school_year, hidden_together=atoms[hidden].sum(axis=1) if hidden else 0.0
-        )
-        keys = ["population", "school_year"]
-        # Start from the blocks of the share of color (the same cells as shares_by_year's), so that a
-        # make-up shown is also a union of those: nothing shown here differences against a share there.
-        coarse = build_blocks(
-            atoms.assign(others=atoms["total"] - atoms["of_color"]),
-            keys=keys,
-            dims=["region", "org_type"],
-            counts=["of_color", "others"],
-            weights=_VIEW_WEIGHTS,
-        )
-        counts = ["of_color", d.WHITE, *shown_races, *(["hidden_together"] if hidden else [])]
-        blocks = build_blocks(
-            coarse.rename(columns={BLOCK: "share_block"}).drop(columns=BLOCK_PASSES),
-            keys=keys,
-            dims=["region", "org_type"],
-            counts=counts,
-            weights=_VIEW_WEIGHTS,
-            start="share_block",
-        )
+    for population, blocks, hidden in _makeup_blocks(con, school_year, filters.released):
         in_view = filters.selects(blocks)
         if not in_view.any():
             continue
-        shown = tabulate(blocks, in_view, keys=["population", "school_year"], figures=[*d.RACES, "total"])
+        figures = blocks.assign(total=blocks[list(d.RACES)].sum(axis=1))
+        shown = tabulate(figures, in_view, keys=["population", "school_year"], figures=[*d.RACES, "total"])
         row = shown.iloc[0]
         suppressed = bool(row[SUPPRESSED])
         for race in d.RACES:
@@ -938,6 +915,36 @@ def race_composition(
                 )
             )
     return pd.DataFrame(parts, columns=columns)
+
+
+def _makeup_blocks(con: duckdb.DuckDBPyConnection, school_year: str, released: bool):
+    """Per population with people in `school_year`: (population, org-level races cut into blocks, the races
+    never shown alone)."""
+    if released:
+        units = releases.released(con, "makeup")
+        units = units[units["school_year"] == school_year]
+        hidden_units = releases.released(con, "makeup-hidden")
+        hidden_units = hidden_units[hidden_units["school_year"] == school_year]
+        for population, blocks in units.groupby("population", sort=True):
+            hidden = hidden_units.loc[hidden_units["population"] == population, releases.UNIT].tolist()
+            blocks = blocks[blocks[list(d.RACES)].sum(axis=1) > 0].reset_index(drop=True)
+            if len(blocks):
+                yield population, blocks, hidden
+        return
+    wide = releases.current_races(con, school_year)
+    if wide.empty:
+        return
+    populations = tuple(sorted(wide["population"].unique()))
+    people = organization_blocks(con, populations, Filters(school_year, school_year))
+    people = people[["population", "school_year", "org_code", BLOCK]]
+    for population, atoms in wide.groupby("population", sort=True):
+        atoms = atoms.merge(people, on=["population", "school_year", "org_code"], how="inner")
+        atoms = atoms[atoms[list(d.RACES)].sum(axis=1) > 0].reset_index(drop=True)
+        if atoms.empty:
+            continue
+        hidden = releases.makeup_hidden(atoms)
+        start = releases.cell_constant(atoms, ["population", "school_year"])
+        yield population, releases.makeup_blocks(atoms.drop(columns=[BLOCK]), hidden, start), hidden
 
 
 # --- where the data came from --------------------------------------------------------------------
@@ -990,14 +997,16 @@ def _statewide(r: Any, value: Any) -> Any:
     return value if bool(r.complete) else None
 
 
-def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals) -> dict[str, Any]:
+def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters = ALL) -> dict[str, Any]:
     """The statewide headline figures, in the shape `python -m analytics metrics --json` prints: published
-    (hidden figures are null) with each year's coverage; a partial year's share is null."""
-    shares = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS))
+    (hidden figures are null) with each year's coverage; a partial year's share is null. `filters` says
+    which figures (released or current); the view is always the state."""
+    view = Filters(released=filters.released)
+    shares = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS), view)
     supers = with_target_gap(shares[shares["population"] == d.SUPERINTENDENT], goals)
     teachers = shares[shares["population"] == d.TEACHER]
     students = shares[shares["population"] == STUDENTS]
-    cohorts = fellows_by_cohort(con)
+    cohorts = fellows_by_cohort(con, view)
     participation = participation_by_year(con)
     sg = goals.superintendents
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -50,20 +51,45 @@ def passes(counts: np.ndarray) -> np.ndarray:
 # --- step 1: cells into blocks ----------------------------------------------------------------------
 
 
+def block_passes(sums: np.ndarray, tops: np.ndarray | None = None, members: np.ndarray | None = None):
+    """Row by row: a block's counts pass the rule, and so do they with any one member taken out (the
+    insider: an organization knows its own figures, so a block of several must not leave a small
+    remainder). `tops` are the largest count any one member holds, column by column; `members` how many
+    members hold any (a block of one member is exempt: what it shows is that member's own)."""
+    sums = np.atleast_2d(np.asarray(sums, dtype=float))
+    ok = passes(sums)
+    if tops is None:
+        return ok
+    alone = np.asarray(members) <= 1
+    return ok & (alone | passes(sums - np.atleast_2d(tops)))
+
+
 def _merge_cells(
     values: np.ndarray,
     dim_codes: Sequence[np.ndarray],
     dim_weights: Sequence[int],
     start: np.ndarray | None = None,
+    tops: np.ndarray | None = None,
+    members: np.ndarray | None = None,
+    additive: bool = False,
 ):
     """Block number for each cell (rows of `values`, the counts the rule tests): failing blocks merged
     (starting from one block per cell, or from the blocks `start` numbers), each time with the partner
     that leaves the fewest (weighted) dimension views cut through by a block. `dim_codes` give each cell's
-    value of each dimension (region, type, ...) as integers."""
+    value of each dimension (region, type, ...) as integers. With `tops` and `members` (per cell: the
+    largest counts one insider holds, and how many insiders), a block passes only when it also passes
+    with any one insider taken out; `additive` when an insider can hold counts in several cells (its share
+    of a merged block is then at most the sum of its cells' largest)."""
     n = len(values)
+    if tops is None:
+        tops = np.zeros_like(values, dtype=float)
+        members = np.zeros(n)
+        checked = None
+    else:
+        checked = True
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    if start is None and passes(values).all():
+    if start is None and block_passes(values, tops if checked else None, members).all():
         return np.arange(n, dtype=np.int64)  # every cell passes on its own: nothing to merge
     # The views that matter: every value of every dimension (one region, one type, one cohort), weighted;
     # a view that fails the rule on its own is hidden whatever the blocks, so cutting it costs nothing.
@@ -82,6 +108,15 @@ def _merge_cells(
         member = np.array([start == b for b in pd.unique(start)], dtype=bool)
     sums = member.astype(float) @ values
     totals = sums.sum(axis=1)
+    counted = np.asarray(members, dtype=float)
+    block_members = member.astype(float) @ counted
+    if additive:
+        block_tops = member.astype(float) @ tops
+    else:
+        block_tops = np.array([tops[row].max(axis=0) for row in member])
+
+    def ok(s_, t_, m_):
+        return block_passes(s_, t_ if checked else None, m_)
 
     def cut(masks: np.ndarray) -> np.ndarray:  # blocks × views: the block lies partly in, partly out
         m = masks.astype(float)
@@ -89,7 +124,7 @@ def _merge_cells(
 
     cuts = cut(member)
     while len(member) > 1:
-        failing = np.flatnonzero(~passes(sums))
+        failing = np.flatnonzero(~ok(sums, block_tops, block_members))
         if not len(failing):
             break
         i = failing[np.lexsort((failing, totals[failing]))[0]]  # the smallest failing block first
@@ -100,14 +135,21 @@ def _merge_cells(
         after = base[None, :] - cuts[i][None, :] - cuts[others] + merged_cuts  # per candidate partner
         cost = (after > 0) @ w
         merged_sums = sums[others] + sums[i]
-        still_failing = ~passes(merged_sums)
+        merged_tops = (
+            block_tops[others] + block_tops[i] if additive else np.maximum(block_tops[others], block_tops[i])
+        )
+        merged_members = block_members[others] + block_members[i]
+        still_failing = ~ok(merged_sums, merged_tops, merged_members)
         pick = others[np.lexsort((others, totals[others], still_failing, cost))[0]]
         member[pick] |= member[i]
         sums[pick] += sums[i]
+        block_tops[pick] = merged_tops[np.flatnonzero(others == pick)[0]]
+        block_members[pick] += block_members[i]
         totals[pick] = sums[pick].sum()
         cuts[pick] = cut(member[pick : pick + 1])[0]
         keep = np.arange(len(member)) != i
         member, sums, totals, cuts = member[keep], sums[keep], totals[keep], cuts[keep]
+        block_tops, block_members = block_tops[keep], block_members[keep]
     block = np.empty(n, dtype=np.int64)
     for b, row in enumerate(member):
         block[row] = b
@@ -123,6 +165,7 @@ def build_blocks(
     unit: str | None = None,
     weights: dict[str, int] | None = None,
     start: str | None = None,
+    insider: str | None = None,
 ) -> pd.DataFrame:
     """`atoms` (one row per unit — an organization — and key, e.g. school year) with a `block` column.
 
@@ -131,8 +174,11 @@ def build_blocks(
     their own where what remains still passes. With `start` (a column of `atoms`, constant within a cell),
     merging starts from those blocks instead of single cells: blocks for a finer breakdown (races) built
     from the blocks of a coarser one (of color or not), so every view of the one is a view of the other.
-    Block numbers are unique across keys."""
+    With `insider` (a column naming who knows its own figures: the organization), every block of more
+    than one insider also passes with any one of them taken out, so no member recovers another's figures
+    by subtracting its own (`unit`, when given, is the insider). Block numbers are unique across keys."""
     weights = weights or {}
+    insider = unit or insider
     out = atoms.reset_index(drop=True).copy()
     out[BLOCK] = np.int64(-1)
     out[BLOCK_PASSES] = False
@@ -140,15 +186,20 @@ def build_blocks(
         return out
     out = out.drop(columns=BLOCK_PASSES)
     key_list = list(keys)
+    count_list = list(counts)
     cell_cols = [*key_list, *dims]
     aggregations = {c: "sum" for c in counts} | ({start: "first"} if start else {})
     cells = out.groupby(cell_cols, dropna=False, sort=True, observed=True).agg(aggregations).reset_index()
     # Rounded, so that the same cells summed in another order (organization by organization here, in SQL
     # elsewhere) merge the same way: ties are broken by these numbers.
-    cells[list(counts)] = cells[list(counts)].round(6)
+    cells[count_list] = cells[count_list].round(6)
+    tops = members = None
+    additive = False
+    if insider is not None:
+        tops, members, additive = _insiders(out, cells, cell_cols, key_list, count_list, insider)
     # Cells are sorted by key: merge each key's run of cells, on plain arrays.
     key_codes = cells.groupby(key_list, sort=False, observed=True).ngroup().to_numpy()
-    values = cells[list(counts)].to_numpy(dtype=float)
+    values = cells[count_list].to_numpy(dtype=float)
     dim_codes = [pd.factorize(cells[dim])[0] for dim in dims]
     dim_weights = [weights.get(dim, 1) for dim in dims]
     initial = cells[start].to_numpy() if start else None
@@ -156,20 +207,67 @@ def build_blocks(
     bounds = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1], True])
     for a, b in itertools.pairwise(bounds):
         local[a:b] = _merge_cells(
-            values[a:b], [c[a:b] for c in dim_codes], dim_weights, None if initial is None else initial[a:b]
+            values[a:b],
+            [c[a:b] for c in dim_codes],
+            dim_weights,
+            None if initial is None else initial[a:b],
+            None if tops is None else tops[a:b],
+            None if members is None else members[a:b],
+            bool(additive[a]) if tops is not None else False,
         )
     cells["cell_block"] = local
     cells["cell_block"] = cells.groupby([*key_list, "cell_block"], sort=True, observed=True).ngroup()
     # A block that still fails is everything for its key merged into one: nothing of it can be shown.
-    block_sums = cells.groupby("cell_block")[list(counts)].transform("sum").to_numpy(dtype=float)
-    cells[BLOCK_PASSES] = passes(block_sums)
+    group = cells.groupby("cell_block")
+    block_sums = group[count_list].transform("sum").to_numpy(dtype=float)
+    if tops is None:
+        cells[BLOCK_PASSES] = passes(block_sums)
+    else:
+        top_frame = pd.DataFrame(tops, index=cells.index)
+        block_tops = np.where(
+            additive[:, None],
+            top_frame.groupby(cells["cell_block"]).transform("sum").to_numpy(),
+            top_frame.groupby(cells["cell_block"]).transform("max").to_numpy(),
+        )
+        block_members = pd.Series(members, index=cells.index).groupby(cells["cell_block"]).transform("sum")
+        cells[BLOCK_PASSES] = block_passes(block_sums, block_tops, block_members.to_numpy())
     out = out.merge(cells[[*cell_cols, "cell_block", BLOCK_PASSES]], on=cell_cols, how="left")
     if unit is None:
         out[BLOCK] = out["cell_block"].to_numpy(np.int64)
         return out.drop(columns="cell_block")
-    # Step 2: organizations that pass alone become blocks of their own, smallest first, while the rest of
-    # their block of cells still passes (or nothing is left).
-    values = out[list(counts)].to_numpy(dtype=float)
+    return _split_off(out, count_list, unit)
+
+
+def _insiders(out, cells, cell_cols, key_list, count_list, insider):
+    """Per cell: the largest counts any one insider holds (column by column), how many insiders hold any,
+    and whether an insider holds counts in more than one cell of its key (its share of a merged block is
+    then bounded by the sum of its cells' largest, not the largest)."""
+    per = out.groupby([*cell_cols, insider], dropna=False, sort=False, observed=True)[count_list].sum()
+    per = per[per.sum(axis=1) > 0]
+    by_cell = per.groupby(level=list(range(len(cell_cols))), dropna=False, observed=True)
+    top = by_cell.max()
+    held = by_cell.size().rename("_members")
+    found = cells[cell_cols].merge(
+        top.join(held).reset_index(), on=cell_cols, how="left", suffixes=("", "_top")
+    )
+    top_cols = [f"{c}_top" if f"{c}_top" in found else c for c in count_list]
+    tops = found[top_cols].fillna(0.0).to_numpy(dtype=float)
+    members = found["_members"].fillna(0).to_numpy(dtype=float)
+    cells_per_insider = (
+        per.reset_index().groupby([*key_list, insider], dropna=False, observed=True).size().rename("_cells")
+    )
+    spread = (cells_per_insider > 1).groupby(level=list(range(len(key_list))), observed=True).any()
+    additive = cells[key_list].merge(spread.rename("_spread").reset_index(), on=key_list, how="left")[
+        "_spread"
+    ]
+    return tops, members, additive.fillna(False).to_numpy(dtype=bool)
+
+
+def _split_off(out: pd.DataFrame, count_list: list[str], unit: str) -> pd.DataFrame:
+    """Step 2: organizations that pass alone become blocks of their own, smallest first, while the rest of
+    their block of cells still passes, also with any one organization of it taken out (or nothing is
+    left)."""
+    values = out[count_list].to_numpy(dtype=float)
     alone = passes(values)
     out["_total"] = values.sum(axis=1)
     out["_alone"] = alone
@@ -177,13 +275,22 @@ def build_blocks(
         ["cell_block", "_alone", "_total", unit], ascending=[True, False, True, True]
     ).index
     out = out.loc[order].reset_index(drop=True)
-    values = out[list(counts)].to_numpy(dtype=float)
+    values = out[count_list].to_numpy(dtype=float)
     group = out["cell_block"].to_numpy()
     block_sums = pd.DataFrame(values).groupby(group).transform("sum").to_numpy()
     taken = np.where(out["_alone"].to_numpy()[:, None], values, 0.0)
     running = pd.DataFrame(taken).groupby(group).cumsum().to_numpy()
     rest = block_sums - running
-    rest_ok = passes(rest)
+    # What remains after taking this unit: the units after it in this order (their largest counts, and
+    # how many of them hold any), for the insider test of the rest.
+    reverse = pd.DataFrame(values[::-1])
+    suffix = reverse.groupby(group[::-1]).cummax().to_numpy()[::-1]
+    after = np.zeros_like(suffix)
+    same_next = np.r_[group[1:] == group[:-1], False]
+    after[:-1] = np.where(same_next[:-1, None], suffix[1:], 0.0)
+    holding = (values.sum(axis=1) > 0).astype(float)
+    left = pd.Series(holding[::-1]).groupby(group[::-1]).cumsum().to_numpy()[::-1] - holding
+    rest_ok = block_passes(rest, after, left)
     rest_empty = np.isclose(rest.sum(axis=1), 0.0) & (
         out.groupby("cell_block")["_alone"].transform("all").to_numpy()
     )
@@ -304,4 +411,307 @@ def blank_hidden(frame: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
         if not pd.api.types.is_float_dtype(kind):  # bools, integers and text can't hold NaN as they are
             out[col] = out[col].astype(object)
         out.loc[hidden, col] = np.nan if pd.api.types.is_float_dtype(kind) else None
+    return out
+
+
+# --- over time: what a release may change ------------------------------------------------------------
+#
+# Figures shown outside DESE come from releases (analytics/releases.py). Someone who saw one release and sees
+# the next can subtract them; someone inside an organization knows its own figures. So a release may change
+# what was released before only by steps that pass the rule themselves:
+#
+# - Blocks only grow. The new blocks of a key are the finest ones that are unions both of the blocks cut
+#   from the current figures and of the blocks released before (a block released before is never split or
+#   cut across, or a figure of the one minus a figure of the other would leave a smaller group); where
+#   nothing in such a block changed, the blocks released before stay as they were.
+# - A block whose figures changed is released only when its change against every earlier release is nothing,
+#   or passes the rule (at least 6 in each count, either way), also with any one organization's own change
+#   taken out; and, for breakdowns into categories (a Fellow's status), when each category's change passes
+#   within its breakdown. Otherwise its change is held back (the figures released before stay, until more
+#   changes together pass), or, where figures cannot be held (a breakdown of figures already released), the
+#   block is merged with other changed blocks until their changes pass together, or hidden.
+
+HOLD, HIDE = "hold", "hide"
+UNIT = "unit"
+
+
+def change_passes(delta: np.ndarray) -> bool:
+    """A change of a group's counts (people added, or taken away): nothing, or at least the threshold in
+    every count, either way."""
+    delta = np.asarray(delta, dtype=float)
+    if np.all(np.abs(delta) < _EPS):
+        return True
+    return bool(np.all(np.abs(delta) >= THRESHOLD - _EPS))
+
+
+def _categories_pass(delta: np.ndarray) -> bool:
+    """Each category of a breakdown that changed moved by at least the threshold, and so did the rest of its
+    breakdown (a status change of one Fellow is +1 completed, -1 active: both fail)."""
+    whole = delta.sum()
+    for value in delta:
+        if abs(value) < _EPS:
+            continue
+        if abs(value) < THRESHOLD - _EPS or abs(whole - value) < THRESHOLD - _EPS:
+            return False
+    return True
+
+
+def _components(fresh_block: np.ndarray, previous_block: np.ndarray) -> np.ndarray:
+    """Connected components of units linked by sharing a fresh block or a previous block (-1: none)."""
+    n = len(fresh_block)
+    label = np.arange(n, dtype=np.int64)
+    fb = np.where(fresh_block < 0, -(np.arange(n) + 1) - n, fresh_block)
+    pb = np.where(previous_block < 0, -(np.arange(n) + 1) - 2 * n, previous_block)
+    while True:
+        before = label
+        label = pd.Series(label).groupby(fb).transform("min").to_numpy()
+        label = pd.Series(label).groupby(pb).transform("min").to_numpy()
+        if np.array_equal(label, before):
+            return label
+
+
+@dataclass(frozen=True)
+class Family:
+    """Figures released together, cut into blocks together: `keys` (e.g. population and school year), a
+    unit (an organization, or a cohort of one), the `counts` the rule tests, breakdowns into categories
+    (`partitions`), every figure kept (`figures`), and what happens to a change that cannot be released
+    yet (`mode`: HOLD keeps what was released, HIDE shows nothing of the block)."""
+
+    name: str
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]
+    figures: tuple[str, ...]
+    partitions: tuple[tuple[str, ...], ...] = ()
+    mode: str = HOLD
+    insider: str = "org_code"
+
+
+def _change_ok(family: Family, fresh: pd.DataFrame, history: pd.DataFrame) -> tuple[bool, np.ndarray | None]:
+    """Whether the units of `fresh` (their current figures; absent units count 0) may be released as one
+    block against every earlier release in `history` (release_id, unit, figures: each unit's figures from
+    that release on). Returns (ok, the change of `counts` against the last release that fails)."""
+    if history.empty:
+        return True, None
+    figures = list(family.figures)
+    units = pd.unique(pd.concat([fresh[UNIT], history[UNIT]], ignore_index=True))
+    now = fresh.set_index(UNIT)[figures].reindex(units).fillna(0.0)
+    owner = (
+        pd.concat([fresh[[UNIT, family.insider]], history[[UNIT, family.insider]]])
+        .drop_duplicates(UNIT)
+        .set_index(UNIT)[family.insider]
+        .reindex(units)
+    )
+    releases = np.sort(history["release_id"].unique())
+    before = {}
+    for column in figures:
+        table = history.pivot_table(index="release_id", columns=UNIT, values=column, aggfunc="last")
+        before[column] = table.reindex(index=releases, columns=units).ffill().fillna(0.0).to_numpy()
+    count_idx = [figures.index(c) for c in family.counts]
+    fresh_matrix = now.to_numpy(dtype=float)  # units × figures
+    stacked = np.stack([before[c] for c in figures], axis=2)  # releases × units × figures
+    change = fresh_matrix[None, :, :] - stacked  # per release, per unit
+    total = change.sum(axis=1)  # releases × figures
+    owners = owner.to_numpy()
+    distinct = pd.unique(owners)
+    for r in range(len(releases)):
+        delta = total[r, count_idx]
+        if not change_passes(delta):
+            return False, delta
+        if len(distinct) > 1:
+            per_owner = pd.DataFrame(change[r][:, count_idx]).groupby(owners).sum().to_numpy()
+            for own in per_owner:
+                if not change_passes(delta - own):
+                    return False, delta
+        for partition in family.partitions:
+            idx = [figures.index(c) for c in partition]
+            if not _categories_pass(total[r, idx]):
+                return False, delta
+    return True, None
+
+
+def reconcile(
+    family: Family,
+    fresh: pd.DataFrame,
+    previous: pd.DataFrame,
+    history: pd.DataFrame,
+    *,
+    dims: Sequence[str] = ("region", "org_type"),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The next release of one family: its units with their figures and blocks, and what could not be
+    released yet.
+
+    `fresh`: the units' current figures cut into blocks (build_blocks): keys, `unit`, the insider column,
+    dims, figures, block, block_passes. `previous`: the last release's (same columns: its dims are the
+    region and type each unit was released under).
+    `history`: every earlier release's figures, each unit's from the release they changed in on
+    (release_id, keys, unit, insider, figures). Returns (state, held): state as `previous`, block numbers
+    unique; held: keys, units, organizations, change (of `counts` against the last release) and outcome
+    ('held back' or 'hidden') for each block whose change could not be released."""
+    keys, figures = list(family.keys), list(family.figures)
+    dim_list = list(dims)
+    columns = [*keys, UNIT, family.insider, *dim_list, *figures, BLOCK, BLOCK_PASSES]
+    held_columns = [*keys, "units", "organizations", "change", "outcome"]
+    if fresh.empty and previous.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=held_columns)
+    need = columns
+    f = fresh if len(fresh) else fresh.reindex(columns=need)
+    p = previous if len(previous) else previous.reindex(columns=need)
+    if history.empty:
+        history = history.reindex(columns=["release_id", *keys, UNIT, family.insider, *figures])
+    both = f[[*keys, UNIT]].merge(p[[*keys, UNIT]], how="outer", on=[*keys, UNIT]).drop_duplicates()
+    both = both.sort_values([*keys, UNIT], kind="stable").reset_index(drop=True)
+    fb = both.merge(f[[*keys, UNIT, BLOCK]], how="left", on=[*keys, UNIT])[BLOCK]
+    pb = both.merge(p[[*keys, UNIT, BLOCK]], how="left", on=[*keys, UNIT])[BLOCK]
+    # Block numbers are unique across keys on each side; the two sides are told apart (even and odd).
+    fresh_block = np.where(fb.isna(), -1, fb.fillna(-1).astype(np.int64) * 2)
+    previous_block = np.where(pb.isna(), -1, pb.fillna(-1).astype(np.int64) * 2 + 1)
+    both["_component"] = _components(fresh_block, previous_block)
+    now = both.merge(f[[*keys, UNIT, *figures]], how="left", on=[*keys, UNIT])[figures].fillna(0.0)
+    was = both.merge(p[[*keys, UNIT, *figures]], how="left", on=[*keys, UNIT])[figures].fillna(0.0)
+    differs = (np.abs(now.to_numpy(float) - was.to_numpy(float)) > _EPS).any(axis=1)
+    both["_changed"] = pd.Series(differs).groupby(both["_component"]).transform("any").to_numpy()
+
+    out_parts: list[pd.DataFrame] = []
+    held_rows: list[dict] = []
+    next_block = 0
+
+    def emit(rows: pd.DataFrame, passes_now: bool | None = None, *, regroup: bool) -> None:
+        nonlocal next_block
+        if rows.empty:
+            return
+        rows = rows.copy()
+        if regroup:
+            rows[BLOCK] = next_block
+            next_block += 1
+        else:
+            ids = {b: next_block + i for i, b in enumerate(pd.unique(rows[BLOCK]))}
+            rows[BLOCK] = rows[BLOCK].map(ids)
+            next_block += len(ids)
+        if passes_now is not None:
+            rows[BLOCK_PASSES] = passes_now
+        out_parts.append(rows[columns])
+
+    unchanged = both[~both["_changed"]]
+    if len(unchanged):
+        kept = unchanged[[*keys, UNIT]].merge(p, on=[*keys, UNIT], how="inner")
+        for _, rows in kept.groupby(keys, sort=False):
+            emit(rows, regroup=False)
+    changed = both[both["_changed"]]
+    if changed.empty:
+        return _finish(out_parts, columns), pd.DataFrame(held_rows, columns=held_columns)
+    tag = changed[[*keys, UNIT, "_component"]]
+    f_changed = f.merge(tag, on=[*keys, UNIT], how="inner")
+    p_changed = p.merge(tag, on=[*keys, UNIT], how="inner")
+    h_changed = history.merge(tag, on=[*keys, UNIT], how="inner") if len(history) else None
+    with_history = set() if h_changed is None else set(h_changed["_component"])
+    # Never released before: released as cut now, all at once (a first release is all of this).
+    new = f_changed[~f_changed["_component"].isin(with_history)]
+    if len(new):
+        rows = new.copy()
+        passing = rows.groupby("_component")[BLOCK_PASSES].transform("all").astype(bool)
+        ids = {c: next_block + i for i, c in enumerate(pd.unique(rows["_component"]))}
+        rows[BLOCK] = rows["_component"].map(ids)
+        rows[BLOCK_PASSES] = passing
+        next_block += len(ids)
+        out_parts.append(rows[columns])
+    if not with_history:
+        return _finish(out_parts, columns), pd.DataFrame(held_rows, columns=held_columns)
+    f_by = dict(iter(f_changed[f_changed["_component"].isin(with_history)].groupby("_component")))
+    p_by = dict(iter(p_changed[p_changed["_component"].isin(with_history)].groupby("_component")))
+    h_by = dict(iter(h_changed.groupby("_component")))
+    empty_f, empty_p = f.iloc[0:0], p.iloc[0:0]
+    component_keys = changed.drop_duplicates("_component").set_index("_component")[keys]
+    pending_by_key: dict[tuple, list] = {}
+    for component in sorted(with_history):
+        rows_now = f_by.get(component, empty_f)
+        rows_was = p_by.get(component, empty_p)
+        rows_hist = h_by[component]
+        units = set(rows_now[UNIT]) | set(rows_was[UNIT])
+        if len(rows_now) and not bool(rows_now[BLOCK_PASSES].astype(bool).all()):
+            emit(rows_now, False, regroup=True)  # nothing of it can be shown: nothing to difference
+            continue
+        ok, delta = _change_ok(family, rows_now, rows_hist)
+        if ok:
+            emit(rows_now, True, regroup=True)
+            continue
+        key = tuple(component_keys.loc[component])
+        pending_by_key.setdefault(key, []).append((units, rows_now, rows_was, rows_hist, delta))
+    for key, pending in pending_by_key.items():
+        if family.mode == HIDE:
+            pending = _merge_pending(family, pending, dim_list, emit)
+        for units, rows_now, rows_was, _, delta in pending:
+            if family.mode == HOLD:
+                emit(rows_was, regroup=False)
+                outcome = "held back"
+            else:
+                emit(rows_now, False, regroup=True)
+                outcome = "hidden"
+            orgs = _changed_insiders(family, rows_now, rows_was)
+            held_rows.append(
+                {
+                    **dict(zip(keys, key, strict=True)),
+                    "units": sorted(units),
+                    "organizations": orgs,
+                    "change": None if delta is None else [float(x) for x in delta],
+                    "outcome": outcome,
+                }
+            )
+    return _finish(out_parts, columns), pd.DataFrame(held_rows, columns=held_columns)
+
+
+def _changed_insiders(family: Family, now: pd.DataFrame, was: pd.DataFrame) -> list[str]:
+    """The organizations whose own figures differ between `was` and `now` (a block's rows)."""
+    figures = list(family.figures)
+    both = now[[UNIT, family.insider, *figures]].merge(
+        was[[UNIT, family.insider, *figures]], on=[UNIT], how="outer", suffixes=("", "_was")
+    )
+    both[family.insider] = both[family.insider].fillna(both[f"{family.insider}_was"])
+    new = both[figures].fillna(0.0).to_numpy(float)
+    old = both[[f"{c}_was" for c in figures]].fillna(0.0).to_numpy(float)
+    differs = (np.abs(new - old) > _EPS).any(axis=1)
+    return sorted(set(both.loc[differs, family.insider].astype(str)))
+
+
+def _merge_pending(family: Family, pending: list, dims: list[str], emit) -> list:
+    """HIDE families: changed blocks that cannot be released alone are merged with one another (the pair
+    cutting the fewest region and type views first) while that lets their changes pass together; what is
+    left is returned."""
+    pending = list(pending)
+    merged_any = True
+    while merged_any and len(pending) > 1:
+        merged_any = False
+        best = None
+        for i in range(len(pending)):
+            for j in range(i + 1, len(pending)):
+                a, b = pending[i], pending[j]
+                rows_now = pd.concat([a[1], b[1]], ignore_index=True)
+                history = pd.concat([a[3], b[3]], ignore_index=True)
+                ok, _ = _change_ok(family, rows_now, history)
+                if not ok:
+                    continue
+                cost = sum(len(set(a[1][d]) ^ set(b[1][d])) for d in dims if d in rows_now)
+                if best is None or cost < best[0]:
+                    best = (cost, i, j, rows_now, history)
+        if best is not None:
+            _, i, j, rows_now, history = best
+            a, b = pending[i], pending[j]
+            emit(rows_now, True, regroup=True)
+            pending = [x for k, x in enumerate(pending) if k not in (i, j)]
+            merged_any = True
+    if len(pending) > 1:
+        rows_now = pd.concat([x[1] for x in pending], ignore_index=True)
+        history = pd.concat([x[3] for x in pending], ignore_index=True)
+        ok, _ = _change_ok(family, rows_now, history)
+        if ok:
+            emit(rows_now, True, regroup=True)
+            return []
+    return pending
+
+
+def _finish(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    out[BLOCK] = out[BLOCK].astype(np.int64)
+    out[BLOCK_PASSES] = out[BLOCK_PASSES].astype(bool)
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import access
+from analytics import access, releases
 from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
 from analytics.sample import ORGANIZATIONS_FILE, SAMPLE_DIR, SAMPLE_FILES
 from analytics.store import SavedUpload, save_upload, sha256_of
@@ -77,14 +77,22 @@ def seed_sample(
     return saved
 
 
+FIRST_RELEASE = "first release of the dashboard"
+
+
 def ensure_ready(con: duckdb.DuckDBPyConnection) -> bool:
     """On first run (nothing loaded yet), load organizations and the sample data; True if it seeded. Where
     several servers start at once on one empty shared warehouse, only the one whose claim commits loads it
-    (the others' claims conflict with it and, tried again, find it claimed): never the sample twice."""
-    if not is_empty(con) or not _claim_first_load(con):
-        return False
-    seed_sample(con)
-    return True
+    (the others' claims conflict with it and, tried again, find it claimed): never the sample twice.
+
+    A warehouse with figures but no release yet (the sample just loaded, or a warehouse from before
+    releases) gets its first release, so viewers see what is loaded until a DESE reviewer releases more."""
+    seeded = is_empty(con) and _claim_first_load(con)
+    if seeded:
+        seed_sample(con)
+    if not is_empty(con) and releases.latest_release(con) is None:
+        releases.publish(con, actor=access.system(FIRST_RELEASE))
+    return seeded
 
 
 def _claim_first_load(con: duckdb.DuckDBPyConnection) -> bool:

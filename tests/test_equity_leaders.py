@@ -94,20 +94,44 @@ def test_network_figures_by_hand_and_hidden_when_fewer_than_6_either_way():
     )
     got = network(con)
     assert got[("2023-24", "members")][0] == 18 and not got[("2023-24", "members")][2]
-    # 6 through a district and 12 on their own: shown, as a share of 18.
-    assert got[("2023-24", "district_members")][:2] == (6, 18)
+    # 6 through a district (all Boston's) and 12 on their own: Boston knows its own 6, so the share would
+    # tell it that Lawrence's and Milton's 9 members hold none: hidden (the insider rule).
+    assert got[("2023-24", "district_members")][2]
     # 13 new to their role, 5 not: fewer than 6 not new, so hidden; and so are the mentors among them (7
     # with, 6 without would pass, but their base, 13 new, would give the 5 away).
     assert got[("2023-24", "new_to_role")][2] and np.isnan(got[("2023-24", "new_to_role")][0])
     assert got[("2023-24", "new_with_mentor")][2]
-    # 9 at every meeting and 9 not; 14 in a subcommittee and 4 not: the first shown, the second hidden.
-    assert got[("2023-24", "every_meeting")][:2] == (9, 18)
+    # 9 at every meeting and 9 not would pass, but Boston (3 of its 9) would learn the others' 6 of 9 (3
+    # not): hidden. 14 in a subcommittee and 4 not: hidden.
+    assert got[("2023-24", "every_meeting")][2]
     assert got[("2023-24", "in_subcommittee")][2]
-    # Greater Boston is Boston's 9 members (Lawrence's 5 and Milton's 4 make a block of 9 together): shown.
-    # Its district members (6 of 9, so 3 on their own) are not: that block is merged with the others'.
+    # Greater Boston is Boston's 9 members; Lawrence's 5 and Milton's 4 would make a block of 9, but
+    # Lawrence would then know Milton's 4: the three are one block, and Greater Boston is not shown.
     boston_area = network(con, Filters(regions=("Greater Boston",)))
-    assert boston_area[("2023-24", "members")][0] == 9
+    assert boston_area[("2023-24", "members")][2]
     assert boston_area[("2023-24", "district_members")][2]
+
+
+def test_network_figures_by_hand_where_no_member_learns_another():
+    """With a fourth organization, the figures pass with any one organization's own taken out."""
+    con = new_warehouse()
+    add(
+        con,
+        "amsel-members",
+        [
+            members_row("2023-24", BOSTON, n=9, district=6, new=7, mentor=4, every=3, sub=9),
+            members_row("2023-24", SPRINGFIELD, n=10, district=6, new=2, mentor=1, every=6, sub=8),
+            members_row("2023-24", LAWRENCE, n=8, district=6, new=5, mentor=2, every=5, sub=1),
+            members_row("2023-24", school="Milton Academy", n=7, new=1, mentor=1, every=1, sub=4),
+        ],
+    )
+    got = network(con)
+    assert got[("2023-24", "members")][0] == 34 and not got[("2023-24", "members")][2]
+    # 18 through a district, 16 not; without Boston 12 and 13, without Springfield 12 and 12, without
+    # Lawrence 12 and 14, without Milton 18 and 9: every remainder is 6 or more either way.
+    assert got[("2023-24", "district_members")][:2] == (18, 34)
+    # 15 at every meeting, 19 not; without Springfield (6 and 4) 9 and 15: shown.
+    assert got[("2023-24", "every_meeting")][:2] == (15, 34)
 
 
 def _views():
@@ -189,8 +213,12 @@ def test_the_comparison_is_two_unions_of_blocks_with_the_mixed_ones_left_out_and
     # Codes 0 and 1 (11 + 12 of color of 41 + 42): the Central pair mixes both groups, so is in neither.
     assert (with_leader["of_color"], with_leader["total"]) == (23.0, 83.0)
     assert (with_leader["organizations"], with_leader["left_out"]) == (2, 1)
+    # The Central pair (3 + 4 of color) passes together but not with either taken out (the other would
+    # know 3 or 4): it joins Greater Boston's cell, and of the four that pass alone, three (smallest first)
+    # are split off while what remains passes with any one taken out: code 3 stays with the pair. Without a
+    # leader: code 2 (13 of 43); codes 3 and 5 are in the mixed block, left out.
     without = frame.loc[("2024-25", equity.WITHOUT_LEADER)]
-    assert (without["of_color"], without["total"], without["left_out"]) == (27.0, 87.0, 1)
+    assert (without["of_color"], without["total"], without["left_out"]) == (13.0, 43.0, 2)
     assert got.change[equity.WITH_LEADER][:2] == ("2019-20", "2024-25")
     assert got.change[equity.WITH_LEADER][2] == pytest.approx((23 / 83 - 21 / 81) * 100)
 

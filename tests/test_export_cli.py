@@ -180,15 +180,16 @@ def test_metrics_json_is_strict_json(tmp_path):
 
 
 def coverage_warehouse(path):
-    """12 districts. 2019-20: all 12 superintendents White (0 of color: hidden); 2020-21: 6 of 12 of color;
-    2021-22: one district's roster only (partial)."""
-    orgs = organizations({("Greater Boston", "district"): 12})
+    """14 districts. 2019-20: all 14 superintendents White (0 of color: hidden); 2020-21: 7 of 14 of color
+    (with any one district's own taken out, 6 and 7 or 7 and 6 remain: shown); 2021-22: one district's
+    roster only (partial)."""
+    orgs = organizations({("Greater Boston", "district"): 14})
     codes = orgs["org_code"].tolist()
     con = new_warehouse(path, orgs)
     rows, pupils = [], []
     for year, reporting in (("2019-20", codes), ("2020-21", codes), ("2021-22", codes[:1])):
         for i, org in enumerate(reporting):
-            of_color = year == "2020-21" and i < 6
+            of_color = year == "2020-21" and i < 7
             rows += staffing(year, org, d.SUPERINTENDENT, **({"Asian": 1} if of_color else {"White": 1}))
             rows += staffing(year, org, d.TEACHER, White=60, Black=10)
             pupils += enrollment(year, org, White=300, Hispanic=200)
@@ -215,15 +216,15 @@ def test_metrics_say_which_years_are_complete_and_hide_small_ones(tmp_path, caps
             partial["organizations_expected"],
             partial["complete"],
             partial["share"],
-        ) == (1, 12, False, None), (group, partial)
-        assert years["2020-21"]["complete"] is True and years["2020-21"]["organizations_reported"] == 12
+        ) == (1, 14, False, None), (group, partial)
+        assert years["2020-21"]["complete"] is True and years["2020-21"]["organizations_reported"] == 14
     supers = {y["school_year"]: y for y in figures["superintendents"]["by_year"]}
     assert supers["2019-20"]["share"] is None  # no superintendent of color: fewer than 6
     assert supers["2020-21"]["share"] == 0.5
 
     assert run(["metrics", "--db", db]) == 0
     text = capsys.readouterr().out
-    assert "partial: 1 of 12 organizations reported" in text and "hidden (fewer than 6)" in text
+    assert "partial: 1 of 14 organizations reported" in text and "hidden (fewer than 6)" in text
     assert "50.0%" in text
 
 
@@ -271,7 +272,7 @@ def test_metrics_text_copes_with_hidden_and_partial_years(tmp_path, capsys, monk
         "fellows": {"goal": 100, "total": 0, "by_cohort": []},
         "districts": {"goal": 100, "participating_total": 0, "by_year": []},
     }
-    monkeypatch.setattr(cli, "headline_metrics", lambda con, goals: figures)
+    monkeypatch.setattr(cli, "headline_metrics", lambda con, goals, filters: figures)
     assert run(["metrics", "--db", db]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "latest complete year 2023-24" in lines[0]
