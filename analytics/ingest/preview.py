@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions as d
-from analytics import formats, store
+from analytics import equity, formats, releases, store
 from analytics import metrics as m
 from analytics.access import Actor
 from analytics.contracts import (
@@ -24,7 +24,7 @@ from analytics.contracts import (
 )
 from analytics.coverage import STUDENTS, is_complete, organizations_reporting
 from analytics.ingest.check import CheckedUpload
-from analytics.privacy import tabulate
+from analytics.privacy import SUPPRESSED, THRESHOLD, tabulate
 from analytics.warehouse import cursor, kind_sql, registered
 
 # How each kind's preview names its two figures.
@@ -79,13 +79,29 @@ def preview_pending(con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Ac
     """What approving a pending upload would change, as the district saw it before saving: the same preview,
     of its stored facts against what counts now (DESE reviewers only)."""
     kind, facts = store.pending_facts(con, upload_id, actor=actor)
-    return preview_upload(con, CheckedUpload(kind, f"upload {upload_id}", "", None, [], facts))
+    return preview_upload(con, CheckedUpload(kind, f"upload {upload_id}", "", None, [], facts), actor=actor)
 
 
-def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> UploadPreview | None:
-    """Compare the warehouse now with the warehouse after saving `checked`; None if it has no facts."""
+# Said instead of a statewide "now → after" to those who see released figures (districts): the statewide
+# figures they see change when DESE approves and releases them, not when they save.
+RELEASED_NOTE = (
+    "Statewide figures change when DESE approves this file and releases the figures; they are not previewed "
+    "here. The figures for your organizations below are your file, as you sent it: not published."
+)
+
+
+def preview_upload(
+    con: duckdb.DuckDBPyConnection, checked: CheckedUpload, *, actor: Actor | None = None
+) -> UploadPreview | None:
+    """Compare the warehouse now with the warehouse after saving `checked`; None if it has no facts.
+
+    Shows nothing the pages hide, now or after: figures now as the person's pages show them (released
+    ones, for anyone not DESE), statewide changes only where the pages would show both figures (to DESE:
+    others see the statewide figures only once released), and each organization's own figure now only
+    where its profile shows it. `actor` None previews as DESE (the command line's reviewer)."""
     if checked.facts is None or not len(checked.facts):
         return None
+    released = actor is not None and not actor.is_dese
     kind = checked.kind
     with cursor(con) as cur, registered(cur, "incoming_facts", checked.facts):
         params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
@@ -97,13 +113,16 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
     per_org = frame[frame["scope"] == "organization"].drop(columns="scope").reset_index(drop=True)
     notes: list[str] = []
     if kind in (STAFFING, ENROLLMENT):
-        per_org, state, hidden = _publishable(con, kind, checked.facts, per_org, state)
+        per_org, state, hidden = _publishable(con, checked, per_org, state, released=released)
         coverage, partial = coverage_notes(con, checked)
         # A year that stays partial has no statewide figure to preview: its note says so instead.
         state.loc[state["school_year"].isin(partial), ["total_after", "of_color_after", "share_after"]] = (
             np.nan
         )
         notes += hidden + coverage
+    elif kind is AMSEL_MEMBERS:
+        state, hidden = _members_publishable(con, checked, state)
+        notes += hidden
     elif kind is FELLOWS:
         # A newer list of a cohort replaces the older whole: "of color now → after" would give the current
         # list's count away to anyone holding the new one. Only how many Fellows is previewed.
@@ -115,7 +134,7 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
         per_org["name"] = per_org["name"].fillna(per_org["org_code"].map(named))
     changes = []
     for r in state.itertuples():
-        if kind in (STAFFING, ENROLLMENT) and pd.isna(r.total_after):
+        if kind in (STAFFING, ENROLLMENT, AMSEL_MEMBERS) and (pd.isna(r.total_after) or pd.isna(r.total_now)):
             continue  # not previewed: a note below says why
         if kind in (STAFFING, ENROLLMENT):
             label = _group_label(r.job_class, kind.name)
@@ -138,48 +157,161 @@ def preview_upload(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> Up
 
 
 def _publishable(
-    con: duckdb.DuckDBPyConnection, kind, facts: pd.DataFrame, per_org: pd.DataFrame, state: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    checked: CheckedUpload,
+    per_org: pd.DataFrame,
+    state: pd.DataFrame,
+    *,
+    released: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """The preview's figures, hidden where privacy.py would hide them on the pages.
+    """The preview's figures, hidden where privacy.py would hide them on the pages, now and after.
 
-    An organization's figure now is shown only where its profile would show it (a block of its own). The
-    statewide now → after is shown only where the rows the file replaces are a union of whole blocks: the
-    change, minus the file's own rows (which the person uploading holds), is what those rows held, so a
-    file replacing one district's superintendent must not preview the statewide change."""
+    An organization's figure now is shown only where its profile shows it (a block of its own, in the
+    figures this person sees). Statewide, to those who see released figures: nothing (RELEASED_NOTE). To
+    DESE: now → after only where the pages show the figure now, would show it after saving (the warehouse
+    with the file, cut into blocks as the pages cut it), and the rows the file replaces are a union of
+    whole blocks (the change, minus the file's own rows, is what those rows held: a file replacing one
+    district's superintendent must not preview the statewide change)."""
+    kind, facts = checked.kind, checked.facts
     job = "job_class" if kind is STAFFING else None
     populations = tuple(sorted(facts["job_class"].unique())) if job else (m.STUDENTS,)
     years = sorted(facts["school_year"].unique())
-    blocks = m.organization_blocks(con, populations, m.Filters(years[0], years[-1]))
-    alone = blocks
+    view = m.Filters(years[0], years[-1], released=released)
+    blocks = m.organization_blocks(con, populations, view)
     population = per_org["job_class"] if job else m.STUDENTS
     org_keys = per_org.assign(population=population)[["population", "school_year", "org_code"]]
-    own = org_keys.merge(alone[["population", "school_year", "org_code", "alone"]], how="left")["alone"]
+    own = org_keys.merge(blocks[["population", "school_year", "org_code", "alone"]], how="left")["alone"]
     hide_now = ~own.fillna(False).astype(bool).to_numpy()
     per_org = per_org.copy()
     per_org.loc[
         hide_now & per_org["total_now"].notna().to_numpy(), ["total_now", "of_color_now", "share_now"]
     ] = np.nan
+    state = state.copy()
+    figures = ["share_now", "total_now", "of_color_now", "share_after", "total_after", "of_color_after"]
+    if released:
+        state[figures] = np.nan
+        return per_org, state, [RELEASED_NOTE]
     covered = facts[["school_year", "org_code", *([job] if job else [])]].drop_duplicates()
     covered = covered.rename(columns={job: "population"}) if job else covered.assign(population=m.STUDENTS)
+    published = m.shares_by_year(con, populations, view).set_index(["population", "school_year"])
+    after_atoms = _after_atoms(con, checked, blocks, per_org, population)
+    after_blocks = releases.people_blocks(after_atoms) if len(after_atoms) else after_atoms
+    after_blocks = after_blocks.assign(total=after_blocks["of_color"] + after_blocks["others"])
     notes = []
-    state = state.copy()
     for i, r in state.iterrows():
         pop = r["job_class"] if job else m.STUDENTS
-        mine = covered[(covered["population"] == pop) & (covered["school_year"] == r["school_year"])]
-        rows = (blocks["population"] == pop) & (blocks["school_year"] == r["school_year"])
+        year = r["school_year"]
+        label = _group_label(r["job_class"], kind.name)
+        mine = covered[(covered["population"] == pop) & (covered["school_year"] == year)]
+        rows = (blocks["population"] == pop) & (blocks["school_year"] == year)
         mask = (rows & blocks["org_code"].isin(mine["org_code"])).to_numpy()
-        if not mask.any():
-            continue  # nothing replaced: the change is the file's own rows
-        replaced = tabulate(blocks, mask, keys=["population", "school_year"], figures=["of_color", "total"])
-        if bool(replaced["suppressed"].iloc[0]):
-            state.loc[i, ["share_after", "total_after", "of_color_after"]] = np.nan
-            label = _group_label(r["job_class"], kind.name)
-            notes.append(
-                f"{label}, {r['school_year']}: the statewide figure after saving is not previewed — with the "
-                "file's own rows it would show what the organizations it replaces hold now, a group of fewer "
-                "than 6. It shows on the pages once saved."
+        now_row = published.loc[(pop, year)] if (pop, year) in published.index else None
+        if now_row is None or not bool(now_row["complete"]):
+            # Nothing loaded for the year yet, or a partial year: no statewide figure to compare (the
+            # coverage note says how far the year is from complete: coverage_notes).
+            state.loc[i, figures] = np.nan
+            continue
+        now_shown = now_row is not None and not bool(now_row["suppressed"])
+        after_rows = (after_blocks["population"] == pop) & (after_blocks["school_year"] == year)
+        after = tabulate(
+            after_blocks,
+            after_rows.to_numpy(),
+            keys=["population", "school_year"],
+            figures=["of_color", "total"],
+        )
+        after_shown = len(after) and not bool(after[SUPPRESSED].iloc[0])
+        replaced_whole = True
+        if mask.any():
+            replaced = tabulate(
+                blocks, mask, keys=["population", "school_year"], figures=["of_color", "total"]
             )
+            replaced_whole = not bool(replaced[SUPPRESSED].iloc[0])
+        if not replaced_whole:
+            notes.append(
+                f"{label}, {year}: the statewide figure after saving is not previewed — with the file's own "
+                "rows it would show what the organizations it replaces hold now, a group of fewer than "
+                f"{THRESHOLD}. It shows on the pages once saved."
+            )
+        elif not now_shown or not after_shown:
+            notes.append(
+                f"{label}, {year}: the statewide figure is not previewed — the pages do not show it "
+                + ("now" if not now_shown else "after this file")
+                + f" (a group of fewer than {THRESHOLD}, or a partial year)."
+            )
+        if not (replaced_whole and now_shown and after_shown):
+            state.loc[i, figures] = np.nan
     return per_org, state, notes
+
+
+def _after_atoms(
+    con: duckdb.DuckDBPyConnection,
+    checked: CheckedUpload,
+    blocks: pd.DataFrame,
+    per_org: pd.DataFrame,
+    population,
+) -> pd.DataFrame:
+    """Organization-level people of color and others of the populations and years the file covers, as they
+    would be after saving it: the file's rows in place of those it replaces."""
+    mine = per_org.assign(population=population)
+    mine = mine.assign(
+        of_color=mine["of_color_after"].astype(float),
+        others=(mine["total_after"] - mine["of_color_after"]).astype(float),
+    )
+    places = m.run_query(con, "organization_places")
+    new = (
+        checked.new_organizations[["org_code", "region", "org_type"]]
+        if len(checked.new_organizations)
+        else None
+    )
+    places = pd.concat([places, new], ignore_index=True) if new is not None else places
+    mine = mine.merge(places.drop_duplicates("org_code"), on="org_code", how="left")
+    mine = mine[["population", "school_year", "org_code", "region", "org_type", "of_color", "others"]]
+    keys = ["population", "school_year", "org_code"]
+    kept = blocks[["population", "school_year", "org_code", "region", "org_type", "of_color", "others"]]
+    kept = kept.merge(mine[keys], on=keys, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    years = set(mine["school_year"])
+    kept = kept[kept["school_year"].isin(years)]
+    out = pd.concat([kept, mine.dropna(subset=["of_color", "others"])], ignore_index=True)
+    return out[(out["of_color"] + out["others"]) > 0].reset_index(drop=True)
+
+
+def _members_publishable(
+    con: duckdb.DuckDBPyConnection, checked: CheckedUpload, state: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """An AMSEL list's statewide members now → after, only where the pages show the members now and would
+    show them after saving (a list replaces its year whole)."""
+    shown_now = equity.network_by_year(con, m.ALL)
+    shown_now = shown_now[shown_now["measure"] == "members"].set_index("school_year")
+    facts = checked.facts
+    after = facts.assign(
+        org_code=facts["org_code"].where(
+            facts["org_code"].notna(), "outside: " + facts["outside_school"].astype(str)
+        )
+    )
+    places = m.run_query(con, "organization_places")
+    after = after.merge(places, on="org_code", how="left")
+    after["region"] = after["region"].fillna(d.OUTSIDE_DESE_REGION)
+    after["org_type"] = after["org_type"].fillna(d.INDEPENDENT)
+    after = after.groupby(["school_year", "org_code", "region", "org_type"], as_index=False)["members"].sum()
+    after["members"] = after["members"].astype(float)
+    blocks = releases.network_member_blocks(after) if len(after) else after
+    state = state.copy()
+    notes = []
+    for i, r in state.iterrows():
+        year = r["school_year"]
+        now_ok = year in shown_now.index and not bool(shown_now.loc[year, SUPPRESSED])
+        in_year = (blocks["school_year"] == year).to_numpy() if len(blocks) else np.zeros(0, bool)
+        shown = tabulate(blocks, in_year, keys=["school_year"], figures=["members"]) if len(blocks) else None
+        after_ok = shown is not None and len(shown) and not bool(shown[SUPPRESSED].iloc[0])
+        if not (now_ok and after_ok):
+            state.loc[i, ["total_now", "total_after"]] = np.nan
+            notes.append(
+                f"{year}: the number of AMSEL members is not previewed — the pages do not show it "
+                + ("now" if not now_ok else "after this list")
+                + f" (fewer than {THRESHOLD} members, or a group someone could work out)."
+            )
+    return state, notes
 
 
 def coverage_notes(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> tuple[list[str], set[str]]:
