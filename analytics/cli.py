@@ -1,5 +1,5 @@
-"""Command line: python -m analytics {init,seed-sample,metrics,import,export,backup,restore-backup,uploads,
-rollback,restore} --db PATH
+"""Command line: python -m analytics {init,seed-sample,metrics,import,export,publish,backup,restore-backup,
+uploads,rollback,restore} --db PATH
 
 Exit codes: 0 done, 1 input refused (or the warehouse could not be used), 2 usage error.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import access, store
+from analytics import access, releases, store
 from analytics import definitions as d
 from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.ducklake import is_ducklake
@@ -70,6 +70,7 @@ READ_ONLY_REFUSED = {
     "restore-backup": "put a backup in the warehouse's place",
     "backup": "copy the whole warehouse (every upload, the audit log and the roles: more than a viewer sees)",
     "uploads": "list the uploads (the history is for district uploaders and DESE)",
+    "publish": "release figures to the dashboard's viewers",
 }
 
 
@@ -248,9 +249,16 @@ def cmd_seed_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _figures_for(args: argparse.Namespace) -> bool:
+    """Whether the command line shows the released figures (a viewer operator sees what a visitor who has
+    not signed in sees) rather than the current ones (DESE's)."""
+    return not _operator(args).is_dese
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     con = _open_to_read(args)
-    figures = headline_metrics(con, load_goals(args.goals) if args.goals else load_goals())
+    goals = load_goals(args.goals) if args.goals else load_goals()
+    figures = headline_metrics(con, goals, Filters(released=_figures_for(args)))
     if args.json:
         # Strict JSON: a figure that is not a number is null, never NaN or Infinity (which JSON lacks).
         print(json.dumps(figures, indent=2, allow_nan=False))
@@ -393,6 +401,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         args.year_to,
         regions=tuple(dict.fromkeys(r for listed in args.region or () for r in listed)),
         org_types=tuple(dict.fromkeys(t for listed in args.org_type or () for t in listed)),
+        released=_figures_for(args),
     )
     goals = load_goals(args.goals) if args.goals else load_goals()
     con = _open_to_read(args, bring_up_to_date=False)
@@ -605,6 +614,27 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Release the current figures to the dashboard's viewers (a DESE reviewer's decision): what cannot be
+    shown yet without singling people out is held back, and listed."""
+    if not _exists(args.db):
+        print(f"Error: no warehouse at {args.db} (create one with `init`).", file=sys.stderr)
+        return EXIT_REFUSED
+    con = _open(args)
+    try:
+        done = releases.publish(con, actor=_operator(args))
+        names = releases.organization_names(con)
+    except access.NotAllowed as refusal:
+        print(f"Error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        con.close()
+    print(f"Released the current figures as release {done.release_id}: {done.summary}.")
+    for line in releases.held_words(done.held, names):
+        print(f"  {terminal_safe(line)}")
+    return EXIT_OK
+
+
 def _change_standing(args: argparse.Namespace, action: Callable[..., str], verb: str) -> int:
     con = _open(args)
     try:
@@ -689,6 +719,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore-backup", parents=[common], help="put a backup in the warehouse's place")
     p.add_argument("--from", dest="backup", type=Path, required=True, metavar="FILE", help="the backup file")
     p.set_defaults(run=cmd_restore_backup)
+    p = sub.add_parser(
+        "publish", parents=[common], help="release the current figures to the dashboard's viewers"
+    )
+    p.add_argument("--who", help=_WHO_HELP)
+    p.set_defaults(run=cmd_publish)
     p = sub.add_parser("uploads", parents=[common], help="list every upload, newest first")
     p.set_defaults(run=cmd_uploads)
     for name, run, text in (

@@ -245,6 +245,43 @@ def review_queue(uploads) -> None:
         st.rerun()
 
 
+def release_section() -> None:
+    """DESE: what everyone else sees (the latest release), what it held back, and releasing the current
+    figures (analytics/releases.py)."""
+    latest, held = up.release_state()
+    st.header("What viewers see")
+    if latest is None:
+        st.info(
+            "Nothing is released yet: people outside DESE see no figures. Release the current figures when "
+            "they are ready.",
+            icon=":material/visibility_off:",
+        )
+    else:
+        st.caption(
+            plain(
+                f"Everyone outside DESE (the public, districts) sees release {latest['release_id']}, of "
+                f"{latest['released_at']:%Y-%m-%d %H:%M}, by {latest['released_by']}: {latest['summary']}. "
+                "DESE's own pages show the current figures."
+            )
+        )
+        if latest["changed_since"]:
+            st.info(
+                "The data changed since that release: viewers see the changes once you release them.",
+                icon=":material/update:",
+            )
+        if held:
+            with st.expander(f"Held back or hidden in that release ({len(held):,})"):
+                st.caption(
+                    "A change too small to show on its own (someone comparing the figures before and after "
+                    "could single people out) waits until more changes with it. Releasing again checks anew."
+                )
+                for line in held:
+                    st.markdown("- " + plain(line))
+    if st.button("Release the current figures", key="upload_release", icon=":material/publish:"):
+        up.keep_history_message(up.release())
+        st.rerun()
+
+
 _HISTORY_COLUMNS = {
     "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
     "kind": "Kind",
@@ -269,6 +306,7 @@ def upload_history() -> None:
         return
     if actor.is_dese:
         review_queue(uploads)
+        release_section()
     st.header("Upload history" if actor.is_dese else "Your district's uploads")
     message = up.history_message()
     if message is not None:

@@ -14,6 +14,7 @@ from analytics import figure_data
 from analytics.export import CHART_KEYS, image_name
 from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
+from ui import auth
 from ui.data import cached, sample_data_loaded
 from ui.text import plain
 
@@ -138,11 +139,18 @@ def _set_params(wanted: dict[str, str | None]) -> None:
             st.query_params[key] = value
 
 
+def sees_released() -> bool:
+    """Whether this session sees the latest release (everyone but DESE staff, who work on the current
+    figures): analytics/releases.py."""
+    return not auth.current().is_dese
+
+
 def sidebar_filters() -> Filters:
-    """School-year range, region and organization type, in the sidebar and the URL."""
+    """School-year range, region and organization type, in the sidebar and the URL; the figures this
+    session sees (released or current)."""
     loaded = _years_loaded()
     if not loaded:
-        return Filters()
+        return Filters(released=sees_released())
     years = d.school_years_between(loaded[0], loaded[-1])
     initial = _init_from_url()
     held = st.session_state.get(_KEYS["years"])
@@ -194,7 +202,7 @@ def sidebar_filters() -> Filters:
         "bounds": (years[0], years[-1]),
     }
     _write_url(years, chosen, regions, types)
-    filters = Filters(chosen[0], chosen[1], tuple(regions), tuple(types))
+    filters = Filters(chosen[0], chosen[1], tuple(regions), tuple(types), released=sees_released())
     st.session_state[_VIEW] = filters
     st.session_state[_PAGE_CHARTS] = []
     _print_header(filters)
@@ -220,11 +228,17 @@ def address_filters() -> Filters:
     presentation view has no sidebar)."""
     loaded = _years_loaded()
     if not loaded:
-        return Filters()
+        return Filters(released=sees_released())
     years = d.school_years_between(loaded[0], loaded[-1])
     first, last = _initial_years(years)
     initial = _init_from_url()
-    return Filters(first, last, tuple(initial[_KEYS["regions"]]), tuple(initial[_KEYS["types"]]))
+    return Filters(
+        first,
+        last,
+        tuple(initial[_KEYS["regions"]]),
+        tuple(initial[_KEYS["types"]]),
+        released=sees_released(),
+    )
 
 
 def _start_presenting() -> None:

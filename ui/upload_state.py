@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics import access, store
+from analytics import access, releases, store
 from analytics.access import Actor, NotAllowed
 from analytics.ingest import (
     Answers,
@@ -100,9 +100,9 @@ def _record_refused_rows(checked: CheckedUpload, person: Actor) -> None:
 
 
 def preview(checked: CheckedUpload) -> UploadPreview | None:
-    """What saving would change, against the warehouse as it is now."""
+    """What saving would change, against the warehouse as it is now, as this person's pages show it."""
     with cursor() as cur:
-        return preview_upload(cur, checked)
+        return preview_upload(cur, checked, actor=actor())
 
 
 def preview_pending(upload_id: int) -> UploadPreview | None:
@@ -202,6 +202,29 @@ def review(upload_id: int, *, approve: bool, note: str) -> Outcome:
 def withdraw(upload_id: int) -> Outcome:
     """A district takes back its own pending upload."""
     return _write(upload_id, lambda cur: store.withdraw_upload(cur, upload_id, actor=actor()), "withdrawn")
+
+
+def release_state() -> tuple[dict | None, list[str]]:
+    """The latest release (None before any) and what it held back, in words (DESE reviewers), cached until
+    the data changes."""
+    return call(releases.latest_release), call(releases.held_back_words)
+
+
+def release() -> Outcome:
+    """Release the current figures to everyone who is not DESE, as this session's actor."""
+    try:
+        with writer() as cur:
+            try:
+                done = releases.publish(cur, actor=actor())
+            except NotAllowed as refusal:
+                access.record_refusal(cur, actor(), f"releasing the figures: {refusal}")
+                return Outcome(False, str(refusal))
+    except WarehouseUnavailable as unavailable:
+        return Outcome(False, f"Nothing was released: {unavailable.trouble.message}")
+    except Exception:
+        log.exception("releasing the figures failed")
+        return Outcome(False, "The figures could not be released, and nothing changed. Try again.")
+    return Outcome(True, f"Released the current figures as release {done.release_id}: {done.summary}.")
 
 
 def keep_history_message(outcome: Outcome) -> None:
