@@ -4,6 +4,7 @@ and by the app, never as a bare error box, and a damaged one names the last back
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -200,3 +201,55 @@ def test_a_shared_warehouse_set_to_another_data_folder_says_which_and_what_to_do
         ), command
     monkeypatch.delenv("DASHBOARD_DATA_PATH")
     assert cli.main(["metrics", "--db", lake]) == 0  # unset, the catalog's own folder is used
+
+
+def test_a_viewers_refusal_beside_a_running_dashboard_says_it_could_not_be_recorded(sample_db, tmp_path):
+    """The running dashboard keeps the file open read-only: the refusal cannot be written to the audit log
+    then, and says so; the command is refused all the same, and nothing changes."""
+    before = contents(sample_db)
+    backup = tmp_path / "old.duckdb"
+    backup.write_bytes(b"never read")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; sys.path.insert(0, sys.argv[1]); from analytics.warehouse import connect; "
+            "c = connect(sys.argv[2], read_only=True); print('open', flush=True); time.sleep(60)",
+            str(ROOT_DIR),
+            str(sample_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "analytics",
+                "restore-backup",
+                "--db",
+                str(sample_db),
+                "--from",
+                str(backup),
+            ],
+            cwd=ROOT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "DASHBOARD_OPERATOR_ROLE": "viewer"},
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1
+    refusal, unrecorded = done.stderr.splitlines()
+    assert refusal.startswith(
+        "Error: the command line acts as a viewer here (DASHBOARD_OPERATOR_ROLE=viewer)"
+    )
+    assert unrecorded.startswith(
+        "The refusal could not be recorded in the audit log: Another program has the"
+    )
+    assert f"process {holder.pid}" in unrecorded
+    assert contents(sample_db) == before and backup.read_bytes() == b"never read"
