@@ -316,19 +316,42 @@ def tabulate(
     columns = [*key_list, *figures, SUPPRESSED]
     if not mask.any():
         return pd.DataFrame(columns=columns)
-    frame = blocks[[*key_list, BLOCK, BLOCK_PASSES, *figures]].assign(_in=mask)
-    per_block = frame.groupby([*key_list, BLOCK], sort=False, observed=True).agg(
-        inside=("_in", "sum"), units=("_in", "count"), ok=(BLOCK_PASSES, "all")
+    # Plain arrays: a page asks this of the same blocks for many views.
+    key_code, key_values = _key_codes(blocks, key_list)
+    block = blocks[BLOCK].to_numpy(dtype=np.int64)
+    pair = key_code.astype(np.int64) * (int(block.max()) + 1 if len(block) else 1) + block
+    pairs, pair_index = np.unique(pair, return_inverse=True)
+    units = np.bincount(pair_index, minlength=len(pairs))
+    inside = np.bincount(pair_index[mask], minlength=len(pairs))
+    failing = np.bincount(
+        pair_index, weights=~blocks[BLOCK_PASSES].to_numpy(dtype=bool), minlength=len(pairs)
     )
-    cut = ((per_block["inside"] > 0) & (per_block["inside"] < per_block["units"])) | (
-        (per_block["inside"] > 0) & ~per_block["ok"]
-    )
-    cut_keys = cut.groupby(level=key_list, observed=True).any()
-    shown = frame[mask]
-    sums = shown.groupby(key_list, sort=True, observed=True)[list(figures)].sum()
-    out = sums.join(cut_keys.rename(SUPPRESSED)).reset_index()
-    out[SUPPRESSED] = out[SUPPRESSED].fillna(False).astype(bool)
+    cut = (inside > 0) & ((inside < units) | (failing > 0))
+    keys_of_pairs = key_code[np.unique(pair_index, return_index=True)[1]]
+    cut_keys = np.zeros(len(key_values), dtype=bool)
+    np.logical_or.at(cut_keys, keys_of_pairs, cut)
+    shown_keys = np.unique(key_code[mask])
+    values = blocks[list(figures)].to_numpy(dtype=float)
+    sums = np.zeros((len(key_values), len(figures)))
+    np.add.at(sums, key_code[mask], values[mask])
+    out = key_values.iloc[shown_keys].reset_index(drop=True)
+    for i, name in enumerate(figures):
+        out[name] = sums[shown_keys, i]
+    out[SUPPRESSED] = cut_keys[shown_keys]
     return out[columns]
+
+
+def _key_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's key as an integer (in sorted key order), and the keys' values."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    parts = []
+    for column in keys:
+        codes, uniques = pd.factorize(frame[column], sort=True)
+        combined = combined * (len(uniques) + 1) + codes
+        parts.append((codes, uniques))
+    _, first, code = np.unique(combined, return_index=True, return_inverse=True)
+    values = pd.DataFrame({c: u[p[first]] for c, (p, u) in zip(keys, parts, strict=True)})
+    return code, values
 
 
 def hidden_categories(counts: pd.DataFrame, totals: pd.Series | None = None) -> pd.DataFrame:

@@ -157,7 +157,7 @@ def _unpack(frame: pd.DataFrame, family: str) -> pd.DataFrame:
     first, second = _KEY_COLUMNS[family]
     out = frame.drop(columns=["vals"]).rename(columns={"key_a": first})
     out = out.drop(columns="key_b") if second is None else out.rename(columns={"key_b": second})
-    values = np.array([list(v) for v in frame["vals"]], dtype=float).reshape(len(frame), len(figures))
+    values = np.vstack(frame["vals"].to_numpy()).astype(float) if len(frame) else np.empty((0, len(figures)))
     for i, name in enumerate(figures):
         out[name] = values[:, i]
     return out
