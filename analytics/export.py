@@ -151,7 +151,9 @@ def _ensure_renderer() -> None:
     if not _renderer_started:
         import kaleido
 
-        kaleido.start_sync_server(silence_warnings=True)
+        # No MathJax: Kaleido would fetch it from a CDN for every image (nothing may download at run time),
+        # and no chart typesets LaTeX (a `$` in a name is escaped: analytics/text.py).
+        kaleido.start_sync_server(silence_warnings=True, mathjax=False)
         _renderer_started = True
 
 
