@@ -480,7 +480,9 @@ def fellows_outcomes(
     organizations, the counts, share_of_color (NaN where hidden)."""
     blocks = fellow_blocks(con, filters)
     in_view = fellows_filters(filters).selects(blocks)
-    views = BlockViews(blocks, _FELLOW_FIGURES, [FELLOW_STATUSES, FELLOW_PLACEMENTS, FELLOW_ENTRY])
+    views = BlockViews(
+        blocks, _FELLOW_FIGURES, [FELLOW_STATUSES, FELLOW_PLACEMENTS, FELLOW_ENTRY], insider="org_code"
+    )
     total = _fellow_figures(views, in_view)
     summary = FellowsSummary(
         enrolled=int(blocks.loc[in_view, "fellows"].sum()),

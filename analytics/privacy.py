@@ -18,7 +18,8 @@ made a sum over whole *blocks*, groups of organizations that each pass the rule:
 Any sum or difference of shown figures is then a sum of whole blocks, which passes the rule too: there is
 nothing left to difference. Breakdowns of a shown figure into categories (race make-up, Fellows' statuses)
 hide, block by block, every category that fails the rule plus enough others that the hidden ones together
-pass (`hidden_categories`), so that "all of color minus the visible races" is never one small group.
+pass (`hidden_categories`), so that "all of color minus the visible races" is never one small group; for
+Fellows, also with any one organization's own Fellows taken out (it knows their statuses).
 
 This module decides; metrics.py applies it to every figure before anything is drawn, captioned, exported
 or put on a slide. Nothing else in the project re-decides it.
@@ -354,25 +355,56 @@ def _key_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Dat
     return code, values
 
 
-def hidden_categories(counts: pd.DataFrame, totals: pd.Series | None = None) -> pd.DataFrame:
+def hidden_categories(
+    counts: pd.DataFrame, totals: pd.Series | None = None, insiders: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """For each row (a block), which category columns must be hidden: each that fails the rule within the
     row (fewer than 6 in it, or fewer than 6 outside it), then the smallest others until at least two are
     hidden and the hidden ones together pass — so no single hidden category follows from a total that is
     shown. `totals` is the whole the categories are part of (default: their sum); pass it when the
-    categories are only some of the people (the races of color, whose sum is shown elsewhere)."""
+    categories are only some of the people (the races of color, whose sum is shown elsewhere).
+
+    `insiders` (the same category columns, one row per insider of a row, indexed by that row's label) are
+    the counts each organization holds in a row, which it knows: every test then holds also with any one
+    insider's counts taken out of the row (unless that insider is all of it), so that no organization
+    learns the others' categories by subtracting its own. With `insiders`, the categories are the whole."""
+    if insiders is not None and totals is not None:
+        raise ValueError("insiders are taken out of categories that are the whole: no totals")
     values = counts.to_numpy(dtype=float)
     whole = values.sum(axis=1) if totals is None else np.asarray(totals, dtype=float)
     total = whole.reshape(-1, 1)
     hide = (values < THRESHOLD - _EPS) | (total - values < THRESHOLD - _EPS)
+    # Per row: each insider's counts, where what remains without it is somebody.
+    held: dict[int, np.ndarray] = {}
+    if insiders is not None and len(insiders):
+        position = pd.Series(np.arange(len(counts)), index=counts.index)
+        rows = position.reindex(insiders.index).to_numpy()
+        theirs = insiders[list(counts.columns)].to_numpy(dtype=float)
+        for r in np.unique(rows[~np.isnan(rows)]).astype(int):
+            part = theirs[rows == r]
+            part = part[whole[r] - part.sum(axis=1) > _EPS]
+            if not len(part):
+                continue
+            held[r] = part
+            rest = values[r] - part
+            rest_total = (whole[r] - part.sum(axis=1))[:, None]
+            hide[r] |= ((rest < THRESHOLD - _EPS) | (rest_total - rest < THRESHOLD - _EPS)).any(axis=0)
+
+    def together_passes(r: int, hidden: np.ndarray) -> bool:
+        together = values[r][hidden].sum()
+        if hidden.sum() < 2 or together < THRESHOLD - _EPS or total[r, 0] - together < THRESHOLD - _EPS:
+            return False
+        part = held.get(r)
+        if part is None:
+            return True
+        rest = together - part[:, hidden].sum(axis=1)
+        rest_total = total[r, 0] - part.sum(axis=1)
+        return bool(((rest >= THRESHOLD - _EPS) & (rest_total - rest >= THRESHOLD - _EPS)).all())
+
     for r in np.flatnonzero(hide.any(axis=1)):
-        row, hidden = values[r], hide[r]
-        for c in np.argsort(row, kind="stable"):
-            together = row[hidden].sum()
-            if (
-                hidden.sum() >= 2
-                and together >= THRESHOLD - _EPS
-                and total[r, 0] - together >= THRESHOLD - _EPS
-            ):
+        hidden = hide[r]
+        for c in np.argsort(values[r], kind="stable"):
+            if together_passes(r, hidden):
                 break
             hidden[c] = True
         hide[r] = hidden
@@ -383,9 +415,16 @@ class BlockViews:
     """Many views of one key's blocks at once (the Fellows in view, and per cohort): what `tabulate`
     decides, and which categories `hidden_categories` hides in the blocks a view touches, with the
     per-block work done once. `partitions` are lists of category
-    columns, each a partition of the units' people."""
+    columns, each a partition of the units' people; `insider` names the column of who knows its own units'
+    figures (the organization), taken out of each block when deciding what to hide."""
 
-    def __init__(self, blocks: pd.DataFrame, figures: Sequence[str], partitions: Sequence[Sequence[str]]):
+    def __init__(
+        self,
+        blocks: pd.DataFrame,
+        figures: Sequence[str],
+        partitions: Sequence[Sequence[str]],
+        insider: str | None = None,
+    ):
         self.block = blocks[BLOCK].to_numpy(dtype=np.int64)
         size = int(self.block.max()) + 1 if len(self.block) else 0
         self.units = np.bincount(self.block, minlength=size)
@@ -395,11 +434,19 @@ class BlockViews:
         self.values = blocks[list(figures)].to_numpy(dtype=float)
         self.columns = {c: i for i, c in enumerate(figures)}
         self.hidden: dict[str, np.ndarray] = {}  # category -> hidden in each block
+        owners = pd.factorize(blocks[insider])[0] if insider is not None else None
         for categories in partitions:
             idx = [self.columns[c] for c in categories]
             per_block = np.zeros((size, len(idx)))
             np.add.at(per_block, self.block, self.values[:, idx])
-            hide = hidden_categories(pd.DataFrame(per_block, columns=list(categories))).to_numpy()
+            theirs = None
+            if owners is not None:
+                theirs = pd.DataFrame(self.values[:, idx], columns=list(categories))
+                theirs = theirs.groupby([self.block, owners]).sum()
+                theirs.index = theirs.index.get_level_values(0)
+            hide = hidden_categories(
+                pd.DataFrame(per_block, columns=list(categories)), insiders=theirs
+            ).to_numpy()
             for j, c in enumerate(categories):
                 self.hidden[c] = hide[:, j]
 

@@ -39,7 +39,7 @@ from privacy_audit import (
 )
 
 from analytics import definitions as d
-from analytics import export, sections
+from analytics import export, metrics, sections
 from analytics.goals import load_goals
 from analytics.metrics import Filters
 
@@ -453,6 +453,53 @@ def test_g_a_later_one_district_roster_is_not_the_statewide_figure():
                 assert not (x == "2023-24" and 1.0 in numbers_said(point)), (
                     f"the {part} of {trace.get('name')} at 2023-24 carries {point} (one superintendent's FTE)"
                 )
+
+
+# --- h. an organization subtracts its own Fellows ----------------------------------------------------
+
+
+def insider_fellows_facts():
+    """Two districts of one region and type send 12 Fellows each to cohort 1, 6 of color and 6 not, so
+    their cell passes with either taken out. Of A's, 3 completed and 9 are active; of B's, 9 and 3."""
+    orgs = organizations({("Central", "district"): 2, ("Greater Boston", "district"): 1})
+    a, b, _ = orgs["org_code"].tolist()
+    fellows = []
+    for org, completed, tag in ((a, 3, "A"), (b, 9, "B")):
+        for i in range(12):
+            fellows.append(
+                fellow(
+                    f"{tag}{i}",
+                    1,
+                    "2019-20",
+                    org,
+                    "Black" if i % 2 else "White",
+                    status="completed" if i < completed else "active",
+                    entry_role="Principal" if i % 3 else "Central Office",
+                )
+            )
+    return facts_from(orgs, fellows=fellows)
+
+
+def test_h_an_organization_that_knows_its_own_fellows_learns_no_others():
+    """Central showed 12 of its 24 Fellows completed (and 16 entered as principals): B, knowing its own 9
+    completed (and 8 principals), learned that A's 12 Fellows hold 3 completed (and 4 not principals).
+    Every status, placement and role shown must pass with any one organization's own Fellows taken out."""
+    facts = insider_fellows_facts()
+    con = build_warehouse(facts)
+    for view in (Filters(), Filters(regions=("Central",))):
+        summary, table = metrics.fellows_outcomes(con, view)
+        assert summary.enrolled == 24
+        assert (summary.of_color, summary.known_race) == (12, 24)  # 6 and 6 either way, without A or B
+        told = {
+            "completed": summary.completed,
+            "active": summary.active,
+            "principals": summary.entered_as_principal,
+            "central office": summary.entered_from_central_office,
+        }
+        assert all(v is None for v in told.values()), f"{view}: {told}"
+        row = table.iloc[0]
+        shown = row[["active", "completed", "withdrawn", "entered_as_principal"]].dropna()
+        assert shown.empty, f"{view}: cohort 1 shows {shown.to_dict()}"
 
 
 # --- the randomized differencing audit ---------------------------------------------------------------
