@@ -104,8 +104,8 @@ def _counted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _partial(frame: pd.DataFrame) -> pd.DataFrame:
-    """The shown years of a published share frame that are partial (drawn apart, never on the line)."""
-    return frame[~frame["suppressed"].astype(bool) & ~frame["complete"].astype(bool)]
+    """The years of a published share frame that are partial: only their coverage is published."""
+    return frame[~frame["complete"].astype(bool)]
 
 
 def _hover_words(frame: pd.DataFrame, unit: str) -> list[str]:
@@ -116,31 +116,31 @@ def _hover_words(frame: pd.DataFrame, unit: str) -> list[str]:
     ]
 
 
-def _add_partial_years(fig: go.Figure, frame: pd.DataFrame, years: list[str], color: str, what: str) -> None:
-    """Partial years as hollow markers, apart from the line, each labelled with its coverage."""
-    part = _partial(frame)
+PARTIAL_NOTE_COLOR = "#595959"  # 7:1 on white: small text that must be read
+
+
+def _add_partial_years(fig: go.Figure, frame: pd.DataFrame, years: list[str]) -> None:
+    """Each partial year's coverage, written at the foot of its place on the axis: a partial year's figure
+    would be the few organizations that reported wearing the view's name, so no value is drawn."""
+    part = _partial(frame).drop_duplicates("school_year", keep="last")
     part = part[part["school_year"].isin(years)]
-    if part.empty:
-        return
-    labels = [
-        partial_label(r, e)
-        for r, e in zip(part["organizations_reported"], part["organizations_expected"], strict=True)
-    ]
-    fig.add_trace(
-        go.Scatter(
-            x=part["school_year"],
-            y=part["share"],
-            mode="markers+text",
-            name=f"{what}: partial year",
-            marker=dict(symbol="circle-open", size=12, color=color, line=dict(width=2.5)),
-            text=labels,
-            textposition="bottom center",
-            textfont=dict(size=11, color=color),
-            cliponaxis=False,
-            customdata=labels,
-            hovertemplate="%{x}: %{y:.1%} among the organizations that reported (%{customdata})<extra></extra>",
+    shown = {a.x for a in fig.layout.annotations if getattr(a, "name", None) == "partial year"}
+    for r in part.itertuples():
+        if r.school_year in shown:
+            continue  # one note a year, whichever series is partial
+        fig.add_annotation(
+            name="partial year",
+            x=r.school_year,
+            xref="x",
+            y=0.02,
+            yref="paper",
+            yanchor="bottom",
+            text="Partial year:<br>"
+            + partial_label(r.organizations_reported, r.organizations_expected).removeprefix("partial: "),
+            showarrow=False,
+            font=dict(size=11, color=PARTIAL_NOTE_COLOR),
+            align="center",
         )
-    )
 
 
 def partial_note(frame: pd.DataFrame) -> str:
@@ -155,7 +155,7 @@ def partial_note(frame: pd.DataFrame) -> str:
         "organizations reported)"
         for r in part.itertuples()
     ]
-    return f"Partial: {', '.join(words)}; drawn apart, not the headline."
+    return f"Partial: {', '.join(words)}; not shown until more report."
 
 
 def _label_end(fig: go.Figure, x: str, y: float, text: str, color: str, *, yshift: int = 0) -> None:
@@ -318,7 +318,7 @@ def superintendent_trend(
             hovertemplate="%{x}: %{y:.1%} of superintendents were people of color (%{customdata})<extra></extra>",
         )
     )
-    _add_partial_years(fig, supers, years, BLUE, "Superintendents of color")
+    _add_partial_years(fig, supers, years)
     if references is not None:
         _add_references(
             fig,
@@ -410,7 +410,7 @@ def representation_gap(
                 "<extra></extra>",
             )
         )
-        _add_partial_years(fig, part, years, color, f"{group} of color")
+        _add_partial_years(fig, part, years)
         drawn = line.dropna(subset=["share"])
         if len(drawn):
             ends[group] = drawn.iloc[-1]
@@ -873,7 +873,7 @@ def workforce_trend(shares: pd.DataFrame, *, title: str, subtitle_text: str) -> 
                 hovertemplate=f"{name}, %{{x}}: %{{y:.1%}} people of color (%{{customdata}})<extra></extra>",
             )
         )
-        _add_partial_years(fig, part, years, color, name)
+        _add_partial_years(fig, part, years)
     _layout(fig, title, subtitle_text, height=480)
     _year_axis(fig, years)
     _share_axis(fig, "Share who are people of color")
@@ -1324,7 +1324,7 @@ def leader_comparison_chart(comparison, *, title: str, subtitle_text: str) -> go
                 hovertemplate=f"%{{x}}: %{{y:.1%}} of staff were people of color — {group.lower()} (%{{customdata}})<extra></extra>",
             )
         )
-        _add_partial_years(fig, part, years, color, group)
+        _add_partial_years(fig, part, years)
         last = line.dropna(subset=["share"])
         if len(last):
             r = last.iloc[-1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import definitions as d
-from analytics import figure_data
+from analytics import figure_data, releases
 from analytics.export import CHART_KEYS, image_name
 from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
@@ -145,6 +145,17 @@ def sees_released() -> bool:
     return not auth.current().is_dese
 
 
+def _release_note() -> None:
+    """For those who see released figures: when DESE released them."""
+    if not sees_released():
+        return
+    latest = cached(releases.latest_release)()
+    if latest is None:
+        st.caption("DESE has not released any figures yet.")
+    else:
+        st.caption(f"Figures as DESE released them on {latest['released_at']:%B %-d, %Y}.")
+
+
 def sidebar_filters() -> Filters:
     """School-year range, region and organization type, in the sidebar and the URL; the figures this
     session sees (released or current)."""
@@ -186,6 +197,7 @@ def sidebar_filters() -> Filters:
         )
         if regions or types or chosen != (years[0], years[-1]):
             st.caption("Filtered view. The link in your address bar reopens it.")
+        _release_note()
         st.toggle(
             "Presentation view",
             key="present_toggle",
