@@ -72,15 +72,15 @@ def _merge_cells(
     start: np.ndarray | None = None,
     tops: np.ndarray | None = None,
     members: np.ndarray | None = None,
-    additive: bool = False,
+    holdings: np.ndarray | None = None,
 ):
     """Block number for each cell (rows of `values`, the counts the rule tests): failing blocks merged
     (starting from one block per cell, or from the blocks `start` numbers), each time with the partner
     that leaves the fewest (weighted) dimension views cut through by a block. `dim_codes` give each cell's
     value of each dimension (region, type, ...) as integers. With `tops` and `members` (per cell: the
     largest counts one insider holds, and how many insiders), a block passes only when it also passes
-    with any one insider taken out; `additive` when an insider can hold counts in several cells (its share
-    of a merged block is then at most the sum of its cells' largest)."""
+    with any one insider taken out; `holdings` (cells × insiders × counts) where an insider holds counts in
+    several cells, so a merged block's largest insider is worked out from what each holds in it."""
     n = len(values)
     if tops is None:
         tops = np.zeros_like(values, dtype=float)
@@ -111,8 +111,11 @@ def _merge_cells(
     totals = sums.sum(axis=1)
     counted = np.asarray(members, dtype=float)
     block_members = member.astype(float) @ counted
-    if additive:
-        block_tops = member.astype(float) @ tops
+    block_hold = None
+    if holdings is not None:
+        block_hold = np.einsum("bc,cik->bik", member.astype(float), holdings)  # blocks × insiders × counts
+        block_tops = block_hold.max(axis=1)
+        block_members = (block_hold.sum(axis=2) > 0).sum(axis=1).astype(float)
     else:
         block_tops = np.array([tops[row].max(axis=0) for row in member])
 
@@ -136,21 +139,29 @@ def _merge_cells(
         after = base[None, :] - cuts[i][None, :] - cuts[others] + merged_cuts  # per candidate partner
         cost = (after > 0) @ w
         merged_sums = sums[others] + sums[i]
-        merged_tops = (
-            block_tops[others] + block_tops[i] if additive else np.maximum(block_tops[others], block_tops[i])
-        )
-        merged_members = block_members[others] + block_members[i]
+        if block_hold is not None:
+            merged_hold = block_hold[others] + block_hold[i]
+            merged_tops = merged_hold.max(axis=1)
+            merged_members = (merged_hold.sum(axis=2) > 0).sum(axis=1).astype(float)
+        else:
+            merged_tops = np.maximum(block_tops[others], block_tops[i])
+            merged_members = block_members[others] + block_members[i]
         still_failing = ~ok(merged_sums, merged_tops, merged_members)
         pick = others[np.lexsort((others, totals[others], still_failing, cost))[0]]
         member[pick] |= member[i]
         sums[pick] += sums[i]
-        block_tops[pick] = merged_tops[np.flatnonzero(others == pick)[0]]
-        block_members[pick] += block_members[i]
+        chosen = np.flatnonzero(others == pick)[0]
+        block_tops[pick] = merged_tops[chosen]
+        block_members[pick] = merged_members[chosen]
+        if block_hold is not None:
+            block_hold[pick] += block_hold[i]
         totals[pick] = sums[pick].sum()
         cuts[pick] = cut(member[pick : pick + 1])[0]
         keep = np.arange(len(member)) != i
         member, sums, totals, cuts = member[keep], sums[keep], totals[keep], cuts[keep]
         block_tops, block_members = block_tops[keep], block_members[keep]
+        if block_hold is not None:
+            block_hold = block_hold[keep]
     block = np.empty(n, dtype=np.int64)
     for b, row in enumerate(member):
         block[row] = b
@@ -195,9 +206,9 @@ def build_blocks(
     # elsewhere) merge the same way: ties are broken by these numbers.
     cells[count_list] = cells[count_list].round(6)
     tops = members = None
-    additive = False
+    holdings: dict[int, np.ndarray] = {}
     if insider is not None:
-        tops, members, additive = _insiders(out, cells, cell_cols, key_list, count_list, insider)
+        tops, members, holdings = _insiders(out, cells, cell_cols, key_list, count_list, insider)
     # Cells are sorted by key: merge each key's run of cells, on plain arrays.
     key_codes = cells.groupby(key_list, sort=False, observed=True).ngroup().to_numpy()
     values = cells[count_list].to_numpy(dtype=float)
@@ -214,24 +225,23 @@ def build_blocks(
             None if initial is None else initial[a:b],
             None if tops is None else tops[a:b],
             None if members is None else members[a:b],
-            bool(additive[a]) if tops is not None else False,
+            holdings.get(int(a)),
         )
     cells["cell_block"] = local
     cells["cell_block"] = cells.groupby([*key_list, "cell_block"], sort=True, observed=True).ngroup()
     # A block that still fails is everything for its key merged into one: nothing of it can be shown.
     group = cells.groupby("cell_block")
     block_sums = group[count_list].transform("sum").to_numpy(dtype=float)
-    if tops is None:
+    if insider is None:
         cells[BLOCK_PASSES] = passes(block_sums)
-    else:
-        top_frame = pd.DataFrame(tops, index=cells.index)
-        block_tops = np.where(
-            additive[:, None],
-            top_frame.groupby(cells["cell_block"]).transform("sum").to_numpy(),
-            top_frame.groupby(cells["cell_block"]).transform("max").to_numpy(),
-        )
-        block_members = pd.Series(members, index=cells.index).groupby(cells["cell_block"]).transform("sum")
-        cells[BLOCK_PASSES] = block_passes(block_sums, block_tops, block_members.to_numpy())
+    else:  # exactly: each insider's holding in each block
+        held = out[[*cell_cols, insider, *count_list]].merge(cells[[*cell_cols, "cell_block"]], on=cell_cols)
+        per = held.groupby(["cell_block", insider], dropna=False)[count_list].sum()
+        per = per[per.sum(axis=1) > 0]
+        by_block = per.groupby(level=0)
+        block_tops = by_block.max().reindex(cells["cell_block"]).fillna(0.0).to_numpy(dtype=float)
+        block_members = by_block.size().reindex(cells["cell_block"]).fillna(0).to_numpy(dtype=float)
+        cells[BLOCK_PASSES] = block_passes(block_sums, block_tops, block_members)
     out = out.merge(cells[[*cell_cols, "cell_block", BLOCK_PASSES]], on=cell_cols, how="left")
     if unit is None:
         out[BLOCK] = out["cell_block"].to_numpy(np.int64)
@@ -240,28 +250,34 @@ def build_blocks(
 
 
 def _insiders(out, cells, cell_cols, key_list, count_list, insider):
-    """Per cell: the largest counts any one insider holds (column by column), how many insiders hold any,
-    and whether an insider holds counts in more than one cell of its key (its share of a merged block is
-    then bounded by the sum of its cells' largest, not the largest)."""
+    """Per cell: the largest counts any one insider holds (column by column) and how many insiders hold any;
+    and, for each key where an insider holds counts in more than one cell (a home organization's Fellows in
+    several cohorts), every insider's holding in every cell of it (cells × insiders × counts), keyed by the
+    key's first cell row, so that merged blocks are judged exactly."""
     per = out.groupby([*cell_cols, insider], dropna=False, sort=False, observed=True)[count_list].sum()
     per = per[per.sum(axis=1) > 0]
     by_cell = per.groupby(level=list(range(len(cell_cols))), dropna=False, observed=True)
     top = by_cell.max()
     held = by_cell.size().rename("_members")
-    found = cells[cell_cols].merge(
-        top.join(held).reset_index(), on=cell_cols, how="left", suffixes=("", "_top")
-    )
-    top_cols = [f"{c}_top" if f"{c}_top" in found else c for c in count_list]
-    tops = found[top_cols].fillna(0.0).to_numpy(dtype=float)
+    found = cells[cell_cols].merge(top.join(held).reset_index(), on=cell_cols, how="left")
+    tops = found[count_list].fillna(0.0).to_numpy(dtype=float)
     members = found["_members"].fillna(0).to_numpy(dtype=float)
-    cells_per_insider = (
-        per.reset_index().groupby([*key_list, insider], dropna=False, observed=True).size().rename("_cells")
-    )
-    spread = (cells_per_insider > 1).groupby(level=list(range(len(key_list))), observed=True).any()
-    additive = cells[key_list].merge(spread.rename("_spread").reset_index(), on=key_list, how="left")[
-        "_spread"
-    ]
-    return tops, members, additive.fillna(False).to_numpy(dtype=bool)
+    flat = per.reset_index()
+    spread = flat.groupby([*key_list, insider], dropna=False, observed=True)[cell_cols[-1]].size()
+    spread_keys = spread[spread > 1].reset_index()[key_list].drop_duplicates()
+    holdings: dict[int, np.ndarray] = {}
+    if spread_keys.empty:
+        return tops, members, holdings
+    cell_row = cells[cell_cols].reset_index().rename(columns={"index": "_row"})
+    flat = flat.merge(cell_row, on=cell_cols)
+    for key_values, part in flat.merge(spread_keys, on=key_list).groupby(key_list, sort=False, dropna=False):
+        rows = cells.index[(cells[key_list] == pd.Series(key_values, index=key_list)).all(axis=1)].to_numpy()
+        first = int(rows.min())
+        insiders, position = np.unique(part[insider].astype(str), return_inverse=True)
+        array = np.zeros((len(rows), len(insiders), len(count_list)))
+        np.add.at(array, (part["_row"].to_numpy() - first, position), part[count_list].to_numpy(dtype=float))
+        holdings[first] = array
+    return tops, members, holdings
 
 
 def _split_off(out: pd.DataFrame, count_list: list[str], unit: str) -> pd.DataFrame:
