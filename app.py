@@ -3,9 +3,10 @@
 import streamlit as st
 
 from analytics.access import Actor
+from analytics.goals import GoalsFileError
 from analytics.warehouse import WarehouseUnavailable
 from ui import auth
-from ui.data import warehouse
+from ui.data import goals, warehouse
 from ui.layout import keep_filters_in_address, page_styles, sample_banner
 from ui.present import present, presenting
 from ui.text import plain
@@ -82,6 +83,16 @@ except (
     st.title("The dashboard cannot open its data just now")
     st.error(plain(unavailable.trouble.what), icon=":material/database_off:")
     st.info(plain(unavailable.trouble.todo), icon=":material/build:")
+    st.stop()
+try:
+    goals()
+except GoalsFileError as problem:  # said plainly, with where to fix it, never a bare error box
+    st.title("The dashboard cannot read its goals")
+    st.error(plain(f"The goals file has a problem: {problem}"), icon=":material/flag:")
+    st.info(
+        "Fix the value it names in the goals file (README: Goals) and reload the page.",
+        icon=":material/build:",
+    )
     st.stop()
 session = auth.session()
 auth.remember(session)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from analytics import formats
 from analytics.coverage import partial_label
 from analytics.definitions import JOB_CLASSES, RACES, school_years_between
-from analytics.goals import Goals
+from analytics.goals import CountGoal, CumulativeGoal, PerYearGoal, ShareGoal
 from analytics.metrics import PARITY_BENCHMARK, FellowsSummary, OrganizationProfile
 from analytics.projection import Projection, Scenario
 from analytics.text import figure_text
@@ -220,27 +220,28 @@ def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:
 # --- superintendents -----------------------------------------------------------------------------
 
 
-def superintendent_trend(
-    supers: pd.DataFrame,
-    goals: Goals,
+def share_trend(
+    frame: pd.DataFrame,
+    goal: ShareGoal,
     *,
     title: str,
     subtitle_text: str,
     projection: Projection | None = None,
     references: pd.DataFrame | None = None,
     height: int = 480,
+    statewide_view: bool = True,
 ) -> go.Figure:
-    """Share of superintendents of color by year against the straight target path, with the projected
-    trend and its 90% band, and published figures as labelled markers. Partial years are drawn apart;
-    hidden years are gaps."""
-    goal = goals.superintendents
-    years = _axis_years(supers, until=goal.target_year)
+    """A share goal's population: its share of color by year against the straight target path (in a region
+    or type view, the statewide path as a reference), with the projected trend and its 90% band, and
+    published figures as labelled markers. Partial years show their coverage; hidden years are gaps."""
+    years = _axis_years(frame, until=goal.target_year)
     fig = go.Figure()
+    people = goal.population
     if not years:
-        return empty_figure("No superintendent staffing is loaded for this view.", title, subtitle_text)
-    if supers["share"].dropna().empty:
+        return empty_figure(f"No {people} staffing is loaded for this view.", title, subtitle_text)
+    if frame["share"].dropna().empty:
         return empty_figure(
-            "Hidden: in every year this view holds fewer than 6 superintendents of color or fewer than 6 others"
+            f"Hidden: in every year this view holds fewer than 6 {people} of color or fewer than 6 others"
             "<br>(or a figure that would give such a group away). Widen the region or type.",
             title,
             subtitle_text,
@@ -253,17 +254,19 @@ def superintendent_trend(
             go.Scatter(
                 x=target_years,
                 y=target,
-                name=f"Target path: {goal.baseline_share:.0%} → {goal.target_share:.0%}",
+                name=("Target path" if statewide_view else "Statewide target path")
+                + f": {goal.baseline_share:.0%} → {goal.target_share:.0%}",
                 mode="lines",
                 line=dict(color=VERMILLION, width=2.5, dash="dash"),
-                hovertemplate="%{x}: target %{y:.1%} of superintendents<extra></extra>",
+                hovertemplate="%{x}: target %{y:.1%} of " + people + "<extra></extra>",
             )
         )
         _label_end(
             fig,
             target_years[-1],
             target[-1],
-            f"Target {goal.target_share:.0%}<br>by {goal.target_year}",
+            ("Target" if statewide_view else "Statewide target")
+            + f" {goal.target_share:.0%}<br>by {goal.target_year}",
             VERMILLION,
             yshift=16,
         )
@@ -304,35 +307,37 @@ def superintendent_trend(
         )
         end = band.iloc[-1]
         _label_end(fig, end["school_year"], end["share"], trend_label(projection), BLUE, yshift=-24)
-    line = _on_years(_counted(supers), years, ["share", "of_color", "total"])
+    line = _on_years(_counted(frame), years, ["share", "of_color", "total"])
     fig.add_trace(
         go.Scatter(
             x=line["school_year"],
             y=line["share"],
-            name="Superintendents of color",
+            name=goal.title,
             mode="lines+markers",
             line=dict(color=BLUE, width=3.5),
             marker=dict(size=8),
             connectgaps=False,
-            customdata=_hover_words(line, "superintendents (FTE)"),
-            hovertemplate="%{x}: %{y:.1%} of superintendents were people of color (%{customdata})<extra></extra>",
+            customdata=_hover_words(line, f"{people} (FTE)"),
+            hovertemplate="%{x}: %{y:.1%} of "
+            + people
+            + " were people of color (%{customdata})<extra></extra>",
         )
     )
-    _add_partial_years(fig, supers, years)
+    _add_partial_years(fig, frame, years)
     if references is not None:
         _add_references(
             fig,
-            references[references["group"] == "superintendents"],
+            references[references["group"] == people],
             years,
             path=dict(zip(target_years, target, strict=True)),
         )
     _layout(fig, title, subtitle_text, height=height)
     _year_axis(fig, years)
-    shown = supers["share"].dropna()
+    shown = frame["share"].dropna()
     top = max(goal.target_share, float(shown.max()) if len(shown) else 0) * 1.25
     if projection is not None:
         top = max(top, float(projection.path["high"].max()) * 1.05)
-    _share_axis(fig, "Superintendents who are people of color", top)
+    _share_axis(fig, f"{people[0].upper()}{people[1:]} who are people of color", top)
     return fig
 
 
@@ -471,10 +476,9 @@ def group_bars(
 
 
 def scenario_chart(
-    supers: pd.DataFrame, scenario: Scenario, goals: Goals, *, title: str, subtitle_text: str
+    supers: pd.DataFrame, scenario: Scenario, goal: ShareGoal, *, title: str, subtitle_text: str
 ) -> go.Figure:
     """Observed share, the path the scenario implies, and the target path."""
-    goal = goals.superintendents
     years = _axis_years(supers, scenario.path, until=goal.target_year)
     fig = go.Figure()
     target_years = [y for y in school_years_between(goal.baseline_year, goal.target_year) if y in years]
@@ -534,12 +538,18 @@ def _cohort_labels(cohorts: pd.DataFrame) -> list[str]:
 
 
 def fellows_cumulative(
-    cohorts: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 460
+    cohorts: pd.DataFrame,
+    goal: CountGoal,
+    *,
+    title: str,
+    subtitle_text: str,
+    height: int = 460,
+    statewide_view: bool = True,
 ) -> go.Figure:
-    """Cohort sizes as bars, the running total as a line, against the goal and the 25-a-year pace."""
+    """Cohort sizes as bars, the running total as a line, against the goal and its pace (a statewide goal:
+    a region or type view draws its own Fellows, with neither)."""
     if cohorts.empty:
         return empty_figure("No Influence 100 fellows are loaded for this view.", title, subtitle_text)
-    goal = goals.fellows
     labels = _cohort_labels(cohorts)
     fig = go.Figure()
     fig.add_trace(
@@ -557,17 +567,18 @@ def fellows_cumulative(
             hovertemplate="%{x}: %{y} fellows began<extra></extra>",
         )
     )
-    pace = [goal.per_year * int(c) for c in cohorts["cohort"]]
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=pace,
-            name=f"Pace of {goal.per_year} a year",
-            mode="lines",
-            line=dict(color=GREY, width=2, dash="dot"),
-            hovertemplate="%{x}: %{y} at " + str(goal.per_year) + " a year<extra></extra>",
+    if statewide_view:
+        pace = [goal.planned_by(int(c)) for c in cohorts["cohort"]]
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=pace,
+                name=f"Plan: {goal.goal} by cohort {goal.by_cohort}",
+                mode="lines",
+                line=dict(color=GREY, width=2, dash="dot"),
+                hovertemplate="%{x}: %{y:.0f} planned by this cohort<extra></extra>",
+            )
         )
-    )
     fig.add_trace(
         go.Scatter(
             x=labels,
@@ -583,25 +594,28 @@ def fellows_cumulative(
             hovertemplate="%{x}: %{y} fellows in all so far<extra></extra>",
         )
     )
-    fig.add_hline(y=goal.goal, line=dict(color=VERMILLION, width=2.5, dash="dash"))
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        y=goal.goal,
-        text=f"Goal: {goal.goal}<br>by cohort {goal.by_cohort}",
-        showarrow=False,
-        xanchor="left",
-        xshift=8,
-        font=dict(color=VERMILLION, size=13),
-        align="left",
-    )
+    top = int(cohorts["cumulative"].max())
+    if statewide_view:
+        top = max(top, goal.goal)
+        fig.add_hline(y=goal.goal, line=dict(color=VERMILLION, width=2.5, dash="dash"))
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            y=goal.goal,
+            text=f"Goal: {goal.goal}<br>by cohort {goal.by_cohort}",
+            showarrow=False,
+            xanchor="left",
+            xshift=8,
+            font=dict(color=VERMILLION, size=13),
+            align="left",
+        )
     _layout(fig, title, subtitle_text, height=height)
     fig.update_xaxes(title_text="Cohort (school year it began)", type="category", tickangle=0)
     fig.update_yaxes(
         title_text="Fellows",
         rangemode="tozero",
         gridcolor="#E5E8EB",
-        range=[0, max(goal.goal, int(cohorts["cumulative"].max())) * 1.15],
+        range=[0, top * 1.15],
     )
     return fig
 
@@ -676,30 +690,39 @@ def fellows_roles(summary: FellowsSummary, *, title: str, subtitle_text: str) ->
 
 
 def participation_per_year(
-    participation: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 440
+    participation: pd.DataFrame,
+    goal: PerYearGoal,
+    *,
+    title: str,
+    subtitle_text: str,
+    height: int = 440,
+    statewide_view: bool = True,
 ) -> go.Figure:
-    """Organizations taking part each year (new and continuing) and those in capacity building, against
-    the 10-15 a year band."""
+    """Organizations taking part each year (new and continuing) and those in the goal's component, against
+    its band (a statewide goal: a region or type view draws its own organizations, without the band)."""
     if participation.empty:
         return empty_figure("No participation is loaded for this view.", title, subtitle_text)
-    goal = goals.districts
+    column = goal.component.replace(" ", "_")
     years = _axis_years(participation)
-    shown = _on_years(participation, years, ["new", "continuing", "capacity_building", "participating"])
+    shown = _on_years(participation, years, ["new", "continuing", column, "participating"])
     fig = go.Figure()
-    fig.add_hrect(y0=goal.per_year_min, y1=goal.per_year_max, fillcolor="rgba(0,158,115,0.14)", line_width=0)
-    for edge in (goal.per_year_min, goal.per_year_max):  # the band's edges stay visible over the bars
-        fig.add_hline(y=edge, line=dict(color=GREEN, width=1.5, dash="dot"), layer="above")
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        y=(goal.per_year_min + goal.per_year_max) / 2,
-        text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year",
-        showarrow=False,
-        xanchor="left",
-        xshift=8,
-        font=dict(color=GREEN, size=13),
-        align="left",
-    )
+    if statewide_view:
+        fig.add_hrect(
+            y0=goal.per_year_min, y1=goal.per_year_max, fillcolor="rgba(0,158,115,0.14)", line_width=0
+        )
+        for edge in (goal.per_year_min, goal.per_year_max):  # the band's edges stay visible over the bars
+            fig.add_hline(y=edge, line=dict(color=GREEN, width=1.5, dash="dot"), layer="above")
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            y=(goal.per_year_min + goal.per_year_max) / 2,
+            text=f"Goal: {goal.per_year_min}-{goal.per_year_max}<br>a year",
+            showarrow=False,
+            xanchor="left",
+            xshift=8,
+            font=dict(color=GREEN, size=13),
+            align="left",
+        )
     fig.add_trace(
         go.Bar(
             x=shown["school_year"],
@@ -724,13 +747,13 @@ def participation_per_year(
     fig.add_trace(
         go.Scatter(
             x=shown["school_year"],
-            y=shown["capacity_building"],
-            name="In capacity building",
+            y=shown[column],
+            name=f"In {goal.component}",
             mode="lines+markers",
             line=dict(color=GREEN, width=3),
             marker=dict(size=9, symbol="diamond"),
             connectgaps=False,
-            hovertemplate="%{x}: %{y} organizations in capacity building<extra></extra>",
+            hovertemplate=f"%{{x}}: %{{y}} organizations in {goal.component}<extra></extra>",
         )
     )
     _layout(fig, title, subtitle_text, height=height)
@@ -740,43 +763,50 @@ def participation_per_year(
         title_text="Organizations",
         rangemode="tozero",
         gridcolor="#E5E8EB",
-        range=[0, max(goal.per_year_max, float(shown["participating"].max() or 0)) * 1.2],
+        range=[
+            0,
+            max(goal.per_year_max if statewide_view else 0, float(shown["participating"].max() or 0)) * 1.2,
+        ],
     )
     return fig
 
 
 def participation_cumulative(
-    participation: pd.DataFrame, goals: Goals, *, title: str, subtitle_text: str, height: int = 440
+    participation: pd.DataFrame,
+    goal: CumulativeGoal,
+    *,
+    title: str,
+    subtitle_text: str,
+    height: int = 440,
+    statewide_view: bool = True,
 ) -> go.Figure:
-    """Organizations that have ever taken part, and those with a workforce-diversity strategy, against 100
-    by the target year."""
+    """Organizations that have ever taken part, and those with the goal's measure (a workforce-diversity
+    strategy), against the goal's straight path by its target year (a statewide goal: a region or type view
+    draws its own organizations, without the path)."""
     if participation.empty:
         return empty_figure("No participation is loaded for this view.", title, subtitle_text)
-    goal = goals.districts
     start = min(goal.start_year, participation["school_year"].min())
-    years = school_years_between(start, max(goal.strategy_target_year, participation["school_year"].max()))
-    shown = _on_years(participation, years, ["cumulative_participating", "cumulative_strategy"])
+    until = max(goal.target_year, participation["school_year"].max()) if statewide_view else None
+    years = school_years_between(start, until or participation["school_year"].max())
+    shown = _on_years(participation, years, ["cumulative_participating", f"cumulative_{goal.measure}"])
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[goal.start_year, goal.strategy_target_year],
-            y=[0, goal.strategy_goal],
-            mode="lines",
-            name=f"Path to {goal.strategy_goal} by {goal.strategy_target_year}",
-            line=dict(color=VERMILLION, width=2.5, dash="dash"),
-            hovertemplate="Goal path<extra></extra>",
+    if statewide_view:
+        fig.add_trace(
+            go.Scatter(
+                x=[goal.start_year, goal.target_year],
+                y=[0, goal.goal],
+                mode="lines",
+                name=f"Path to {goal.goal} by {goal.target_year}",
+                line=dict(color=VERMILLION, width=2.5, dash="dash"),
+                hovertemplate="Goal path<extra></extra>",
+            )
         )
-    )
-    _label_end(
-        fig,
-        goal.strategy_target_year,
-        goal.strategy_goal,
-        f"Goal: {goal.strategy_goal}<br>by {goal.strategy_target_year}",
-        VERMILLION,
-    )
+        _label_end(
+            fig, goal.target_year, goal.goal, f"Goal: {goal.goal}<br>by {goal.target_year}", VERMILLION
+        )
     for col, name, color in (
         ("cumulative_participating", "Have taken part", BLUE),
-        ("cumulative_strategy", "Have a workforce-diversity strategy", GREEN),
+        (f"cumulative_{goal.measure}", "Have a workforce-diversity strategy", GREEN),
     ):
         fig.add_trace(
             go.Scatter(
@@ -798,7 +828,10 @@ def participation_cumulative(
         title_text="Organizations (running total)",
         rangemode="tozero",
         gridcolor="#E5E8EB",
-        range=[0, goal.strategy_goal * 1.12],
+        range=[
+            0,
+            (goal.goal if statewide_view else float(shown["cumulative_participating"].max() or 1)) * 1.12,
+        ],
     )
     return fig
 

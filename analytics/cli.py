@@ -29,9 +29,10 @@ from analytics import definitions as d
 from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.ducklake import is_ducklake
 from analytics.goals import GoalsFileError, load_goals
+from analytics.headline import headline_metrics
 from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
-from analytics.metrics import Filters, headline_metrics
+from analytics.metrics import Filters
 from analytics.seed import ensure_organizations, seed_sample
 from analytics.settings import SETTINGS_FILE
 from analytics.text import terminal_safe
@@ -256,24 +257,41 @@ def _figures_for(args: argparse.Namespace) -> bool:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    con = _open_to_read(args)
     goals = load_goals(args.goals) if args.goals else load_goals()
-    figures = headline_metrics(con, goals, Filters(released=_figures_for(args)))
+    con = _open_to_read(args)
+    try:
+        figures = headline_metrics(con, goals, Filters(released=_figures_for(args)))
+    finally:
+        con.close()
     if args.json:
         # Strict JSON: a figure that is not a number is null, never NaN or Infinity (which JSON lacks).
         print(json.dumps(figures, indent=2, allow_nan=False))
         return EXIT_OK
     s = figures["superintendents"]
-    latest = f"; latest complete year {s['latest_complete_year']}" if s.get("latest_complete_year") else ""
-    print(f"Superintendents of color (target {s['target_share']:.0%} by {s['target_year']}{latest}):")
-    for r in s["by_year"]:
-        target = f"  target {r['target_share']:.1%}" if r.get("target_share") is not None else ""
-        print(f"  {r['school_year']}  {_share_text(r)}{target}")
-    f = figures["fellows"]
-    print(f"Influence 100 Fellows: {f['total']} of {f['goal']} in {len(f['by_cohort'])} cohorts")
-    dist = figures["districts"]
-    print(f"Organizations taking part: {dist['participating_total']} (goal {dist['goal']} with a strategy)")
+    if goals.superintendents is not None:
+        latest = (
+            f"; latest complete year {s['latest_complete_year']}" if s.get("latest_complete_year") else ""
+        )
+        print(
+            f"{goals.superintendents.title} (target {s['target_share']:.0%} by {s['target_year']}{latest}):"
+        )
+        for r in s["by_year"]:
+            target = f"  target {r['target_share']:.1%}" if r.get("target_share") is not None else ""
+            print(f"  {r['school_year']}  {_share_text(r)}{target}")
+    print("Goals:")
+    for goal in figures.get("goals", []):
+        print(f"  {terminal_safe(goal['title'])}: {_goal_text(goal)}")
     return EXIT_OK
+
+
+def _goal_text(goal: dict) -> str:
+    """One goal's line: its figure, as of when, and whether it is on track (where a verdict applies)."""
+    if goal["value"] is None:
+        return "nothing can be shown"
+    value = f"{goal['value']:.1%}" if goal["unit"] == "share" else f"{goal['value']:,.0f}"
+    verdict = {True: "on track", False: "behind", None: ""}[goal["on_track"]]
+    as_of = f" ({goal['as_of']})" if goal["as_of"] else ""
+    return f"{value}{as_of}" + (f", {verdict}" if verdict else "")
 
 
 def _share_text(year: dict) -> str:

@@ -27,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from analytics import definitions as d
 from analytics import sections, slides
 from analytics.figure_data import FigureData, NotNative, describe, figure_data, plain, subtitle_parts
-from analytics.goals import Goals
+from analytics.goals import Goal, Goals, load_goals
 from analytics.metrics import Filters
 from analytics.privacy import blank_hidden
 from analytics.text import spreadsheet_safe
@@ -43,10 +43,11 @@ _renderer_started = False
 
 @dataclass(frozen=True)
 class ExportChart:
-    """A chart that can be exported: its key (file name), label, and how to build it."""
+    """A chart that can be exported: its key (file name), label, the page it is on, and how to build it."""
 
     key: str
     label: str
+    page: str
     build: Callable[[duckdb.DuckDBPyConnection, Goals, Filters], sections.Section]
 
 
@@ -54,95 +55,120 @@ def _first(pair):
     return pair[0]
 
 
-CHARTS: tuple[ExportChart, ...] = (
-    ExportChart(
-        "superintendents-target-path",
-        "Superintendents of color against the target path",
-        lambda con, g, f: _first(sections.superintendent_trend(con, g, f)),
-    ),
+# The charts that are not a goal's, each with its page. Goals' charts come from goals.toml (`charts`).
+OTHER_CHARTS: tuple[ExportChart, ...] = (
     ExportChart(
         "representation-gap",
         "Superintendents, teachers and students of color",
+        "superintendents",
         lambda con, g, f: sections.representation_gap(con, g, f),
     ),
     ExportChart(
         "superintendents-by-region",
         "Superintendents of color by region",
+        "superintendents",
         lambda con, g, f: sections.superintendents_by_group(con, g, f, "region"),
     ),
     ExportChart(
         "superintendents-by-type",
         "Superintendents of color by type of organization",
+        "superintendents",
         lambda con, g, f: sections.superintendents_by_group(con, g, f, "org_type"),
-    ),
-    ExportChart(
-        "influence-100-fellows",
-        "Influence 100 Fellows against the goal of 100",
-        lambda con, g, f: sections.fellows_progress(con, g, f),
     ),
     ExportChart(
         "fellows-outcomes",
         "From Fellowship to the superintendent's office",
+        "fellows",
         lambda con, g, f: sections.fellows_outcomes(con, f)[1],
-    ),
-    ExportChart(
-        "districts-per-year",
-        "Organizations taking part each year",
-        lambda con, g, f: sections.districts_per_year(con, g, f),
-    ),
-    ExportChart(
-        "districts-cumulative",
-        "Organizations taking part against 100",
-        lambda con, g, f: sections.districts_cumulative(con, g, f),
     ),
     ExportChart(
         "workforce-of-color",
         "Educators of color by role, beside students",
+        "workforce",
         lambda con, g, f: sections.workforce_trend(con, f),
     ),
     ExportChart(
         "teacher-student-parity",
         "Parity of teachers and students of color",
+        "workforce",
         lambda con, g, f: sections.parity(con, f)[0],
     ),
     ExportChart(
         "equity-leader-positions",
         "Equity-leader positions and AMSEL",
+        "equity_leaders",
         lambda con, g, f: sections.equity_leader_positions(con, f),
     ),
     ExportChart(
         "equity-leaders-by-region",
         "Equity-leader positions by region",
+        "equity_leaders",
         lambda con, g, f: sections.equity_leaders_by_group(con, f, "region"),
     ),
     ExportChart(
         "amsel-by-type",
         "AMSEL members by type of organization",
+        "equity_leaders",
         lambda con, g, f: sections.equity_leaders_by_group(con, f, "org_type"),
     ),
     ExportChart(
         "amsel-members",
         "AMSEL's members by year",
+        "equity_leaders",
         lambda con, g, f: sections.amsel_network(con, f)[0],
     ),
     ExportChart(
         "amsel-expectations",
         "AMSEL members meeting the network's expectations",
+        "equity_leaders",
         lambda con, g, f: sections.amsel_network(con, f)[1],
     ),
     ExportChart(
         "equity-leaders-map",
         "Equity leaders across Massachusetts: where the gaps are",
+        "equity_leaders",
         lambda con, g, f: sections.equity_map(con, f),
     ),
     ExportChart(
         "teachers-of-color-with-equity-leaders",
         "Teachers of color with an equity leader and without",
+        "equity_leaders",
         lambda con, g, f: sections.equity_comparison(con, f),
     ),
 )
-CHART_KEYS: tuple[str, ...] = tuple(c.key for c in CHARTS)
-_BY_KEY = {c.key: c for c in CHARTS}
+# The order of the deck and the Export page: the pages', and within a page its goals' charts first.
+PAGE_ORDER = ("superintendents", "fellows", "districts", "workforce", "equity_leaders")
+
+
+def _goal_chart(goal: Goal) -> ExportChart:
+    return ExportChart(
+        goal.chart,
+        goal.chart_label,
+        goal.page,
+        lambda con, g, f, key=goal.key: sections.goal_section(con, g[key], f),
+    )
+
+
+def charts(goals: Goals) -> tuple[ExportChart, ...]:
+    """Every exportable chart: each goal's (from goals.toml) and the others, page by page."""
+    found = [_goal_chart(goal) for goal in goals] + list(OTHER_CHARTS)
+    order = {page: i for i, page in enumerate(PAGE_ORDER)}
+    goal_first = {c.key: 0 if i < len(goals) else 1 for i, c in enumerate(found)}
+    return tuple(sorted(found, key=lambda c: (order.get(c.page, len(order)), goal_first[c.key])))
+
+
+def chart_keys(goals: Goals) -> tuple[str, ...]:
+    """The keys (file names) of every exportable chart, in the deck's order."""
+    return tuple(c.key for c in charts(goals))
+
+
+def __getattr__(name: str):
+    """CHART_KEYS and CHARTS: the exportable charts for the goals file in use (read when asked)."""
+    if name == "CHART_KEYS":
+        return chart_keys(load_goals())
+    if name == "CHARTS":
+        return charts(load_goals())
+    raise AttributeError(name)
 
 
 def _ensure_renderer() -> None:
@@ -176,9 +202,10 @@ def chart_section(
     con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str
 ) -> sections.Section:
     """Build one exportable chart by key."""
-    if key not in _BY_KEY:
-        raise KeyError(f"No chart called {key!r}; choose from {', '.join(CHART_KEYS)}")
-    return _BY_KEY[key].build(con, goals, filters)
+    by_key = {c.key: c for c in charts(goals)}
+    if key not in by_key:
+        raise KeyError(f"No chart called {key!r}; choose from {', '.join(by_key)}")
+    return by_key[key].build(con, goals, filters)
 
 
 def chart_png(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> bytes:
@@ -210,11 +237,13 @@ def charts_png_zip(
     con: duckdb.DuckDBPyConnection,
     goals: Goals,
     filters: Filters,
-    keys: tuple[str, ...] = CHART_KEYS,
+    keys: tuple[str, ...] | None = None,
     *,
     today: date | None = None,
 ) -> bytes:
-    """Every chosen chart as a slide-sized PNG, in one zip, each named as image_name() names it."""
+    """Every chosen chart (default: all) as a slide-sized PNG, in one zip, each named as image_name() names
+    it."""
+    keys = chart_keys(goals) if keys is None else keys
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PNGs are compressed already
         for key in keys:
@@ -248,9 +277,11 @@ def chart_data(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, k
     # Figures to 6 decimals: 0.1 not 0.10000000000000142 (FTE come to a tenth, shares to 4 decimals matter).
     floats = [c for c in data.columns if pd.api.types.is_float_dtype(data[c])]
     data = data.assign(**{c: data[c].round(6) for c in floats})
-    if "suppressed" not in data:
-        return data
-    return blank_hidden(data, keep=[c for c in data.columns if c in KEY_COLUMNS])
+    if "suppressed" in data:
+        data = blank_hidden(data, keep=[c for c in data.columns if c in KEY_COLUMNS])
+    # Which view the figures are about, on every row: a CSV travels without its file name.
+    data.insert(0, "view", filters.describe())
+    return data
 
 
 def chart_csv(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> bytes:
@@ -427,7 +458,7 @@ def build_deck(
     con: duckdb.DuckDBPyConnection,
     goals: Goals,
     filters: Filters,
-    keys: tuple[str, ...] = CHART_KEYS,
+    keys: tuple[str, ...] | None = None,
     *,
     today: date | None = None,
 ) -> bytes:
@@ -435,6 +466,7 @@ def build_deck(
     its finding as the slide's title, with the source line, alt text and speaker notes), and a slide of
     definitions and sources. Sample data is called out on exactly the slides that show it."""
     today = today or date.today()
+    keys = chart_keys(goals) if keys is None else keys
     contents = [slide_content(key, chart_section(con, goals, filters, key)) for key in keys]
     any_sample = any(c.sample for c in contents) or (not contents and has_sample_data(con))
     deck = Presentation()
@@ -492,12 +524,7 @@ def build_deck(
     )
     lines = [
         *DEFINITIONS,
-        f"Superintendents of color: target {goals.superintendents.baseline_share:.0%} in "
-        f"{goals.superintendents.baseline_year} → {goals.superintendents.target_share:.0%} in "
-        f"{goals.superintendents.target_year}, a straight path between.",
-        f"Fellows: {goals.fellows.goal} by cohort {goals.fellows.by_cohort}; districts: "
-        f"{goals.districts.per_year_min}-{goals.districts.per_year_max} a year, {goals.districts.strategy_goal} with "
-        f"a strategy by {goals.districts.strategy_target_year}.",
+        *(goal.definition() for goal in goals),
         "Sources: DESE staffing and enrollment (Profiles), Influence 100 program lists; published reference "
         "figures from DESE and the Rennie Center / Eos Power Gap report (2020).",
     ]
@@ -507,6 +534,6 @@ def build_deck(
     return out.getvalue()
 
 
-def chart_labels() -> pd.DataFrame:
+def chart_labels(goals: Goals) -> pd.DataFrame:
     """key, label of every exportable chart (for the Export page)."""
-    return pd.DataFrame([(c.key, c.label) for c in CHARTS], columns=["key", "label"])
+    return pd.DataFrame([(c.key, c.label) for c in charts(goals)], columns=["key", "label"])

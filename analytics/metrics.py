@@ -5,7 +5,6 @@ No streamlit here: pages, the command line and tests all call these same functio
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections import OrderedDict
@@ -19,9 +18,7 @@ import pandas as pd
 from analytics import definitions as d
 from analytics import releases
 from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
-from analytics.goals import Goals
 from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, BlockViews, tabulate
-from analytics.projection import Projection, project_share
 from analytics.warehouse import cursor, data_key, sql
 
 _PARAM = re.compile(r"\$([a-z_]+)")
@@ -345,37 +342,6 @@ def student_share_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL
     return shares_by_year(con, (STUDENTS,), filters).drop(columns="population")
 
 
-def superintendent_share_by_year(
-    con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters = ALL
-) -> pd.DataFrame:
-    """Superintendents by year with the target path: the published share, target_share, and — on shown,
-    complete years only — the gap to the path in percentage points and in people (how many more
-    superintendents of color would put the year on it)."""
-    frame = staff_share_by_year(con, d.SUPERINTENDENT, filters)
-    return with_target_gap(frame, goals)
-
-
-def with_target_gap(frame: pd.DataFrame, goals: Goals) -> pd.DataFrame:
-    """Add target_share, gap_points and gap_people to published superintendent shares (the gap only where
-    the share is shown and the year complete: a partial year has no statewide gap)."""
-    goal = goals.superintendents
-    out = frame.copy()
-    out["target_share"] = [goal.target_for(y) for y in out["school_year"]]
-    counted = (~out["suppressed"].astype(bool)) & out["complete"].astype(bool)
-    points, people = gap_to_path(
-        out["target_share"].astype(float), out["share"], out["total"], out["of_color"]
-    )
-    out["gap_points"] = points.where(counted)
-    out["gap_people"] = people.where(counted)
-    return out
-
-
-def gap_to_path(target_share, share, total, of_color):
-    """The gap to the target path, defined once: (points below the path, people of color short of it).
-    Negative where above the path. Works on numbers and on columns alike."""
-    return (target_share - share) * 100, target_share * total - of_color
-
-
 def counted_years(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows a headline may stand on: shown (not suppressed) and complete."""
     if frame.empty:
@@ -557,19 +523,6 @@ def superintendent_share_by_group(
     return shares_by_year(con, (d.SUPERINTENDENT,), filters, by=group_by).drop(columns="population")
 
 
-MIN_PROJECTION_YEARS = 4  # fewer shown, complete years than this make no trend worth drawing
-
-
-def superintendent_projection(supers: pd.DataFrame, goals: Goals) -> Projection | None:
-    """The trend of the shown, complete years since the baseline, projected to the target year (None with
-    fewer than four such years)."""
-    goal = goals.superintendents
-    counted = counted_years(supers)
-    if (counted["school_year"] >= goal.baseline_year).sum() < MIN_PROJECTION_YEARS:
-        return None
-    return project_share(counted, goal.target_share, goal.target_year, since=goal.baseline_year)
-
-
 GROUP_NAMES = {d.SUPERINTENDENT: "Superintendents", d.TEACHER: "Teachers", STUDENTS: "Students"}
 
 
@@ -579,170 +532,6 @@ def representation_context(con: duckdb.DuckDBPyConnection, filters: Filters = AL
     frame = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS), filters)
     frame.insert(1, "group", frame.pop("population").map(GROUP_NAMES))
     return frame.sort_values(["school_year", "group"], kind="stable").reset_index(drop=True)
-
-
-def people_short_of_path(target_share: float, total: float, of_color: float) -> int:
-    """Whole people of color missing to reach the target share of these posts (0 when on the path)."""
-    _, gap = gap_to_path(target_share, of_color / total if total else 0.0, total, of_color)
-    return max(0, math.ceil(round(gap, 6)))
-
-
-ON_THE_PATH_POINTS = 0.05  # within this many points of the path (one decimal shows 0.0): on it
-
-
-@dataclass(frozen=True)
-class GoalStatus:
-    """One headline card: where a goal stands, as of which school year."""
-
-    as_of: str | None
-    value: float | None
-    target: float | None
-    on_track: bool | None
-    change: float | None = None  # since the baseline
-    detail: str = ""
-    verdict: str = ""  # "On track", "Behind", "Goal met", ... (on_track says which colour)
-    partial_note: str = ""  # "2025-26 is partial: 1 of 322 organizations reported", when a later year is
-    gap_points: float | None = None  # below the target path (negative: above), superintendents only
-    short_of_path: int | None = None  # whole people of color missing to be on the path
-    cohort: int | None = None  # Fellows: the latest cohort counted
-
-    @property
-    def on_the_path(self) -> bool:
-        """Within a rounding of the path (one decimal of a point shows 0.0)."""
-        return self.gap_points is not None and abs(self.gap_points) < ON_THE_PATH_POINTS
-
-
-def _partial_note(frame: pd.DataFrame, as_of: str | None) -> str:
-    """Words for the years after `as_of` that cannot be the headline: hidden ones, and the latest partial."""
-    if frame.empty:
-        return ""
-    hidden = frame[frame["suppressed"].astype(bool) & frame["complete"].astype(bool)]
-    if as_of is not None:
-        hidden = hidden[hidden["school_year"] > as_of]
-    words = ""
-    if len(hidden):
-        years = ", ".join(hidden["school_year"])
-        words = f"{years} cannot be shown for this view (small numbers). "
-    return words + _later_partial(frame, as_of)
-
-
-def _later_partial(frame: pd.DataFrame, as_of: str | None) -> str:
-    later = frame[~frame["complete"].astype(bool)]
-    if as_of is not None:
-        later = later[later["school_year"] > as_of]
-    if later.empty:
-        return ""
-    r = later.iloc[-1]
-    return (
-        f"{r['school_year']} is partial so far ({int(r['organizations_reported']):,} of "
-        f"{int(r['organizations_expected']):,} organizations reported): the figures here are from "
-        f"{as_of}."
-        if as_of
-        else f"{r['school_year']} is partial so far."
-    )
-
-
-def superintendent_status(supers: pd.DataFrame, goals: Goals) -> GoalStatus:
-    """The latest complete, shown year's share against that year's point on the target path, and the
-    change since the baseline (partial and hidden years never stand as the headline)."""
-    known = counted_years(supers)
-    if known.empty:
-        detail = (
-            "No superintendent staffing is loaded for this view."
-            if supers.empty
-            else "No complete year can be shown for this view (a group of fewer than 6, or a partial year)."
-        )
-        return GoalStatus(None, None, None, None, detail=detail, partial_note=_partial_note(supers, None))
-    latest = known.iloc[-1]
-    goal = goals.superintendents
-    baseline = known[known["school_year"] == goal.baseline_year]
-    change = float(latest["share"] - baseline["share"].iloc[0]) if len(baseline) else None
-    target = goal.target_for(latest["school_year"])
-    on_track = None if target is None else bool(latest["share"] >= target - 1e-9)
-    needed = None if target is None else people_short_of_path(target, latest["total"], latest["of_color"])
-    points = None if target is None else float(gap_to_path(target, latest["share"], 0.0, 0.0)[0])
-    if needed is None:
-        detail = f"The target path starts in {goal.baseline_year}."
-    elif needed > 0:
-        people = "superintendent" if needed == 1 else "superintendents"
-        detail = f"{needed} more {people} of color would put {latest['school_year']} on the path."
-    else:
-        detail = f"{latest['school_year']} is on or above the path."
-    verdict = "" if on_track is None else "On track" if on_track else "Behind the target path"
-    return GoalStatus(
-        latest["school_year"],
-        float(latest["share"]),
-        target,
-        on_track,
-        change,
-        detail,
-        verdict,
-        _partial_note(supers, latest["school_year"]),
-        points,
-        needed,
-    )
-
-
-def fellows_status(cohorts: pd.DataFrame, goals: Goals) -> GoalStatus:
-    """Cumulative Fellows against the goal, and whether the goal was met by its cohort."""
-    goal = goals.fellows
-    if cohorts.empty:
-        return GoalStatus(None, None, goal.goal, None, detail="No fellows loaded.")
-    total = int(cohorts["fellows"].sum())
-    reached = cohorts[cohorts["cumulative"] >= goal.goal]
-    latest = cohorts.iloc[-1]
-    if len(reached):
-        first = reached.iloc[0]
-        late = int(first["cohort"]) - goal.by_cohort
-        on_track = True
-        verdict = "Goal met" if late <= 0 else f"Goal met, {late} cohort{'s' if late > 1 else ''} late"
-        detail = (
-            f"The goal of {goal.goal} was reached with cohort {int(first['cohort'])} ({first['start_year']})"
-        )
-        detail += "." if late <= 0 else f"; the plan was cohort {goal.by_cohort} ({goal.goal_year})."
-    else:
-        pace = goal.goal * min(1.0, int(latest["cohort"]) / goal.by_cohort)
-        on_track = total >= pace
-        verdict = "On track" if on_track else "Behind"
-        detail = f"{goal.goal - total} to go; {pace:.0f} were planned by cohort {int(latest['cohort'])}."
-    return GoalStatus(
-        latest["start_year"],
-        float(total),
-        float(goal.goal),
-        on_track,
-        None,
-        detail,
-        verdict,
-        cohort=int(latest["cohort"]),
-    )
-
-
-def districts_status(participation: pd.DataFrame, goals: Goals) -> GoalStatus:
-    """Organizations that have taken part against the straight path to 100, and the latest year against
-    the 10-15 a year band."""
-    goal = goals.districts
-    if participation.empty:
-        return GoalStatus(None, None, goal.strategy_goal, None, detail="No participation loaded.")
-    latest = participation.iloc[-1]
-    path = goal.path_for(latest["school_year"])
-    total = int(latest["cumulative_participating"])
-    in_band = int(latest["participating"]) >= goal.per_year_min
-    on_path = path is None or total >= path
-    on_track = in_band and on_path
-    verdict = "On track" if on_track else "Behind the path to 100" if not on_path else "Below 10 a year"
-    detail = (
-        f"{int(latest['participating'])} took part in {latest['school_year']} "
-        f"(goal {goal.per_year_min}-{goal.per_year_max} a year); "
-        + (
-            f"{path:.0f} by now would be on the path to {goal.strategy_goal} by {goal.strategy_target_year}; "
-            if path is not None
-            else ""
-        )
-        + f"{int(latest['cumulative_strategy'])} have a workforce-diversity strategy."
-    )
-    return GoalStatus(
-        latest["school_year"], float(total), float(goal.strategy_goal), on_track, None, detail, verdict
-    )
 
 
 # --- Districts ------------------------------------------------------------------------------------
@@ -972,113 +761,6 @@ def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
     if frame["any_sample"].any():
         return f"Uploaded {what}, partly sample data"
     return f"Uploaded {what}"
-
-
-# --- the headline figures (the `metrics --json` contract) ----------------------------------------
-
-
-def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), digits)
-
-
-def _coverage_fields(r: Any) -> dict[str, Any]:
-    return {
-        "organizations_reported": int(r.organizations_reported),
-        "organizations_expected": int(r.organizations_expected),
-        "complete": bool(r.complete),
-    }
-
-
-def _share_or_none(r: Any) -> float | None:
-    """A share stands only for a complete year (a partial year's share is not the state's)."""
-    return _statewide(r, _round(r.share))
-
-
-def _statewide(r: Any, value: Any) -> Any:
-    """A figure of a complete year; None for a partial one (its coverage fields say how partial)."""
-    return value if bool(r.complete) else None
-
-
-def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters = ALL) -> dict[str, Any]:
-    """The statewide headline figures, in the shape `python -m analytics metrics --json` prints: published
-    (hidden figures are null) with each year's coverage; a partial year's share is null. `filters` says
-    which figures (released or current); the view is always the state."""
-    view = Filters(released=filters.released)
-    shares = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS), view)
-    supers = with_target_gap(shares[shares["population"] == d.SUPERINTENDENT], goals)
-    teachers = shares[shares["population"] == d.TEACHER]
-    students = shares[shares["population"] == STUDENTS]
-    cohorts = fellows_by_cohort(con, view)
-    participation = participation_by_year(con)
-    sg = goals.superintendents
-
-    def people(value: float | None) -> int | None:
-        return None if value is None or pd.isna(value) else round(float(value))
-
-    return {
-        "superintendents": {
-            "baseline_year": sg.baseline_year,
-            "baseline_share": sg.baseline_share,
-            "target_share": sg.target_share,
-            "target_year": sg.target_year,
-            "latest_complete_year": latest_complete_year(supers),
-            "by_year": [
-                {
-                    "school_year": r.school_year,
-                    "fte": _statewide(r, _round(r.total, 1)),
-                    "fte_of_color": _statewide(r, _round(r.of_color, 1)),
-                    "share": _share_or_none(r),
-                    "target_share": _round(r.target_share),
-                    **_coverage_fields(r),
-                }
-                for r in supers.itertuples()
-            ],
-        },
-        "teachers": {
-            "latest_complete_year": latest_complete_year(teachers),
-            "by_year": [
-                {
-                    "school_year": r.school_year,
-                    "fte": _statewide(r, _round(r.total, 1)),
-                    "fte_of_color": _statewide(r, _round(r.of_color, 1)),
-                    "share": _share_or_none(r),
-                    **_coverage_fields(r),
-                }
-                for r in teachers.itertuples()
-            ],
-        },
-        "students": {
-            "latest_complete_year": latest_complete_year(students),
-            "by_year": [
-                {
-                    "school_year": r.school_year,
-                    "students": _statewide(r, people(r.total)),
-                    "students_of_color": _statewide(r, people(r.of_color)),
-                    "share": _share_or_none(r),
-                    **_coverage_fields(r),
-                }
-                for r in students.itertuples()
-            ],
-        },
-        "fellows": {
-            "goal": goals.fellows.goal,
-            "total": int(cohorts["fellows"].sum()) if len(cohorts) else 0,
-            "by_cohort": [
-                {"cohort": int(r.cohort), "start_year": r.start_year, "fellows": int(r.fellows)}
-                for r in cohorts.itertuples()
-            ],
-        },
-        "districts": {
-            "goal": goals.districts.strategy_goal,
-            "participating_total": (
-                int(participation["cumulative_participating"].iloc[-1]) if len(participation) else 0
-            ),
-            "by_year": [
-                {"school_year": r.school_year, "participating": int(r.participating), "new": int(r.new)}
-                for r in participation.itertuples()
-            ],
-        },
-    }
 
 
 # --- what is loaded -------------------------------------------------------------------------------

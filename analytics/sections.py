@@ -12,8 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import charts, equity, formats, geography
+from analytics import definitions as d
+from analytics import goal_progress as gp
 from analytics import metrics as m
-from analytics.goals import Goals
+from analytics.goals import CountGoal, CumulativeGoal, Goal, Goals, PerYearGoal, ShareGoal
 from analytics.projection import Projection, Scenario, scenario_path
 from analytics.reference import load_reference_points
 
@@ -51,7 +53,7 @@ class Section:
 
     figure: go.Figure
     data: pd.DataFrame
-    status: m.GoalStatus | None = None
+    status: gp.GoalStatus | None = None
     caption: str = ""
     name: str = ""
 
@@ -78,17 +80,33 @@ def _notes(frame: pd.DataFrame) -> str:
 # --- titles: the finding, in words (every chart's title is made here) ------------------------------
 
 
-def superintendent_title(status: m.GoalStatus) -> str:
-    """'Superintendents of color: 8.6% in 2024-25, 0.4 points below the target path'."""
+def goal_title(p: gp.Progress, view: str) -> str:
+    """A goal's chart title, its finding: 'Superintendents of color: 8.6% in 2024-25, 0.4 points below the
+    target path'; in a region or type view, a count or organizations goal is the view's part of the
+    statewide figure ('Greater Boston: 87 of the 155 Influence 100 Fellows statewide')."""
+    goal, status = p.goal, p.status
     if status.value is None:
-        return "Superintendents of color: nothing can be shown for this view"
-    head = f"Superintendents of color: {status.value:.1%} in {status.as_of}"
-    if status.gap_points is None:
-        return head
-    if status.on_the_path:
-        return f"{head}, on the target path"
-    side = "below" if status.gap_points > 0 else "above"
-    return f"{head}, {abs(status.gap_points):.1f} points {side} the target path"
+        return f"{goal.title}: nothing can be shown for this view"
+    if isinstance(goal, ShareGoal):
+        head = f"{goal.title}: {status.value:.1%} in {status.as_of}"
+        if status.gap_points is None:
+            return head
+        path = "the target path" if p.statewide_view else "the statewide target path"
+        if status.on_the_path:
+            return f"{head}, on {path}"
+        side = "below" if status.gap_points > 0 else "above"
+        return f"{head}, {abs(status.gap_points):.1f} points {side} {path}"
+    value = f"{status.value:,.0f}"
+    if status.statewide is not None:
+        when = f" in {status.as_of}" if isinstance(goal, PerYearGoal) else ""
+        return f"{view}: {value} of the {status.statewide:,.0f} {goal.noun} statewide{when}"
+    if isinstance(goal, CountGoal):
+        return f"{value} {goal.noun} so far against the goal of {goal.goal} by cohort {goal.by_cohort}"
+    if isinstance(goal, PerYearGoal):
+        return f"{value} organizations in {goal.component} in {status.as_of} (goal: {goal.band})"
+    if isinstance(goal, CumulativeGoal):
+        return f"{value} {goal.noun} by {status.as_of}, against {goal.goal} by {goal.target_year}"
+    return goal.title
 
 
 def reached_words(projection: Projection) -> str:
@@ -99,59 +117,86 @@ def reached_words(projection: Projection) -> str:
     return f"does not reach {target} by {projection.horizon}"
 
 
-def fellows_title(status: m.GoalStatus, goals: Goals) -> str:
-    """'155 Fellows so far against the goal of 100'."""
-    if status.value is None:
-        return "Influence 100 Fellows: none loaded for this view"
-    return f"{status.value:,.0f} Fellows so far against the goal of {goals.fellows.goal}"
-
-
-def districts_title(status: m.GoalStatus) -> str:
-    """'47 organizations have taken part in Influence 100 by 2024-25'."""
-    if status.value is None:
-        return "Districts: no participation loaded for this view"
-    return f"{status.value:,.0f} organizations have taken part in Influence 100 by {status.as_of}"
-
-
-def cohort_words(status: m.GoalStatus) -> str | None:
-    """'cohort 7 (2025-26)': what a Fellows figure is as of."""
-    return None if status.cohort is None else f"cohort {status.cohort} ({status.as_of})"
-
-
 # --- superintendents -----------------------------------------------------------------------------
 
 
-def superintendent_observed(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> pd.DataFrame:
-    """Superintendents by year in view, published (privacy and coverage decided in metrics)."""
-    return m.superintendent_share_by_year(con, goals, filters)
+def goal_section(
+    con: duckdb.DuckDBPyConnection, goal: Goal, filters: m.Filters, *, compact: bool = False
+) -> Section:
+    """A goal's chart with its figures and status, whatever its kind (the Overview's charts, each goal's
+    page, the deck)."""
+    return goal_trend(con, goal, filters, compact=compact)[0]
 
 
-def superintendent_trend(
-    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
+def goal_trend(
+    con: duckdb.DuckDBPyConnection, goal: Goal, filters: m.Filters, *, compact: bool = False
 ) -> tuple[Section, Projection | None]:
-    """Share of superintendents of color against the target path, with the projected trend."""
-    supers = superintendent_observed(con, goals, filters)
-    status = m.superintendent_status(supers, goals)
-    projection = m.superintendent_projection(supers, goals)
-    source = m.data_source(con, ("staffing",))
-    fig = charts.superintendent_trend(
-        supers,  # hidden years stay on the axis, as gaps; partial years are drawn apart
-        goals,
-        title=superintendent_title(status),
-        subtitle_text=charts.subtitle(filters.describe(), status.as_of, source, _notes(supers)),
-        projection=None if compact else projection,
-        references=None if compact else _statewide_only(filters),
-        height=460 if compact else 520,
-    )
-    caption = status.detail
-    if projection is not None:
-        caption += (
-            f" At the pace since {projection.fitted_years[0]} ({projection.slope_per_year * 100:+.1f} points a "
-            f"year) the share {reached_words(projection)}."
+    """A goal's section, and (a share goal's) the projection of its trend to the target year."""
+    p = gp.progress(con, goal, filters)
+    status, view = p.status, filters.describe()
+    title = goal_title(p, view)
+    projection = None
+    if isinstance(goal, ShareGoal):
+        projection = gp.share_projection(p.frame, goal)
+        source = m.data_source(con, ("staffing",))
+        fig = charts.share_trend(
+            p.frame,  # hidden years stay on the axis, as gaps; partial years show their coverage
+            goal,
+            title=title,
+            subtitle_text=charts.subtitle(view, status.as_of, source, _notes(p.frame)),
+            projection=None if compact else projection,
+            references=None if compact else _statewide_only(filters),
+            height=460 if compact else 520,
+            statewide_view=p.statewide_view,
         )
-    if status.partial_note:
-        caption += " " + status.partial_note
-    return Section(fig, supers, status, caption, name="superintendents-target-path"), projection
+        caption = status.detail
+        if projection is not None:
+            caption += (
+                f" At the pace since {projection.fitted_years[0]} ({projection.slope_per_year * 100:+.1f} points "
+                f"a year) the share {reached_words(projection)}."
+            )
+        if status.partial_note:
+            caption += " " + status.partial_note
+        if not p.statewide_view:
+            caption += (
+                " The target path is the statewide one; a share can be set beside it whatever the size."
+            )
+    elif isinstance(goal, CountGoal):
+        place = m.fellows_filters(filters)
+        fig = charts.fellows_cumulative(
+            p.frame,
+            goal,
+            title=title,
+            subtitle_text=charts.subtitle(
+                place.describe(), gp.as_of_words(p), m.data_source(con, ("fellows",))
+            ),
+            height=400 if compact else 460,
+            statewide_view=p.statewide_view,
+        )
+        caption = status.detail
+    elif isinstance(goal, PerYearGoal):
+        fig = charts.participation_per_year(
+            p.frame,
+            goal,
+            title=title,
+            subtitle_text=charts.subtitle(view, status.as_of, m.data_source(con, ("participation",))),
+            height=400 if compact else 440,
+            statewide_view=p.statewide_view,
+        )
+        caption = status.detail
+    elif isinstance(goal, CumulativeGoal):
+        fig = charts.participation_cumulative(
+            p.frame,
+            goal,
+            title=title,
+            subtitle_text=charts.subtitle(view, status.as_of, m.data_source(con, ("participation",))),
+            height=400 if compact else 440,
+            statewide_view=p.statewide_view,
+        )
+        caption = status.detail
+    else:
+        raise TypeError(f"no chart for a {goal.kind} goal")
+    return Section(fig, p.frame, status, caption, name=goal.chart), projection
 
 
 def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> Section:
@@ -194,8 +239,7 @@ def superintendents_by_group(
     """Superintendents of color by region or organization type in the latest complete year of the view,
     'hidden (small numbers)' where a group cannot be shown; the data carries every year."""
     frame = m.superintendent_share_by_group(con, group_by, filters)
-    whole = m.superintendent_share_by_year(con, goals, filters)
-    year = m.latest_complete_year(whole)
+    year = m.latest_complete_year(m.staff_share_by_year(con, d.SUPERINTENDENT, filters))
     word = "region" if group_by == "region" else "type of organization"
     if year is not None and len(frame):
         in_year = frame[frame["school_year"] == year]
@@ -225,12 +269,14 @@ def superintendent_scenario(
 ) -> tuple[Section, Scenario] | None:
     """The path implied by posts, turnover and the share of hires of color, from the latest complete,
     shown year (never a partial one)."""
-    supers = superintendent_observed(con, goals, filters)
+    goal = goals.superintendents
+    if goal is None:
+        return None
+    supers = gp.share_frame(con, goal, filters)
     counted = m.counted_years(supers)
     if counted.empty:
         return None
     latest = counted.iloc[-1]
-    goal = goals.superintendents
     scenario = scenario_path(
         latest["school_year"],
         float(latest["share"]),
@@ -245,7 +291,7 @@ def superintendent_scenario(
     fig = charts.scenario_chart(
         supers,
         scenario,
-        goals,
+        goal,
         title=f"Hiring {hire_share:.0%} of color: {end['share']:.1%} by {goal.target_year}, "
         f"{verdict} {goal.target_share:.0%}",
         subtitle_text=charts.subtitle(
@@ -259,26 +305,6 @@ def superintendent_scenario(
 
 
 # --- Fellows -------------------------------------------------------------------------------------
-
-
-def fellows_progress(
-    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
-) -> Section:
-    """Cumulative Fellows by cohort against the goal of 100 and the 25-a-year pace."""
-    place = m.fellows_filters(filters)
-    cohorts = m.fellows_by_cohort(con, place)
-    status = m.fellows_status(cohorts, goals)
-    fig = charts.fellows_cumulative(
-        cohorts,
-        goals,
-        title=fellows_title(status, goals),
-        subtitle_text=charts.subtitle(
-            place.describe(), cohort_words(status), m.data_source(con, ("fellows",))
-        ),
-        height=400 if compact else 460,
-    )
-    return Section(fig, cohorts, status, status.detail, name="influence-100-fellows")
-
 
 FUNNEL_STEPS = (
     "Enrolled",
@@ -333,51 +359,6 @@ def fellows_outcomes(
 
 
 # --- Districts -----------------------------------------------------------------------------------
-
-
-def districts_per_year(
-    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
-) -> Section:
-    """Organizations taking part each year against the 10-15 band."""
-    participation = m.participation_by_year(con, filters)
-    status = m.districts_status(participation, goals)
-    latest = participation.iloc[-1] if len(participation) else None
-    title = (
-        f"{int(latest['participating'])} organizations took part in {latest['school_year']}, "
-        f"{int(latest['new'])} of them new"
-        if latest is not None
-        else "No participation for this view"
-    )
-    fig = charts.participation_per_year(
-        participation,
-        goals,
-        title=title,
-        subtitle_text=charts.subtitle(
-            filters.describe(), status.as_of, m.data_source(con, ("participation",))
-        ),
-        height=400 if compact else 440,
-    )
-    return Section(fig, participation, status, status.detail, name="districts-per-year")
-
-
-def districts_cumulative(
-    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, *, compact: bool = False
-) -> Section:
-    """Organizations that have taken part, and those with a strategy, against 100."""
-    participation = m.participation_by_year(
-        con, m.Filters(None, filters.year_to, filters.regions, filters.org_types)
-    )
-    status = m.districts_status(participation, goals)
-    fig = charts.participation_cumulative(
-        participation,
-        goals,
-        title=districts_title(status),
-        subtitle_text=charts.subtitle(
-            filters.describe(), status.as_of, m.data_source(con, ("participation",))
-        ),
-        height=400 if compact else 440,
-    )
-    return Section(fig, participation, status, status.detail, name="districts-cumulative")
 
 
 def organization_profile(

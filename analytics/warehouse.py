@@ -73,9 +73,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         # ATTACH takes neither its file nor its options as parameters, so this statement, and USE after it,
         # are built here rather than in analytics/sql: the path is quoted as a string literal.
         quoted = "'" + str(path).replace("'", "''") + "'"
-        con.execute(
-            f"ATTACH IF NOT EXISTS {quoted} AS {CATALOG}" + (f" ({', '.join(options)})" if options else "")
-        )
+        attached = con.execute(sql("warehouse_read_only"), {"catalog": CATALOG}).fetchall()
+        if not attached:  # else this process has it open already: share that, as read_only allows
+            con.execute(f"ATTACH {quoted} AS {CATALOG}" + (f" ({', '.join(options)})" if options else ""))
         con.execute(f"USE {CATALOG}")
         if not read_only:
             if not in_memory and is_read_only(con):

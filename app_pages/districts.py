@@ -10,20 +10,16 @@ from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 g = goals()
-page_heading(
-    "Districts and collaboratives",
-    f"Organizations taking part in Influence 100: {g.districts.per_year_min}-{g.districts.per_year_max} a year, "
-    f"and {g.districts.strategy_goal} with a workforce-diversity strategy by {g.districts.strategy_target_year}.",
-)
+own = g.on_page("districts")
+page_heading("Districts and collaboratives", " ".join(goal.definition() for goal in own))
 filters = sidebar_filters()
-per_year = call(sections.districts_per_year, g, filters)
-if per_year.data.empty:
+shown = [call(sections.goal_section, goal, filters) for goal in own]
+if not shown or shown[0].data.empty:
     empty_state("participation")
 else:
-    chart(per_year, "districts_per_year")
-    cumulative = call(sections.districts_cumulative, g, filters)
-    chart(cumulative, "districts_cumulative")
-    caption(cumulative.caption)
+    for goal, section in zip(own, shown, strict=True):
+        chart(section, f"districts_{goal.key}")
+        caption(section.caption)
 
 st.header("Organizations")
 orgs = call(organizations_overview, filters)

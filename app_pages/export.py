@@ -15,7 +15,7 @@ page_heading(
 )
 filters = sidebar_filters()
 g = goals()
-labels = dict(export.chart_labels().itertuples(index=False, name=None))
+labels = dict(export.chart_labels(g).itertuples(index=False, name=None))
 stamp = date.today().isoformat()
 view = export.image_name("all-charts", filters)  # the view's place, years and the date
 

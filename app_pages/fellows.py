@@ -8,14 +8,16 @@ from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 g = goals()
+own = g.on_page("fellows")
 page_heading(
     "Influence 100 Fellows",
-    f"Against the goal of {g.fellows.goal} Fellows by cohort {g.fellows.by_cohort}, about {g.fellows.per_year} a "
-    "year. Aggregates only: counts of fewer than 6 are not shown.",
+    " ".join(goal.definition() for goal in own)
+    + " Aggregates only: who is of color, and what became of them, is shown only for groups of 6 or more "
+    "either way.",
 )
 filters = sidebar_filters()
-progress = call(sections.fellows_progress, g, filters)
-if progress.data.empty:
+progress = [call(sections.goal_section, goal, filters) for goal in own]
+if not own or progress[0].data.empty:
     empty_state("Influence 100 fellows")
     st.stop()
 
@@ -35,11 +37,12 @@ d.metric(
     formats.percent(summary.share_of_color, 0),
     help="Share of Fellows whose race is known who are people of color.",
 )
-chart(progress, "fellows_progress")
-caption(
-    progress.caption + " Filters by region and type apply to each Fellow's home organization; the "
-    "school-year filter does not apply (cohorts are counted whole)."
-)
+for goal, section in zip(own, progress, strict=True):
+    chart(section, f"fellows_{goal.key}")
+    caption(
+        section.caption + " Filters by region and type apply to each Fellow's home organization; the "
+        "school-year filter does not apply (cohorts are counted whole)."
+    )
 
 chart(funnel, "fellows_funnel")
 chart(roles, "fellows_roles")

@@ -1,8 +1,9 @@
-"""Overview: are we on track? One card and one chart per goal."""
+"""Overview: are we on track? One card and one chart per goal (data/goals.toml)."""
 
 import streamlit as st
 
-from analytics import formats, sections
+from analytics import goal_progress as gp
+from analytics import sections
 from ui.data import call, goals
 from ui.layout import caption, chart, goal_card, page_heading, sidebar_filters
 
@@ -10,58 +11,31 @@ page_heading(
     "Are we on track?", "Influence 100's goals for Massachusetts: where each stands, and the path to it."
 )
 filters = sidebar_filters()
-g = goals()
+every_goal = list(goals())
+found = [call(sections.goal_section, goal, filters, compact=True) for goal in every_goal]
+statewide_view = not filters.regions and not filters.org_types
+progress = [
+    gp.Progress(goal, section.data, section.status, statewide_view)
+    for goal, section in zip(every_goal, found, strict=True)
+]
 
-(supers, _), fellows, districts = (
-    call(sections.superintendent_trend, g, filters, compact=True),
-    call(sections.fellows_progress, g, filters, compact=True),
-    call(sections.districts_cumulative, g, filters, compact=True),
-)
+for row in (progress[i : i + 4] for i in range(0, len(progress), 4)):
+    for column, p in zip(st.columns(len(row)), row, strict=True):
+        with column:
+            goal_card(
+                p.goal.title,
+                gp.value_words(p),
+                gp.change_words(p),
+                p.status,
+                gp.as_of_words(p),
+                gp.card_detail(p),
+            )
 
-left, middle, right = st.columns(3)
-with left:
-    s = supers.status
-    goal_card(
-        g.superintendents.title,
-        formats.percent(s.value),
-        f"{s.change * 100:+.1f} points since {g.superintendents.baseline_year}"
-        if s.change is not None
-        else None,
-        s,
-        s.as_of,
-        (
-            f"Target for {s.as_of}: {formats.percent(s.target)} on the way to "
-            f"{g.superintendents.target_share:.0%} by {g.superintendents.target_year}. "
-            if s.target
-            else ""
-        )
-        + s.detail
-        + (f" {s.partial_note}" if s.partial_note else ""),
+if not statewide_view:
+    st.caption(
+        "The goals are statewide: this view shows its own figures, as its part of the state's, and compares "
+        "shares with the statewide target path."
     )
-with middle:
-    f = fellows.status
-    goal_card(
-        g.fellows.title,
-        formats.count(f.value) if f.value is not None else formats.NOT_SHOWN,
-        None,
-        f,
-        f.as_of and f"cohort {f.cohort}, which began in {f.as_of}",
-        f.detail,
-    )
-with right:
-    d = districts.status
-    goal_card(
-        g.districts.title,
-        formats.count(d.value) if d.value is not None else formats.NOT_SHOWN,
-        None,
-        d,
-        d.as_of,
-        d.detail,
-    )
-
-chart(supers, "overview_superintendents")
-caption(supers.caption)
-chart(fellows, "overview_fellows")
-caption(fellows.caption)
-chart(districts, "overview_districts")
-caption(districts.caption)
+for goal, section in zip(every_goal, found, strict=True):
+    chart(section, f"overview_{goal.key}")
+    caption(section.caption)

@@ -11,13 +11,16 @@ from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 
 g = goals()
 goal = g.superintendents
+if goal is None:  # goals.toml has no superintendents-of-color goal
+    page_heading("Superintendents of color", "No goal for superintendents of color is set in the goals file.")
+    st.stop()
 page_heading(
-    "Superintendents of color",
+    goal.title,
     f"Against the target path from {goal.baseline_share:.0%} in {goal.baseline_year} to "
     f"{goal.target_share:.0%} in {goal.target_year}. Aggregates only: no district's superintendent is shown.",
 )
 filters = sidebar_filters()
-trend, projection = call(sections.superintendent_trend, g, filters)
+trend, projection = call(sections.goal_trend, goal, filters)
 status = trend.status
 
 if trend.data.empty:
@@ -60,8 +63,8 @@ caption(trend.caption)
 st.header("What would it take?")
 st.caption(
     "Each year some superintendent posts open; the share of color changes with who is hired. Leavers are "
-    "assumed to mirror the current make-up. Turnover cannot be derived from counts by race, so its default "
-    "comes from data/goals.toml."
+    "assumed to mirror the current make-up. Turnover cannot be derived from counts by race, so it starts at "
+    f"the goals' default of {goal.default_turnover:.0%} a year."
 )
 inputs, result = st.columns([1, 2])
 with inputs:

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from analytics import sections
-from ui.data import call
-from ui.layout import chart, empty_state, page_heading, sidebar_filters
+from ui.data import call, goals
+from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
 
 page_heading(
     "Workforce",
@@ -17,6 +17,13 @@ if trend.data.empty:
     empty_state("staffing or enrollment")
     st.stop()
 chart(trend, "workforce_trend")
+for goal in goals().on_page(
+    "workforce"
+):  # the goals for a share of color of another role than superintendents
+    st.header(goal.title)
+    section = call(sections.goal_section, goal, filters)
+    chart(section, f"workforce_{goal.key}")
+    caption(section.caption)
 
 st.header("Parity: teachers of color beside students of color")
 st.caption(

@@ -8,6 +8,7 @@ from builders import TESTS, add, new_warehouse, organizations, staffing
 from analytics import metrics as m
 from analytics.coverage import coverage_of, organizations_reporting
 from analytics.goals import load_goals
+from analytics.headline import headline_metrics
 from analytics.ingest import check_upload, preview_upload
 from analytics.settings import load_settings
 from analytics.store import rollback_upload
@@ -55,7 +56,7 @@ def test_one_districts_file_for_a_later_year_is_partial_and_not_the_headline(con
     }
     shares = m.staff_share_by_year(con, "Teacher")
     assert m.latest_complete_year(shares) == "2023-24"
-    figures = m.headline_metrics(con, GOALS)["teachers"]
+    figures = headline_metrics(con, GOALS)["teachers"]
     assert figures["latest_complete_year"] == "2023-24"
     assert figures["by_year"][-1]["share"] is None and figures["by_year"][-1]["complete"] is False
 

@@ -49,7 +49,8 @@ def test_deck_has_a_title_a_slide_per_chart_and_sources(sample_con):
 def test_chart_csv_holds_the_numbers(sample_con):
     text = export.chart_csv(sample_con, GOALS, Filters(), "influence-100-fellows").decode("utf-8-sig")
     header, first = text.splitlines()[:2]
-    assert header.startswith("cohort,start_year,fellows") and first.startswith("1,2019-20,26")
+    # Every row says which view it is about (a CSV travels without its file name).
+    assert header.startswith("view,cohort,start_year,fellows") and first.startswith("Statewide,1,2019-20,26")
 
 
 def test_unknown_chart_is_named_in_the_error(sample_con):
@@ -81,13 +82,13 @@ def test_a_one_district_roster_for_a_later_year_is_not_the_decks_headline(sample
     keys = ("superintendents-target-path",)
     deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, Filters(), keys)))
     notes = list(deck.slides)[1].notes_slide.notes_text_frame.text
-    assert "put 2024-25 on the path" in notes
+    assert "put 2024-25 on the target path" in notes
     assert "2025-26 is partial so far (1 of 322 organizations reported)" in notes
     section = export.chart_section(sample_con, GOALS, Filters(), "superintendents-target-path")
     assert section.figure.layout.title.text.startswith("Superintendents of color: 8.6% in 2024-25")
     # The CSV carries the new year, suppressed (one superintendent), and nothing else on that row.
     rows = export.chart_csv(sample_con, GOALS, Filters(), "superintendents-target-path").decode("utf-8-sig")
-    assert rows.splitlines()[-1] == "2025-26,,,,True,,,,,,"
+    assert rows.splitlines()[-1] == "Statewide,2025-26,,,,True,,,,,,"
     # The one district's teachers are no statewide figure: the chart shows the year's coverage, no value.
     gap = export.chart_section(sample_con, GOALS, Filters(), "representation-gap").figure
     notes = [a for a in gap.layout.annotations if a.name == "partial year"]

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from builders import add, fellow, new_warehouse, organizations, staffing
 
+from analytics import goal_progress as gp
 from analytics import metrics as m
 from analytics.goals import load_goals
 from analytics.projection import implied_hire_share, project_share, required_hire_share, scenario_path
@@ -43,11 +44,11 @@ def test_target_path_is_a_straight_line_from_4_to_14_percent(year, target):
     ],  # 14.07 needed: 3.57 short
 )
 def test_people_short_of_the_path(target, fte, of_color, needed):
-    assert m.people_short_of_path(target, fte, of_color) == needed
+    assert gp.people_short_of_path(target, fte, of_color) == needed
 
 
 def published(years, totals, of_color, complete=None, suppressed=None) -> pd.DataFrame:
-    """A published share frame, as metrics.superintendent_share_by_year returns it."""
+    """A published share frame, as goal_progress.share_frame returns it."""
     n = len(years)
     frame = pd.DataFrame(
         {
@@ -66,7 +67,7 @@ def published(years, totals, of_color, complete=None, suppressed=None) -> pd.Dat
 
 def test_superintendent_status_compares_the_latest_year_with_its_target():
     frame = published(["2019-20", "2024-25"], [300.0, 302.0], [12.0, 26.0])
-    status = m.superintendent_status(frame, GOALS)
+    status = gp.share_status(frame, GOALS.superintendents)
     assert status.as_of == "2024-25" and status.target == pytest.approx(0.09)
     assert status.on_track is False and status.verdict == "Behind the target path"
     assert status.change == pytest.approx(26 / 302 - 0.04)
@@ -74,8 +75,8 @@ def test_superintendent_status_compares_the_latest_year_with_its_target():
 
 
 def test_one_person_short_is_one_superintendent_not_superintendents():
-    status = m.superintendent_status(published(["2024-25"], [300.0], [26.0]), GOALS)  # 27 needed
-    assert status.detail == "1 more superintendent of color would put 2024-25 on the path."
+    status = gp.share_status(published(["2024-25"], [300.0], [26.0]), GOALS.superintendents)  # 27 needed
+    assert status.detail == "1 more superintendent of color would put 2024-25 on the target path."
 
 
 def test_a_partial_year_is_never_the_headline():
@@ -86,7 +87,7 @@ def test_a_partial_year_is_never_the_headline():
         complete=[True, True, False],
     )
     frame.loc[2, ["organizations_reported", "organizations_expected"]] = [60, 322]
-    status = m.superintendent_status(frame, GOALS)
+    status = gp.share_status(frame, GOALS.superintendents)
     assert status.as_of == "2024-25" and status.value == pytest.approx(26 / 302)
     assert "2025-26 is partial so far (60 of 322 organizations reported)" in status.partial_note
     assert m.latest_complete_year(frame) == "2024-25"
@@ -96,7 +97,7 @@ def test_a_hidden_year_is_never_the_headline():
     frame = published(
         ["2023-24", "2024-25"], [302.0, float("nan")], [25.0, float("nan")], suppressed=[False, True]
     )
-    assert m.superintendent_status(frame, GOALS).as_of == "2023-24"
+    assert gp.share_status(frame, GOALS.superintendents).as_of == "2023-24"
 
 
 # --- projection and scenarios --------------------------------------------------------------------
@@ -184,10 +185,21 @@ def test_fellows_status_against_the_goal():
         }
     )
     cohorts["cumulative"] = cohorts["fellows"].cumsum()  # 26, 46, 66, 80, 105
-    status = m.fellows_status(cohorts, GOALS)
+    status = gp.count_status(cohorts, GOALS["fellows"])
     assert status.value == 105 and status.on_track and status.verdict == "Goal met, 1 cohort late"
-    early = m.fellows_status(cohorts.iloc[:2], GOALS)  # 46 after 2 cohorts; 50 planned (100 * 2/4)
-    assert early.on_track is False and early.verdict == "Behind"
+    assert status.detail == (
+        "The goal of 100 was reached with cohort 5 (2023-24); the plan was 100 by cohort 4 (2022-23)."
+    )
+    early = gp.count_status(cohorts.iloc[:2], GOALS["fellows"])  # 46 after 2 cohorts; 50 planned (100 * 2/4)
+    assert early.on_track is False and early.verdict == "Behind the path" and early.target == 50
+    assert early.detail == "50 planned by cohort 2, on the way to 100 by cohort 4."
+    # After cohort 4, short of 100: how many to go, and the cohort the plan named (never 'by cohort 7').
+    late = gp.count_status(cohorts.iloc[:4], GOALS["fellows"])  # 80 after 4 cohorts
+    assert late.on_track is False and late.detail == "20 to go: the plan was 100 by cohort 4 (2022-23)."
+    # In a region's view: its part of the statewide number, and no verdict.
+    part = gp.count_status(cohorts.iloc[:2], GOALS["fellows"], statewide=cohorts)
+    assert part.on_track is None and part.verdict == "" and part.statewide == 105
+    assert part.detail == "46 of the 105 Influence 100 Fellows statewide; the goal of 100 is statewide."
 
 
 def test_fellows_outcomes_hide_what_a_total_would_give_away():
@@ -234,11 +246,22 @@ def test_districts_status_against_the_band_and_the_path():
             "cumulative_strategy": [2, 20],
         }
     )
-    status = m.districts_status(part, GOALS)
-    # path: 100 * (2025 - 2020) / (2030 - 2020) = 50 by 2024-25; 52 is above it; 12 a year is in the band
-    assert status.on_track and status.value == 52 and "50 by now" in status.detail
-    behind = m.districts_status(part.assign(cumulative_participating=[15, 40]), GOALS)
-    assert behind.on_track is False and behind.verdict == "Behind the path to 100"
+    # Two goals, two figures: 12 in capacity building in 2024-25 is within 10-15 a year ...
+    per_year = gp.per_year_status(part, GOALS["capacity_building"])
+    assert per_year.on_track and per_year.value == 12 and per_year.verdict == "Within 10-15 a year"
+    assert per_year.detail == "In capacity building in 2024-25: 12 (goal: 10-15 a year)."
+    below = gp.per_year_status(part.assign(capacity_building=[15, 8]), GOALS["capacity_building"])
+    assert below.on_track is False and below.verdict == "Below 10-15 a year"
+    # ... and 20 with a strategy is behind the path: 100 * (2025 - 2020) / (2030 - 2020) = 50 by 2024-25.
+    strategy = gp.cumulative_status(part, GOALS["workforce_strategy"])
+    assert strategy.value == 20 and strategy.target == 50 and strategy.on_track is False
+    assert strategy.verdict == "Behind the path to 100"
+    assert (
+        strategy.detail
+        == "With a workforce-diversity strategy: 20 of 100 by 2029-30 (path: 50 by now, 2024-25)."
+    )
+    ahead = gp.cumulative_status(part.assign(cumulative_strategy=[2, 52]), GOALS["workforce_strategy"])
+    assert ahead.on_track and ahead.verdict == "On the path to 100"
 
 
 def test_organization_table_and_profile():

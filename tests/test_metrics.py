@@ -9,8 +9,10 @@ import pytest
 from builders import ROOT_DIR, add, new_warehouse, staffing
 
 from analytics import definitions as d
+from analytics.goal_progress import share_frame
 from analytics.goals import load_goals
-from analytics.metrics import Filters, headline_metrics, staff_share_by_year, superintendent_share_by_year
+from analytics.headline import headline_metrics
+from analytics.metrics import Filters, staff_share_by_year
 
 # Fourteen districts, seven in each of two regions: enough superintendents for a statewide figure that
 # passes the rule (6 or more of color, 6 or more not, also with any one district's own taken out) in
@@ -171,6 +173,53 @@ EXPECTED = {
             {"school_year": "2020-21", "participating": 3, "new": 2},
         ],
     },
+    # One entry per goal in data/goals.toml, in its order.
+    "goals": [
+        # 2020-21: 7 of 14, against 4% + 1/10 of the way to 14% = 5%.
+        {
+            "key": "superintendents_of_color",
+            "kind": "share",
+            "title": "Superintendents of color",
+            "as_of": "2020-21",
+            "value": 0.5,
+            "target_now": 0.05,
+            "on_track": True,
+            "unit": "share",
+        },
+        # 5 Fellows after cohort 2; the plan has 100 * 2/4 = 50 by then.
+        {
+            "key": "fellows",
+            "kind": "count",
+            "title": "Influence 100 Fellows",
+            "as_of": "cohort 2 (2020-21)",
+            "value": 5.0,
+            "target_now": 50.0,
+            "on_track": False,
+            "unit": "people",
+        },
+        # 2020-21: D1 and D3 in capacity building (the 14th district is in the fellowship): 2, below 10.
+        {
+            "key": "capacity_building",
+            "kind": "per_year",
+            "title": "Districts in capacity building",
+            "as_of": "2020-21",
+            "value": 2.0,
+            "target_now": 10.0,
+            "on_track": False,
+            "unit": "organizations",
+        },
+        # D2 adopted a strategy in 2019-20, D1 in 2020-21: 2 by 2020-21, against 100 * 1/10 = 10.
+        {
+            "key": "workforce_strategy",
+            "kind": "cumulative",
+            "title": "Districts with a workforce-diversity strategy",
+            "as_of": "2020-21",
+            "value": 2.0,
+            "target_now": 10.0,
+            "on_track": False,
+            "unit": "organizations",
+        },
+    ],
 }
 
 
@@ -240,7 +289,7 @@ def test_metrics_json_from_the_sample_warehouse_has_the_documented_shape(sample_
 
 def test_filters_narrow_to_region_and_type():
     con = build_tiny()
-    boston_area = superintendent_share_by_year(con, load_goals(), Filters(regions=("Greater Boston",)))
+    boston_area = share_frame(con, load_goals().superintendents, Filters(regions=("Greater Boston",)))
     # Greater Boston: 6 of color and 1 White in 2019-20, 7 and 0 in 2020-21: fewer than 6 others, hidden.
     assert boston_area["school_year"].tolist()[:2] == ["2019-20", "2020-21"]
     assert boston_area["suppressed"].all() and boston_area[["of_color", "total", "share"]].isna().all().all()
@@ -252,7 +301,7 @@ def test_filters_narrow_to_region_and_type():
 
 
 def test_gap_to_the_target_path_in_points_and_people():
-    supers = superintendent_share_by_year(build_tiny(), load_goals()).set_index("school_year")
+    supers = share_frame(build_tiny(), load_goals().superintendents).set_index("school_year")
     # 2020-21: target 5% of 14 superintendents = 0.7 people of color; 7 in post, so 6.3 ahead of the path.
     assert supers.loc["2020-21", "gap_people"] == pytest.approx(0.7 - 7.0)
     assert supers.loc["2020-21", "gap_points"] == pytest.approx((0.05 - 0.5) * 100)

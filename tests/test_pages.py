@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import metrics as m
 from analytics.definitions import school_years_between
+from analytics.goal_progress import share_frame
 from analytics.goals import load_goals
 
 SAMPLE_YEARS = school_years_between("2016-17", "2024-25")
@@ -55,12 +56,15 @@ def subtitle(fig: dict) -> str:
 def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
     at = open_app(sample_db, "overview")
     cards = {mt.label: mt.value for mt in at.metric}
+    # One card per goal in data/goals.toml: the district goals are two (in capacity building each year, and
+    # with a workforce-diversity strategy against 100), each with its own figure.
     assert cards == {
         "Superintendents of color": "8.6%",
         "Influence 100 Fellows": "155",
-        "Organizations taking part": "47",
+        "Districts in capacity building": "14",
+        "Districts with a workforce-diversity strategy": "24",
     }
-    supers, fellows, districts = figures(at)
+    supers, fellows, per_year, districts = figures(at)
     target = traces(supers)["Target path: 4% → 14%"]
     assert target["x"][0] == "2019-20" and target["x"][-1] == "2029-30"
     assert target["y"][0] == pytest.approx(0.04) and target["y"][-1] == pytest.approx(0.14)
@@ -73,6 +77,7 @@ def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
     assert traces(fellows)["Fellows so far"]["y"][-1] == 155
     assert any(s.get("y0") == 100 for s in fellows["layout"]["shapes"])  # the goal line
     assert traces(districts)["Path to 100 by 2029-30"]["y"] == [0, 100]
+    assert traces(per_year)["In capacity building"]["y"][-1] == 14
 
 
 def test_superintendents_page_trend_projection_scenario_context(sample_db, open_app):
@@ -113,7 +118,7 @@ def test_fellows_page(sample_db, open_app):
     at = open_app(sample_db, "fellows")
     cumulative, funnel, _roles = figures(at)
     assert traces(cumulative)["Fellows in the cohort"]["y"] == [26, 20, 20, 14, 25, 25, 25]
-    assert traces(cumulative)["Pace of 25 a year"]["y"][:4] == [25, 50, 75, 100]
+    assert traces(cumulative)["Plan: 100 by cohort 4"]["y"] == [25, 50, 75, 100, 100, 100, 100]
     assert funnel["data"][0]["y"][0] == "Enrolled" and funnel["data"][0]["x"][0] == 155
     table = next(d.value for d in at.dataframe if "Cohort" in d.value)  # not a chart's figures table
     assert table["Fellows"].tolist() == [26, 20, 20, 14, 25, 25, 25]
@@ -163,8 +168,8 @@ def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, open_app):
     from ui.data import cursor  # the app's own connection (this process holds the file)
 
     with cursor() as cur:
-        region = m.superintendent_share_by_year(
-            cur, load_goals(), m.Filters("2019-20", None, ("Greater Boston",))
+        region = share_frame(
+            cur, load_goals().superintendents, m.Filters("2019-20", None, ("Greater Boston",))
         )
     safe = region[~region["suppressed"] & region["complete"]]
     assert 0 < len(safe) < len(region)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from analytics.goals import Goals, load_goals
+from analytics.goals import Goals, goals_file, load_goals
 from analytics.metrics import forget_cached_blocks
 from analytics.seed import ensure_ready
 from analytics.warehouse import (
@@ -199,9 +199,18 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 @st.cache_data(show_spinner=False)
+def _goals_from(path: str, modified: float) -> Goals:
+    return load_goals(path)
+
+
 def goals() -> Goals:
-    """The goals file, read once per app process (restart the app after editing data/goals.toml)."""
-    return load_goals()
+    """The goals file (data/goals.toml, or $DASHBOARD_GOALS), read again when it changes."""
+    path = goals_file()
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        modified = 0.0  # load_goals says the file cannot be read
+    return _goals_from(str(path), modified)
 
 
 @cached

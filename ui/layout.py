@@ -11,11 +11,11 @@ import streamlit as st
 
 from analytics import definitions as d
 from analytics import figure_data, releases
-from analytics.export import CHART_KEYS, image_name
+from analytics.export import chart_keys, image_name
 from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
 from ui import auth
-from ui.data import cached, sample_data_loaded
+from ui.data import cached, goals, sample_data_loaded
 from ui.text import plain
 
 _years_loaded = cached(school_years_loaded)
@@ -256,7 +256,8 @@ def address_filters() -> Filters:
 def _start_presenting() -> None:
     """The toggle: open the presentation view at the first of this page's charts that the deck has."""
     shown = st.session_state.get(_PAGE_CHARTS, [])
-    first = next((CHART_KEYS.index(n) for n in shown if n in CHART_KEYS), 0)
+    keys = chart_keys(goals())
+    first = next((keys.index(n) for n in shown if n in keys), 0)
     st.session_state["present_toggle"] = False  # off again when the view is left
     st.query_params[PRESENT] = "1"
     st.query_params[CHART] = str(first + 1)
@@ -302,7 +303,11 @@ def chart(section, key: str, *, table: bool = True) -> None:
 def goal_card(label: str, value: str, delta: str | None, status, as_of: str | None, detail: str) -> None:
     """A headline card: the figure, the change, on track or behind, and the school year it is from."""
     with st.container(border=True):
-        st.metric(label, value, delta=delta, delta_color="normal" if delta else "off")
+        # The goal's title as a line of its own: a metric's label is cut to one line in a narrow column.
+        st.markdown(f"**{plain(label)}**")
+        st.metric(
+            label, value, delta=delta, delta_color="normal" if delta else "off", label_visibility="collapsed"
+        )
         if status.on_track is True:
             st.markdown(f":green-badge[:material/check_circle: {status.verdict}]")
         elif status.on_track is False:

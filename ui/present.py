@@ -37,7 +37,7 @@ def _number() -> int:
         n = int(st.query_params.get(CHART, "1"))
     except ValueError:
         n = 1
-    return min(max(n, 1), len(export.CHART_KEYS))
+    return min(max(n, 1), len(export.chart_keys(goals())))
 
 
 def _go(n: int) -> None:
@@ -77,7 +77,7 @@ def large(figure: go.Figure) -> go.Figure:
 def present() -> None:
     """Draw the presentation view of the chart the address names."""
     st.html(_CSS)
-    keys = export.CHART_KEYS
+    keys = export.chart_keys(goals())
     n = _number()
     key = keys[n - 1]
     filters = address_filters()
