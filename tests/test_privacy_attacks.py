@@ -500,20 +500,29 @@ def test_h_an_organization_that_knows_its_own_fellows_learns_no_others():
         row = table.iloc[0]
         shown = row[["active", "completed", "withdrawn", "entered_as_principal"]].dropna()
         assert shown.empty, f"{view}: cohort 1 shows {shown.to_dict()}"
+    audit = run_audit(facts, [View(), View(("Central",))], "attack h", outputs=("fellows",))
+    everything = report(audit)
+    assert not everything, everything
 
 
 # --- the randomized differencing audit ---------------------------------------------------------------
 
-# 12 warehouses take about a minute on two idle cores: each chart CSV costs ~0.2 s of CPU with the block
-# layer (953096f), 46 CSVs a warehouse. PRIVACY_AUDIT_WAREHOUSES=60 for a longer hunt; the seed is fixed,
-# so a failure replays.
+# 12 warehouses, each read in two editions (the current figures, then a release of them) through every
+# output privacy_audit.OUTPUTS names: about 17 s of CPU each, so about two minutes on two idle cores.
+# PRIVACY_AUDIT_WAREHOUSES=60 for a longer hunt; the seed is fixed, so a failure replays.
 WAREHOUSES = int(os.environ.get("PRIVACY_AUDIT_WAREHOUSES", "12"))
 
 
 def test_randomized_differencing_finds_no_leak():
-    """Random warehouses (fixed seed), 6 nested filter views each, every export CSV: visible rows are true
-    and publishable, hidden rows are bare, and no two visible figures one inside the other (or a total and
-    its groups) differ by a small group. A failure names the warehouse and the view: replay it with
+    """Random warehouses (fixed seed) with staff, students, Fellows, equity leaders and AMSEL members, read
+    as the dashboard shows them: every export CSV of 5 views (4 nested, 1 with a range of years) and the
+    numbers in their titles and captions, shares of all 22 region/type views (and of 2 with a range of
+    years) and their breakdowns, every organization's profile, the make-up by race, the Fellows' summary
+    and cohort table, the network's figures, the equity-leader comparison, parity by organization and the
+    map; the current figures and, after a release, the released ones. Visible figures are true and publishable, hidden ones bare; and no
+    sum or difference of them (pairs, a figure minus two or three inside it, a total minus its groups,
+    any linear combination that yields a set of organizations), nor any of those minus one organization's
+    own figures (an insider), is a small group. A failure names the warehouse and the view: replay it with
     privacy_audit.audit_warehouse(index), or rebuild its facts with privacy_audit.random_facts(index)."""
     started = time.monotonic()
     workers = max(1, min(2, os.cpu_count() or 1))
@@ -541,5 +550,16 @@ def test_randomized_differencing_finds_no_leak():
         for kind, found in sorted(problems.items(), key=lambda kv: -len(kv[1]))
     )
     assert not problems, f"seed {SEED}, {WAREHOUSES} warehouses:\n{summary}"
-    # Not vacuous: hiding everything is safe but wrong (statewide teacher and student figures are large).
-    assert checked.get("visible rows", 0) >= WAREHOUSES, checked
+    # Not vacuous: hiding everything is safe but wrong. Every kind of output shows figures somewhere.
+    for kind in (
+        "visible rows",
+        "visible shares",
+        "visible profile figures",
+        "visible make-up figures",
+        "visible Fellows cells",
+        "visible network figures",
+        "visible comparison figures",
+        "visible parity figures",
+        "title and caption numbers",
+    ):
+        assert checked.get(kind, 0) >= WAREHOUSES, (kind, checked)
