@@ -612,6 +612,11 @@ def _change_ok(family: Family, fresh: pd.DataFrame, history: pd.DataFrame) -> tu
             idx = [figures.index(c) for c in partition]
             if not _categories_pass(total[r, idx]):
                 return False, delta
+            if len(distinct) > 1:  # an organization knows its own categories' change too
+                per_owner = pd.DataFrame(change[r][:, idx]).groupby(owners).sum().to_numpy()
+                for own in per_owner:
+                    if not _categories_pass(total[r, idx] - own):
+                        return False, delta
     return True, None
 
 

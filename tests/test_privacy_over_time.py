@@ -293,3 +293,40 @@ def test_a_reviewers_members_preview_shows_no_count_the_pages_hide(tmp_path):
     assert "not previewed" in said
     assert pd.isna(preview.statewide["total_now"]).all()
     con.close()
+
+
+def test_a_change_of_fellows_statuses_is_released_only_where_no_organization_learns_anothers(tmp_path):
+    """Two districts' Fellows in one cohort: A's 6 complete and B's 2. The state's change (8 completed) passes,
+    but A, taking its own 6 out, would learn that 2 of B's completed: held back until it does not."""
+    from builders import fellow
+
+    orgs = organizations({("Central", "district"): 3})
+    a, b, c = orgs["org_code"].tolist()
+    con = new_warehouse(tmp_path / "w.duckdb", orgs)
+
+    def cohort(completed: dict[str, int]) -> list[tuple]:
+        rows = []
+        for org in (a, b, c):
+            for i in range(12):
+                race = "Black" if i % 2 else "White"
+                status = "completed" if i < completed.get(org, 0) else "active"
+                rows.append(fellow(f"{org}-{i}", 1, "2019-20", org, race, status=status))
+        return rows
+
+    add(con, "fellows", cohort({}))
+    releases.publish(con, actor=TESTS)
+
+    def completed() -> float | None:
+        from analytics.metrics import fellows_outcomes
+
+        return fellows_outcomes(con, Filters(released=True))[0].completed
+
+    assert completed() is None or completed() == 0  # none completed: 0 is hidden
+    add(con, "fellows", cohort({a: 6, b: 2}))
+    held = releases.publish(con, actor=TESTS).held
+    assert list(held["family"]) == ["fellows"] and list(held["outcome"]) == ["held back"]
+    assert completed() in (None, 0)
+    add(con, "fellows", cohort({a: 6, b: 6, c: 6}))  # 18 in all, 12 with any one district's own taken out
+    assert releases.publish(con, actor=TESTS).held.empty
+    assert completed() == 18
+    con.close()
