@@ -5,7 +5,7 @@ validates by it, the store writes by it, templates and tests are built from it."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analytics import definitions as d
 
@@ -26,6 +26,10 @@ class Column:
     # In a wide file (one column per race/ethnicity) a measure is each row's total; the headers it goes by
     # there, most specific first ("FTE Count" before "Total").
     row_total_aliases: tuple[str, ...] = ()
+    # A figure DESE may leave blank (not published: stored as NULL, never 0), and how it is written and kept:
+    # "rate" a percentage, written 0-100, 0-1 or with a %, stored as a fraction 0-1; "count" a whole number
+    # of students; "days" a number of school days; "index" a VOCAL index score 1-99, stored as written.
+    measure: str = ""
 
 
 @dataclass(frozen=True)
@@ -480,9 +484,376 @@ AMSEL_MEMBERS = UploadKind(
     person_list=AMSEL_MEMBER_LIST,
 )
 
+# --- students' experience: DESE's reports by student group ------------------------------------------------
+#
+# One row per organization, school year and student group (and, for the climate survey, grade), as DESE's
+# Profiles reports and statewide extracts give them. Every figure may be blank: DESE leaves a rate out where
+# fewer than 6 students were counted (VOCAL: fewer than 10 answered), and that is stored as NULL, "not
+# published", never as 0. Rates are stored as fractions 0-1 whatever the file wrote ("4.5" or "4.5%" is 0.045).
+
+STUDENT_GROUP = Column(
+    "student_group",
+    "VARCHAR",
+    "Student Group",
+    description="e.g. All Students, Hispanic/Latino, English Learners (DESE's spellings of every year are "
+    "read: Afr. Amer./Black, Black or African American, ...; a group not listed is kept as written)",
+    aliases=(
+        "student group",
+        "student groups",
+        "subgroup",
+        "student subgroup",
+        "group",
+        "group name",
+        "stu grp",
+        "student group name",
+        "population",
+        "student population",
+    ),
+)
+
+
+def _figure_aliases(*words: str, percent: bool) -> tuple[str, ...]:
+    """The headers a figure goes by: its words as written, and (for a percentage) with %, pct or percent
+    before or after them ("% Expulsion", "Expulsion (%)", "PCT_EXPULSION")."""
+    if not percent:
+        return words
+    out: list[str] = []
+    for w in words:
+        out += [w, f"% {w}", f"{w} %", f"pct {w}", f"{w} pct", f"percent {w}", f"{w} percent"]
+    return tuple(dict.fromkeys(out))
+
+
+def _rate(name: str, label: str, what: str, *words: str) -> Column:
+    return Column(
+        name,
+        "DOUBLE",
+        label,
+        required=False,
+        description=f"{what}: a percentage, e.g. 4.5 for 4.5% (4.5%, and 0.045 in a file of fractions, "
+        "are read too); leave it empty where DESE did not publish it",
+        aliases=_figure_aliases(*words, percent=True),
+        measure="rate",
+    )
+
+
+def _students(name: str, label: str, what: str, *words: str) -> Column:
+    return Column(
+        name,
+        "INTEGER",
+        label,
+        required=False,
+        description=f"{what}: a whole number, 0 or more (1,234 is read too); empty where not published",
+        aliases=words,
+        measure="count",
+    )
+
+
+def _index(name: str, label: str, what: str, *words: str) -> Column:
+    return Column(
+        name,
+        "DOUBLE",
+        label,
+        required=False,
+        description=f"{what}: VOCAL's index score, 1 to 99, as DESE reports it; empty where fewer than 10 "
+        "students answered",
+        aliases=words,
+        measure="index",
+    )
+
+
+STUDENT_DISCIPLINE = UploadKind(
+    name="student-discipline",
+    table="student_discipline",
+    title="Student discipline (DESE's Student Discipline Data Report, by student group)",
+    short_title="Student discipline",
+    columns=(
+        SCHOOL_YEAR,
+        ORG_CODE,
+        STUDENT_GROUP,
+        _students(
+            "students",
+            "Students",
+            "students in the group",
+            "# students",
+            "number of students",
+            "student count",
+            "total students",
+            "enrolled",
+        ),
+        _students(
+            "students_disciplined",
+            "Students Disciplined",
+            "students in the group disciplined at least once",
+            "# students disciplined",
+            "number of students disciplined",
+            "students disciplined #",
+            "disciplined",
+        ),
+        _rate(
+            "pct_in_school_suspension",
+            "% In-School Suspension",
+            "students with an in-school suspension",
+            "in school suspension",
+            "in school suspensions",
+        ),
+        _rate(
+            "pct_out_of_school_suspension",
+            "% Out-of-School Suspension",
+            "students with an out-of-school suspension",
+            "out of school suspension",
+            "out of school suspensions",
+        ),
+        _rate("pct_expulsion", "% Expulsion", "students expelled", "expulsion", "expulsions"),
+        _rate(
+            "pct_alternate_setting",
+            "% Alternate Setting",
+            "students removed to an alternate setting",
+            "alternate setting",
+            "removed to alternate setting",
+        ),
+        _rate(
+            "pct_emergency_removal",
+            "% Emergency Removal",
+            "students with an emergency removal",
+            "emergency removal",
+            "emergency removals",
+        ),
+        _rate(
+            "pct_school_based_arrest",
+            "% Students with a School-Based Arrest",
+            "students with a school-based arrest (reported from 2020-21)",
+            "students with a school based arrest",
+            "school based arrest",
+            "school based arrests",
+        ),
+        _rate(
+            "pct_law_enforcement_referral",
+            "% Students with a Non-Arrest Law Enforcement Referral",
+            "students with a non-arrest law enforcement referral (reported from 2020-21)",
+            "students with a non arrest law enforcement referral",
+            "non arrest law enforcement referral",
+            "law enforcement referral",
+            "law enforcement referrals",
+        ),
+    ),
+    replacement_key=("school_year", "org_code", "student_group"),
+    grain=("school_year", "org_code", "student_group"),
+    org_column="org_code",
+    year_column="school_year",
+)
+
+STUDENT_ATTENDANCE = UploadKind(
+    name="student-attendance",
+    table="student_attendance",
+    title="Student attendance (chronic absence, by student group)",
+    short_title="Student attendance",
+    columns=(
+        SCHOOL_YEAR,
+        ORG_CODE,
+        STUDENT_GROUP,
+        _rate("attendance_rate", "Attendance Rate", "the share of school days attended", "attendance rate"),
+        Column(
+            "average_absences",
+            "DOUBLE",
+            "Average # of Absences",
+            required=False,
+            description="school days missed per student, on average (0 or more); empty where not published",
+            aliases=(
+                "average number of absences",
+                "average absences",
+                "avg # of absences",
+                "avg absences",
+                "average days absent",
+                "avg days absent",
+            ),
+            measure="days",
+        ),
+        _rate(
+            "pct_absent_10_days",
+            "Absent 10 or more days",
+            "students absent 10 or more days",
+            "absent 10 or more days",
+            "absent 10 days or more",
+            "absent 10 days",
+        ),
+        _rate(
+            "pct_chronically_absent",
+            "Chronically Absent (10% or more)",
+            "students chronically absent: 10% or more of their days",
+            "chronically absent 10% or more",
+            "chronically absent 10 or more",
+            "chronically absent 10%",
+            "chronically absent",
+            "chronic absence",
+            "chronic absenteeism",
+        ),
+        _rate(
+            "pct_chronically_absent_20",
+            "Chronically Absent (20% or more)",
+            "students absent 20% or more of their days (reported from 2021-22)",
+            "chronically absent 20% or more",
+            "chronically absent 20 or more",
+            "chronically absent 20%",
+            "chronic absence 20%",
+        ),
+        _rate(
+            "pct_unexcused_over_9_days",
+            "Unexcused > 9 days",
+            "students with more than 9 unexcused absences",
+            "unexcused 9 days",
+            "unexcused more than 9 days",
+            "unexcused over 9 days",
+            "unexcused absences 9 days",
+        ),
+    ),
+    replacement_key=("school_year", "org_code", "student_group"),
+    grain=("school_year", "org_code", "student_group"),
+    org_column="org_code",
+    year_column="school_year",
+)
+
+GRADUATION = UploadKind(
+    name="graduation",
+    table="graduation",
+    title="Graduation (four-year cohort graduation rate, by student group)",
+    short_title="Graduation",
+    columns=(
+        replace(
+            SCHOOL_YEAR,
+            description="the year the four-year cohort graduates, e.g. 2023-24 for the class of 2024 (2024 is "
+            "read as 2023-24)",
+            aliases=(*SCHOOL_YEAR.aliases, "cohort year", "graduation year", "grad year", "class of"),
+        ),
+        ORG_CODE,
+        STUDENT_GROUP,
+        _students(
+            "cohort_count",
+            "# in Cohort",
+            "students in the four-year cohort",
+            "in cohort",
+            "number in cohort",
+            "cohort count",
+            "cohort size",
+            "students in cohort",
+        ),
+        _rate("pct_graduated", "% Graduated", "students who graduated in four years", "graduated"),
+        _rate("pct_still_in_school", "% Still in School", "students still in school", "still in school"),
+        _rate(
+            "pct_non_grad_completers",
+            "% Non-Grad Completers",
+            "students who completed without graduating",
+            "non grad completers",
+            "non graduate completers",
+        ),
+        _rate(
+            "pct_hs_equivalency",
+            "% H.S. Equiv.",
+            "students who earned a high school equivalency",
+            "h s equiv",
+            "hs equiv",
+            "h s equivalency",
+            "hs equivalency",
+            "high school equivalency",
+        ),
+        _rate("pct_dropped_out", "% Dropped Out", "students who dropped out", "dropped out", "dropout"),
+        _rate(
+            "pct_permanently_excluded",
+            "% Permanently Excluded",
+            "students permanently excluded",
+            "permanently excluded",
+        ),
+    ),
+    replacement_key=("school_year", "org_code", "student_group"),
+    grain=("school_year", "org_code", "student_group"),
+    org_column="org_code",
+    year_column="school_year",
+)
+
+CLIMATE_SURVEY = UploadKind(
+    name="climate-survey",
+    table="climate_survey",
+    title="Climate survey (VOCAL index scores, by student group)",
+    short_title="Climate survey",
+    columns=(
+        SCHOOL_YEAR,
+        ORG_CODE,
+        STUDENT_GROUP,
+        Column(
+            "grade",
+            "VARCHAR",
+            "Grade",
+            required=False,
+            description=f"the grade surveyed, e.g. 5, 8 or 10; {d.ALL_GRADES} (or empty) for every grade "
+            "together",
+            aliases=("grade level", "grades", "gr"),
+        ),
+        _index(
+            "index_overall",
+            "Overall Index",
+            "the overall climate index",
+            "overall",
+            "overall score",
+            "overall index score",
+            "overall climate index",
+            "overall climate score",
+            "climate index",
+            "school climate index",
+            "vocal index",
+        ),
+        _index(
+            "index_engagement",
+            "Engagement Index",
+            "the engagement dimension",
+            "engagement",
+            "engagement score",
+            "engagement index score",
+        ),
+        _index(
+            "index_safety",
+            "Safety Index",
+            "the safety dimension",
+            "safety",
+            "safety score",
+            "safety index score",
+        ),
+        _index(
+            "index_environment",
+            "Environment Index",
+            "the environment dimension",
+            "environment",
+            "environment score",
+            "environment index score",
+        ),
+        _students(
+            "respondents",
+            "Respondents",
+            "students who answered",
+            "# respondents",
+            "# of respondents",
+            "number of respondents",
+            "respondent count",
+            "responses",
+            "# responses",
+            "number of responses",
+            "students responding",
+            "n",
+        ),
+    ),
+    replacement_key=("school_year", "org_code", "student_group", "grade"),
+    grain=("school_year", "org_code", "student_group", "grade"),
+    org_column="org_code",
+    year_column="school_year",
+)
+
+# The kinds measuring how students experience school (the third goal): read from DESE's reports by student
+# group (analytics/ingest/student_reports.py).
+STUDENT_KINDS: dict[str, UploadKind] = {
+    k.name: k for k in (STUDENT_DISCIPLINE, STUDENT_ATTENDANCE, GRADUATION, CLIMATE_SURVEY)
+}
+
 FACT_KINDS: dict[str, UploadKind] = {
     k.name: k for k in (STAFFING, ENROLLMENT, FELLOWS, PARTICIPATION, EQUITY_LEADERS, AMSEL_MEMBERS)
-}
+} | STUDENT_KINDS
 ALL_KINDS: dict[str, UploadKind] = {ORGANIZATIONS.name: ORGANIZATIONS, **FACT_KINDS}
 
 

@@ -77,6 +77,27 @@ FELLOW_STATUSES: tuple[str, ...] = ("active", "completed", "withdrawn")
 FELLOW_ENTRY_ROLES: tuple[str, ...] = ("Principal", "Assistant Principal", "Central Office", "Other")
 PARTICIPATION_COMPONENTS: tuple[str, ...] = ("fellowship", "capacity building")
 
+# The student groups DESE reports students' experience by (discipline, attendance, graduation, the VOCAL
+# climate survey), as the warehouse stores them. DESE spelled them differently across years ("Afr.
+# Amer./Black", "Black or African American"): analytics/ingest/vocabulary.py reads every spelling to these.
+# Its seven race groups are RACES and partition All Students; a group DESE adds later is stored as given.
+ALL_STUDENTS = "All Students"
+STUDENT_GROUPS: tuple[str, ...] = (
+    ALL_STUDENTS,
+    *RACES,
+    "High Needs",
+    "Low Income",
+    "Economically Disadvantaged",
+    "English Learners",
+    "Former English Learners",
+    "Students with Disabilities",
+    "Female",
+    "Male",
+    "Non-Binary",
+)
+# A VOCAL file without grades reports every grade surveyed together: stored under this grade.
+ALL_GRADES = "All"
+
 # DESE's educator-data rule: cells describing fewer than this many people are not shown.
 SMALL_CELL_THRESHOLD = 6
 

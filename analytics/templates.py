@@ -49,8 +49,30 @@ EXAMPLES: dict[str, tuple] = {
         "Hiring; Curriculum",
         "2025-26",
     ),
+    "student-discipline": (
+        "2023-24",
+        "00350000",
+        "Hispanic/Latino",
+        21500,
+        1410,
+        2.9,
+        4.5,
+        0.0,
+        0.1,
+        0.6,
+        0.0,
+        0.1,
+    ),
+    "student-attendance": ("2023-24", "00350000", "Hispanic/Latino", 89.9, 17.6, 52.3, 38.4, 14.2, 21.7),
+    "graduation": ("2023-24", "00350000", "Hispanic/Latino", 1650, 79.2, 9.8, 1.5, 0.4, 8.9, 0.2),
+    "climate-survey": ("2023-24", "00350000", "Hispanic/Latino", "8", 48, 51, 46, 49, 1234),
 }
 
+_NOT_PUBLISHED = (
+    "Percentages are written as in DESE's reports (4.5 for 4.5%; 4.5% is read too). Leave a cell empty, or "
+    "as DESE wrote it (a dash, *), where DESE did not publish the figure (fewer than 6 students): it is kept "
+    "as not published, never as 0."
+)
 GENERAL_NOTES: dict[str, str] = {
     "staffing": (
         "One row per organization, school year, job class and race/ethnicity, with the FTE as of October 1. "
@@ -79,6 +101,28 @@ GENERAL_NOTES: dict[str, str] = {
         "Names are used to count each person once and are never stored; the dashboard keeps counts per "
         "organization. A member at an independent school (not one of DESE's organizations) is counted apart, "
         "by the school's name. A newer list of a school year replaces the older one."
+    ),
+    "student-discipline": (
+        "One row per organization, school year and student group, as DESE's Student Discipline Data Report "
+        "gives them. The report as exported from Profiles (one organization's, with the school year in its "
+        "title, or the statewide one with a row per district for one student group) and DESE's statewide "
+        "extracts are read as they are. " + _NOT_PUBLISHED
+    ),
+    "student-attendance": (
+        "One row per organization, school year and student group, from DESE's Student Attendance report "
+        "(its End of Year table, where the report also holds a March one). Profiles exports and DESE's "
+        "statewide extracts are read as they are. " + _NOT_PUBLISHED
+    ),
+    "graduation": (
+        "One row per organization, four-year cohort and student group: the School Year is the year the "
+        "cohort graduates (2023-24 for the class of 2024). DESE's graduation rate reports and extracts are "
+        "read as they are. " + _NOT_PUBLISHED
+    ),
+    "climate-survey": (
+        "One row per organization, school year, student group and grade, with DESE's VOCAL index scores "
+        "(1 to 99) as reported; Grade All (or empty) for every grade together, and the respondents where "
+        "the report gives them. Leave a score empty where DESE did not publish it (fewer than 10 students "
+        "answered): it is kept as not published, never as 0."
     ),
 }
 COMMON_NOTES = (

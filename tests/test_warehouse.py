@@ -6,8 +6,8 @@ import duckdb
 import pytest
 from builders import TESTS, add, new_warehouse, staffing, table_contents
 
-from analytics import access, store
-from analytics.contracts import ALL_KINDS, FACT_KINDS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
+from analytics import access, store, warehouse
+from analytics.contracts import FACT_KINDS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
 from analytics.warehouse import (
     connect,
     current_table,
@@ -185,8 +185,9 @@ def _constant_text(node: dict) -> str:
 @pytest.mark.embedded_only("DuckLake has no CHECK constraints; test_ducklake holds the two schemas together")
 def test_the_warehouse_accepts_exactly_what_the_contracts_and_the_uploads_log_name():
     con = connect(":memory:")
+    # The kinds of upload are the contracts' (ALL_KINDS): since migration 013 the log's kind column lists
+    # none of them, so a new kind needs no copy of the log (test below).
     assert accepted_by_the_warehouse(con) == {
-        ("uploads", "kind"): {kind.table for kind in ALL_KINDS.values()},
         ("uploads", "status"): set(store.UPLOAD_STATUSES),
         ("roles", "role"): set(access.ROLES),
         ("audit_log", "action"): set(access.AUDIT_ACTIONS),
@@ -194,6 +195,30 @@ def test_the_warehouse_accepts_exactly_what_the_contracts_and_the_uploads_log_na
         ("fellows", "status"): set(FELLOWS.column("status").accepted),
         ("participation", "component"): set(PARTICIPATION.column("component").accepted),
     }
+
+
+@pytest.mark.embedded_only("a lake is made from a template already migrated to the latest version")
+def test_migration_013_keeps_every_upload_and_the_log_then_takes_every_kind(tmp_path, monkeypatch):
+    every = warehouse.migrations()
+    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 13])
+    path = tmp_path / "w.duckdb"
+    con = new_warehouse(path)
+    first = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=10))
+    add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=80, Asian=20))
+    store.rollback_upload(con, first.upload_id, actor=TESTS)
+    before = table_contents(con)
+    monkeypatch.setattr(warehouse, "migrations", lambda: every)
+    assert migrate(con) == [13]
+    after = table_contents(con)
+    assert after["uploads"] == before["uploads"]  # every row and column, the rolled-back one included
+    moved = ("warehouse_meta", "schema_version")  # the data version and the migration's own record
+    assert {t: rows for t, rows in after.items() if t in before and t not in moved} == {
+        t: rows for t, rows in before.items() if t not in moved
+    }
+    saved = add(con, "student-discipline", [("2023-24", "00350000", "All Students", 100, 5, *[None] * 7)])
+    kinds = dict(con.execute("SELECT upload_id, kind FROM uploads").fetchall())
+    assert kinds[saved.upload_id] == "student_discipline"
+    con.close()
 
 
 @pytest.mark.parametrize("kind", FACT_KINDS.values(), ids=lambda kind: kind.name)
