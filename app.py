@@ -31,6 +31,7 @@ PAGES = [
     (st.Page("app_pages/superintendents.py", title="Superintendents"), None),
     (st.Page("app_pages/fellows.py", title="Fellows"), None),
     (st.Page("app_pages/districts.py", title="Districts"), None),
+    (st.Page("app_pages/students.py", title="Students' experience"), None),
     (st.Page("app_pages/workforce.py", title="Workforce"), None),
     (st.Page("app_pages/equity_leaders.py", title="Equity leaders"), None),
     (st.Page("app_pages/upload.py", title="Upload"), lambda a: a.may_upload),

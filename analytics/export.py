@@ -27,9 +27,10 @@ from pptx.util import Emu, Inches, Pt
 from analytics import definitions as d
 from analytics import sections, slides
 from analytics.figure_data import FigureData, NotNative, describe, figure_data, plain, subtitle_parts
-from analytics.goals import Goal, Goals, load_goals
+from analytics.goals import GapGoal, Goal, Goals, load_goals
 from analytics.metrics import Filters
 from analytics.privacy import blank_hidden
+from analytics.students import MEASURES
 from analytics.text import spreadsheet_safe
 from analytics.warehouse import has_sample_data
 
@@ -137,7 +138,7 @@ OTHER_CHARTS: tuple[ExportChart, ...] = (
     ),
 )
 # The order of the deck and the Export page: the pages', and within a page its goals' charts first.
-PAGE_ORDER = ("superintendents", "fellows", "districts", "workforce", "equity_leaders")
+PAGE_ORDER = ("superintendents", "fellows", "districts", "students", "workforce", "equity_leaders")
 
 
 def _goal_chart(goal: Goal) -> ExportChart:
@@ -149,11 +150,39 @@ def _goal_chart(goal: Goal) -> ExportChart:
     )
 
 
+def _measure_charts(goal: GapGoal) -> list[ExportChart]:
+    """A gap goal's measures: each one's rates, and its gap in Influence 100's organizations and others."""
+    found = []
+    for key in goal.measures:
+        label = MEASURES[key].label[0].upper() + MEASURES[key].label[1:]
+        found.append(
+            ExportChart(
+                f"students-{key.replace('_', '-')}",
+                f"{label}: students of color and White students",
+                goal.page,
+                lambda con, g, f, goal=goal.key, key=key: sections.student_measure(con, g[goal], key, f),
+            )
+        )
+        found.append(
+            ExportChart(
+                f"students-{key.replace('_', '-')}-influence-100",
+                f"{label}: Influence 100's organizations and all others",
+                goal.page,
+                lambda con, g, f, goal=goal.key, key=key: sections.student_influence(con, g[goal], key, f),
+            )
+        )
+    return found
+
+
 def charts(goals: Goals) -> tuple[ExportChart, ...]:
     """Every exportable chart: each goal's (from goals.toml) and the others, page by page."""
-    found = [_goal_chart(goal) for goal in goals] + list(OTHER_CHARTS)
+    own = [_goal_chart(goal) for goal in goals]
+    for goal in goals:
+        if isinstance(goal, GapGoal):
+            own += _measure_charts(goal)
+    found = own + list(OTHER_CHARTS)
     order = {page: i for i, page in enumerate(PAGE_ORDER)}
-    goal_first = {c.key: 0 if i < len(goals) else 1 for i, c in enumerate(found)}
+    goal_first = {c.key: 0 if i < len(own) else 1 for i, c in enumerate(found)}
     return tuple(sorted(found, key=lambda c: (order.get(c.page, len(order)), goal_first[c.key])))
 
 

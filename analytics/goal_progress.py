@@ -18,10 +18,12 @@ import duckdb
 import pandas as pd
 
 from analytics import metrics as m
+from analytics import students
 from analytics.goals import (
     MET,
     CountGoal,
     CumulativeGoal,
+    GapGoal,
     Goal,
     PerYearGoal,
     ShareGoal,
@@ -314,6 +316,78 @@ def cumulative_status(
     return GoalStatus(year, float(count), path, on_track, None, detail, verdict)
 
 
+# --- the gap goal (students' experience) -------------------------------------------------------------------
+
+
+def gap_frame(
+    con: duckdb.DuckDBPyConnection,
+    goal: GapGoal,
+    filters: m.Filters = m.ALL,
+    *,
+    include_not_comparable: bool = True,
+) -> pd.DataFrame:
+    """Each of the goal's measures by year in view (analytics/students.py), in long form with `measure`."""
+    parts = []
+    for key in goal.measures:
+        frame = students.by_year(
+            con, students.MEASURES[key], filters, include_not_comparable=include_not_comparable
+        )
+        parts.append(frame.assign(measure=key))
+    out = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["measure", *students.YEAR_COLUMNS])
+    )
+    return out[["measure", *students.YEAR_COLUMNS]]
+
+
+def gap_comparisons(frame: pd.DataFrame, goal: GapGoal) -> dict[str, students.Comparison]:
+    """Per measure: the gap's trend before the baseline and since, and whether it accelerated."""
+    return {
+        key: students.compare(
+            frame[frame["measure"] == key],
+            students.MEASURES[key],
+            baseline_year=goal.baseline_year,
+            first_year=goal.first_year,
+            better=goal.direction(key),
+        )
+        for key in goal.measures
+    }
+
+
+def gap_status(frame: pd.DataFrame, goal: GapGoal) -> GoalStatus:
+    """How many of the measures' gaps are narrowing faster since the baseline than before it: a comparison
+    of trends, not a target, so there is no on-track verdict."""
+    comparisons = gap_comparisons(frame, goal)
+    counted = frame[frame["gap"].notna()]
+    if counted.empty:
+        return GoalStatus(
+            None, None, None, None, detail="No students' experience reports are loaded for this view."
+        )
+    faster = [k for k, c in comparisons.items() if c.accelerating]
+    not_yet = [k for k, c in comparisons.items() if c.accelerating is False]
+    early = [k for k, c in comparisons.items() if c.accelerating is None]
+
+    def names(keys: list[str]) -> str:
+        return ", ".join(students.MEASURES[k].label for k in keys)
+
+    parts = [
+        f"Narrowing faster since {goal.baseline_year} than before: {len(faster)} of {len(goal.measures)}"
+    ]
+    parts[0] += f" ({names(faster)})." if faster else "."
+    if not_yet:
+        parts.append(f"Not yet: {names(not_yet)}.")
+    if early:
+        parts.append(f"Too early to tell: {names(early)}.")
+    return GoalStatus(
+        str(counted["school_year"].max()),
+        float(len(faster)),
+        None,
+        None,
+        detail=" ".join(parts) + " A comparison of trends, not a target.",
+    )
+
+
 # --- any goal ---------------------------------------------------------------------------------------------
 
 
@@ -342,6 +416,9 @@ def progress(con: duckdb.DuckDBPyConnection, goal: Goal, filters: m.Filters = m.
         )
         whole = None if statewide_view else m.participation_by_year(con, m.Filters(None, filters.year_to))
         return Progress(goal, frame, cumulative_status(frame, goal, whole), statewide_view)
+    if isinstance(goal, GapGoal):
+        frame = gap_frame(con, goal, filters)
+        return Progress(goal, frame, gap_status(frame, goal), statewide_view)
     raise TypeError(f"no measure for a {goal.kind} goal")
 
 
@@ -358,6 +435,8 @@ def value_words(p: Progress) -> str:
 
     if p.status.value is None:
         return formats.NOT_SHOWN
+    if isinstance(p.goal, GapGoal):
+        return f"{p.status.value:.0f} of {len(p.goal.measures)}"
     return formats.percent(p.status.value) if p.goal.unit == "share" else formats.count(p.status.value)
 
 

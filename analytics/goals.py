@@ -10,6 +10,7 @@ Kinds (a new kind is one class here and its measure in goal_progress.py):
     count       people against a number by a cohort, one cohort a year
     per_year    organizations taking part in a program component each year, against a band
     cumulative  organizations that have done something (adopted a strategy), against a number by a year
+    gap         the gaps between students of color and White students, narrowing faster since a baseline
 """
 
 from __future__ import annotations
@@ -229,7 +230,49 @@ class CumulativeGoal(Goal):
         )
 
 
-KINDS: dict[str, type[Goal]] = {k.kind: k for k in (ShareGoal, CountGoal, PerYearGoal, CumulativeGoal)}
+@dataclass(frozen=True)
+class GapGoal(Goal):
+    """Accelerated improvement in how students of color experience school: for each of `measures`, the gap
+    between students of color and White students narrowing faster since `baseline_year` than in the years
+    from `first_year` before it (analytics/students.py). A comparison of trends, not a target. `better`
+    says, per measure, which way it is better ('lower' suspension, 'higher' graduation)."""
+
+    measures: tuple[str, ...]
+    baseline_year: str
+    first_year: str
+    better: tuple[tuple[str, str], ...] = ()
+
+    kind: ClassVar[str] = "gap"
+    unit: ClassVar[str] = "measures"
+    page: ClassVar[str] = "students"
+
+    def direction(self, measure: str) -> str | None:
+        """'lower' or 'higher' for `measure`, as the file says (None: the measure's own)."""
+        return dict(self.better).get(measure)
+
+    @property
+    def noun(self) -> str:
+        return "gaps narrowing faster"
+
+    @property
+    def chart_label(self) -> str:
+        return f"{self.title}: the gaps, before {self.baseline_year} and since"
+
+    def definition(self) -> str:
+        from analytics.students import MEASURES
+
+        names = ", ".join(MEASURES[m].label for m in self.measures)
+        before = school_year_from_spring(spring_year(self.baseline_year) - 1)
+        return (
+            f"{self.title}: accelerated improvement, a comparison of trends, not a target: the gap between "
+            f"students of color and White students in {names} narrowing faster since {self.baseline_year} "
+            f"than in {self.first_year} to {before}."
+        )
+
+
+KINDS: dict[str, type[Goal]] = {
+    k.kind: k for k in (ShareGoal, CountGoal, PerYearGoal, CumulativeGoal, GapGoal)
+}
 # What each measure of a cumulative goal counts (analytics/goal_progress.py reads its column).
 CUMULATIVE_NOUNS = {"strategy": "organizations with a workforce-diversity strategy"}
 CUMULATIVE_MEASURES = tuple(CUMULATIVE_NOUNS)
@@ -295,7 +338,28 @@ def _text(value: Any, where: str) -> str:
 
 
 _READERS = {float: _fraction, int: _whole, str: _text}
-_YEAR_FIELDS = {"baseline_year", "target_year", "first_cohort_year", "start_year"}
+_YEAR_FIELDS = {"baseline_year", "target_year", "first_cohort_year", "start_year", "first_year"}
+
+
+def _measures(value: Any, where: str) -> tuple[str, ...]:
+    from analytics.students import MEASURES
+
+    if not isinstance(value, list) or not value or any(m not in MEASURES for m in value):
+        raise GoalsFileError(f"{where} must be a list of measures from {', '.join(MEASURES)}, not {value!r}")
+    return tuple(value)
+
+
+def _directions(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    from analytics.students import MEASURES
+
+    if not isinstance(value, dict) or any(
+        k not in MEASURES or v not in ("lower", "higher") for k, v in value.items()
+    ):
+        raise GoalsFileError(
+            f'{where} must say, for measures of {", ".join(MEASURES)}, "lower" or "higher" (which way is better), '
+            f"not {value!r}"
+        )
+    return tuple(sorted(value.items()))
 
 
 def _goal(key: str, table: Any, source: str) -> Goal:
@@ -324,7 +388,11 @@ def _goal(key: str, table: Any, source: str) -> Goal:
                 continue
             raise GoalsFileError(f"{where}: a {kind} goal needs '{f.name}'")
         raw = table[f.name]
-        if f.name in _YEAR_FIELDS:
+        if f.name == "measures":
+            values[f.name] = _measures(raw, f"{where} 'measures'")
+        elif f.name == "better":
+            values[f.name] = _directions(raw, f"{where} 'better'")
+        elif f.name in _YEAR_FIELDS:
             values[f.name] = _year(raw, f"{where} '{f.name}'")
         else:
             reader = _READERS[{"float": float, "int": int, "str": str}[str(f.type)]]
@@ -362,6 +430,9 @@ def _check(goal: Goal, where: str) -> None:
             )
         if goal.per_year_min > goal.per_year_max:
             raise GoalsFileError(f"{where}: 'per_year_min' must not be more than 'per_year_max'")
+    elif isinstance(goal, GapGoal):
+        if spring_year(goal.baseline_year) <= spring_year(goal.first_year):
+            raise GoalsFileError(f"{where}: 'baseline_year' must come after 'first_year'")
     elif isinstance(goal, CumulativeGoal):
         if goal.measure not in CUMULATIVE_MEASURES:
             raise GoalsFileError(

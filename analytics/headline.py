@@ -12,7 +12,8 @@ import pandas as pd
 
 from analytics import definitions as d
 from analytics import goal_progress as gp
-from analytics.goals import CountGoal, CumulativeGoal, Goals
+from analytics import students
+from analytics.goals import CountGoal, CumulativeGoal, GapGoal, Goals
 from analytics.metrics import (
     ALL,
     STUDENTS,
@@ -129,4 +130,45 @@ def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filt
             ],
         },
         "goals": [gp.headline_entry(gp.progress(con, goal, view)) for goal in goals],
+        "students_experience": students_experience(con, goals, view),
     }
+
+
+def students_experience(con: duckdb.DuckDBPyConnection, goals: Goals, view: Filters) -> dict[str, Any]:
+    """Per measure of students' experience (the gap goal's, else every measure): each year's rates of
+    color and White (fractions; the index itself for the climate index), the gap, whether it is shown and
+    its coverage; the gap's trend before the baseline and since (change per year, or null) and whether
+    its narrowing accelerated (null: too early to tell)."""
+    goal = next((g for g in goals if isinstance(g, GapGoal)), None)
+    keys = goal.measures if goal else tuple(students.MEASURES)
+    baseline, first = (goal.baseline_year, goal.first_year) if goal else ("2019-20", "2014-15")
+    out: dict[str, Any] = {}
+    for key in keys:
+        measure = students.MEASURES[key]
+        frame = students.by_year(con, measure, view)
+        c = students.compare(
+            frame,
+            measure,
+            baseline_year=baseline,
+            first_year=first,
+            better=goal.direction(key) if goal else None,
+        )
+        out[key] = {
+            "by_year": [
+                {
+                    "school_year": r.school_year,
+                    "rate_of_color": _round(r.rate_of_color),
+                    "rate_white": _round(r.rate_white),
+                    "gap": _round(r.gap),
+                    "suppressed": bool(r.suppressed),
+                    "organizations_reported": int(r.organizations_reported),
+                    "organizations_expected": int(r.organizations_expected),
+                    "complete": bool(r.complete),
+                }
+                for r in frame.itertuples()
+            ],
+            "trend_before": _round(c.before.slope, 5) if c.before else None,
+            "trend_since": _round(c.since.slope, 5) if c.since else None,
+            "accelerating": c.accelerating,
+        }
+    return out

@@ -696,8 +696,12 @@ def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
         "participation": "participation list",
         "equity_leaders": "equity-leader survey",
         "amsel_members": "AMSEL membership list",
+        "student_discipline": "student discipline reports",
+        "student_attendance": "student attendance reports",
+        "graduation": "graduation reports",
+        "climate_survey": "VOCAL climate survey",
     }
-    what = " and ".join(names[k] for k in frame["kind"])
+    what = " and ".join(names.get(k, k.replace("_", " ")) for k in frame["kind"])
     if frame["all_sample"].all():
         return f"Sample data (synthetic {what})"
     if frame["any_sample"].any():

@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import access
+from analytics import access, students
 from analytics import definitions as d
 from analytics.access import Actor
 from analytics.privacy import (
@@ -115,8 +115,18 @@ NETWORK_PARTS = (
     NetworkPart("every_meeting", "every_meeting", "members", "members"),
     NetworkPart("in_subcommittee", "in_subcommittee", "members", "members"),
 )
+
+
+def experience_family(measure: students.Measure) -> Family:
+    """A measure of students' experience (analytics/students.py): its organizations' counts of color and
+    White, released as the people are (a change too small to show is held back)."""
+    return Family(students.family(measure), ("school_year",), measure.counts, measure.figures)
+
+
+EXPERIENCE = {students.family(m): experience_family(m) for m in students.MEASURES.values()}
 FAMILY_FIGURES = {
     PEOPLE.name: PEOPLE.figures,
+    **{name: f.figures for name, f in EXPERIENCE.items()},
     "makeup": MAKEUP_FIGURES,
     "makeup-hidden": ("hidden",),
     FELLOWS.name: FELLOWS.figures,
@@ -126,6 +136,7 @@ FAMILY_FIGURES = {
 # Which stored key column holds which key of each family.
 _KEY_COLUMNS = {
     PEOPLE.name: ("population", "school_year"),
+    **{name: ("school_year", None) for name in EXPERIENCE},
     "makeup": ("population", "school_year"),
     "makeup-hidden": ("population", "school_year"),
     FELLOWS.name: ("program", None),
@@ -416,6 +427,14 @@ def _cut(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.Da
     state[FELLOWS.name], held = reconcile(FELLOWS, fresh, previous[FELLOWS.name], history[FELLOWS.name])
     held_parts.append(held.assign(family=FELLOWS.name))
 
+    for measure in students.MEASURES.values():
+        name = students.family(measure)
+        found = students.atoms(con, measure)
+        fresh = students.cut_blocks(found, measure) if len(found) else found
+        fresh = _with_unit(fresh, fresh["org_code"]) if len(fresh) else fresh
+        state[name], held = reconcile(EXPERIENCE[name], fresh, previous[name], history[name])
+        held_parts.append(held.assign(family=name))
+
     network = current_network(con)
     fresh = network_member_blocks(network) if len(network) else network
     fresh = _with_unit(fresh, fresh["org_code"]) if len(fresh) else fresh
@@ -692,6 +711,9 @@ def _family_words(family: str, key_a: str, key_b: str) -> str:
         return f"Race make-up of {group}, {key_b}"
     if family == FELLOWS.name:
         return "Influence 100 Fellows"
+    if family in EXPERIENCE:
+        label = students.MEASURES[family.split(":", 1)[1]].label
+        return f"Students' {label}, {key_a}"
     measure = family.split(":", 1)[1].replace("_", " ")
     return f"AMSEL network ({measure}), {key_a}"
 

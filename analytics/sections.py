@@ -11,11 +11,11 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, equity, formats, geography
+from analytics import charts, equity, formats, geography, student_charts, students
 from analytics import definitions as d
 from analytics import goal_progress as gp
 from analytics import metrics as m
-from analytics.goals import CountGoal, CumulativeGoal, Goal, Goals, PerYearGoal, ShareGoal
+from analytics.goals import CountGoal, CumulativeGoal, GapGoal, Goal, Goals, PerYearGoal, ShareGoal
 from analytics.projection import Projection, Scenario, scenario_path
 from analytics.reference import load_reference_points
 
@@ -106,6 +106,11 @@ def goal_title(p: gp.Progress, view: str) -> str:
         return f"{value} organizations in {goal.component} in {status.as_of} (goal: {goal.band})"
     if isinstance(goal, CumulativeGoal):
         return f"{value} {goal.noun} by {status.as_of}, against {goal.goal} by {goal.target_year}"
+    if isinstance(goal, GapGoal):
+        return (
+            f"Gaps between students of color and White students: {status.value:.0f} of {len(goal.measures)} "
+            f"narrowing faster since {goal.baseline_year}"
+        )
     return goal.title
 
 
@@ -184,6 +189,15 @@ def goal_trend(
             statewide_view=p.statewide_view,
         )
         caption = status.detail
+    elif isinstance(goal, GapGoal):
+        fig = student_charts.gaps(
+            p.frame,
+            goal,
+            title=title,
+            subtitle_text=charts.subtitle(view, status.as_of, _student_source(con), STUDENT_GAP_NOTE),
+            height=420 if compact else 460,
+        )
+        caption = status.detail
     elif isinstance(goal, CumulativeGoal):
         fig = charts.participation_cumulative(
             p.frame,
@@ -197,6 +211,96 @@ def goal_trend(
     else:
         raise TypeError(f"no chart for a {goal.kind} goal")
     return Section(fig, p.frame, status, caption, name=goal.chart), projection
+
+
+# --- students' experience --------------------------------------------------------------------------------
+
+STUDENT_GAP_NOTE = "Students of color = All Students minus White. Gray years are not comparable (pandemic)."
+_STUDENT_KINDS = ("student_discipline", "student_attendance", "graduation", "climate_survey")
+
+
+def _student_source(con: duckdb.DuckDBPyConnection, measure: students.Measure | None = None) -> str:
+    return m.data_source(con, (measure.table,) if measure else _STUDENT_KINDS)
+
+
+def student_measure(
+    con: duckdb.DuckDBPyConnection,
+    goal: GapGoal,
+    key: str,
+    filters: m.Filters,
+    *,
+    include_not_comparable: bool = False,
+) -> Section:
+    """One measure: students of color beside White students each year, and whether the gap has been
+    narrowing faster since the baseline (the comparison of trends, in the caption)."""
+    measure = students.MEASURES[key]
+    frame = students.by_year(con, measure, filters)
+    comparison = students.compare(
+        frame,
+        measure,
+        baseline_year=goal.baseline_year,
+        first_year=goal.first_year,
+        better=goal.direction(key),
+        include_not_comparable=include_not_comparable,
+    )
+    latest = frame[frame["gap"].notna()]
+    label = measure.label[0].upper() + measure.label[1:]
+    if latest.empty:
+        title = f"{label}: nothing can be shown for this view"
+        as_of = None
+    else:
+        r = latest.iloc[-1]
+        as_of = str(r["school_year"])
+        if measure.index:
+            title = f"{label}: {r['rate_of_color']:.0f} for students of color, {r['rate_white']:.0f} for White students, {as_of}"
+        else:
+            title = f"{label}: {r['rate_of_color']:.1%} of students of color, {r['rate_white']:.1%} of White students, {as_of}"
+    notes = " ".join(p for p in (measure.weighting and f"Rates {measure.weighting}.", _notes(frame)) if p)
+    fig = student_charts.measure_rates(
+        frame,
+        measure,
+        goal.baseline_year,
+        title=title,
+        subtitle_text=charts.subtitle(filters.describe(), as_of, _student_source(con, measure), notes),
+    )
+    caption = students.comparison_words(comparison)
+    if not include_not_comparable and measure.not_comparable:
+        caption += f" {', '.join(measure.not_comparable)} are left out of the trends (not comparable)."
+    return Section(fig, frame.assign(measure=key), None, caption, name=f"students-{key.replace('_', '-')}")
+
+
+def student_influence(con: duckdb.DuckDBPyConnection, goal: GapGoal, key: str, filters: m.Filters) -> Section:
+    """One measure's gap in Influence 100's organizations (each counted from the year it joined) and in all
+    others, as a comparison, never an effect."""
+    measure = students.MEASURES[key]
+    frame = students.influence_comparison(con, measure, filters)
+    label = measure.label[0].upper() + measure.label[1:]
+    left = int(frame["left_out"].max()) if len(frame) else 0
+    note = (
+        f"{left} organizations a year at most are in neither group: their figures are in blocks with the other "
+        "group's."
+        if left
+        else ""
+    )
+    fig = student_charts.influence_gaps(
+        frame,
+        measure,
+        goal.baseline_year,
+        title=f"{label}: the gap in Influence 100's organizations and in all others",
+        subtitle_text=charts.subtitle(
+            filters.describe(),
+            None if frame.empty else str(frame["school_year"].max()),
+            _student_source(con, measure),
+            note,
+        ),
+    )
+    caption = (
+        "Each organization counts among Influence 100's from the year it first took part. A comparison of the "
+        "two groups' gaps, not a measure of what the program did."
+    )
+    return Section(
+        fig, frame.assign(measure=key), None, caption, name=f"students-{key.replace('_', '-')}-influence-100"
+    )
 
 
 def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> Section:

@@ -219,7 +219,22 @@ EXPECTED = {
             "on_track": False,
             "unit": "organizations",
         },
+        # No students' experience reports are loaded: a comparison of trends, with nothing to compare.
+        {
+            "key": "students_experience",
+            "kind": "gap",
+            "title": "How students of color experience school",
+            "as_of": None,
+            "value": None,
+            "target_now": None,
+            "on_track": None,
+            "unit": "measures",
+        },
     ],
+    "students_experience": {
+        key: {"by_year": [], "trend_before": None, "trend_since": None, "accelerating": None}
+        for key in ("out_of_school_suspension", "chronic_absence", "graduation_4yr", "climate_index")
+    },
 }
 
 

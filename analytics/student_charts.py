@@ -1,0 +1,175 @@
+"""Charts of students' experience (analytics/students.py): the gaps between students of color and White
+students, each measure's rates, and Influence 100's organizations beside all others. They draw; the words
+(titles, captions) are made in analytics/sections.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.charts import BLUE, GREY, ORANGE, SERIES, VERMILLION, _layout, _year_axis, empty_figure
+from analytics.definitions import school_years_between
+from analytics.goals import GapGoal
+from analytics.students import MEASURES, Measure
+
+PANDEMIC_FILL = "rgba(127,127,127,0.12)"
+
+
+def _years(frame: pd.DataFrame, first: str | None = None) -> list[str]:
+    present = sorted(frame["school_year"].dropna().unique())
+    if not present:
+        return []
+    return school_years_between(min(first or present[0], present[0]), present[-1])
+
+
+def _mark_baseline_and_pandemic(
+    fig: go.Figure, years: list[str], baseline: str, pandemic: tuple[str, ...]
+) -> None:
+    """A line where the program began, and the years DESE flags as not comparable shaded and named."""
+    shown = [y for y in pandemic if y in years]
+    if shown:
+        fig.add_vrect(
+            x0=years.index(shown[0]) - 0.5,
+            x1=years.index(shown[-1]) + 0.5,
+            fillcolor=PANDEMIC_FILL,
+            line_width=0,
+            layer="below",
+        )
+        fig.add_annotation(
+            x=(years.index(shown[0]) + years.index(shown[-1])) / 2,
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            text="Not comparable<br>(pandemic)",
+            showarrow=False,
+            font=dict(size=11, color="#595959"),
+        )
+    if baseline in years:
+        fig.add_vline(x=years.index(baseline) - 0.5, line=dict(color=GREY, width=1.5, dash="dot"))
+
+
+def _points(values: pd.Series, measure: Measure) -> pd.Series:
+    return values if measure.index else values * 100
+
+
+def gaps(
+    frame: pd.DataFrame, goal: GapGoal, *, title: str, subtitle_text: str, height: int = 460
+) -> go.Figure:
+    """Each measure's gap (students of color minus White, in points) by year, the program's start marked."""
+    counted = frame[frame["gap"].notna()] if len(frame) else frame
+    if counted.empty:
+        return empty_figure("No students' experience reports are loaded for this view.", title, subtitle_text)
+    years = _years(counted, goal.first_year)
+    fig = go.Figure()
+    pandemic: tuple[str, ...] = ()
+    for i, key in enumerate(goal.measures):
+        measure = MEASURES[key]
+        pandemic = pandemic or measure.not_comparable
+        part = counted[counted["measure"] == key].set_index("school_year").reindex(years)
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=_points(part["gap"], measure),
+                name=measure.label[0].upper() + measure.label[1:],
+                mode="lines+markers",
+                line=dict(color=SERIES[i % len(SERIES)], width=3),
+                marker=dict(size=8),
+                connectgaps=False,
+                hovertemplate="%{x}: a gap of %{y:+.1f} "
+                + measure.unit
+                + "<extra>"
+                + measure.label
+                + "</extra>",
+            )
+        )
+    fig.add_hline(y=0, line=dict(color="#B0B7BE", width=1))
+    _mark_baseline_and_pandemic(fig, years, goal.baseline_year, pandemic)
+    _layout(fig, title, subtitle_text, height=height)
+    _year_axis(fig, years)
+    fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
+    return fig
+
+
+def measure_rates(
+    frame: pd.DataFrame, measure: Measure, baseline: str, *, title: str, subtitle_text: str, height: int = 440
+) -> go.Figure:
+    """One measure's rate (or index) for students of color and for White students by year."""
+    counted = frame[frame["rate_of_color"].notna()] if len(frame) else frame
+    if counted.empty:
+        return empty_figure(
+            f"No {measure.label} figure can be shown for this view (not loaded, a partial year, or a group of fewer "
+            "than 6).",
+            title,
+            subtitle_text,
+        )
+    years = _years(frame)
+    shown = frame.set_index("school_year").reindex(years)
+    fig = go.Figure()
+    for column, name, color in (
+        ("rate_of_color", "Students of color", ORANGE),
+        ("rate_white", "White students", BLUE),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=shown[column],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                marker=dict(size=8),
+                connectgaps=False,
+                hovertemplate="%{x}: %{y"
+                + ("" if measure.index else ":.1%")
+                + "}<extra>"
+                + name
+                + "</extra>",
+            )
+        )
+    _mark_baseline_and_pandemic(fig, years, baseline, measure.not_comparable)
+    _layout(fig, title, subtitle_text, height=height)
+    _year_axis(fig, years)
+    if measure.index:
+        fig.update_yaxes(title_text="VOCAL index (1-99)", gridcolor="#E5E8EB")
+    else:
+        fig.update_yaxes(
+            title_text=measure.label[0].upper() + measure.label[1:] + " rate",
+            tickformat=".0%",
+            rangemode="tozero",
+            gridcolor="#E5E8EB",
+        )
+    return fig
+
+
+def influence_gaps(
+    frame: pd.DataFrame, measure: Measure, baseline: str, *, title: str, subtitle_text: str, height: int = 420
+) -> go.Figure:
+    """The gap by year in Influence 100's organizations (each from the year it joined) and in all others."""
+    counted = frame[frame["gap"].notna()] if len(frame) else frame
+    if counted.empty:
+        return empty_figure(
+            "Neither group can be shown for this view (a group of fewer than 6, or none loaded).",
+            title,
+            subtitle_text,
+        )
+    years = _years(frame)
+    fig = go.Figure()
+    for group, color in zip(sorted(frame["group"].unique()), (VERMILLION, GREY), strict=False):
+        part = frame[frame["group"] == group].set_index("school_year").reindex(years)
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=_points(part["gap"], measure),
+                name=group,
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                marker=dict(size=8),
+                connectgaps=False,
+                hovertemplate="%{x}: a gap of %{y:+.1f} " + measure.unit + "<extra>" + group + "</extra>",
+            )
+        )
+    fig.add_hline(y=0, line=dict(color="#B0B7BE", width=1))
+    _mark_baseline_and_pandemic(fig, years, baseline, measure.not_comparable)
+    _layout(fig, title, subtitle_text, height=height)
+    _year_axis(fig, years)
+    fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
+    return fig
