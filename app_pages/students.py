@@ -2,10 +2,13 @@
 students each year, the gap, and whether it has been closing faster since the program began than before;
 Influence 100's organizations beside all others, as a comparison."""
 
+import dataclasses
+
 import streamlit as st
 
 from analytics import sections
 from analytics.goals import GapGoal
+from analytics.releases import organization_names
 from analytics.students import MEASURES
 from ui.data import call, goals
 from ui.layout import caption, chart, page_heading, sidebar_filters
@@ -19,6 +22,17 @@ page_heading(
 filters = sidebar_filters()
 if not own:
     st.stop()
+names = call(organization_names)
+chosen = st.selectbox(
+    "One organization",
+    list(names),
+    index=None,
+    format_func=lambda code: f"{names[code]} ({code})",
+    key="students_org",
+    placeholder="All organizations in view",
+)
+if chosen:  # one organization's own figures, where it is a block of its own
+    filters = dataclasses.replace(filters, org_code=chosen)
 include = st.toggle(
     "Include the pandemic years in the trends",
     key="students_include_pandemic",
@@ -35,7 +49,8 @@ for goal in own:
         st.header(label[0].upper() + label[1:])
         chart(measure, f"students_{key}")
         caption(measure.caption)
-        chart(call(sections.student_influence, goal, key, filters), f"students_{key}_influence")
+        if not chosen:
+            chart(call(sections.student_influence, goal, key, filters), f"students_{key}_influence")
 st.caption(
     "Students of color = All Students minus White, in counts (students × rate): DESE publishes both, and its "
     "race groups partition All Students. Rates are published to 0.1 points, so a rate of color may be off by "
