@@ -742,6 +742,20 @@ class Chosen:
     note: str
 
 
+def experience_sources() -> list[tuple[str, str]]:
+    """The published sources the sample's students' experience is calibrated to: (title, address)."""
+    return list(SOURCES.values())
+
+
+# What no search found: the sample's values for these are plausible, labelled so in the calibration table.
+NOT_FOUND = (
+    "DESE's statewide VOCAL index scores by race",
+    "chronic absence by race other than Hispanic/Latino and Asian students",
+    "out-of-school suspension by race before 2018-19",
+    "four-year graduation by race after the class of 2021",
+)
+
+
 def _pub(value: float, source: str, precision: float = 0.1, note: str = "") -> Published:
     return Published(value, source, precision, note)
 

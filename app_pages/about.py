@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import definitions as d
+from analytics.sample import NOT_FOUND, experience_sources
 from ui.data import goals
 from ui.layout import page_heading
 
@@ -51,4 +52,16 @@ Fellows are stored without names.
 - Organization names and 8-digit codes: DESE's district list. Collaborative codes are placeholders until
   DESE's own are loaded.
 """
+)
+st.markdown(
+    """
+## Students' experience: sources
+The sample data's discipline, attendance, graduation and VOCAL climate-survey figures are synthetic. Their
+statewide figures by race are calibrated to these published ones (the file `data/sample/student_calibration.csv`
+lists every figure, its year and where it was published):
+"""
+    + "\n".join(f"- [{title}]({address})" for title, address in experience_sources())
+    + "\n\nNo published figure was found for "
+    + "; ".join(NOT_FOUND)
+    + ". There the sample's values are plausible, chosen to fit the published ones, and marked as such."
 )

@@ -394,3 +394,13 @@ def test_the_gap_narrows_faster_in_some_influence_100_organizations_and_not_in_o
             if label == "narrowing":
                 assert since[label] > before, (label, before, since[label])
     assert since["narrowing"] > since["others"] + (0.1 if measure == "climate_index" else 0.001)
+
+
+def test_the_about_page_cites_every_source_and_says_the_sample_is_synthetic(sample_db, open_app):
+    app = open_app(sample_db)
+    app.switch_page("app_pages/about.py").run()
+    assert not app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    cited = set(calibration().query("status == 'published'")["address"])
+    assert cited and all(address in text for address in cited)
+    assert "Students' experience: sources" in text and "synthetic" in text
