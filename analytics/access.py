@@ -62,9 +62,20 @@ AUDIT_ACTIONS = (
     "refused",
     "released",  # a DESE reviewer made the current figures the ones viewers see
 )
-# The kinds a district may upload for its own organizations. Fellows are DESE's program records (a cohort
-# file replaces the whole cohort, statewide), and the organizations list is DESE's.
-DISTRICT_KINDS = ("staffing", "enrollment", "participation", "equity-leaders")
+# The kinds a district may upload for its own organizations (their own reports by student group included:
+# a statewide report is DESE's, refused by its State row or its other organizations' rows). Fellows are
+# DESE's program records (a cohort file replaces the whole cohort, statewide), and the organizations list
+# is DESE's.
+DISTRICT_KINDS = (
+    "staffing",
+    "enrollment",
+    "participation",
+    "equity-leaders",
+    "student-discipline",
+    "student-attendance",
+    "graduation",
+    "climate-survey",
+)
 IDENTITY_LIMIT = 254  # the longest an email address can be
 SUBJECT_LIMIT = 255  # the longest an OpenID Connect subject can be
 SUBJECT_PREFIX = "subject:"  # an identity made of the provider's subject, kept apart from every email

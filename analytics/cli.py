@@ -58,6 +58,8 @@ _FLAGS = {
     "job_class": "--job-class Teacher",
     "district": "--district CODE",
     "sheet": "--sheet NAME",
+    "organization": "--organization CODE",
+    "student_group": "--student-group NAME",
 }
 
 
@@ -321,7 +323,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
-    answers = Answers(args.school_year, args.job_class, args.district, args.sheet)
+    answers = Answers(
+        args.school_year, args.job_class, args.district, args.sheet, args.organization, args.student_group
+    )
     # A warehouse that does not exist yet is created only when something is saved: a refused file leaves
     # no trace. Until then, organizations are checked against the project's list.
     con = connect(args.db) if _exists(args.db) else None
@@ -339,10 +343,8 @@ def _import_checked(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | N
     """Report a checked file, and save it unless it was refused or this is a dry run."""
     if not checked.can_save:
         for q in checked.questions:
-            print(
-                f"Error: {q.prompt.split(':')[0]}: the file does not say; give {_FLAGS[q.name]}",
-                file=sys.stderr,
-            )
+            what = q.prompt.split(":")[0].lower()
+            print(f"Error: {what}: the file does not say; give {_FLAGS[q.name]}", file=sys.stderr)
         for p in checked.problems:
             print(p.message, file=sys.stderr)
         if checked.facts is not None and not len(checked.facts) and not checked.error_count:
@@ -394,6 +396,13 @@ def _district_arg(text: str) -> str:
     if code is None:
         raise argparse.ArgumentTypeError(f"not a DESE district code: {text!r} (8 digits, e.g. 00350000)")
     return code.district_code
+
+
+def _organization_arg(text: str) -> str:
+    code = d.parse_org_code(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(f"not a DESE organization code: {text!r} (8 digits, e.g. 00350000)")
+    return code.code
 
 
 DECK_FILE = "influence-100-goals.pptx"
@@ -701,6 +710,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--job-class", type=_job_class_arg, help="the job class, if the file does not say")
     p.add_argument(
         "--district", type=_district_arg, help="the district of a one-district roster (8-digit code)"
+    )
+    p.add_argument(
+        "--organization",
+        type=_organization_arg,
+        metavar="CODE",
+        help="the organization of a one-organization report by student group (8-digit code)",
+    )
+    p.add_argument(
+        "--student-group",
+        metavar="NAME",
+        help="the student group of a statewide report of one group, if its title does not say (e.g. White)",
     )
     p.add_argument("--sheet", help="the workbook sheet to read, if several hold data")
     p.add_argument("--dry-run", action="store_true", help="check and summarise; save nothing")

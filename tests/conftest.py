@@ -31,6 +31,7 @@ SHARED_WAREHOUSE_MODULES = (
     "test_ingest_refusals.py",
     "test_ingest_shapes.py",
     "test_access.py",
+    "test_student_reports.py",
 )
 
 

@@ -39,6 +39,8 @@ def _expected(kind):
             value = None
         elif col.dtype == "BOOLEAN":
             value = value == "Yes"
+        elif col.measure == "rate":
+            value = round(value / 100, 6)  # written as a percentage (4.5), kept as a fraction (0.045)
         row[col.name] = value
     return row
 

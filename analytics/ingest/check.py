@@ -12,7 +12,7 @@ import pandas as pd
 
 from analytics import definitions as d
 from analytics.access import DISTRICT_KINDS, Actor
-from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, UploadKind
+from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, STUDENT_KINDS, UploadKind
 from analytics.ingest import problems as pr
 from analytics.ingest.members import normalise_member_list
 from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
@@ -30,6 +30,8 @@ from analytics.ingest.shapes import (
     normalise_wide,
     report_same_role,
 )
+from analytics.ingest.student_reports import normalise_student_report, student_table
+from analytics.ingest.vocabulary import student_group
 from analytics.store import SavedUpload, save_upload, sha256_of
 from analytics.text import NAME_MAX, clean_file_name, clean_name, has_unseen, shorten, terminal_safe
 from analytics.warehouse import cursor, sql
@@ -163,7 +165,7 @@ class CheckedUpload:
 
 def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -> Answers:
     """The person's answers in canonical form; a value that is not one is a problem, not a guess."""
-    year = job = district = None
+    year = job = district = organization = group = None
     if answers.school_year:
         year = d.parse_school_year(answers.school_year)
         if year is None:
@@ -193,7 +195,21 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
             )
         else:
             district = code.district_code
-    return Answers(year, job, district, answers.sheet)
+    if answers.organization:
+        code = d.parse_org_code(answers.organization)
+        if code is None:
+            problems.add(
+                "an 8-digit DESE organization code such as 00350000",
+                column="organization you chose",
+                value=answers.organization,
+                code=pr.NOT_AN_ORG_CODE,
+            )
+        else:
+            organization = code.code
+    if answers.student_group and answers.student_group.strip():
+        # One of DESE's groups in any year's spelling, else kept as written (DESE adds groups).
+        group = student_group(answers.student_group) or clean_name(answers.student_group)
+    return Answers(year, job, district, answers.sheet, organization, group)
 
 
 def known_organizations(con: duckdb.DuckDBPyConnection | None) -> dict[str, str]:
@@ -240,11 +256,15 @@ def check_upload(
         _may_upload(actor, kind, problems)
         if problems.has_errors:
             return _finish(checked, problems)
-        table = read_table(
-            data, checked.file_name, header_scorer(kind), problems, sheet=answers.sheet, limits=limits
-        )
+        sheets_settled = False
+        if kind.name in STUDENT_KINDS:  # an attendance workbook's End of Year sheet, where it has two
+            table, sheets_settled = student_table(kind, data, checked.file_name, answers, problems, limits)
+        else:
+            table = read_table(
+                data, checked.file_name, header_scorer(kind), problems, sheet=answers.sheet, limits=limits
+            )
         questions: list[Question] = []
-        if table.other_sheets and answers.sheet is None:
+        if table.other_sheets and answers.sheet is None and not sheets_settled:
             others = ", ".join(f"“{s}”" for s in table.other_sheets)
             problems.add(
                 f"one table; sheet “{table.sheet}” is read, and {others} also look like data. Choose the sheet "
@@ -276,6 +296,10 @@ def check_upload(
             report_same_role(table, roles, problems)
         if kind.person_list:  # a list of people (the AMSEL membership list), counted here
             result = normalise_member_list(kind, table, answers, problems, known_organizations(con))
+        elif kind.name in STUDENT_KINDS:  # DESE's reports by student group
+            result = normalise_student_report(
+                kind, table, roles, answers, problems, known=known_organizations(con), allowed=allowed
+            )
         elif kind in (STAFFING, ENROLLMENT) and wide:
             result = normalise_wide(kind, table, roles, answers, problems, allowed=allowed)
         elif kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
@@ -313,9 +337,10 @@ def check_upload(
             )
         if result.facts is not None:
             checked.facts = result.facts[kind.column_names].reset_index(drop=True)
-            checked.new_organizations = _new_organizations(
-                con, kind, checked.facts, result.org_names, problems, checked.file_name
-            )
+            if kind.name not in STUDENT_KINDS:  # a report's codes must be known: never added from it
+                checked.new_organizations = _new_organizations(
+                    con, kind, checked.facts, result.org_names, problems, checked.file_name
+                )
             if not len(checked.facts) and not problems.has_errors:
                 problems.add(
                     "at least one row with numbers; every row was skipped",

@@ -20,10 +20,11 @@ from analytics.contracts import (
     FELLOWS,
     PARTICIPATION,
     STAFFING,
+    STUDENT_KINDS,
     UploadKind,
 )
 from analytics.coverage import STUDENTS, is_complete, organizations_reporting
-from analytics.ingest.check import CheckedUpload
+from analytics.ingest.check import CheckedUpload, known_organizations
 from analytics.privacy import SUPPRESSED, THRESHOLD, tabulate
 from analytics.warehouse import cursor, kind_sql, registered
 
@@ -103,6 +104,8 @@ def preview_upload(
         return None
     released = actor is not None and not actor.is_dese
     kind = checked.kind
+    if kind.name in STUDENT_KINDS:
+        return _rows_written(con, checked)
     with cursor(con) as cur, registered(cur, "incoming_facts", checked.facts):
         params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
         text = _preview_sql(kind)
@@ -346,6 +349,21 @@ def coverage_notes(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> tu
     return notes, partial
 
 
+def _rows_written(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> UploadPreview:
+    """A report by student group: per organization and school year, the rows (student groups) it writes, and
+    the uploads whose rows it replaces. Nothing statewide: its figures reach the pages through the same
+    privacy and coverage rules as every other figure, and a file's own rows are no statewide figure."""
+    kind, facts = checked.kind, checked.facts
+    with cursor(con) as cur, registered(cur, "incoming_facts", facts):
+        replaces = cur.execute(kind_sql("upload_replaces", kind)).df()
+    written = facts.groupby(["org_code", "school_year"], as_index=False, sort=True).size()
+    written = written.rename(columns={"size": "rows"})
+    names = known_organizations(con)
+    written.insert(1, "name", written["org_code"].map(names))
+    empty = pd.DataFrame(columns=["school_year", "total_now", "total_after"])
+    return UploadPreview(written, empty, (), replaces)
+
+
 def _written_without_orgs(checked: CheckedUpload) -> pd.DataFrame:
     """For lists previewed statewide only: rows written per organization and year."""
     columns = [checked.kind.org_column, checked.kind.year_column]
@@ -355,6 +373,10 @@ def _written_without_orgs(checked: CheckedUpload) -> pd.DataFrame:
 def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
     """The per-organization preview with the headings the Upload page shows (numbers stay numbers)."""
     frame = preview.written
+    if kind_name in STUDENT_KINDS:
+        return frame.rename(
+            columns={"name": "Organization", "org_code": "Code", "school_year": "School year", "rows": "Rows"}
+        )[["Organization", "Code", "School year", "Rows"]]
     if "scope" in frame or "total_now" not in frame:
         return frame
     unit = "students" if kind_name == ENROLLMENT.name else "FTE"

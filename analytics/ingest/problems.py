@@ -73,6 +73,9 @@ OUTSIDE_DESE = (
     "outside-dese"  # a member's school that is none of DESE's organizations (counted apart, warned)
 )
 OUTSIDE_DISTRICT = "outside-district"  # an organization outside the district chosen for the file
+NO_SUCH_ORGANIZATION = "no-such-organization"  # a code the dashboard does not know, where none may be added
+SCHOOL_ROW = "school-row"  # a school's row of a report by student group (kept by organization: skipped)
+MARCH_TABLE_ONLY = "march-table-only"  # an attendance report holding only its March table, not End of Year
 CONTRADICTS_ANSWER = "contradicts-answer"  # the file says otherwise than the answer given for it
 NAME_TOO_LONG = "name-too-long"  # a name longer than any real one (analytics/text.py's NAME_MAX)
 NAME_CLEANED = "name-cleaned"  # a name kept without its control or invisible characters (or shortened)

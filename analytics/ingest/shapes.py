@@ -78,19 +78,22 @@ RELATIVE_ROUNDING = 0.005
 @dataclass(frozen=True)
 class Answers:
     """What the person uploading says about what the file does not: the school year, the job class, the
-    district of a one-district roster, and which sheet to read."""
+    district of a one-district roster, which sheet to read, and for a report by student group the
+    organization (of a one-organization report) and the student group (of a statewide one-group report)."""
 
     school_year: str | None = None
     job_class: str | None = None
     district: str | None = None
     sheet: str | None = None
+    organization: str | None = None
+    student_group: str | None = None
 
 
 @dataclass(frozen=True)
 class Question:
     """Something the file does not say, which the person uploading must choose."""
 
-    name: str  # "school_year" | "job_class" | "district" | "sheet"
+    name: str  # "school_year" | "job_class" | "district" | "sheet" | "organization" | "student_group"
     prompt: str
     options: tuple[str, ...] = ()
 
@@ -310,7 +313,7 @@ def _cells(table: Table, column: str, mask: np.ndarray) -> list:
     return table.frame[column].iloc[np.flatnonzero(mask)].tolist()
 
 
-def _short_rows(table: Table, candidates: np.ndarray, log: ProblemLog) -> np.ndarray:
+def short_rows(table: Table, candidates: np.ndarray, log: ProblemLog) -> np.ndarray:
     """Rows among `candidates` with fewer values than the header (a CSV line cut short, or a separator
     missing): each is named and refused. Returns their mask."""
     short = np.isin(table.rows, list(table.short_rows)) & candidates
@@ -411,7 +414,8 @@ class Resolver:
         return None, f"{label}: not in the file — choose one"
 
 
-def _check_column_against_answer(log, table, column, parsed, answer, label) -> None:
+def check_column_against_answer(log, table, column, parsed, answer, label) -> None:
+    """Name each row whose column says otherwise than the answer the person gave for the whole file."""
     if answer is None:
         return
     differ = parsed.notna().to_numpy() & (parsed != answer).to_numpy()
@@ -425,7 +429,7 @@ def _check_column_against_answer(log, table, column, parsed, answer, label) -> N
         )
 
 
-def _school_years(table, roles_col, resolver, log, mask) -> tuple[pd.Series | None, str]:
+def school_years_of(table, roles_col, resolver, log, mask) -> tuple[pd.Series | None, str]:
     """Each row's school year: from its column, else the title, else the answer; None if asked."""
     if roles_col:
         parsed = v.school_years(table.frame[roles_col])
@@ -445,7 +449,7 @@ def _school_years(table, roles_col, resolver, log, mask) -> tuple[pd.Series | No
             column=roles_col,
             code=pr.MISSING_VALUE,
         )
-        _check_column_against_answer(
+        check_column_against_answer(
             log, table, roles_col, parsed, resolver.answers.school_year, "school year"
         )
         years = sorted(parsed[mask].dropna().unique().tolist(), key=d.spring_year)
@@ -488,7 +492,7 @@ def _job_classes(table, column, resolver, log, mask) -> tuple[pd.Series | None, 
         log.add_rows(
             "a job class; this cell is empty", rows=_rows(table, blank), column=column, code=pr.MISSING_VALUE
         )
-        _check_column_against_answer(log, table, column, parsed, resolver.answers.job_class, "job class")
+        check_column_against_answer(log, table, column, parsed, resolver.answers.job_class, "job class")
         present = set(parsed[mask & ~all_rows].dropna().unique())
         found = [jc for jc in d.JOB_CLASSES if jc in present]
         word = "job class" if len(found) == 1 else "job classes"
@@ -550,7 +554,7 @@ def _org_codes(
     return codes
 
 
-def _number_problems(
+def number_problems(
     table: Table,
     column: str,
     nums: v.Numbers,
@@ -640,10 +644,10 @@ def normalise_wide(
     totals = _total_rows(table, roles)
     _skip_note_rows(table, roles, measures, totals.state, log)
     data = measures.has_number & ~totals.state
-    data &= ~_short_rows(table, data, log)
+    data &= ~short_rows(table, data, log)
     _check_measures(kind, table, roles, measures, data, log)
     codes = _org_codes(table, roles.org_code, resolver, log, data, parsed=totals.org_codes)
-    years, year_phrase = _school_years(table, roles.contract.get("school_year"), resolver, log, data)
+    years, year_phrase = school_years_of(table, roles.contract.get("school_year"), resolver, log, data)
     job, job_class_phrase, all_classes = _wide_job_classes(kind, table, roles, resolver, log, data)
     data &= ~all_classes
     races = _race_counts(kind, table, roles, measures, data, log)
@@ -769,7 +773,7 @@ def _check_measures(
     for col, nums in measures.parsed.items():
         bound = v.PERCENT if col in percent_cols else count_bound
         negative = data & (nums.values < 0)
-        _number_problems(table, col, nums, data, log, "a number (0 or more)", negative=negative, bound=bound)
+        number_problems(table, col, nums, data, log, "a number (0 or more)", negative=negative, bound=bound)
     blanks = np.zeros(len(table.frame), dtype=bool)
     for col, nums in measures.parsed.items():
         if col != roles.total:
@@ -1237,7 +1241,7 @@ def normalise_long(
     resolver = Resolver(table, answers, log, questions, allowed)
     label = _long_label(kind, roles, roster)
     rows_with_data = ~table.frame.isna().all(axis=1).to_numpy()
-    data = rows_with_data & ~_short_rows(table, rows_with_data, log)
+    data = rows_with_data & ~short_rows(table, rows_with_data, log)
     _refuse_missing_columns(kind, table, roles, log)
     read = _read_long_columns(kind, table, roles, resolver, log, data, roster=roster)
     parts = read.parts
@@ -1251,7 +1255,7 @@ def normalise_long(
         facts, people = _add_up_roster(kind, long)
         parts = [label, people, *parts]
         return Normalised(facts, "roster", [p for p in parts if p], [], org_names)
-    long = _drop_repeated_grain(kind, _plain(long), table.rows[read.data], log)
+    long = drop_repeated_grain(kind, plain_values(long), table.rows[read.data], log)
     facts, schools = _sum_schools_into_districts(kind, long)
     parts = [label, *_long_scope(kind, facts), *parts, schools]
     return Normalised(facts, "template", [p for p in parts if p], [], org_names)
@@ -1313,7 +1317,7 @@ def _read_long_columns(
     for col in kind.columns:
         header = roles.contract.get(col.name)
         if col.name == "school_year":
-            years, phrase = _school_years(table, header, resolver, log, data)
+            years, phrase = school_years_of(table, header, resolver, log, data)
             if years is not None:
                 out[col.name] = years
             parts.append(phrase)
@@ -1422,7 +1426,7 @@ def _read_long_numbers(
     what = "a whole number" if col.dtype == "INTEGER" else "a number"
     what += f" ({floor} or more)"
     bound = v.FTE_PER_PERSON if roster and col.name == "fte" else v.BOUNDS.get(col.name)
-    _number_problems(table, header, nums, data, log, what, bound=bound)
+    number_problems(table, header, nums, data, log, what, bound=bound)
     log.add_rows(
         f"{what}",
         rows=_rows(table, low),
@@ -1483,13 +1487,13 @@ def _add_up_roster(kind: UploadKind, long: pd.DataFrame) -> tuple[pd.DataFrame, 
     facts = long.groupby(
         [c for c in kind.column_names if c != measure], as_index=False, sort=True, observed=True
     )[measure].sum()
-    facts = _plain(facts)
+    facts = plain_values(facts)
     facts[measure] = facts[measure].round(3)
     said = f"{_plural(people, 'person', 'people')} in {_plural(facts['org_code'].nunique(), 'district')}"
     return facts, said
 
 
-def _drop_repeated_grain(
+def drop_repeated_grain(
     kind: UploadKind, long: pd.DataFrame, rows: np.ndarray, log: ProblemLog
 ) -> pd.DataFrame:
     """One row per grain: a repeated grain is harmless when identical (skipped, with a warning), refused
@@ -1560,7 +1564,7 @@ def _long_scope(kind: UploadKind, facts: pd.DataFrame) -> list[str]:
     return scope
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
     """Categorical columns (from parsing) back to plain values, as the warehouse takes them."""
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):

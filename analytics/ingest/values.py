@@ -53,6 +53,8 @@ STUDENTS_PER_CELL = Bound(
 PERCENT = Bound(100, "a percentage from 0 to 100")
 # Influence 100 cohorts: one a year from 2019-20 (cohort 1); cohort 100 would begin in 2118-19.
 COHORT = Bound(100, "a cohort number from 1 to 100 (cohort 1 began in 2019-20; one cohort a year)")
+# Average absences: a Massachusetts school year has 180 days; a figure beyond a year of days is no average.
+SCHOOL_DAYS = Bound(200, "a number of school days from 0 to 200 (a school year has 180)")
 # The bound of each number column of the long shapes (templates, lists), by contract column.
 BOUNDS: dict[str, Bound] = {"fte": FTE_PER_CELL, "students": STUDENTS_PER_CELL, "cohort": COHORT}
 

@@ -194,3 +194,74 @@ def race_column(header_key: str) -> tuple[str, str] | None:
     if race is None or race == d.UNKNOWN_RACE:
         return None
     return race, measure
+
+
+# Student groups as DESE's reports wrote them over the years (its race names changed in 2020-21: "Afr.
+# Amer./Black" became "African American/Black", and some reports say "Black or African American"), read
+# to the names the warehouse keeps (definitions.STUDENT_GROUPS). The race groups also take every spelling of
+# RACE_SPELLINGS. A group not listed here is kept as written: DESE adds groups.
+STUDENT_GROUP_SPELLINGS: dict[str, tuple[str, ...]] = {
+    d.ALL_STUDENTS: ("all students", "all student", "all"),
+    "African American/Black": ("afr amer black", "african american black", "black or african american"),
+    "Asian": ("asian",),
+    "Hispanic/Latino": ("hispanic or latino", "hispanic latino"),
+    "Native American": (
+        "american indian or alaska native",
+        "american indian or alaskan native",
+        "amer ind or alaska nat",
+    ),
+    "Native Hawaiian/Pacific Islander": ("native hawaiian or other pacific islander", "nat haw or pacif isl"),
+    "Multi-Race Non-Hispanic": (
+        "multi race not hispanic or latino",
+        "multi race non hispanic or latino",
+        "multi race non hisp lat",
+        "multi race non hispanic",
+    ),
+    "White": ("white",),
+    "High Needs": ("high needs", "high need"),
+    "Low Income": ("low income",),
+    "Economically Disadvantaged": ("economically disadvantaged", "econ disadvantaged", "econ disadv"),
+    "English Learners": (
+        "english learners",
+        "english learner",
+        "english language learners",
+        "english language learner",
+        "lep english language learner",
+        "limited english proficient",
+        "lep",
+        "ell",
+        "ells",
+        "el",
+    ),
+    "Former English Learners": (
+        "former english learners",
+        "former english learner",
+        "former ell",
+        "former ells",
+        "former el",
+    ),
+    "Students with Disabilities": (
+        "students with disabilities",
+        "student with disabilities",
+        "students with disability",
+        "students w disabilities",
+        "swd",
+    ),
+    "Female": ("female", "females"),
+    "Male": ("male", "males"),
+    "Non-Binary": ("non binary", "nonbinary"),
+}
+STUDENT_GROUP_BY_KEY: dict[str, str] = {
+    **{k: race for race, keys in RACE_SPELLINGS.items() if race != d.UNKNOWN_RACE for k in keys},
+    **{k: group for group, keys in STUDENT_GROUP_SPELLINGS.items() for k in keys},
+}
+
+
+def student_group(text: object) -> str | None:
+    """The warehouse's name of a student group as any year's report spells it ('Afr. Amer./Black' ->
+    'African American/Black'); None for a group it does not list."""
+    return STUDENT_GROUP_BY_KEY.get(spelling(text))
+
+
+# What DESE and spreadsheets write in a cell whose figure is not published: read as empty (not published).
+NOT_PUBLISHED_MARKS = frozenset({"-", "—", "–", "--", "*", "**", "***", "n/a", "na", "†"})
