@@ -6,7 +6,7 @@ import logging
 import streamlit as st
 
 from analytics.access import DISTRICT_KINDS, needs_review
-from analytics.contracts import FACT_KINDS, kind_for_table
+from analytics.contracts import FACT_KINDS, STUDENT_KINDS, kind_for_table
 from analytics.ingest import CheckedUpload, written_table
 from analytics.store import SavedUpload
 from analytics.templates import template_csv, template_file_name, template_xlsx
@@ -62,6 +62,10 @@ def choose_kind() -> str:
     st.caption(
         "You do not have to copy your data into the template: DESE Profiles exports, the open-data extract "
         "and per-person rosters are read as they are. Names and employee ids are never stored."
+        if kind_name not in STUDENT_KINDS
+        else "You do not have to copy your data into the template: DESE's reports by student group (one "
+        "organization's, a statewide one for one group, DESE's extracts) are read as they are. A figure DESE "
+        "did not publish is kept as not published, never as 0."
     )
     return kind_name
 
@@ -344,7 +348,11 @@ def upload_history() -> None:
         st.rerun()
 
 
-page_heading("Upload", "Load staffing, enrollment, fellows, participation and equity-leader files.")
+page_heading(
+    "Upload",
+    "Load staffing, enrollment, fellows, participation and equity-leader files, and DESE's reports on "
+    "students' discipline, attendance, graduation and climate.",
+)
 if not up.actor().may_upload:  # the navigation hides this page from them; a direct run still refuses
     st.warning(
         "Uploading needs a district uploader's or DESE's role. Sign in, or ask DESE's dashboard "

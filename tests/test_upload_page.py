@@ -46,6 +46,12 @@ def upload_page(sample_db, open_app):
     return open_app(sample_db, script="app_pages/upload.py")
 
 
+def next_upload_id(db) -> int:
+    """The id the next upload gets (the sample holds one upload per kind it seeds)."""
+    with connect(db) as con:
+        return con.execute("SELECT max(upload_id) FROM uploads").fetchall()[0][0] + 1
+
+
 def frame_with(at, column: str):
     """The data frame on the page that has `column` (the history, the preview)."""
     return next(f.value for f in at.dataframe if column in f.value.columns)
@@ -100,6 +106,7 @@ def test_a_bad_file_shows_the_problem_table_and_cannot_be_saved(upload_page, sam
 
 
 def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
+    new = next_upload_id(sample_db)
     upload_page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
     said = texts(upload_page)
     assert "DESE Profiles staffing export; school level, FTE view" in said
@@ -122,10 +129,10 @@ def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
 
     upload_page.button(key="upload_save").click().run()
     assert not upload_page.exception
-    assert "was saved as upload 8" in texts(upload_page)
+    assert f"was saved as upload {new}" in texts(upload_page)
     assert upload_page.button(key="upload_save").disabled  # not twice
     history = frame_with(upload_page, "upload_id")
-    mine = history[history["upload_id"] == 8].iloc[0]
+    mine = history[history["upload_id"] == new].iloc[0]
     assert (mine.kind, mine.file_name, mine.rows, mine.uploaded_by, mine.status) == (
         "Staffing",
         "schools.csv",
@@ -141,20 +148,21 @@ def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
     con.close()
     assert fte == 50.0
 
-    upload_page.selectbox(key="upload_history_choice").set_value(8).run()
+    upload_page.selectbox(key="upload_history_choice").set_value(new).run()
     upload_page.button(key="upload_rollback").click().run()
-    assert "Upload 8 rolled back" in texts(upload_page)
+    assert f"Upload {new} rolled back" in texts(upload_page)
     history = frame_with(upload_page, "upload_id")
-    assert history[history["upload_id"] == 8].iloc[0].status == "rolled back"
+    assert history[history["upload_id"] == new].iloc[0].status == "rolled back"
     assert not upload_page.button(key="upload_restore").disabled
     upload_page.button(key="upload_restore").click().run()
-    assert "Upload 8 counts again" in texts(upload_page)
+    assert f"Upload {new} counts again" in texts(upload_page)
     history = frame_with(upload_page, "upload_id")
-    assert history[history["upload_id"] == 8].iloc[0].status == "active"
+    assert history[history["upload_id"] == new].iloc[0].status == "active"
 
 
 def test_each_kind_offers_its_template(upload_page):
-    for kind in ("enrollment", "fellows", "participation", "equity-leaders"):
+    kinds = ("enrollment", "fellows", "participation", "equity-leaders")
+    for kind in (*kinds, "student-discipline", "student-attendance", "graduation", "climate-survey"):
         upload_page.selectbox(key="upload_kind").set_value(kind).run()
         assert not upload_page.exception
         assert {b.key for b in upload_page.get("download_button")} == {
@@ -183,6 +191,45 @@ def test_a_one_district_roster_asks_for_its_district(upload_page):
     assert list(preview["Organization"]) == ["Lawrence"]
     assert preview["Share of color after"].iloc[0] == pytest.approx(1 / 1.5)
     assert not upload_page.button(key="upload_save").disabled
+
+
+def test_a_one_organization_discipline_report_asks_for_its_organization_then_saves(upload_page, sample_db):
+    header = ["Student Group", "Students", "Students Disciplined", "% In-School Suspension"]
+    report = csv_bytes(
+        [
+            ["2023-24 Student Discipline Data Report"],
+            header,
+            ["All Students", "1,289", "62", "3.6"],
+            ["Afr. Amer./Black", "131", "15", "6.1"],
+            ["Hispanic/Latino", "95", "5", ""],
+        ]
+    )
+    upload_page.selectbox(key="upload_kind").set_value("student-discipline").run()
+    upload_page.file_uploader(key="upload_file").set_value(("ssdr.csv", report, "text/csv")).run()
+    said = texts(upload_page)
+    assert "report for one organization" in said and "school year 2023-24 from the title row" in said
+    assert "organization: not in the file — choose one" in said
+    assert upload_page.button(key="upload_save").disabled  # the organization is never guessed
+    upload_page.selectbox(key="upload_organization").set_value("01490000").run()
+    assert not upload_page.exception
+    preview = frame_with(upload_page, "Rows")
+    assert preview.to_dict("records") == [
+        {"Organization": "Lawrence", "Code": "01490000", "School year": "2023-24", "Rows": 3}
+    ]
+    assert "(statewide)" not in texts(upload_page)
+    upload_page.button(key="upload_save").click().run()
+    assert not upload_page.exception
+    with connect(sample_db) as con:
+        rows = con.execute(
+            "SELECT student_group, students, pct_in_school_suspension FROM current_student_discipline "
+            "WHERE org_code = '01490000' AND school_year = '2023-24' "
+            "AND upload_id = (SELECT max(upload_id) FROM uploads) ORDER BY student_group"
+        ).fetchall()
+    assert rows == [
+        ("African American/Black", 131, 0.061),
+        ("All Students", 1289, 0.036),
+        ("Hispanic/Latino", 95, None),
+    ]
 
 
 def test_the_signed_in_person_is_recorded_as_the_uploader(upload_page, sample_db):
@@ -253,10 +300,11 @@ def test_a_file_with_errors_shows_no_figures_only_its_problems(upload_page, samp
 
 
 def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_page, sample_db, open_app):
+    new = next_upload_id(sample_db)
     upload_page.file_uploader(key="upload_file").set_value(("schools.csv", GOOD, "text/csv")).run()
     upload_page.selectbox(key="upload_job_class").set_value("Teacher").run()
     upload_page.button(key="upload_save").click().run()
-    assert "was saved as upload 8" in texts(upload_page)
+    assert f"was saved as upload {new}" in texts(upload_page)
 
     # Another visit (a new session) drops the very same bytes, under another name.
     again = open_app(sample_db, script="app_pages/upload.py")
@@ -265,7 +313,7 @@ def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_p
     assert not again.exception
     said = texts(again)
     assert re.search(
-        r"This file is already saved as upload 8 on \d{4}-\d\d-\d\d \d\d:\d\d by anonymous \(sign-in off\) "
+        rf"This file is already saved as upload {new} on \d{{4}}-\d\d-\d\d \d\d:\d\d by anonymous \(sign-in off\) "
         r"\(the same bytes, “schools.csv”\)\. Saving it again makes another upload of the same rows\.",
         said,
     ), said
@@ -276,9 +324,12 @@ def test_a_file_saved_before_says_so_and_is_saved_again_only_when_asked(upload_p
     assert not again.button(key="upload_save").disabled
     assert contents(sample_db) == before  # ticking the box saves nothing by itself
     again.button(key="upload_save").click().run()
-    assert "was saved as upload 9" in texts(again)
+    assert f"was saved as upload {new + 1}" in texts(again)
     history = frame_with(again, "upload_id")
-    assert set(history[history["upload_id"].isin([8, 9])]["file_name"]) == {"schools.csv", "schools-copy.csv"}
+    assert set(history[history["upload_id"].isin([new, new + 1])]["file_name"]) == {
+        "schools.csv",
+        "schools-copy.csv",
+    }
 
 
 def test_an_uploaded_file_name_is_shown_as_text_never_as_markdown(upload_page, sample_db, open_app):

@@ -85,3 +85,24 @@ def test_history_uses_short_titles_and_offers_only_uploads_of_facts():
     assert "description" not in shown.table and "is_sample" not in shown.table
     assert shown.choices == {3: "3 · Staffing · s.csv", 2: "2 · Equity leaders and AMSEL · e.csv"}
     assert shown.statuses == {3: "active", 2: "rolled back"}
+
+
+def test_a_report_of_one_organization_offers_the_organization_and_one_of_one_group_the_group():
+    one_org = csv_bytes(
+        [["2023-24 Student Discipline Data Report"], ["Student Group", "Students"], ["All Students", "120"]]
+    )
+    checked = check_upload(None, "student-discipline", one_org, "ssdr.csv")
+    (organization,) = view.choices(checked, {}, organizations=lambda: {"01490000": "Lawrence"})
+    assert (organization.key, organization.options) == ("upload_organization", ["01490000"])
+    assert organization.format_func("01490000") == "Lawrence (01490000)"
+    statewide = csv_bytes(
+        [
+            ["2023-24 Student Discipline Data Report"],
+            ["District Name", "District Code", "Students"],
+            ["Lawrence", "1490000", "120"],
+        ]
+    )
+    checked = check_upload(None, "student-discipline", statewide, "state.csv")
+    (group,) = view.choices(checked, {}, organizations=lambda: pytest.fail("no organization is asked"))
+    assert group.key == "upload_student_group"
+    assert group.options[:3] == ["All Students", "African American/Black", "Asian"]

@@ -21,6 +21,8 @@ ANSWER_KEYS = {
     "job_class": "upload_job_class",
     "district": "upload_district",
     "sheet": "upload_sheet",
+    "organization": "upload_organization",
+    "student_group": "upload_student_group",
 }
 SAVE_AGAIN_KEY = "upload_save_again"  # the confirmation a file saved before needs
 
@@ -60,9 +62,10 @@ class Choice:
 def choices(
     checked: CheckedUpload, answered: Mapping[str, object], organizations: Callable[[], dict[str, str]]
 ) -> list[Choice]:
-    """The choices to offer: the sheet when several look like data, and the school year, job class and
-    district when the file does not say them (or they were answered already, so the answer stays
-    visible and can be changed). `organizations` is called only when the district must be chosen."""
+    """The choices to offer: the sheet when several look like data, and the school year, job class,
+    district, organization (of a one-organization report) and student group (of a one-group report) when the
+    file does not say them (or they were answered already, so the answer stays visible and can be changed).
+    `organizations` is called only when the district or organization must be chosen."""
     asked = {q.name for q in checked.questions}
     recognition = checked.recognition
     offered: list[Choice] = []
@@ -100,6 +103,28 @@ def choices(
                 None,
                 "Choose the district",
                 lambda code: f"{districts[code]} ({code})",
+            )
+        )
+    if "organization" in asked or answered.get("organization"):
+        known = organizations()
+        offered.append(
+            Choice(
+                ANSWER_KEYS["organization"],
+                "Organization (the report does not name it)",
+                list(known),
+                None,
+                "Choose the organization the report is of",
+                lambda code: f"{known.get(code, code)} ({code})",
+            )
+        )
+    if "student_group" in asked or answered.get("student_group"):
+        offered.append(
+            Choice(
+                ANSWER_KEYS["student_group"],
+                "Student group (the report does not say)",
+                list(d.STUDENT_GROUPS),
+                None,
+                "Choose the student group the report is of",
             )
         )
     return offered
