@@ -263,7 +263,7 @@ def student_measure(
         title=title,
         subtitle_text=charts.subtitle(filters.describe(), as_of, _student_source(con, measure), notes),
     )
-    caption = students.comparison_words(comparison)
+    caption = students.comparison_words(comparison, goal.baseline_year)
     if not include_not_comparable and measure.not_comparable:
         caption += f" {', '.join(measure.not_comparable)} are left out of the trends (not comparable)."
     return Section(fig, frame.assign(measure=key), None, caption, name=f"students-{key.replace('_', '-')}")

@@ -381,42 +381,44 @@ def _points(value: float, measure: Measure) -> float:
     return value if measure.index else value * 100
 
 
-def comparison_words(c: Comparison) -> str:
-    """'The gap in chronic absence has narrowed by 0.6 points a year since 2019-20 (90% interval 0.2 to
-    1.0), against 0.1 a year in 2014-15 to 2018-19 (-0.3 to 0.5): accelerating.'"""
+def _signed(value: float) -> str:
+    """+0.4, -0.2, 0.0 (never -0.0)."""
+    return "0.0" if abs(value) < 0.05 else f"{value:+.1f}"
+
+
+def comparison_words(c: Comparison, baseline_year: str | None = None) -> str:
+    """'The gap in chronic absence has narrowed by 0.4 points a year since 2019-20 (2021-22 to 2024-25;
+    90% interval 0.0 to +0.9), against 0.1 a year in 2016-17 to 2018-19 (-0.2 to +0.4): not yet
+    accelerating.'"""
     m = c.measure
     if c.since is None or c.before is None:
         have = [t for t in (c.before, c.since) if t is not None]
+        seen = ", ".join(f"{t.years} ({t.first} to {t.last})" for t in have)
         return (
             f"Too early to tell for {m.label}: a trend needs {MIN_TREND_YEARS} or more complete years on each side "
-            f"of the baseline"
-            + (
-                f" (the data has {', '.join(f'{t.years} ({t.first} to {t.last})' for t in have)})."
-                if have
-                else "."
-            )
+            f"of the baseline" + (f" (the data has {seen})." if have else ".")
         )
 
-    def said(trend: Trend) -> tuple[str, str]:
-        # Narrowing a year (positive) and its interval, in the measure's direction.
+    def narrowing(trend: Trend) -> tuple[float, float, float]:
+        # Narrowing a year (positive) and its 90% interval, in the measure's direction, in points.
         if c.better == "lower":
             value, low, high = -trend.slope, -trend.high, -trend.low
         else:
             value, low, high = trend.slope, trend.low, trend.high
-        verb = "narrowed" if value > 0 else "widened"
-        band = f"90% interval {_points(low, m):+.1f} to {_points(high, m):+.1f}"
-        return f"{verb} by {abs(_points(value, m)):.1f} {m.unit} a year", band
+        return _points(value, m), _points(low, m), _points(high, m)
 
-    now, now_band = said(c.since)
-    then, then_band = said(c.before)
-    verdict = (
-        "accelerating"
-        if c.accelerating
-        else "not yet accelerating (the intervals do not say the change is faster)"
-    )
+    now, now_low, now_high = narrowing(c.since)
+    then, then_low, then_high = narrowing(c.before)
+    start = baseline_year or c.since.first
+    verb = "narrowed" if now > 0 else "widened"
+    then_verb = "narrowing" if then > 0 else "widening"
+    span = f"{c.since.first} to {c.since.last}; " if c.since.first != start else ""
+    verdict = "accelerating" if c.accelerating else "not yet accelerating (the intervals do not say it is faster)"
     return (
-        f"The gap in {m.label} has {now} since {c.since.first} ({now_band}), against: {then} in {c.before.first} to "
-        f"{c.before.last} ({then_band}). {verdict[0].upper()}{verdict[1:]}. A comparison of trends, not a cause."
+        f"The gap in {m.label} has {verb} by {abs(now):.1f} {m.unit} a year since {start} ({span}90% interval "
+        f"{_signed(now_low)} to {_signed(now_high)}), against {then_verb} by {abs(then):.1f} a year in "
+        f"{c.before.first} to {c.before.last} ({_signed(then_low)} to {_signed(then_high)}): {verdict}. A "
+        "comparison of trends, not a cause."
     )
 
 
