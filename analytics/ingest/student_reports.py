@@ -56,8 +56,7 @@ MARCH_ONLY = (
     "the End of Year attendance table — this file holds only the March attendance table; the dashboard "
     "measures the school year by its End of Year table: export the End of Year report"
 )
-# Rows DESE prints between and around its tables (the report's heading, "Please note that the attendance data
-# ... until March 1, 2024."): one cell of text in a row that is no student group's.
+# What separates the parts of a title line ("2023-24 Student Discipline Data Report - All Offenses - Asian").
 _PARTS = re.compile(r"\s+[-–—|:]\s+|\s*,\s*")
 _GRADE_WORDS = re.compile(r"^(?:grade|gr)\.?\s*", re.IGNORECASE)
 _ALL_GRADES_KEYS = frozenset({"all", "all grades", "all grade", "total", "all students"})
@@ -161,31 +160,29 @@ def attendance_tables(table: Table) -> _Tables:
         period = _period([table.sheet or "", *table.title])
         return _Tables(np.ones(n, dtype=bool), [], march_only=period == MARCH)
     bounds = [-1, *starts, n]
-    blocks: list[tuple[str | None, np.ndarray]] = []
-    layout = np.zeros(n, dtype=bool)
+    periods = [_period([table.sheet or "", *table.title])]  # each table's, as its heading lines name it
+    layout = np.zeros(n, dtype=bool)  # the headings, notes and repeated headers between the tables
     for b, at in enumerate(starts):
         above = _layout_above(table, at, bounds[b] + 1)
         layout[above] = True
         layout[at] = True
-        lines = [
-            str(table.frame.iloc[i].dropna().iloc[0])
-            for i in reversed(above)
-            if table.frame.iloc[i].notna().any()
-        ]
-        blocks.append((_period(lines), np.asarray(above, dtype=np.int64)))
-    periods = [_period([table.sheet or "", *table.title])] + [p for p, _ in blocks]
+        frame = table.frame
+        lines = [str(frame.iloc[i].dropna().iloc[0]) for i in reversed(above) if frame.iloc[i].notna().any()]
+        periods.append(_period(lines))
     spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     masks = []
     for start, stop in spans:
         mask = np.zeros(n, dtype=bool)
         mask[start:stop] = True
         masks.append(mask & ~layout)
-    if END_OF_YEAR in periods:
-        chosen = periods.index(END_OF_YEAR)
-    elif MARCH in periods and all(p in (MARCH, None) for p in periods) and None not in periods:
+    if all(p == MARCH for p in periods):
         return _Tables(np.zeros(n, dtype=bool), [], march_only=True)
-    else:
-        chosen = 0
+    # The End of Year table; else the first that is not March's (its heading lost in the export).
+    chosen = (
+        periods.index(END_OF_YEAR)
+        if END_OF_YEAR in periods
+        else next(i for i, p in enumerate(periods) if p != MARCH)
+    )
     said = [_rows_phrase(f"{periods[chosen] or 'first'} table read", table.rows[masks[chosen]])]
     for i, period in enumerate(periods):
         if i != chosen:
