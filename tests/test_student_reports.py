@@ -716,3 +716,21 @@ def test_a_bad_organization_option_is_a_usage_error(db, tmp_path, capsys):
         run_import(db, tmp_path, capsys, "student-discipline", data, "ssdr.csv", "--organization", "Boston")
     assert stopped.value.code == 2
     assert "not a DESE organization code" in capsys.readouterr().err
+
+
+def test_an_attendance_table_whose_heading_was_lost_is_read_not_the_march_one(db, tmp_path, capsys):
+    rows = padded(
+        [["Student Attendance (2023-24) - March"], ATTENDANCE, *MARCH, [""], ATTENDANCE, *END_OF_YEAR], 7
+    )
+    imported(db, tmp_path, capsys, "student-attendance", csv_bytes(rows), "att.csv", "--organization", BOSTON)
+    assert stored(db, "student-attendance") == expected_attendance("2023-24", BOSTON, END_OF_YEAR)
+
+
+def test_rates_kept_as_excel_percentages_are_read_as_the_fractions_they_are(db, tmp_path, capsys):
+    # A workbook whose rate cells are formatted as percentages holds 0.036 for a cell showing 3.6%.
+    header = ["Student Group", "Students", "Students Disciplined", "% In-School Suspension", "% Expulsion"]
+    body = [["All Students", 1289, 62, 0.036, 0.0], ["White", 974, 39, 0.034, 0.001]]
+    data = xlsx_bytes({"SSDR": [["2023-24 Student Discipline Data Report"], header, *body]})
+    imported(db, tmp_path, capsys, "student-discipline", data, "ssdr.xlsx", "--organization", BOSTON)
+    got = [(r[2], r[3], r[4], r[5], r[7]) for r in stored(db, "student-discipline")]
+    assert got == [("All Students", 1289, 62, 0.036, 0.0), ("White", 974, 39, 0.034, 0.001)]
