@@ -701,7 +701,12 @@ def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
         "graduation": "graduation reports",
         "climate_survey": "VOCAL climate survey",
     }
-    what = " and ".join(names.get(k, k.replace("_", " ")) for k in frame["kind"])
+    reports = ("student_discipline", "student_attendance", "graduation", "climate_survey")
+    kinds = list(frame["kind"])
+    if sum(k in reports for k in kinds) > 1:  # one name for DESE's student reports together
+        kinds = [k for k in kinds if k not in reports] + ["student reports"]
+        names["student reports"] = "DESE student reports"
+    what = " and ".join(names.get(k, k.replace("_", " ")) for k in kinds)
     if frame["all_sample"].all():
         return f"Sample data (synthetic {what})"
     if frame["any_sample"].any():

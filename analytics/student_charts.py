@@ -37,9 +37,9 @@ def _mark_baseline_and_pandemic(
         )
         fig.add_annotation(
             x=(years.index(shown[0]) + years.index(shown[-1])) / 2,
-            y=1,
+            y=0.99,
             yref="paper",
-            yanchor="bottom",
+            yanchor="top",
             text="Not comparable<br>(pandemic)",
             showarrow=False,
             font=dict(size=11, color="#595959"),
@@ -153,7 +153,9 @@ def influence_gaps(
         )
     years = _years(frame)
     fig = go.Figure()
-    for group, color in zip(sorted(frame["group"].unique()), (VERMILLION, GREY), strict=False):
+    colors = {"Influence 100 organizations": VERMILLION}
+    for group in sorted(frame["group"].unique(), key=lambda g: g not in colors):
+        color = colors.get(group, GREY)
         part = frame[frame["group"] == group].set_index("school_year").reindex(years)
         fig.add_trace(
             go.Scatter(

@@ -413,7 +413,9 @@ def comparison_words(c: Comparison, baseline_year: str | None = None) -> str:
     verb = "narrowed" if now > 0 else "widened"
     then_verb = "narrowing" if then > 0 else "widening"
     span = f"{c.since.first} to {c.since.last}; " if c.since.first != start else ""
-    verdict = "accelerating" if c.accelerating else "not yet accelerating (the intervals do not say it is faster)"
+    verdict = (
+        "accelerating" if c.accelerating else "not yet accelerating (the intervals do not say it is faster)"
+    )
     return (
         f"The gap in {m.label} has {verb} by {abs(now):.1f} {m.unit} a year since {start} ({span}90% interval "
         f"{_signed(now_low)} to {_signed(now_high)}), against {then_verb} by {abs(then):.1f} a year in "
@@ -451,6 +453,10 @@ def influence_comparison(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     if not include_not_comparable:
         found = found[~found["school_year"].isin(measure.not_comparable)].reset_index(drop=True)
+    # A year that is partial in view has no figure for either group (its few organizations are no group).
+    whole = by_year(con, measure, filters)
+    complete_years = set(whole.loc[whole["complete"].astype(bool), "school_year"])
+    found = found[found["school_year"].isin(complete_years)].reset_index(drop=True)
     with cursor(con) as cur:
         joined = cur.execute(sql("influence_100_first_year")).df()
     first = dict(zip(joined["org_code"], joined["first_year"], strict=True))
