@@ -22,6 +22,7 @@ class Filters:
     regions: tuple[str, ...] = field(default_factory=tuple)
     org_types: tuple[str, ...] = field(default_factory=tuple)
     org_code: str | None = None  # one organization (district profiles)
+    org_name: str | None = None  # its name, for the words that say which view a figure is about
     # Which figures: the latest release (what everyone outside DESE sees; analytics/releases.py) or the
     # current ones (DESE staff, working on what is loaded).
     released: bool = False
@@ -41,6 +42,8 @@ class Filters:
 
     def describe(self) -> str:
         """'Statewide', or what the view is narrowed to, in words (for chart subtitles)."""
+        if self.org_code:
+            return self.org_name or f"Organization {self.org_code}"
         parts = [", ".join(self.regions)] if self.regions else []
         if self.org_types:
             parts.append(", ".join(d.ORG_TYPE_LABELS[t].lower() for t in self.org_types))

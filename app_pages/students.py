@@ -32,7 +32,7 @@ chosen = st.selectbox(
     placeholder="All organizations in view",
 )
 if chosen:  # one organization's own figures, where it is a block of its own
-    filters = dataclasses.replace(filters, org_code=chosen)
+    filters = dataclasses.replace(filters, org_code=chosen, org_name=names[chosen])
 include = st.toggle(
     "Include the pandemic years in the trends",
     key="students_include_pandemic",
