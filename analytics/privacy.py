@@ -570,6 +570,28 @@ class Family:
     partitions: tuple[tuple[str, ...], ...] = ()
     mode: str = HOLD
     insider: str = "org_code"
+    # Figures that are averages, as (sum, weight) pairs (an index times its weight, and the weight): a change
+    # of one is about everyone its changed units weigh, whether the weight moved or not (`_averages_pass`).
+    averages: tuple[tuple[str, str], ...] = ()
+
+
+def _averages_pass(moved: np.ndarray, weight: np.ndarray, owners: np.ndarray | None) -> bool:
+    """A change of an average over units (`moved`: those whose sum or weight changed; `weight`: what each
+    weighs, the larger of before and now): nothing moved, or those that moved weigh at least the threshold,
+    also with any one owner's units taken out (it knows its own change), unless nothing else moved. A
+    corrected index of 3 students, in a block of many, would otherwise be the difference between two
+    days."""
+    if not moved.any():
+        return True
+    if weight[moved].sum() < THRESHOLD - _EPS:
+        return False
+    if owners is None:
+        return True
+    for own in pd.unique(owners[moved]):
+        rest = moved & (owners != own)
+        if rest.any() and weight[rest].sum() < THRESHOLD - _EPS:
+            return False
+    return True
 
 
 def _change_ok(family: Family, fresh: pd.DataFrame, history: pd.DataFrame) -> tuple[bool, np.ndarray | None]:
@@ -608,6 +630,12 @@ def _change_ok(family: Family, fresh: pd.DataFrame, history: pd.DataFrame) -> tu
             for own in per_owner:
                 if not change_passes(delta - own):
                     return False, delta
+        for total_col, weight_col in family.averages:
+            cols = [figures.index(total_col), figures.index(weight_col)]
+            moved = (np.abs(change[r][:, cols]) > _EPS).any(axis=1)
+            weight = np.maximum(fresh_matrix[:, cols[1]], stacked[r, :, cols[1]])
+            if not _averages_pass(moved, weight, owners if len(distinct) > 1 else None):
+                return False, delta
         for partition in family.partitions:
             idx = [figures.index(c) for c in partition]
             if not _categories_pass(total[r, idx]):

@@ -119,8 +119,12 @@ NETWORK_PARTS = (
 
 def experience_family(measure: students.Measure) -> Family:
     """A measure of students' experience (analytics/students.py): its organizations' counts of color and
-    White, released as the people are (a change too small to show is held back)."""
-    return Family(students.family(measure), ("school_year",), measure.counts, measure.figures)
+    White, released as the people are (a change too small to show is held back); an index's change also by
+    the students it weighs where it moved (a corrected index moves no weight)."""
+    averages = (("sum_c", "n_c"), ("sum_w", "n_w")) if measure.index else ()
+    return Family(
+        students.family(measure), ("school_year",), measure.counts, measure.figures, averages=averages
+    )
 
 
 EXPERIENCE = {students.family(m): experience_family(m) for m in students.MEASURES.values()}
@@ -727,7 +731,7 @@ def held_words(held: pd.DataFrame, names: dict[str, str] | None = None) -> list[
         where = ", ".join(orgs[:3]) + (f" and {len(orgs) - 3:,} more" if len(orgs) > 3 else "")
         change = list(r.change) if r.change is not None and len(r.change) else []
         size = ""
-        if len(change) == 2:
+        if len(change) == 2 and any(abs(x) > 1e-9 for x in change):  # a corrected index moves no one
             size = f" ({_signed(change[0])} of color, {_signed(change[1])} others)"
         lines.append(
             f"{_family_words(r.family, r.key_a, r.key_b)}: the change at {where}{size} is "
