@@ -106,7 +106,9 @@ def test_a_goal_added_to_the_file_appears_everywhere_and_taken_out_leaves_nothin
 
     goals_file(without("fellows"))
     gone = everything_shown(sample_db, tmp_path / "without", open_app, capsys)
-    assert "Influence 100 Fellows" not in gone["cards"] and len(gone["cards"]) == len(load_goals(GOALS_FILE)) - 1
+    assert (
+        "Influence 100 Fellows" not in gone["cards"] and len(gone["cards"]) == len(load_goals(GOALS_FILE)) - 1
+    )
     assert "principals_of_color" not in [g["key"] for g in metrics_goals(sample_db, capsys)]
     assert [g["key"] for g in metrics_goals(sample_db, capsys)] == [
         "superintendents_of_color",
