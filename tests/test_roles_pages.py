@@ -3,6 +3,7 @@ signs in for real): what each role sees and may do, and the notices when sign-in
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -166,8 +167,8 @@ def test_the_access_page_grants_a_role_and_the_audit_page_shows_it(roles_db, ope
         assert BOSTON_CLERK in set(holders["identity"])
         at.text_input(key="access_identity").set_value("clerk@lowell.example")
         at.selectbox(key="access_role").set_value("uploader")
-        at.multiselect(key="access_orgs").set_value(["01600000"])
-        at.button[0].click().run()  # the form's Grant
+        at.multiselect(key="access_orgs").set_value(["01600000"]).run()
+        at.button(key="access_grant").click().run()
         assert "Granted: clerk@lowell.example: district uploader for 01600000 (Lowell)" in texts(at)
         audit = as_user(open_app(roles_db, script="app_pages/audit.py"), "boss@doe.mass.edu")
         log = frame_with(audit, "action")
@@ -175,6 +176,77 @@ def test_the_access_page_grants_a_role_and_the_audit_page_shows_it(roles_db, ope
     finally:
         monkeypatch.delenv("DASHBOARD_ADMINISTRATORS")
         load_settings.cache_clear()
+
+
+@pytest.fixture
+def boss_on_access(roles_db, open_app, monkeypatch):
+    """The Access page, a configured administrator (boss@doe.mass.edu) signed in."""
+    monkeypatch.setenv("DASHBOARD_ADMINISTRATORS", "boss@doe.mass.edu")
+    load_settings.cache_clear()
+    yield as_user(open_app(roles_db, script="app_pages/access.py"), "boss@doe.mass.edu")
+    monkeypatch.delenv("DASHBOARD_ADMINISTRATORS")
+    load_settings.cache_clear()
+
+
+def roles_held(db) -> dict[str, tuple[str, list[str]]]:
+    with connect(db) as con:
+        rows = con.execute("SELECT identity, role, org_codes FROM roles").fetchall()
+    return {who: (role, sorted(codes or [])) for who, role, codes in rows}
+
+
+def test_a_grant_is_exactly_what_was_picked_said_before_and_cleared_after(boss_on_access, roles_db):
+    at = boss_on_access
+    orgs = at.multiselect(key="access_orgs")
+    assert orgs.proto.select_all == 0  # no "Select 2 matches": each organization is picked on its own
+    assert at.button(key="access_grant").disabled  # nothing chosen, nothing to grant
+    at.text_input(key="access_identity").set_value("clerk@lowell.example")
+    at.multiselect(key="access_orgs").set_value(["01600000", "01490000"]).run()
+    said = "\n".join(i.value for i in at.info)
+    assert as_read(said) == (
+        "Grant clerk@lowell.example the role district uploader for 2 organizations: Lowell (01600000), "
+        "Lawrence (01490000). Any role they hold now is replaced."
+    )
+    assert not at.button(key="access_grant").disabled
+    at.button(key="access_grant").click().run()
+    assert roles_held(roles_db)["clerk@lowell.example"] == ("uploader", ["01490000", "01600000"])
+    assert "Granted: clerk@lowell.example: district uploader for" in texts(at)
+    # Cleared for the next grant: nothing of the last one is left to be granted again by mistake.
+    assert at.text_input(key="access_identity").value == ""
+    assert at.multiselect(key="access_orgs").value == []
+    assert at.selectbox(key="access_role").value == "uploader"
+    assert at.button(key="access_grant").disabled
+    # The next grant goes through (it failed before: the last one's organizations were still chosen).
+    at.text_input(key="access_identity").set_value("analyst@doe.mass.edu")
+    at.selectbox(key="access_role").set_value("reviewer").run()
+    assert not at.get("multiselect")  # a reviewer has every organization: none to pick
+    at.button(key="access_grant").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert roles_held(roles_db)["analyst@doe.mass.edu"] == ("reviewer", [])
+
+
+def test_the_roles_table_shows_when_each_role_was_granted_never_none(boss_on_access):
+    holders = frame_with(boss_on_access, "identity").set_index("identity")
+    assert holders.loc["boss@doe.mass.edu", "granted_at"] == ""  # from configuration: no time
+    for who in (BOSTON_CLERK, REVIEWER):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", holders.loc[who, "granted_at"])
+    shown_cells = holders.reset_index().astype(str).to_numpy().ravel()
+    assert not {"None", "NaT", "nan"} & set(shown_cells)
+
+
+def test_removing_a_role_asks_first(boss_on_access, roles_db):
+    at = boss_on_access
+    at.selectbox(key="access_remove_who").set_value(BOSTON_CLERK).run()
+    assert at.button(key="access_remove").disabled  # not until confirmed
+    sure = at.checkbox(key="access_remove_confirm")
+    assert "Yes, remove clerk@boston.example's role (district uploader for Boston (00350000))" in as_read(
+        sure.label
+    )
+    sure.check().run()
+    at.button(key="access_remove").click().run()
+    assert BOSTON_CLERK not in roles_held(roles_db)
+    assert "Removed: clerk@boston.example: was district uploader" in texts(at)
+    assert not at.checkbox(key="access_remove_confirm").value  # the next removal asks again
+    assert at.button(key="access_remove").disabled
 
 
 @pytest.mark.parametrize(
