@@ -159,20 +159,29 @@ def preview(checked: CheckedUpload, saved_as: SavedUpload | None) -> None:
         show_changes(changes, checked.kind.name, "upload_preview")
 
 
-def show_changes(changes, kind_name: str, key: str) -> None:
-    """A preview: what changes, in words, what it replaces, and the figures before and after."""
+def show_changes(changes, kind_name: str, key: str, *, reviewing: bool = False) -> None:
+    """A preview: what changes, in words, what it replaces, and the figures before and after, under a note
+    that says they are the file's own, as sent, and not published."""
     for change in changes.changes:
         st.markdown(f"- {plain(change)}")
     for note in view.replaced_notes(changes):
         st.caption(note)
+    table = written_table(changes, kind_name)
+    note = view.figures_note(table, reviewing=reviewing)
+    if note is not None:
+        headline, words = note
+        st.markdown(f":material/lock: **{plain(headline)}**")
+        if words:
+            st.caption(plain(words))
     st.dataframe(
-        grid(written_table(changes, kind_name)),
+        grid(table),
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
-            "Share of color now": st.column_config.NumberColumn(format="percent"),
-            "Share of color after": st.column_config.NumberColumn(format="percent"),
+            c: st.column_config.TextColumn(c, alignment="right")
+            for c in table.columns
+            if c.endswith((" now", " after"))
         },
     )
 
@@ -234,7 +243,7 @@ def review_queue(uploads) -> None:
             "upload covers the same organization and year, that one still counts after approval)."
         )
         kind = waiting.loc[waiting["upload_id"] == chosen, "kind"].iloc[0]
-        show_changes(changes, kind_for_table(kind).name, "upload_review_preview")
+        show_changes(changes, kind_for_table(kind).name, "upload_review_preview", reviewing=True)
     note = st.text_area(
         "Note for the district (needed to reject; they see it beside the upload)",
         key="upload_review_note",

@@ -128,6 +128,27 @@ def test_a_district_uploads_its_own_rows_and_waits_for_review(roles_db, open_app
     assert "Waiting for review" not in [h.value for h in at.header]
 
 
+def test_a_districts_own_figures_are_shown_to_it_as_its_file_and_to_no_other_district(roles_db, open_app):
+    with connect(roles_db) as con:
+        access.grant_role(con, "clerk@lowell.example", access.UPLOADER, ["01600000"], actor=DESE_ADMIN)
+    at = as_user(open_app(roles_db, script="app_pages/upload.py"), BOSTON_CLERK)
+    upload(at, "boston.csv", BOSTON_FILE)
+    said = texts(at)
+    assert "Your file, as you sent it: not published." in said
+    preview = frame_with(at, "FTE after")
+    assert preview[["FTE now", "FTE after", "Share of color after"]].to_dict("records") == [
+        {"FTE now": "not reported", "FTE after": "1", "Share of color after": "100.0%"}
+    ]
+    assert not {"None", "nan"} & set(preview.astype(str).to_numpy().ravel())
+    at.button(key="upload_save").click().run()
+    # Another district sees neither the upload nor its figures.
+    lowell = as_user(open_app(roles_db, script="app_pages/upload.py"), "clerk@lowell.example")
+    assert "boston.csv" not in texts(lowell)
+    assert not [
+        f for f in lowell.dataframe if "FTE after" in f.value.columns or "file_name" in f.value.columns
+    ]
+
+
 def test_a_reviewer_approves_and_the_figure_counts(roles_db, open_app):
     clerk = as_user(open_app(roles_db, script="app_pages/upload.py"), BOSTON_CLERK)
     upload(clerk, "boston.csv", BOSTON_FILE)
@@ -289,7 +310,10 @@ def test_a_reviewer_sees_what_approving_would_change_before_deciding(roles_db, o
     assert "What approving it would change" in [h.value for h in reviewer.subheader]
     preview = frame_with(reviewer, "FTE after")
     boston = preview[preview["Organization"].astype(str).str.contains("Boston")].iloc[0]
-    assert boston["FTE after"] == 1.0  # the file's one superintendent, for 2025-26
+    assert boston["FTE after"] == "1"  # the file's one superintendent, for 2025-26
+    assert boston["FTE now"] == "not reported" and boston["Share of color now"] == "not reported"
+    said = texts(reviewer)
+    assert "The district's file, as it sent it: not published. Shown here to DESE's reviewers" in said
     # Only DESE may look at another's pending upload.
     with connect(roles_db) as con:
         clerk_actor = access.signed_in(con, BOSTON_CLERK)

@@ -123,8 +123,8 @@ def test_recognise_ask_preview_save_roll_back_and_undo(upload_page, sample_db):
     assert "teachers of color, 2018-19:" in said and "→" in said
     preview = frame_with(upload_page, "FTE after")
     boston = preview[preview["Code"] == "00350000"].iloc[0]
-    assert boston["FTE after"] == 50.0  # 20 + 30, the two schools summed
-    assert boston["Share of color after"] == pytest.approx(9 / 50)
+    assert boston["FTE after"] == "50"  # 20 + 30, the two schools summed
+    assert boston["Share of color after"] == "18.0%"  # 9 of 50
     assert not upload_page.button(key="upload_save").disabled
 
     upload_page.button(key="upload_save").click().run()
@@ -189,7 +189,7 @@ def test_a_one_district_roster_asks_for_its_district(upload_page):
     assert "2 people in 1 district" in said and "teachers of color, 2023-24:" in said
     preview = frame_with(upload_page, "FTE after")
     assert list(preview["Organization"]) == ["Lawrence"]
-    assert preview["Share of color after"].iloc[0] == pytest.approx(1 / 1.5)
+    assert preview["Share of color after"].iloc[0] == "66.7%"  # 1 of 1.5
     assert not upload_page.button(key="upload_save").disabled
 
 
@@ -347,3 +347,34 @@ def test_an_uploaded_file_name_is_shown_as_text_never_as_markdown(upload_page, s
         live = live_text(source)  # what Markdown acts on: outside code spans, escapes masked
         assert "](" not in live and "**" not in live and ":red[" not in live, source
     assert name in texts(again)  # as written, once the escapes are read
+
+
+NEW_YEAR = csv_bytes(
+    [
+        ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"],
+        ["2025-26", "00350000", "Teacher", "Black", "12.5"],
+        ["2025-26", "00350000", "Teacher", "White", "37.5"],
+    ]
+)
+
+
+def test_the_preview_says_the_figures_are_the_files_own_and_never_shows_none(upload_page):
+    upload_page.file_uploader(key="upload_file").set_value(("boston-2025.csv", NEW_YEAR, "text/csv")).run()
+    assert not upload_page.exception
+    said = texts(upload_page)
+    assert "Your file, as you sent it: not published." in said
+    preview = frame_with(upload_page, "FTE after")
+    assert preview.to_dict("records") == [
+        {
+            "Organization": "Boston",
+            "Code": "00350000",
+            "School year": "2025-26",
+            "Job class": "Teacher",
+            "FTE now": "not reported",  # nothing counts for Boston's 2025-26 yet: said, not "None"
+            "FTE after": "50",
+            "Share of color now": "not reported",
+            "Share of color after": "25.0%",
+        }
+    ]
+    assert "“not reported”: nothing counts for that organization and year yet." in said
+    assert not {"None", "nan", "NaN", "<NA>"} & set(preview.astype(str).to_numpy().ravel())

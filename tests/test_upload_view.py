@@ -106,3 +106,68 @@ def test_a_report_of_one_organization_offers_the_organization_and_one_of_one_gro
     (group,) = view.choices(checked, {}, organizations=lambda: pytest.fail("no organization is asked"))
     assert group.key == "upload_student_group"
     assert group.options[:3] == ["All Students", "African American/Black", "Asian"]
+
+
+def test_history_cells_are_never_none():
+    uploads = pd.DataFrame(
+        {
+            "upload_id": [2, 1],
+            "kind": ["staffing", "staffing"],
+            "file_name": ["s.csv", None],
+            "rows": [7, 3],
+            "uploaded_by": [None, "clerk"],
+            "uploaded_at": pd.to_datetime(["2026-11-03", "2026-11-02"]),
+            "status": ["active", "rejected"],
+            "review_note": [None, None],
+            "reviewed_by": [None, "reviewer"],
+        }
+    )
+    table = view.history(uploads).table
+    cells = set(table.drop(columns=["uploaded_at"]).astype(str).to_numpy().ravel())
+    assert not {"None", "nan", "NaT"} & cells, cells
+    assert list(table["review"]) == ["", "rejected"]
+
+
+def test_the_figures_note_says_whose_figures_and_what_each_word_means():
+    table = pd.DataFrame(
+        {
+            "Organization": ["Boston"],
+            "FTE now": ["not shown"],
+            "FTE after": ["1"],
+            "Share of color now": ["—"],
+        }
+    )
+    assert view.figures_note(table) == (
+        "Your file, as you sent it: not published.",
+        "“not shown”: the pages show that figure only within a larger group, so the preview does not either.",
+    )
+    headline, _ = view.figures_note(table, reviewing=True)
+    assert headline.startswith("The district's file, as it sent it: not published.")
+    assert view.figures_note(pd.DataFrame({"Organization": ["Boston"], "Rows": [3]})) is None
+
+
+def test_the_preview_table_writes_words_where_a_figure_is_none():
+    from analytics.ingest import UploadPreview, written_table
+
+    nan = float("nan")
+    written = pd.DataFrame(
+        {
+            "org_code": ["00350000", "01490000", "01600000"],
+            "name": ["Boston", "Lawrence", "Lowell"],
+            "school_year": ["2024-25"] * 3,
+            "job_class": ["Superintendent"] * 3,
+            "total_now": [nan, nan, 0.0],
+            "of_color_now": [nan, nan, 0.0],
+            "total_after": [1.0, 2.5, 1.0],
+            "of_color_after": [1.0, 1.0, 0.0],
+            "share_now": [nan, nan, nan],
+            "share_after": [1.0, 0.4, 0.0],
+            "now_hidden": [True, False, False],  # Boston's now is there, but the pages do not show it alone
+        }
+    )
+    table = written_table(UploadPreview(written, pd.DataFrame(), (), pd.DataFrame()), "staffing")
+    assert table[["FTE now", "FTE after", "Share of color now", "Share of color after"]].values.tolist() == [
+        ["not shown", "1", "not shown", "100.0%"],
+        ["not reported", "2.5", "not reported", "40.0%"],
+        ["0", "1", "—", "0.0%"],  # a share of no one is no share
+    ]

@@ -12,6 +12,7 @@ import pandas as pd
 from analytics import definitions as d
 from analytics.contracts import ORGANIZATIONS, kind_for_table
 from analytics.ingest import CheckedUpload, UploadPreview
+from analytics.ingest.preview import NOT_REPORTED, NOT_SHOWN
 from ui.text import plain
 
 SCHOOL_YEARS = d.school_years_between("2000-01", "2029-30")[::-1]
@@ -161,6 +162,31 @@ def replaced_notes(preview: UploadPreview) -> list[str]:
     ]
 
 
+# Said beside the per-organization figures of a preview: the file's own figures, as sent, which no one else
+# sees (the pages, exports and releases show figures only once saved, approved and released, through the
+# privacy rules).
+OWN_FILE_NOTE = "Your file, as you sent it: not published."
+REVIEWED_FILE_NOTE = (
+    "The district's file, as it sent it: not published. Shown here to DESE's reviewers, to decide."
+)
+FIGURE_WORDS = {
+    NOT_REPORTED: "nothing counts for that organization and year yet",
+    NOT_SHOWN: "the pages show that figure only within a larger group, so the preview does not either",
+}
+
+
+def figures_note(table: pd.DataFrame, *, reviewing: bool = False) -> tuple[str, str] | None:
+    """The note beside a preview's per-organization figures: whose they are and that they are not published
+    (the headline), and what "not reported" and "not shown" mean where the table says them ("" where it says
+    neither). None for a table of row counts only (a report by student group, a list previewed statewide)."""
+    figures = [c for c in table.columns if c.endswith((" now", " after"))]
+    if not figures:
+        return None
+    said = set(table[figures].astype(str).to_numpy().ravel())
+    words = [f"“{word}”: {meaning}" for word, meaning in FIGURE_WORDS.items() if word in said]
+    return (REVIEWED_FILE_NOTE if reviewing else OWN_FILE_NOTE), ("; ".join(words) + "." if words else "")
+
+
 def saved_message(upload_id: int, pending: bool = False) -> str:
     """What the page says once the file is saved."""
     if pending:
@@ -224,6 +250,9 @@ def history(uploads: pd.DataFrame) -> History:
         )
     ]
     table = uploads.assign(kind=uploads["kind"].map(titles), review=review)[HISTORY_COLUMNS]
+    # A text cell with nothing in it is blank, never "None" (a file name or uploader the log lacks).
+    text = ["kind", "file_name", "uploaded_by", "status", "review"]
+    table = table.assign(**{c: table[c].astype(object).where(table[c].notna(), "") for c in text})
     changeable = uploads[uploads["kind"] != ORGANIZATIONS.table]
     labels = {
         int(r.upload_id): f"{r.upload_id} · {titles[r.kind]} · {r.file_name}" for r in changeable.itertuples()

@@ -87,8 +87,12 @@ def preview_pending(con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Ac
 # figures they see change when DESE approves and releases them, not when they save.
 RELEASED_NOTE = (
     "Statewide figures change when DESE approves this file and releases the figures; they are not previewed "
-    "here. The figures for your organizations below are your file, as you sent it: not published."
+    "here."
 )
+# What the per-organization table says where it has no figure "now" (never "None" or a blank that could be
+# read as 0): nothing counts for that organization and year yet, or the pages do not show it on its own.
+NOT_REPORTED = "not reported"
+NOT_SHOWN = "not shown"
 
 
 def preview_upload(
@@ -186,6 +190,7 @@ def _publishable(
     own = org_keys.merge(blocks[["population", "school_year", "org_code", "alone"]], how="left")["alone"]
     hide_now = ~own.fillna(False).astype(bool).to_numpy()
     per_org = per_org.copy()
+    per_org["now_hidden"] = hide_now & per_org["total_now"].notna().to_numpy()
     per_org.loc[
         hide_now & per_org["total_now"].notna().to_numpy(), ["total_now", "of_color_now", "share_now"]
     ] = np.nan
@@ -371,7 +376,10 @@ def _written_without_orgs(checked: CheckedUpload) -> pd.DataFrame:
 
 
 def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
-    """The per-organization preview with the headings the Upload page shows (numbers stay numbers)."""
+    """The per-organization preview as the Upload page shows it: its headings, and for people counted by
+    race each figure written as the pages write it ("26", "8.6%"), with words where there is none: "not
+    reported" (nothing counts for that organization and year yet) or "not shown" (the pages show that
+    figure only within a larger group). Never "None", never a blank a reader could take for 0."""
     frame = preview.written
     if kind_name in STUDENT_KINDS:
         return frame.rename(
@@ -380,16 +388,32 @@ def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
     if "scope" in frame or "total_now" not in frame:
         return frame
     unit = "students" if kind_name == ENROLLMENT.name else "FTE"
+    hidden = (
+        frame["now_hidden"].fillna(False).astype(bool)
+        if "now_hidden" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    missing = hidden.map({True: NOT_SHOWN, False: NOT_REPORTED})
+
+    def figures(values: pd.Series, write, none: pd.Series | str) -> pd.Series:
+        written = values.map(lambda v: None if pd.isna(v) else write(v))
+        return written.where(written.notna(), none).astype(str)
+
     out = pd.DataFrame(
         {
             "Organization": frame["name"],
             "Code": frame["org_code"],
             "School year": frame["school_year"],
             "Job class": frame["job_class"],
-            f"{unit} now": frame["total_now"],
-            f"{unit} after": frame["total_after"],
-            "Share of color now": frame["share_now"],
-            "Share of color after": frame["share_after"],
+            f"{unit} now": figures(frame["total_now"], formats.people, missing),
+            f"{unit} after": figures(frame["total_after"], formats.people, NOT_REPORTED),
+            # A share of no one (a total of 0) is "—"; a share with no total is as its total.
+            "Share of color now": figures(
+                frame["share_now"],
+                formats.percent,
+                missing.where(frame["total_now"].isna(), formats.NOT_SHOWN),
+            ),
+            "Share of color after": figures(frame["share_after"], formats.percent, formats.NOT_SHOWN),
         }
     )
     return out.drop(columns="Job class") if kind_name == ENROLLMENT.name else out
