@@ -464,9 +464,10 @@ def influence_comparison(
         [
             first.get(o) is not None and y >= first[o]
             for o, y in zip(found["org_code"], found["school_year"], strict=True)
-        ]
+        ],
+        dtype=bool,  # (also where no year is complete: an empty array is float otherwise)
     )
-    in_view = filters.selects(found)
+    in_view = np.asarray(filters.selects(found), dtype=bool)
     parts = []
     for group, wanted in ((INFLUENCE_100, in_view & member), (OTHERS, in_view & ~member)):
         whole = pd.Series(wanted).groupby([found["school_year"], found[BLOCK]]).transform("all").to_numpy()

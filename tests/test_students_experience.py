@@ -194,6 +194,24 @@ def test_influence_100_organizations_count_from_the_year_they_joined(tmp_path):
     con.close()
 
 
+def test_a_view_none_of_whose_organizations_reported_has_an_empty_comparison(tmp_path):
+    """Central's three districts report graduation; Northeast's three report nothing. Northeast's view has
+    no year with a figure for either group, and says so with an empty comparison rather than failing (found
+    by the privacy audit's random warehouses)."""
+    orgs = organizations({("Central", "district"): 3, ("Northeast", "district"): 3})
+    codes = orgs["org_code"].tolist()
+    con = new_warehouse(tmp_path / "w.duckdb", orgs)
+    add(
+        con,
+        "graduation",
+        [graduation("2021-22", o, g, 200, 0.9) for o in codes[:3] for g in ("All Students", "White")],
+    )
+    add(con, "participation", [(codes[0], "2021-22", "capacity building", False, False)])
+    assert students.influence_comparison(con, GRAD, Filters(regions=("Northeast",))).empty
+    assert set(students.influence_comparison(con, GRAD)["school_year"]) == {"2021-22"}
+    con.close()
+
+
 # --- what every output says --------------------------------------------------------------------------------
 
 
