@@ -290,6 +290,12 @@ class Facts:
     org_types: tuple[str, ...] = ()
     equity_leaders: pd.DataFrame = field(default_factory=lambda: _no_rows("equity-leaders"))
     amsel_members: pd.DataFrame = field(default_factory=lambda: _no_rows("amsel-members"))
+    # Students' experience reports (contracts: student-discipline, student-attendance, graduation,
+    # climate-survey): one row per organization, year and student group, rates as fractions, blank = None.
+    discipline: pd.DataFrame = field(default_factory=lambda: _no_rows("student-discipline"))
+    attendance: pd.DataFrame = field(default_factory=lambda: _no_rows("student-attendance"))
+    graduation: pd.DataFrame = field(default_factory=lambda: _no_rows("graduation"))
+    climate: pd.DataFrame = field(default_factory=lambda: _no_rows("climate-survey"))
 
 
 def _random_fellow(
@@ -434,6 +440,7 @@ def random_facts(index: int) -> Facts:
     from analytics.contracts import AMSEL_MEMBERS
 
     amsel_members = pd.DataFrame(member_rows, columns=AMSEL_MEMBERS.column_names)
+    reports = _random_student_reports(rng, codes, years, enrollment, late)
     return Facts(
         orgs,
         staffing,
@@ -444,7 +451,152 @@ def random_facts(index: int) -> Facts:
         org_types,
         equity_leaders,
         amsel_members,
+        **reports,
     )
+
+
+# How often an organization's report leaves a measure blank (not published): every year, some years, never.
+_PUBLISHED = (("always", 0.83), ("some years", 0.04), ("never", 0.13))
+
+
+def _random_student_reports(rng: random.Random, codes, years, enrollment: pd.DataFrame, late: bool) -> dict:
+    """Students' experience reports for every organization and year (drawn after everything else, so the
+    earlier draws are unchanged): out-of-school suspension with the report's own head counts, four-year
+    graduation by cohort, chronic absence as rates only (the dashboard weighs them by the warehouse's
+    enrollment) and the VOCAL index (by respondents where given, else by enrollment), each for All
+    Students and White, and a race group or two and High Needs (stored, not used). Sizes from a few
+    students to thousands and from no White students to all; rates exact or rounded to 0.1 points as DESE
+    publishes them; some blank (not published) every year, some in some years. Where `late`, one or two
+    organizations report suspensions for the late year (a partial year)."""
+    from analytics.contracts import STUDENT_KINDS
+
+    pupils = enrollment.groupby(["school_year", "org_code", "race"])["students"].sum().astype(float)
+
+    def mode() -> str:
+        return rng.choices([m for m, _ in _PUBLISHED], [w for _, w in _PUBLISHED])[0]
+
+    def blank(how: str) -> bool:
+        return how == "never" or (how == "some years" and rng.random() < 0.5)
+
+    def split(n: int, white: float) -> tuple[int, int]:
+        n_w = round(n * white)
+        return n - n_w, n_w
+
+    def rate(k: float, n: float, rounded: bool) -> float:
+        value = k / n if n else 0.0
+        return round(value, 3) if rounded else value
+
+    def counted(n: int, p: float) -> int:
+        return min(n, max(0, round(n * p + rng.choice((-1, 0, 0, 1)))))
+
+    discipline, attendance, graduation, climate = [], [], [], []
+    for org in codes:
+        size = rng.choice((2, 5, 9, 20, 60, 250, 1200, 4000))
+        white = rng.choice((0.0, 0.05, 0.2, 0.45, 0.7, 0.9, 1.0))
+        cohort = rng.choice((3, 7, 15, 40, 150, 600))
+        asked = rng.choice((None, None, 4, 12, 30, 80, 300))  # VOCAL respondents (None: not given)
+        rounded = rng.random() < 0.5
+        white_row = rng.random() < 0.5  # with no White students: a row of 0 White students, or none
+        how = {kind: mode() for kind in ("discipline", "attendance", "graduation", "climate")}
+        p_susp = (rng.choice((0.0, 0.02, 0.06, 0.15)), rng.choice((0.0, 0.01, 0.03, 0.08)))
+        p_grad = (rng.choice((0.55, 0.8, 0.92, 1.0)), rng.choice((0.7, 0.9, 0.97, 1.0)))
+        p_absent = (rng.choice((0.04, 0.12, 0.25, 0.4)), rng.choice((0.03, 0.1, 0.18)))
+        index = (rng.uniform(35, 75), rng.uniform(40, 80))
+        race = rng.choice(POC)
+        for year in [*years, LATE_YEAR] if late else years:
+            if year == LATE_YEAR and rng.random() > 2 / len(codes):
+                continue  # the late year: one or two organizations' reports only
+            jitter = rng.uniform(0.85, 1.15)
+            # Out-of-school suspension among the students the report counts.
+            n_c, n_w = split(max(1, round(size * jitter)), white)
+            y_c, y_w = counted(n_c, p_susp[0]), counted(n_w, p_susp[1])
+            b_all, b_w = blank(how["discipline"]), blank(how["discipline"])
+            discipline.append(
+                (
+                    year,
+                    org,
+                    d.ALL_STUDENTS,
+                    n_c + n_w,
+                    y_c + y_w + rng.randint(0, 3),
+                    None,
+                    None if b_all else rate(y_c + y_w, n_c + n_w, rounded),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            )
+            if n_w or white_row:
+                discipline.append(
+                    (year, org, "White", n_w, y_w, None, None if b_w else rate(y_w, n_w, rounded))
+                    + (None,) * 5
+                )
+            if n_c:
+                discipline.append((year, org, race, n_c, y_c, None, rate(y_c, n_c, True)) + (None,) * 5)
+            if year == LATE_YEAR:
+                continue
+            # Four-year graduation in the cohort.
+            g_c, g_w = split(max(1, round(cohort * jitter)), white)
+            k_c, k_w = counted(g_c, p_grad[0]), counted(g_w, p_grad[1])
+            if how["graduation"] != "never" or rng.random() < 0.5:
+                blanks = blank(how["graduation"])
+                graduation.append(
+                    (
+                        year,
+                        org,
+                        d.ALL_STUDENTS,
+                        g_c + g_w,
+                        None if blanks else rate(k_c + k_w, g_c + g_w, rounded),
+                    )
+                    + (None,) * 5
+                )
+                graduation.append(
+                    (year, org, "White", g_w, None if blanks else rate(k_w, g_w, rounded)) + (None,) * 5
+                )
+                graduation.append((year, org, "High Needs", g_c, rate(k_c, max(g_c, 1), True)) + (None,) * 5)
+            # Chronic absence: rates only, consistent with the warehouse's enrollment by race.
+            e_w = float(pupils.get((year, org, "White"), 0.0))
+            e_all = float(sum(pupils.get((year, org, r), 0.0) for r in d.RACES))
+            e_c = e_all - e_w
+            absent_all = (p_absent[0] * e_c + p_absent[1] * e_w) / e_all if e_all else p_absent[0]
+            b_all, b_w = blank(how["attendance"]), blank(how["attendance"])
+            attendance.append(
+                (
+                    year,
+                    org,
+                    d.ALL_STUDENTS,
+                    0.95,
+                    9.5,
+                    None,
+                    None if b_all else round(absent_all, 3),
+                    None,
+                    None,
+                )
+            )
+            attendance.append((year, org, "White", 0.96, 8.0, None, None if b_w else p_absent[1], None, None))
+            attendance.append((year, org, race, 0.93, 11.0, None, p_absent[0], None, None))
+            # The VOCAL index: respondents where the file gives them, else weighted by enrollment.
+            r_c, r_w = split(round(asked * jitter), white) if asked else (e_c, e_w)
+            r_all = r_c + r_w
+            if how["climate"] == "never" or (how["climate"] == "some years" and rng.random() < 0.5):
+                continue
+            mixed = (index[0] * r_c + index[1] * r_w) / r_all if r_all else index[0]
+            shown_all = None if asked and r_all < 10 else round(mixed, 1)  # VOCAL: fewer than 10 answered
+            shown_w = None if asked and r_w < 10 else round(index[1], 1)
+            for group, value, n in ((d.ALL_STUDENTS, shown_all, r_all), ("White", shown_w, r_w)):
+                climate.append(
+                    (year, org, group, d.ALL_GRADES, value, None, None, None, n if asked else None)
+                )
+    frames = {}
+    for name, kind, rows in (
+        ("discipline", "student-discipline", discipline),
+        ("attendance", "student-attendance", attendance),
+        ("graduation", "graduation", graduation),
+        ("climate", "climate-survey", climate),
+    ):
+        frames[name] = pd.DataFrame(rows, columns=STUDENT_KINDS[kind].column_names)
+    return frames
 
 
 @dataclass(frozen=True)
@@ -549,6 +701,49 @@ def count_family(measure: str) -> str:
     return MEMBERS if measure == "members" else f"AMSEL {measure} (count)"
 
 
+# Students' experience (analytics/students.py's measures, written out here from PRODUCT.md and the contracts):
+# each measure's report (a Facts attribute), its rate's column, the head count the rate is of (None: the
+# report has none, and the warehouse's enrollment by race weighs it), and whether it is an index (1-99).
+@dataclass(frozen=True)
+class Experience:
+    key: str
+    report: str
+    column: str
+    base: str | None
+    index: bool = False
+
+
+EXPERIENCE = {
+    e.key: e
+    for e in (
+        Experience("out_of_school_suspension", "discipline", "pct_out_of_school_suspension", "students"),
+        Experience("chronic_absence", "attendance", "pct_chronically_absent", None),
+        Experience("graduation_4yr", "graduation", "pct_graduated", "cohort_count"),
+        Experience("climate_index", "climate", "index_overall", "respondents", index=True),
+    )
+}
+OF_COLOR, WHITE_STUDENTS = "of color", "White"
+# The figures of one organization and year: for a rate, students of color counted by it and not, White
+# students counted and not; for an index, the index times its weight and the weight, of color and White.
+RATE_FIGURES = ("yes_c", "no_c", "yes_w", "no_w")
+INDEX_FIGURES = ("sum_c", "n_c", "sum_w", "n_w")
+
+
+def experience_family(key: str, who: str) -> str:
+    """The family of a measure's students of one kind (of color, or White): for a rate, those it counts and
+    those it does not; for an index, the students it weighs (a count alone: 6 or more)."""
+    return f"students' {key}: {who}"
+
+
+EXPERIENCE_FAMILIES = {
+    experience_family(key, who): ("weight",) if e.index else ("counted", "not counted")
+    for key, e in EXPERIENCE.items()
+    for who in (OF_COLOR, WHITE_STUDENTS)
+}
+# The Export page's charts of each measure (their titles state the latest rates shown).
+EXPERIENCE_CHART_KEYS = {f"students-{key.replace('_', '-')}": key for key in EXPERIENCE}
+
+
 def owner(unit: str) -> str:
     """The organization (or outside school) that knows a unit's figures: its own."""
     return unit.rsplit("|", 1)[-1]
@@ -583,6 +778,7 @@ class Truth:
         }
         self._fellows_table(facts.fellows)
         self._network_tables(facts.amsel_members)
+        self._experience_tables(facts)
         self._contributing: dict[tuple[str, str], frozenset[str]] = {}
 
     def _fellows_table(self, f: pd.DataFrame) -> None:
@@ -645,8 +841,115 @@ class Truth:
 
     # --- families -------------------------------------------------------------------------------
 
+    def _experience_tables(self, f: Facts) -> None:
+        """Per measure, year and organization where All Students and White are both published: students of
+        color = All Students minus White, in counts (students × rate), White students as published; the
+        head counts are the report's own, or the warehouse's enrollment (students of known race, and White
+        students) where the report has none (chronic absence; the climate index where the survey does not
+        give its respondents). Counts of color are kept between none and all of them (published rates are
+        rounded to 0.1 points). Only the all-grades climate rows are drawn (privacy_audit.random_facts)."""
+        known = f.enrollment[f.enrollment["race"].isin(d.RACES)]
+        pupils = pd.DataFrame(
+            {
+                "e_all": known.groupby(["school_year", "org_code"])["students"].sum().astype(float),
+                "e_white": known[known["race"] == "White"]
+                .groupby(["school_year", "org_code"])["students"]
+                .sum()
+                .astype(float),
+            }
+        )
+        pupils["e_white"] = pupils["e_white"].fillna(0.0)
+        self.experience: dict[str, pd.DataFrame] = {}
+        self._experience_years: dict[tuple[str, str], pd.DataFrame] = {}
+        for key, e in EXPERIENCE.items():
+            rows = getattr(f, e.report)
+            rows = rows[rows["student_group"].isin([d.ALL_STUDENTS, "White"])]
+            if e.index:
+                rows = rows[rows["grade"] == d.ALL_GRADES]
+            rows = rows.assign(
+                rate=rows[e.column].astype(float),
+                base=rows[e.base].astype(float) if e.base else np.nan,
+            )
+            wide = rows.set_index(["school_year", "org_code", "student_group"])[["rate", "base"]].unstack()
+            wide = wide.reindex(
+                columns=pd.MultiIndex.from_product([["rate", "base"], [d.ALL_STUDENTS, "White"]])
+            )
+            frame = pd.DataFrame(
+                {
+                    "rate_all": wide[("rate", d.ALL_STUDENTS)],
+                    "base_all": wide[("base", d.ALL_STUDENTS)],
+                    "rate_white": wide[("rate", "White")],
+                    "base_white": wide[("base", "White")],
+                }
+            ).join(pupils)
+            if e.base is None or e.index:  # enrollment where the report gives no head count
+                frame["base_all"] = frame["base_all"].fillna(frame["e_all"])
+                frame["base_white"] = frame["base_white"].fillna(frame["e_white"])
+            frame = frame.dropna(subset=["rate_all", "base_all", "rate_white", "base_white"])
+            base_c = frame["base_all"] - frame["base_white"]
+            frame, base_c = (
+                frame[(frame["base_all"] > 0) & (base_c >= 0)],
+                base_c[(frame["base_all"] > 0) & (base_c >= 0)],
+            )
+            all_k = frame["rate_all"] * frame["base_all"]
+            white_k = frame["rate_white"] * frame["base_white"]
+            if e.index:
+                out = pd.DataFrame(
+                    {"sum_c": all_k - white_k, "n_c": base_c, "sum_w": white_k, "n_w": frame["base_white"]}
+                )
+                tables = {OF_COLOR: out[["n_c"]], WHITE_STUDENTS: out[["n_w"]]}
+            else:
+                yes_w = white_k.clip(lower=0)
+                yes_c = np.minimum((all_k - yes_w).clip(lower=0), base_c)
+                out = pd.DataFrame(
+                    {
+                        "yes_c": yes_c,
+                        "no_c": base_c - yes_c,
+                        "yes_w": yes_w,
+                        "no_w": frame["base_white"] - yes_w,
+                    }
+                )
+                tables = {OF_COLOR: out[["yes_c", "no_c"]], WHITE_STUDENTS: out[["yes_w", "no_w"]]}
+            out = out.reset_index()
+            self.experience[key] = out
+            for who, table in tables.items():
+                family = experience_family(key, who)
+                table = table.reset_index()
+                for year, part in table.groupby("school_year"):
+                    t = part.drop(columns="school_year").set_index("org_code").astype(float)
+                    t.columns = list(EXPERIENCE_FAMILIES[family])
+                    self._tables[(family, year)] = t
+        first = f.participation.groupby("org_code")["school_year"].min()
+        self._joined = first.to_dict()
+
+    def experience_year(self, key: str, year: str) -> pd.DataFrame:
+        """A measure's figures in one year, by organization (RATE_FIGURES or INDEX_FIGURES)."""
+        found = self._experience_years.get((key, year))
+        if found is None:
+            frame = self.experience[key]
+            figures = list(INDEX_FIGURES if EXPERIENCE[key].index else RATE_FIGURES)
+            found = frame[frame["school_year"] == year].set_index("org_code")[figures]
+            self._experience_years[(key, year)] = found
+        return found
+
+    def experience_orgs(self, key: str, year: str) -> frozenset[str]:
+        """The organizations in a measure's figure for a year: All Students and White both published."""
+        return frozenset(self.experience_year(key, year).index)
+
+    def experience_sums(self, key: str, year: str, units) -> dict[str, float]:
+        """A measure's figures summed over `units` in one year."""
+        part = self.experience_year(key, year)
+        part = part[part.index.isin(list(units))]
+        return {c: float(v) for c, v in part.sum().items()}
+
+    def influence_100(self, year: str) -> frozenset[str]:
+        """Influence 100's organizations in a year: those that took part in it that year or before."""
+        return frozenset(o for o, first in self._joined.items() if first <= year)
+
     @staticmethod
     def categories(family: str) -> tuple[str, ...]:
+        if family in EXPERIENCE_FAMILIES:
+            return EXPERIENCE_FAMILIES[family]
         if family in FELLOW_FAMILIES:
             return FELLOW_FAMILIES[family]
         if family == MEMBERS:
@@ -931,6 +1234,9 @@ class Audit:
         for p in hidden_row_leaks(key, frame):
             self.problem(BARE, f"{where}: {p}")
         if frame.empty:
+            return
+        if "rate_of_color" in frame.columns:
+            self._experience_csv(where, frame, view_orgs)
             return
         steps = next((c for c in STEP_COLUMNS if c in frame.columns), None)
         if steps and ("fellow" in key or "influence" in key):
@@ -1390,6 +1696,247 @@ class Audit:
                     return False
         return found[0] if found else None
 
+    # --- students' experience -------------------------------------------------------------------
+
+    def experience_row(
+        self,
+        where: str,
+        key: str,
+        year: str,
+        units: frozenset[str],
+        shown: dict[str, float | None],
+        *,
+        suppressed: bool,
+        tol: float = TOL,
+        counted: str,
+    ) -> None:
+        """One year of a measure of students' experience over `units`, as shown (`shown`: rate_of_color,
+        rate_white, gap; as numbers, None where empty): hidden (suppressed) with none of them; a partial
+        year (none shown); or all three true within `tol` (the rounding of the output), about 6 or more
+        counted by the rate and 6 or more not, of color and White (an index: 6 or more of each), and kept
+        for differencing."""
+        if suppressed:
+            self.bare(where, shown)
+            return
+        present = {c: v for c, v in shown.items() if not _missing(v)}
+        if not present:
+            self.checked["students' experience years without a figure (partial)"] += 1
+            return
+        sums = self.truth.experience_sums(key, year, units)
+        if EXPERIENCE[key].index:
+            c_of, w_of = (sums["sum_c"], sums["n_c"]), (sums["sum_w"], sums["n_w"])
+        else:
+            c_of = (sums["yes_c"], sums["yes_c"] + sums["no_c"])
+            w_of = (sums["yes_w"], sums["yes_w"] + sums["no_w"])
+        true_c = c_of[0] / c_of[1] if c_of[1] > TOL else None
+        true_w = w_of[0] / w_of[1] if w_of[1] > TOL else None
+        gap = None if true_c is None or true_w is None else true_c - true_w
+        for column, true in (("rate_of_color", true_c), ("rate_white", true_w), ("gap", gap)):
+            value = present.get(column)
+            if value is None:
+                self.problem(WRONG, f"{where}: {column} is empty beside {present} (the facts say {true})")
+            elif true is None or abs(float(value) - true) > tol * max(1.0, abs(true)):
+                self.problem(WRONG, f"{where}: {column} is {float(value):.9g}, the facts say {true}")
+        for who in (OF_COLOR, WHITE_STUDENTS):
+            family = experience_family(key, who)
+            self.figure(
+                family,
+                self.truth.categories(family)[:1],
+                year,
+                units,
+                f"{where} (students {who})",
+                counted=counted if who == OF_COLOR else None,
+            )
+
+    def _experience_frame(
+        self, where: str, key: str, frame: pd.DataFrame, units: frozenset[str], counted: str, tol: float = TOL
+    ) -> None:
+        """students.by_year's rows (or a CSV's, or metrics' by_year entries) of one measure over `units`."""
+        for r in frame.itertuples(index=False):
+            year = str(r.school_year)
+            reported = getattr(r, "organizations_reported", None)
+            in_figure = units & self.truth.experience_orgs(key, year)
+            if not _missing(reported) and int(float(reported)) != len(in_figure):
+                self.problem(
+                    WRONG,
+                    f"{where} {year}: {reported} organizations reported, the facts say {len(in_figure)}",
+                )
+            self.experience_row(
+                f"{where} {year}",
+                key,
+                year,
+                units,
+                {c: getattr(r, c) for c in ("rate_of_color", "rate_white", "gap")},
+                suppressed=bool(r.suppressed),
+                tol=tol,
+                counted=counted,
+            )
+
+    def experience(self, con, view: View, released: bool, keys=None) -> None:
+        """students.by_year of every measure (or `keys`) in one view (the page's charts and CSVs)."""
+        from analytics import students
+
+        orgs = view.orgs(self.truth.facts)
+        for key in keys or EXPERIENCE:
+            frame = students.by_year(con, students.MEASURES[key], view.filters(released))
+            where = f"{_edition(released)} {view}, students' {key}"
+            self._experience_frame(where, key, frame, orgs, "visible students' experience figures")
+
+    def experience_profiles(self, con, released: bool, keys=None) -> None:
+        """Each organization's own figures of every measure (or `keys`): the page's 'One organization'."""
+        from analytics import students
+        from analytics.filters import Filters
+
+        for org in self.truth.facts.orgs["org_code"]:
+            for key in keys or EXPERIENCE:
+                frame = students.by_year(
+                    con, students.MEASURES[key], Filters(org_code=org, released=released)
+                )
+                where = f"{_edition(released)} profile of {org}, students' {key}"
+                self._experience_frame(
+                    where, key, frame, frozenset({org}), "visible students' experience profile figures"
+                )
+
+    def experience_comparison(self, con, view: View, released: bool, keys=None) -> None:
+        """Influence 100's organizations (each from the year it joined) and all others in one view
+        (students.influence_comparison)."""
+        from analytics import students
+
+        orgs = view.orgs(self.truth.facts)
+        for key in keys or EXPERIENCE:
+            frame = students.influence_comparison(con, students.MEASURES[key], view.filters(released))
+            where = f"{_edition(released)} {view}, students' {key}"
+            self._influence_frame(where, key, frame, orgs)
+
+    def _influence_frame(self, where: str, key: str, frame: pd.DataFrame, orgs, tol: float = TOL) -> None:
+        """Each group's rows: hidden, or the figure of the organizations of the group in view less those
+        left out, which are worked out from the rates shown (as someone who knows the organizations' own
+        figures could): every set of that many that gives the rates shown must pass."""
+        from analytics import students
+
+        for r in frame.itertuples(index=False):
+            year = str(r.school_year)
+            here = f"{where} {r.group} {year}"
+            shown = {c: getattr(r, c) for c in ("rate_of_color", "rate_white", "gap")}
+            shown = {c: None if _missing(v) else float(v) for c, v in shown.items()}
+            if bool(r.suppressed):
+                self.bare(here, shown)
+                continue
+            joined = self.truth.influence_100(year)
+            group = joined if r.group == students.INFLUENCE_100 else frozenset(orgs) - joined
+            members = sorted(group & orgs & self.truth.experience_orgs(key, year))
+            size, left = int(float(r.organizations)), int(float(r.left_out))
+            if size + left != len(members):
+                self.problem(
+                    WRONG,
+                    f"{here}: {size} organizations and {left} left out, of the {len(members)} in the group",
+                )
+                continue
+            sets = self._experience_sets(key, year, members, left, shown, tol)
+            if sets is None:
+                self.checked["comparison figures whose organizations are not known"] += 1
+                continue
+            if not sets:
+                self.problem(WRONG, f"{here}: {shown} is no set of {size} of the group's {len(members)}")
+                continue
+            if len(sets) > 1:  # several sets give the rates shown: none may be a small group
+                self.checked["comparison figures matched by several sets of organizations"] += 1
+                for units in sets:
+                    self._experience_passes(f"{here} (if it is {sorted(units)[:6]})", key, year, units)
+                continue
+            self.experience_row(
+                here,
+                key,
+                year,
+                sets[0],
+                shown,
+                suppressed=False,
+                tol=tol,
+                counted="visible students' experience comparison figures",
+            )
+
+    def _experience_passes(self, where: str, key: str, year: str, units) -> None:
+        for who in (OF_COLOR, WHITE_STUDENTS):
+            family = experience_family(key, who)
+            k, n = self.truth.count(family, self.truth.categories(family)[:1], year, frozenset(units))
+            if not passes_rule(k, n):
+                self.problem(SMALL, f"{where} (students {who}): {_of(k, n)}")
+
+    def _experience_sets(self, key, year, members, left, shown, tol, limit=100_000):
+        """Every set of `members` less `left` of them whose figures give the rates shown (None: too many
+        ways to try)."""
+        import itertools
+
+        if math.comb(len(members), left) > limit:
+            return None
+        part = self.truth.experience_year(key, year).reindex(members).fillna(0.0)
+        if EXPERIENCE[key].index:
+            parts = part[["sum_c", "n_c", "sum_w", "n_w"]].to_numpy(dtype=float)
+        else:
+            y = part[list(RATE_FIGURES)].to_numpy(dtype=float)
+            parts = np.column_stack([y[:, 0], y[:, 0] + y[:, 1], y[:, 2], y[:, 2] + y[:, 3]])
+        combos = list(itertools.combinations(range(len(members)), left))
+        out = np.array(combos, dtype=np.int64).reshape(len(combos), left)
+        sums = parts.sum(axis=0)[None, :] - parts[out].sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_c, rate_w = sums[:, 0] / sums[:, 1], sums[:, 2] / sums[:, 3]
+        ok = np.ones(len(out), dtype=bool)
+        for rate, column in ((rate_c, "rate_of_color"), (rate_w, "rate_white")):
+            value = shown.get(column)
+            if value is not None:
+                ok &= np.abs(rate - value) <= tol * max(1.0, abs(value))
+        return [frozenset(members) - {members[i] for i in row} for row in out[ok]]
+
+    def _experience_csv(self, where: str, frame: pd.DataFrame, view_orgs: frozenset[str]) -> None:
+        """A students' experience CSV (a measure's rates, the goal's gaps, or the comparison with Influence
+        100's organizations): its visible rows as the page's (a hidden row keeps only its key, checked by
+        hidden_row_leaks)."""
+        tol = 1e-6  # the CSV's 6 decimals
+        for i in range(len(frame)):
+            cells = frame.iloc[i].to_dict()
+            if is_true(cells.get("suppressed", "")):
+                self.checked["hidden students' experience CSV rows"] += 1
+                continue
+            key = str(cells.get("measure", "")).strip()
+            if key not in EXPERIENCE:
+                self.problem("row not understood", f"{where} {row_label(frame, i)}: which measure?")
+                continue
+            row = {
+                c: number(cells.get(c, ""))
+                for c in ("rate_of_color", "rate_white", "gap", "organizations", "left_out")
+            }
+            if "group" in frame.columns:
+                one = pd.DataFrame([{**cells, **row, "suppressed": False}])
+                self._influence_frame(where, key, one, view_orgs, tol)
+                self.checked["visible students' experience CSV rows"] += 1
+                continue
+            one = pd.DataFrame(
+                [
+                    {
+                        **row,
+                        "school_year": cells["school_year"],
+                        "suppressed": False,
+                        "organizations_reported": number(cells.get("organizations_reported", "")),
+                    }
+                ]
+            )
+            self._experience_frame(where, key, one, view_orgs, "visible students' experience CSV rows", tol)
+
+    def experience_metrics(self, con, released: bool, goals=None) -> None:
+        """metrics --json's `students_experience`: each measure's by_year, statewide (4 decimals)."""
+        from analytics import headline
+        from analytics.filters import Filters
+        from analytics.goals import load_goals
+
+        found = headline.students_experience(con, goals or load_goals(), Filters(released=released))
+        orgs = View().orgs(self.truth.facts)
+        for key, entry in found.items():
+            frame = pd.DataFrame(entry["by_year"])
+            if frame.empty:
+                continue
+            where = f"{_edition(released)} metrics --json students_experience {key}"
+            self._experience_frame(where, key, frame, orgs, "students' experience metrics figures", 5.1e-5)
+
     def parity_by_organization(self, con, year: str, view: View, released: bool) -> None:
         """Teacher and student shares per organization (metrics.parity_by_organization)."""
         from analytics import metrics as m
@@ -1444,11 +1991,14 @@ class Audit:
     def titles(self, where: str, key: str, section, frame: pd.DataFrame) -> None:
         """The numbers a section's title and caption state are figures its CSV shows (or the goal's own),
         never one the CSV hides."""
-        if key not in TITLE_KEYS:
+        if key not in TITLE_KEYS and key not in EXPERIENCE_CHART_KEYS:
             return
         allowed = _visible_numbers(frame)
         title = (section.figure.layout.title.text or "") if section.figure.layout.title else ""
-        for label, text in (("title", title), ("caption", section.caption or "")):
+        said = [("title", title)]
+        if key in TITLE_KEYS:  # a measure's caption compares the trends of the gaps shown: no one's figure
+            said.append(("caption", section.caption or ""))
+        for label, text in said:
             text = _TITLE_WORDS.sub(" ", str(text))
             for value, tol in text_numbers(text):
                 self.checked["title and caption numbers"] += 1
@@ -1738,7 +2288,8 @@ class _Group:
 # What an audit reads: the export CSVs (and their sections' titles and captions), and what the pages call
 # beyond them: shares of every view and breakdown, every organization's profile, the make-up by race, the
 # Fellows' summary and cohort table, the network's figures, the equity-leader comparison, parity by
-# organization and the map's shares of students.
+# organization, the map's shares of students, and students' experience (each measure by year in a view and
+# for one organization, Influence 100's organizations beside all others, metrics --json's).
 OUTPUTS = (
     "csv",
     "titles",
@@ -1750,6 +2301,7 @@ OUTPUTS = (
     "comparison",
     "parity",
     "map",
+    "students",
 )
 
 
@@ -1765,6 +2317,10 @@ def build_warehouse(facts: Facts):
         ("participation", facts.participation),
         ("equity-leaders", facts.equity_leaders),
         ("amsel-members", facts.amsel_members),
+        ("student-discipline", facts.discipline),
+        ("student-attendance", facts.attendance),
+        ("graduation", facts.graduation),
+        ("climate-survey", facts.climate),
     ):
         if len(frame):
             rows = [
@@ -1782,6 +2338,10 @@ def facts_from(
     participation=(),
     equity_leaders=(),
     amsel_members=(),
+    discipline=(),
+    attendance=(),
+    graduation=(),
+    climate=(),
 ) -> Facts:
     """Facts from rows as tests/builders.py writes them (staffing(...), enrollment(...), fellow(...))."""
     from analytics.contracts import FACT_KINDS
@@ -1799,6 +2359,10 @@ def facts_from(
         tuple(orgs["org_type"].unique()),
         frame("equity-leaders", equity_leaders),
         frame("amsel-members", amsel_members),
+        frame("student-discipline", discipline),
+        frame("student-attendance", attendance),
+        frame("graduation", graduation),
+        frame("climate-survey", climate),
     )
 
 
@@ -1840,10 +2404,17 @@ def audit_edition(
     makeup_years: dict[View, tuple[str, ...]] | None = None,
     csv_views: list[View] | None = None,
     goals=None,
+    experience_views: list[View] | None = None,
+    experience_profile_keys: tuple[str, ...] | None = None,
+    experience_comparison_views: list[View] | None = None,
+    experience_keys: tuple[str, ...] | None = None,
 ) -> None:
     """Read one edition of the figures (current, or the latest release) as `outputs` give them, for
-    `views` (CSVs, make-up, network, comparison, parity; the CSVs of `csv_views` if given) and `every` view
-    (shares and Fellows; default `views`)."""
+    `views` (CSVs, make-up, network, comparison, parity; the CSVs of `csv_views` if given) and `every` view (shares and Fellows;
+    default `views`); students' experience (`experience_keys`' measures; default all) in
+    `experience_views` (default: as shares), Influence 100's organizations and others in
+    `experience_comparison_views` (default `views`), each organization's (`experience_profile_keys`'
+    measures; default all), and metrics --json's (all)."""
     from analytics import export
 
     facts = audit.truth.facts
@@ -1861,6 +2432,8 @@ def audit_edition(
                     continue  # counts of organizations, no one's race: statewide and the smallest view suffice
                 if key in SAME_CSV_AS and n not in (0, 2):
                     continue  # the same figures as another chart's CSV: read for its title in two views
+                if key.startswith("students-") and n not in (0, 2):
+                    continue  # students' experience: read directly in every view; its CSVs in two (time)
                 with _KeptSections() as kept:
                     frame = read_csv(export.chart_csv(con, goals, view.filters(released), key))
                 read[key] = frame
@@ -1901,6 +2474,14 @@ def audit_edition(
                 audit.parity_by_organization(con, year, view, released)
     if "map" in outputs:
         audit.map_shares(con, View(), released)
+    if "students" in outputs:
+        ranged = [v for v in views if (v.year_from or v.year_to) and v not in every]
+        for view in experience_views if experience_views is not None else [*every, *ranged]:
+            audit.experience(con, view, released, keys=experience_keys)
+        audit.experience_profiles(con, released, keys=experience_profile_keys)
+        for view in experience_comparison_views if experience_comparison_views is not None else views:
+            audit.experience_comparison(con, view, released, keys=experience_keys)
+        audit.experience_metrics(con, released, goals)
 
 
 def run_audit(
@@ -1980,12 +2561,26 @@ def audit_warehouse(index: int, outputs: tuple[str, ...] = OUTPUTS) -> dict:
                 # other views' figures are read directly); released, the state's.
                 csv_views=views[:1] if released else [views[i] for i in (0, 1, 2, 3, 6)],
                 goals=goals,
+                # Students' experience, released: every measure in all 22 views and the two with a range
+                # of years, every organization's, Influence 100's and the others' in the 8 views. Current
+                # (blocks cut anew per call: time): two measures (a different two by warehouse) in the 8
+                # views and Influence 100's in the state, a region and a cell; every organization's one.
+                experience_views=[*every, *views[6:]] if released else views,
+                experience_comparison_views=views if released else views[:3],
+                experience_keys=None if released else _rotating(index, 2),
+                experience_profile_keys=None if released else _rotating(index, 1),
             )
     finally:
         con.close()
         metrics.forget_cached_blocks()
     audit.differencing()
     return {"problems": dict(audit.problems), "checked": dict(audit.checked)}
+
+
+def _rotating(index: int, n: int) -> tuple[str, ...]:
+    """`n` of the measures of students' experience, a different `n` by warehouse."""
+    keys = list(EXPERIENCE)
+    return tuple(keys[(index + i) % len(keys)] for i in range(n))
 
 
 def _plain_templates() -> None:

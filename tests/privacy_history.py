@@ -132,7 +132,69 @@ def random_history(index: int):
             )
             uploads.append(len(steps) - 1)
         steps[-1].release = steps[-1].release and rng.random() < 0.85
+    _student_steps(rng, facts, steps, uploads, codes, last)
     return facts, steps
+
+
+# The rate (or index) a correction of each students' report changes, and how: rates by a few points, the
+# index by a few index points.
+CORRECTED = {
+    "student-discipline": ("discipline", "pct_out_of_school_suspension", (0.01, 0.03, 0.1)),
+    "graduation": ("graduation", "pct_graduated", (0.02, 0.05, 0.2)),
+    "student-attendance": ("attendance", "pct_chronically_absent", (0.01, 0.04, 0.1)),
+    "climate-survey": ("climate", "index_overall", (1.0, 4.0, 15.0)),
+}
+
+
+def _student_steps(
+    rng: random.Random, facts, steps: list[Step], uploads: list[int], codes, last: str
+) -> None:
+    """Students' experience (drawn after everything else, so the steps above are the same as before these
+    were added): some organizations' suspension reports for the last year held out of the first load and
+    arriving as late files; corrections of one organization's rate (suspension, graduation, chronic
+    absence) or climate index for All Students or White students in one year, a few rolled back (and
+    restored)."""
+    before = len(steps)
+    disc = facts.discipline
+    late = rng.sample(codes, min(len(codes) // 8, 2))
+    held_out = disc["org_code"].isin(late) & (disc["school_year"] == last)
+    late_rows = disc[held_out]
+    facts.discipline = disc[~held_out].reset_index(drop=True)
+    for org in late:
+        rows = [_plain(r) for r in late_rows[late_rows["org_code"] == org].itertuples(index=False)]
+        if not rows:
+            continue
+        steps.append(Step(f"late suspensions from {org}", "upload", "student-discipline", rows))
+        uploads.append(len(steps) - 1)
+        steps[-1].release = rng.random() < 0.3
+    for _ in range(rng.randint(2, 3)):
+        kind = rng.choice(sorted(CORRECTED))
+        name, column, sizes = CORRECTED[kind]
+        frame = getattr(facts, name)
+        frame = frame[frame["student_group"].isin([d.ALL_STUDENTS, d.WHITE]) & frame[column].notna()]
+        if frame.empty:
+            continue
+        row = frame.iloc[rng.randrange(len(frame))].to_dict()
+        change = rng.choice(sizes) * rng.choice((-1, 1))
+        high = 99.0 if kind == "climate-survey" else 1.0
+        row[column] = min(high, max(0.0, round(float(row[column]) + change, 3)))
+        label = f"correction of {row['org_code']} {row['school_year']} {row['student_group']} {column}"
+        steps.append(Step(label, "upload", kind, [_plain(tuple(row.values()))]))
+        uploads.append(len(steps) - 1)
+        steps[-1].release = rng.random() < 0.3
+        if rng.random() < 0.25:
+            target = len(steps) - 1
+            steps.append(Step(f"rollback of step {target}", "rollback", target=target))
+            if rng.random() < 0.5:
+                steps.append(Step(f"restore of step {target}", "restore", target=target))
+            steps[-1].release = rng.random() < 0.3
+    if len(steps) > before:
+        steps[-1].release = True  # the last change is seen
+
+
+def _plain(row) -> tuple:
+    """A row of facts as an upload takes it: None where a figure is blank."""
+    return tuple(None if isinstance(v, float) and np.isnan(v) else v for v in row)
 
 
 # --- what a visitor sees after a release -----------------------------------------------------------------
@@ -222,6 +284,148 @@ def true_people(con) -> set[tuple]:
         (r.population, r.school_year, r.org_code, round(float(r.of_color), 6), round(float(r.others), 6))
         for r in atoms.itertuples()
     }
+
+
+# --- students' experience --------------------------------------------------------------------------------
+
+EXPERIENCE_KEYS = ("out_of_school_suspension", "chronic_absence", "graduation_4yr", "climate_index")
+INDEX_KEYS = ("climate_index",)
+OF_COLOR, WHITE = "of color", "White"
+
+
+def observe_experience(con, orgs: pd.DataFrame, profiles, before=None) -> tuple[dict, dict]:
+    """Every figure of students' experience a visitor sees now (students.by_year, released): identity
+    (measure, school_year, organizations) -> (rate or index of color, of White students), in every view
+    and in the profiles of `profiles` (the organizations whose reports change, and a few others); and
+    each measure's released units. A measure whose released units are those of the release `before` (its
+    (seen, units)) shows what it showed then (by_year reads nothing else): its figures are not read again."""
+    from analytics import releases, students
+    from analytics.filters import Filters
+
+    seen: dict[tuple, tuple[float, float]] = {}
+    units = {key: releases.released(con, students.family(students.MEASURES[key])) for key in EXPERIENCE_KEYS}
+    scopes = []
+    for view in views(orgs):
+        keep = np.ones(len(orgs), dtype=bool)
+        if view.regions:
+            keep &= orgs["region"].isin(view.regions).to_numpy()
+        if view.org_types:
+            keep &= orgs["org_type"].isin(view.org_types).to_numpy()
+        filters = Filters(regions=view.regions, org_types=view.org_types, released=True)
+        scopes.append((frozenset(orgs.loc[keep, "org_code"]), filters))
+    scopes += [(frozenset({code}), Filters(org_code=code, released=True)) for code in profiles]
+    for key in EXPERIENCE_KEYS:
+        if before is not None and units[key].equals(before[1][key]):
+            seen.update({k: v for k, v in before[0].items() if k[0] == key})
+            continue
+        for members, filters in scopes:
+            frame = students.by_year(con, students.MEASURES[key], filters)
+            for r in frame.itertuples():
+                if not r.suppressed and pd.notna(r.rate_of_color):
+                    seen[(key, r.school_year, members)] = (float(r.rate_of_color), float(r.rate_white))
+    return seen, units
+
+
+def released_experience(con) -> dict[tuple, np.ndarray]:
+    """What the release holds for each organization: (measure, school_year, org_code) -> its four figures
+    (students of color counted and not, White counted and not; for the index: the index times its weight
+    and the weight, of color and White)."""
+    from analytics import releases, students
+
+    found = {}
+    for key in EXPERIENCE_KEYS:
+        measure = students.MEASURES[key]
+        units = releases.released(con, students.family(measure))
+        values = units[list(measure.figures)].to_numpy(dtype=float) if len(units) else np.empty((0, 4))
+        for (year, org), v in zip(
+            zip(units["school_year"], units["org_code"], strict=True), values, strict=True
+        ):
+            found[(key, year, org)] = v
+    return found
+
+
+def true_experience(con) -> set[tuple]:
+    """Every (measure, school_year, org_code, figures) the warehouse holds now, rounded."""
+    from analytics import students
+
+    found = set()
+    for key in EXPERIENCE_KEYS:
+        measure = students.MEASURES[key]
+        atoms = students.atoms(con, measure)
+        for r in atoms.itertuples():
+            found.add(
+                (key, r.school_year, r.org_code, *(round(float(getattr(r, c)), 6) for c in measure.figures))
+            )
+    return found
+
+
+def _figures(key: str, year: str, members, released: dict) -> np.ndarray:
+    """Organizations × four figures of `members` as released (zeros where nothing is)."""
+    empty = np.zeros(4)
+    return np.array([released.get((key, year, o), empty) for o in sorted(members)], dtype=float).reshape(
+        -1, 4
+    )
+
+
+def _family(key: str, who: str, total: np.ndarray) -> tuple[float, float | None]:
+    """A family's count and out of (a rate: those counted among all; an index: its weight alone)."""
+    a = 0 if who == OF_COLOR else 2
+    if key in INDEX_KEYS:
+        return float(total[a + 1]), None
+    return float(total[a]), float(total[a] + total[a + 1])
+
+
+def _rates(key: str, total: np.ndarray) -> tuple[float | None, float | None]:
+    if key in INDEX_KEYS:
+        c, w = (total[0], total[1]), (total[2], total[3])
+    else:
+        c, w = (total[0], total[0] + total[1]), (total[2], total[2] + total[3])
+    return (c[0] / c[1] if c[1] > TOL else None), (w[0] / w[1] if w[1] > TOL else None)
+
+
+def group_passes(k: float, n: float | None) -> bool:
+    """Nobody, or 6 or more counted and 6 or more not (a weight alone: 6 or more)."""
+    if abs(k) < TOL and (n is None or abs(n) < TOL):
+        return True
+    return k >= MIN - TOL and (n is None or n - k >= MIN - TOL)
+
+
+def experience_change_passes(key: str, who: str, was: np.ndarray, now: np.ndarray) -> bool:
+    """The change of a family's figures between two days over some organizations (rows of `was` and `now`,
+    the same organizations): for a rate, nothing, or 6 or more counted and 6 or more not, either way; for
+    an index, nothing, or a weight that changed by none or 6 or more and organizations whose figures
+    changed weighing 6 or more (a corrected index is a figure about the students it averages)."""
+    if key not in INDEX_KEYS:
+        (k_was, n_was), (k_now, n_now) = (
+            _family(key, who, was.sum(axis=0)),
+            _family(key, who, now.sum(axis=0)),
+        )
+        return passes_change(k_now - k_was, n_now - n_was)
+    a = 0 if who == OF_COLOR else 2
+    changed = (np.abs(now[:, a : a + 2] - was[:, a : a + 2]) > TOL).any(axis=1)
+    if not changed.any():
+        return True
+    moved = abs(now[:, a + 1].sum() - was[:, a + 1].sum())
+    weight = np.maximum(now[changed, a + 1], was[changed, a + 1]).sum()
+    return (moved < TOL or moved >= MIN - TOL) and weight >= MIN - TOL
+
+
+def experience_change_words(key: str, who: str, was: np.ndarray, now: np.ndarray) -> str:
+    """A family's change between two days, in words: 'k of n, then k of n' (an index: its weight, and how
+    much the organizations whose figures changed weigh)."""
+    if key not in INDEX_KEYS:
+        (k_was, n_was), (k_now, n_now) = (
+            _family(key, who, was.sum(axis=0)),
+            _family(key, who, now.sum(axis=0)),
+        )
+        return f"{k_was:g} of {n_was:g}, then {k_now:g} of {n_now:g}"
+    a = 0 if who == OF_COLOR else 2
+    changed = (np.abs(now[:, a : a + 2] - was[:, a : a + 2]) > TOL).any(axis=1)
+    weight = np.maximum(now[changed, a + 1], was[changed, a + 1]).sum()
+    return (
+        f"weighing {was[:, a + 1].sum():g}, then {now[:, a + 1].sum():g}; the index moved with the figures of "
+        f"{int(changed.sum())} organizations weighing {weight:g}"
+    )
 
 
 # --- the audit -------------------------------------------------------------------------------------------
@@ -352,6 +556,109 @@ class HistoryAudit:
                         f"changed by {dk:g} of {dn:g}",
                     )
 
+    def experience_day(self, day: int, seen: dict, released: dict, known: set) -> None:
+        """One release's students' experience: every figure is the rates of the sum of what was released
+        for its organizations, nothing released was invented, every figure is about 6 or more counted and
+        6 or more not, of color and White (an index: 6 or more of each), and so is it less any one
+        organization's own, and less the profiles shown inside it (and that less an organization's own)."""
+        for where, values in released.items():
+            self.checked["released students' experience figures"] += 1
+            if (*where, *(round(float(x), 6) for x in values)) not in known:
+                self.problem("invented", f"release {day}: {where} released as {values.tolist()}")
+        for (key, year, members), shown in seen.items():
+            orgs = sorted(members)
+            rows = _figures(key, year, orgs, released)
+            total = rows.sum(axis=0)
+            self.checked["students' experience figures summed"] += 1
+            want = _rates(key, total)
+            if any(
+                w is None or abs(v - w) > 1e-9 * max(1.0, abs(w)) for v, w in zip(shown, want, strict=True)
+            ):
+                self.problem(
+                    "not the sum of what was released",
+                    f"release {day}: {key} {year} over {len(orgs)} organizations shows {shown}; released {want}",
+                )
+            inside = [o for o in orgs if len(orgs) > 1 and (key, year, frozenset({o})) in seen]
+            rest = [o for o in orgs if o not in inside]
+            for who in (OF_COLOR, WHITE):
+                k, n = _family(key, who, total)
+                if not group_passes(k, n):
+                    self.problem("small group", f"release {day}: {key} {year} students {who}: {k:g} of {n}")
+                for i, org in enumerate(orgs if len(orgs) > 1 else ()):
+                    self.checked["students' experience insider subtractions"] += 1
+                    k2, n2 = _family(key, who, total - rows[i])
+                    if not group_passes(k2, n2):
+                        self.problem(
+                            "insider",
+                            f"release {day}: {key} {year} students {who} over {len(orgs)} organizations less "
+                            f"{org}'s own leaves {k2:g} of {n2}",
+                        )
+                if not inside:
+                    continue
+                left = _figures(key, year, rest, released)
+                self.checked["students' experience figures less the profiles inside them"] += 1
+                k2, n2 = _family(key, who, left.sum(axis=0))
+                if not group_passes(k2, n2):
+                    self.problem(
+                        "a figure less the profiles inside it",
+                        f"release {day}: {key} {year} students {who}: less {len(inside)} profiles leaves "
+                        f"{k2:g} of {n2}",
+                    )
+                for i, org in enumerate(rest if len(rest) > 1 else ()):
+                    self.checked["students' experience insider subtractions"] += 1
+                    k3, n3 = _family(key, who, left.sum(axis=0) - left[i])
+                    if not group_passes(k3, n3):
+                        self.problem(
+                            "insider",
+                            f"release {day}: {key} {year} students {who}: less {len(inside)} profiles and "
+                            f"{org}'s own leaves {k3:g} of {n3}",
+                        )
+
+    def experience_between(
+        self, a: int, seen_a: dict, rel_a: dict, b: int, seen_b: dict, rel_b: dict
+    ) -> None:
+        """Two releases someone saw: each figure of students' experience, each less one inside it, and each
+        less a district's own, changed by nothing or by a change that passes (experience_change_passes)."""
+        common = seen_a.keys() & seen_b.keys()
+        for key, year, members in common:
+            orgs = sorted(members)
+            was, now = _figures(key, year, orgs, rel_a), _figures(key, year, orgs, rel_b)
+            for who in (OF_COLOR, WHITE):
+                self.checked["students' experience figures compared between releases"] += 1
+                if not experience_change_passes(key, who, was, now):
+                    self.problem(
+                        "over time",
+                        f"releases {a} and {b}: {key} {year} students {who} over {len(orgs)} organizations: "
+                        f"{experience_change_words(key, who, was, now)}",
+                    )
+                for i, org in enumerate(orgs if len(orgs) > 1 else ()):
+                    keep = np.arange(len(orgs)) != i
+                    self.checked["students' experience insider changes"] += 1
+                    if not experience_change_passes(key, who, was[keep], now[keep]):
+                        self.problem(
+                            "insider over time",
+                            f"releases {a} and {b}: {key} {year} students {who} over {len(orgs)} organizations "
+                            f"less {org}'s own: {experience_change_words(key, who, was[keep], now[keep])}",
+                        )
+        by_figure: dict[tuple, list[frozenset]] = defaultdict(list)
+        for key, year, members in common:
+            by_figure[(key, year)].append(members)
+        for (key, year), sets in by_figure.items():
+            for outer, inner in itertools.permutations(sets, 2):
+                if not inner < outer:
+                    continue
+                between = sorted(outer - inner)
+                was, now = _figures(key, year, between, rel_a), _figures(key, year, between, rel_b)
+                for who in (OF_COLOR, WHITE):
+                    self.checked["students' experience nested figures compared between releases"] += 1
+                    if not experience_change_passes(key, who, was, now):
+                        self.problem(
+                            "over time, nested",
+                            f"releases {a} and {b}: {key} {year} students {who}: the figure over "
+                            f"{len(outer)} organizations less the one over {len(inner)} inside it: "
+                            f"{experience_change_words(key, who, was, now)}",
+                        )
+
 
 def play(index: int, history=None) -> HistoryAudit:
     """Load history `index` (or the (facts, steps) given), releasing after the first load and after each
@@ -360,23 +667,38 @@ def play(index: int, history=None) -> HistoryAudit:
     from privacy_audit import build_warehouse
 
     from analytics import access, releases, store
+    from analytics.contracts import STUDENT_KINDS
 
     facts, steps = history if history is not None else random_history(index)
     audit = HistoryAudit(f"history {index} (seed {SEED}, random_history({index}))")
     con = build_warehouse(facts)
     con.execute("SET threads TO 1")
     known: set = set()
+    known_experience: set = set()
     days: list[tuple[int, dict, dict]] = []
+    experience_days: list[tuple[int, dict, dict]] = []
+    observed: list[tuple[dict, dict]] = []  # each release's figures of students' experience and its units
+    # Profiles of students' experience read: the organizations whose reports change, and three others.
+    profiles = sorted(
+        {r[1] for step in steps if step.kind in STUDENT_KINDS for r in step.rows}
+        | set(facts.orgs["org_code"].iloc[:3])
+    )
 
     def release() -> None:
         releases.publish(con, actor=TESTS)
         known.update(true_people(con))
+        known_experience.update(true_experience(con))
         day = len(days)
         days.append((day, observe(con, facts.orgs), released_people(con)))
         audit.day(day, days[-1][1], days[-1][2], known)
+        before = observed[-1] if observed else None
+        observed.append(observe_experience(con, facts.orgs, profiles, before))
+        experience_days.append((day, observed[-1][0], released_experience(con)))
+        audit.experience_day(day, experience_days[-1][1], experience_days[-1][2], known_experience)
 
     try:
         known.update(true_people(con))
+        known_experience.update(true_experience(con))
         release()
         saved: dict[int, int] = {}
         for i, step in enumerate(steps):
@@ -395,12 +717,15 @@ def play(index: int, history=None) -> HistoryAudit:
                 ):  # it never counted: nothing to roll back, as the page says
                     change(con, saved[step.target], actor=TESTS)
             known.update(true_people(con))
+            known_experience.update(true_experience(con))
             if step.release:
                 release()
     finally:
         con.close()
     for (a, seen_a, rel_a), (b, seen_b, rel_b) in itertools.combinations(days, 2):
         audit.between(a, seen_a, rel_a, b, seen_b, rel_b)
+    for (a, seen_a, rel_a), (b, seen_b, rel_b) in itertools.combinations(experience_days, 2):
+        audit.experience_between(a, seen_a, rel_a, b, seen_b, rel_b)
     audit.checked["releases"] += len(days)
     return audit
 

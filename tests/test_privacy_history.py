@@ -12,8 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import pandas as pd
-from builders import organizations, staffing
-from privacy_audit import Facts
+from builders import enrollment, organizations, staffing
+from privacy_audit import Facts, facts_from
 from privacy_history import SEED, Step, audit_history, play, summary
 
 from analytics import privacy
@@ -123,3 +123,46 @@ def test_the_history_audit_catches_blocks_cut_across_those_released_before(monke
     monkeypatch.setattr(privacy, "_components", fresh_only)
     weakened = play(-2, crossing_history())
     assert "4 of 13" in report(weakened, "insider"), report(weakened)
+
+
+# --- students' experience --------------------------------------------------------------------------------
+
+
+def climate(year: str, org: str, index_all: float, index_white: float) -> list[tuple]:
+    """A VOCAL file's all-grades rows for All Students and White students, without respondents (weighted by
+    the warehouse's enrollment)."""
+    return [
+        (year, org, group, "All", value, None, None, None, None)
+        for group, value in (("All Students", index_all), ("White", index_white))
+    ]
+
+
+def corrected_index_history():
+    """Central's districts A (40 students of color, 40 White), B (3 and 30) and C (20 and 20) are one block
+    of the climate index (A or C alone would leave B's 3 with the other); Northeast's three (30 and 30) are
+    blocks of their own. Released; then B's All Students index is corrected from 60 to 61: no weight moves,
+    but Central's index of color moves by 33 points of score over 63, all of them B's 3 students'."""
+    orgs = organizations({("Central", "district"): 3, ("Northeast", "district"): 3})
+    a, b, c, *north = orgs["org_code"].tolist()
+    year = "2022-23"
+    pupils = enrollment(year, a, Black=40, White=40) + enrollment(year, b, Black=3, White=30)
+    pupils += enrollment(year, c, Asian=20, White=20)
+    survey = climate(year, a, 55, 60) + climate(year, b, 60, 62) + climate(year, c, 50, 58)
+    for org in north:
+        pupils += enrollment(year, org, Hispanic=30, White=30)
+        survey += climate(year, org, 65, 70)
+    facts = facts_from(orgs, enrollment=pupils, climate=survey)
+    return facts, [Step("correction of B's index", "upload", "climate-survey", climate(year, b, 61, 62))]
+
+
+def test_a_corrected_index_of_a_few_students_is_held_back(monkeypatch):
+    """A correction that moves no weight still moves an index: released as it was, B's correction would be
+    Central's (and the state's) index of color from one day to the next, a figure about its 3 students of
+    color. The release holds it back (privacy._averages_pass); with that check off, the audit finds it."""
+    clean = play(-3, corrected_index_history())
+    assert not clean.problems, report(clean)
+    assert clean.checked["students' experience figures compared between releases"] >= 4, clean.checked
+    monkeypatch.setattr(privacy, "_averages_pass", lambda moved, weight, owners: True)
+    weakened = play(-3, corrected_index_history())
+    found = report(weakened, "over time")
+    assert "climate_index 2022-23 students of color" in found and "weighing 3" in found, report(weakened)
