@@ -112,7 +112,7 @@ page_styles()
 if presenting():  # ?present=1: the deck's charts one at a time (ui/present.py), whichever page is open
     present()
     st.stop()
-sample_banner(may_upload=session.actor.may_upload)
+sample_banner(may_upload=session.actor.is_dese)  # what to do about it: roll the sample back, DESE's alone
 auth.notice(session)  # a sign-in that is refused or over: why, and "Sign in again"
 try:
     page.run()

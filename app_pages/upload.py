@@ -357,11 +357,7 @@ def upload_history() -> None:
         st.rerun()
 
 
-page_heading(
-    "Upload",
-    "Load staffing, enrollment, fellows, participation and equity-leader files, and DESE's reports on "
-    "students' discipline, attendance, graduation and climate.",
-)
+page_heading("Upload", view.page_question(up.actor()))
 if not up.actor().may_upload:  # the navigation hides this page from them; a direct run still refuses
     st.warning(
         "Uploading needs a district uploader's or DESE's role. Sign in, or ask DESE's dashboard "

@@ -13,6 +13,7 @@ from test_upload_page import AUTH, DESE_ADMIN, frame_with, shown, texts
 from upload_files import csv_bytes
 
 from analytics import access
+from analytics.contracts import FACT_KINDS
 from analytics.export import frame_csv
 from analytics.ingest import preview_pending
 from analytics.settings import load_settings
@@ -108,7 +109,7 @@ def test_a_viewer_cannot_read_the_audit_log_or_the_roles(roles_db, open_app):
 
 def test_a_district_uploads_its_own_rows_and_waits_for_review(roles_db, open_app):
     at = as_user(open_app(roles_db, script="app_pages/upload.py"), BOSTON_CLERK)
-    assert "fellows" not in at.selectbox(key="upload_kind").options
+    assert FACT_KINDS["fellows"].title not in at.selectbox(key="upload_kind").options
     assert "Boston (00350000)" in texts(at)
     # Another organization's row is refused, naming the row as the spreadsheet numbers it.
     upload(at, "mixed.csv", MIXED_FILE)
@@ -147,6 +148,24 @@ def test_a_districts_own_figures_are_shown_to_it_as_its_file_and_to_no_other_dis
     assert not [
         f for f in lowell.dataframe if "FTE after" in f.value.columns or "file_name" in f.value.columns
     ]
+
+
+def test_each_role_is_offered_only_what_it_may_do_on_the_upload_page(roles_db, open_app):
+    clerk = as_user(open_app(roles_db, script="app_pages/upload.py"), BOSTON_CLERK)
+    question = clerk.caption[0].value
+    assert question.startswith("Load your organizations' staffing") and "fellows" not in question.lower()
+    offered = clerk.selectbox(key="upload_kind").options  # as shown: each kind's title
+    assert set(offered) == {FACT_KINDS[k].title for k in access.DISTRICT_KINDS}
+    # The sample-data notice tells only DESE to roll the sample back (a district may roll back its own only).
+    banner = "roll the sample uploads back"
+    district_app = as_user(open_app(roles_db), BOSTON_CLERK)
+    notices = " ".join(w.value for w in district_app.warning)
+    assert "Sample data." in notices and banner not in notices
+    reviewer = as_user(open_app(roles_db), REVIEWER)
+    assert banner in " ".join(w.value for w in reviewer.warning)
+    dese_page = as_user(open_app(roles_db, script="app_pages/upload.py"), REVIEWER)
+    assert "fellows" in dese_page.caption[0].value
+    assert FACT_KINDS["fellows"].title in dese_page.selectbox(key="upload_kind").options
 
 
 def test_a_reviewer_approves_and_the_figure_counts(roles_db, open_app):

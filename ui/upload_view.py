@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import definitions as d
+from analytics.access import Actor
 from analytics.contracts import ORGANIZATIONS, kind_for_table
 from analytics.ingest import CheckedUpload, UploadPreview
 from analytics.ingest.preview import NOT_REPORTED, NOT_SHOWN
@@ -26,6 +27,23 @@ ANSWER_KEYS = {
     "student_group": "upload_student_group",
 }
 SAVE_AGAIN_KEY = "upload_save_again"  # the confirmation a file saved before needs
+
+
+def page_question(actor: Actor) -> str:
+    """What the Upload page is for, as this person may use it: DESE loads every kind; a district its own
+    organizations' files of the kinds a district may upload (analytics/access.py: DISTRICT_KINDS), so it is
+    not offered Fellows or AMSEL lists."""
+    if actor.is_dese:
+        return (
+            "Load staffing, enrollment, fellows, participation, equity-leader and AMSEL membership files, and "
+            "DESE's reports on students' discipline, attendance, graduation and climate."
+        )
+    if actor.may_upload:
+        return (
+            "Load your organizations' staffing, enrollment, participation and equity-leader files, and their "
+            "reports on students' discipline, attendance, graduation and climate."
+        )
+    return "Load the files the dashboard counts (district uploaders and DESE)."
 
 
 @dataclass(frozen=True)
