@@ -105,6 +105,8 @@ if session.actor is None:
         auth.notice(session)
     else:
         st.info(session.refusal, icon=":material/lock:")
+        if not session.signed_in and (elsewhere := auth.sign_in_address()) is not None:
+            auth.wrong_address(elsewhere)  # signing in here would come back silently signed out
     st.stop()
 page = st.navigation(pages_for(session.actor), position="hidden" if presenting() else "sidebar")
 keep_filters_in_address()

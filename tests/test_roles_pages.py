@@ -525,3 +525,47 @@ def test_a_forged_action_is_refused_and_recorded_once(roles_db, open_app, tmp_pa
         assert con.execute("SELECT status FROM uploads WHERE upload_id = ?", [pending]).fetchall() == [
             ("pending",)
         ]
+
+
+# --- the address sign-in works at -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("redirect_uri", "opened", "expected"),
+    [
+        ("http://localhost:8501/oauth2callback", "http://127.0.0.1:8501/upload", "http://localhost:8501"),
+        ("http://localhost:8501/oauth2callback", "127.0.0.1:8501", "http://localhost:8501"),  # a Host header
+        ("http://localhost:8501/oauth2callback", "http://localhost:8502/", "http://localhost:8501"),
+        ("http://localhost:8501/oauth2callback", "http://LOCALHOST:8501/fellows", None),
+        ("http://localhost:8501/oauth2callback", "localhost:8501", None),
+        ("https://dash.doe.mass.edu/oauth2callback", "https://dash.doe.mass.edu/", None),  # port 443 both
+        ("https://dash.doe.mass.edu/oauth2callback", "dash.doe.mass.edu", None),
+        ("https://dash.doe.mass.edu/oauth2callback", "http://10.0.0.5:8501/", "https://dash.doe.mass.edu"),
+        ("http://localhost:8501/oauth2callback", None, None),  # not known: sign-in offered as always
+        ("", "http://127.0.0.1:8501/", None),
+        ("http://localhost:8501/oauth2callback", "http://[::1", None),  # unreadable: nothing said
+    ],
+)
+def test_the_address_sign_in_works_at_is_told_apart_from_another(redirect_uri, opened, expected):
+    from ui.auth import sign_in_elsewhere
+
+    assert sign_in_elsewhere(redirect_uri, opened) == expected
+
+
+def test_opened_at_another_address_the_visitor_is_sent_to_the_one_sign_in_works_at(
+    roles_db, open_app, monkeypatch
+):
+    from ui import auth
+
+    monkeypatch.setattr(auth, "_opened_at", lambda: "http://127.0.0.1:8501/fellows")
+    at = as_user(open_app(roles_db), None)
+    said = " ".join(w.value for w in at.sidebar.warning)
+    assert "Sign-in works at http://localhost:8501 — open the dashboard there." in said
+    link = next(b for b in at.sidebar.get("link_button"))
+    assert link.proto.url == "http://localhost:8501/fellows"
+    assert not [b for b in at.sidebar.button if b.key == "auth_sign_in"]  # it would come back signed out
+    # At the configured address: Sign in, as always.
+    monkeypatch.setattr(auth, "_opened_at", lambda: "http://localhost:8501/")
+    at = as_user(open_app(roles_db), None)
+    assert at.sidebar.button(key="auth_sign_in").label == "Sign in"
+    assert not at.sidebar.warning

@@ -16,6 +16,7 @@ signed in: told why, offered to sign in again, and shown what anyone may see.
 from __future__ import annotations
 
 import logging
+import urllib.parse
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -36,6 +37,81 @@ def configured() -> bool:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all
         return False
+
+
+# --- the address sign-in works at ---------------------------------------------------------------------------
+# Streamlit keeps a sign-in's state in a cookie of the address the browser opened, and the identity provider
+# sends the browser back to the [auth] redirect_uri. Opened at another host or port (127.0.0.1 when the
+# redirect_uri names localhost), the cookie is not sent back: the round trip ends silently at "Sign in" (the
+# server logs "Missing provider for OAuth callback"). So the visitor is sent to the configured address.
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host_port(address: str, scheme: str = "http") -> tuple[str, int] | None:
+    """(host, port) of a URL or of a Host header ("127.0.0.1:8501"), lower-cased, the scheme's port where
+    none is written; None when it cannot be read."""
+    address = address.strip()
+    if "://" not in address:
+        address = f"{scheme}://{address}"
+    try:
+        parts = urllib.parse.urlsplit(address)
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if not parts.hostname or port is None:
+        return None
+    return parts.hostname.lower().rstrip("."), port
+
+
+def sign_in_elsewhere(redirect_uri: str, opened: str | None) -> str | None:
+    """The address sign-in works at ("http://localhost:8501"), when the dashboard was opened at another
+    host or port (`opened`: the browser's URL, or the request's Host header); None when they agree, or when
+    either cannot be told (then nothing is said: sign-in is offered as always)."""
+    if not redirect_uri or not opened:
+        return None
+    target = urllib.parse.urlsplit(redirect_uri.strip())
+    configured = _host_port(redirect_uri)
+    here = _host_port(opened, target.scheme or "http")
+    if configured is None or here is None or configured == here:
+        return None
+    return f"{target.scheme}://{target.netloc}"
+
+
+def _opened_at() -> str | None:
+    """Where this browser opened the dashboard: its URL (st.context.url), else the request's Host."""
+    try:
+        url = st.context.url
+        if url:
+            return url
+        headers = st.context.headers
+        return headers.get("X-Forwarded-Host") or headers.get("Host")
+    except Exception:  # no browser behind this run (tests, bare mode)
+        return None
+
+
+def sign_in_address() -> str | None:
+    """The configured address to send this visitor to before offering sign-in, or None (sign-in works
+    here, or is not configured)."""
+    if not configured():
+        return None
+    try:
+        redirect_uri = str(st.secrets["auth"].get("redirect_uri", ""))
+    except Exception:
+        return None
+    return sign_in_elsewhere(redirect_uri, _opened_at())
+
+
+def wrong_address(address: str, where=st) -> None:
+    """Say that sign-in works only at `address`, with a link there (to this page), instead of a Sign in
+    button that would come back silently signed out."""
+    path = urllib.parse.urlsplit(_opened_at() or "").path
+    where.warning(
+        f"Sign-in works at {address} — open the dashboard there. This address is not the one sign-in is "
+        "set up for, and the browser keeps a sign-in for one address only.",
+        icon=":material/link:",
+    )
+    where.link_button(f"Open {address}", address + (path or "/"), icon=":material/open_in_new:")
 
 
 def _claims() -> dict | None:
@@ -204,6 +280,10 @@ def notice(found: Session) -> None:
     if found.notice is None:
         return
     st.warning(plain(found.notice), icon=":material/lock_clock:")
+    elsewhere = sign_in_address()
+    if elsewhere is not None:
+        wrong_address(elsewhere)
+        return
     st.button("Sign in again", key="auth_sign_in_again", on_click=st.login, icon=":material/login:")
 
 
@@ -230,4 +310,8 @@ def sidebar(current_session: Session) -> None:
                 icon=":material/logout:",
             )
         else:
+            elsewhere = sign_in_address()
+            if elsewhere is not None:  # a Sign in button here would come back silently signed out
+                wrong_address(elsewhere, st.sidebar)
+                return
             st.button("Sign in", key="auth_sign_in", on_click=st.login, icon=":material/login:")

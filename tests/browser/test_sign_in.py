@@ -486,3 +486,29 @@ def test_a_sign_in_older_than_the_session_lifetime_is_refused(chromium, sign_in_
         assert not dash.exceptions(), dash.server_log()
     finally:
         dash.page.context.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Opened at another address than the one sign-in is set up for
+
+
+def test_opened_at_127_0_0_1_the_visitor_is_sent_to_localhost_where_sign_in_works(tab, app):
+    # The app's redirect_uri names http://localhost:<port>: at 127.0.0.1 the sign-in's cookie would not come
+    # back, and "Sign in" would return silently signed out.
+    tab.page.goto(f"http://127.0.0.1:{app.port}/fellows")
+    tab.wait_for_script()
+    sidebar = tab.sidebar()
+    configured = f"http://localhost:{app.port}"
+    expect(sidebar.get_by_text(f"Sign-in works at {configured}")).to_be_visible()
+    assert not sidebar.get_by_role("button", name="Sign in", exact=True).count()
+    link = sidebar.get_by_role("link", name=f"Open {configured}")
+    assert link.get_attribute("href") == f"{configured}/fellows"
+    tab.screenshot("sign-in-wrong-address", 1280)
+    # Followed, it leads to the address where signing in works.
+    link.evaluate("a => a.removeAttribute('target')")  # in this tab
+    link.click()
+    tab.page.wait_for_url(f"{configured}/fellows")
+    tab.wait_for_script()
+    assert not sidebar.get_by_text("Sign-in works at").count()
+    sign_in(tab, LOWELL_CLERK)
+    assert signed_in_caption(tab).startswith(f"Signed in as {LOWELL_CLERK} · "), signed_in_caption(tab)
