@@ -569,3 +569,21 @@ def test_opened_at_another_address_the_visitor_is_sent_to_the_one_sign_in_works_
     at = as_user(open_app(roles_db), None)
     assert at.sidebar.button(key="auth_sign_in").label == "Sign in"
     assert not at.sidebar.warning
+
+
+def test_where_sign_in_is_needed_to_view_the_wrong_address_is_said_on_the_page(
+    roles_db, open_app, monkeypatch
+):
+    from ui import auth
+
+    monkeypatch.setattr(auth, "_opened_at", lambda: "http://127.0.0.1:8501/")
+    monkeypatch.setenv("DASHBOARD_PUBLIC_VIEWING", "0")
+    load_settings.cache_clear()
+    try:
+        at = as_user(open_app(roles_db), None)
+    finally:
+        monkeypatch.delenv("DASHBOARD_PUBLIC_VIEWING")
+        load_settings.cache_clear()
+    assert "Sign in to see the dashboard." in at.info[0].value
+    assert any("Sign-in works at http://localhost:8501" in w.value for w in at.main.warning)
+    assert [b.proto.url for b in at.main.get("link_button")] == ["http://localhost:8501/"]
