@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import formats
+from analytics import chart_fit, formats
 from analytics.coverage import partial_label
 from analytics.definitions import JOB_CLASSES, RACES, school_years_between
 from analytics.goals import CountGoal, CumulativeGoal, PerYearGoal, ShareGoal
@@ -40,8 +40,10 @@ def _layout(
         title=dict(
             # Titles are words, never markup: one may quote an organization's name, which came from an upload.
             text=figure_text(title),
-            subtitle=dict(text=subtitle, font=dict(size=13, color="#4A5560")),
-            font=dict(size=19, color="#1B2631", weight="bold"),
+            # The family named here too: Streamlit's chart theme gives titles a font of its own otherwise,
+            # and the words are fitted with Arial's metrics (analytics/chart_fit.py).
+            subtitle=dict(text=subtitle, font=dict(family=FONT, size=13, color="#4A5560")),
+            font=dict(family=FONT, size=19, color="#1B2631", weight="bold"),
             x=0,
             xanchor="left",
             pad=dict(l=12),
@@ -124,12 +126,12 @@ def _add_partial_years(fig: go.Figure, frame: pd.DataFrame, years: list[str]) ->
     would be the few organizations that reported wearing the view's name, so no value is drawn."""
     part = _partial(frame).drop_duplicates("school_year", keep="last")
     part = part[part["school_year"].isin(years)]
-    shown = {a.x for a in fig.layout.annotations if getattr(a, "name", None) == "partial year"}
+    shown = {a.x for a in fig.layout.annotations if getattr(a, "name", None) == chart_fit.PARTIAL_YEAR_NOTE}
     for r in part.itertuples():
         if r.school_year in shown:
             continue  # one note a year, whichever series is partial
         fig.add_annotation(
-            name="partial year",
+            name=chart_fit.PARTIAL_YEAR_NOTE,  # moved up where a line runs through its place
             x=r.school_year,
             xref="x",
             y=0.02,
@@ -159,7 +161,8 @@ def partial_note(frame: pd.DataFrame) -> str:
 
 
 def _label_end(fig: go.Figure, x: str, y: float, text: str, color: str, *, yshift: int = 0) -> None:
-    """A label at the right end of a line, in the line's colour, so the chart reads without a legend."""
+    """A label at the right end of a line, in the line's colour, so the chart reads without a legend
+    (moved up or down clear of other labels and lines where the chart is drawn: analytics/chart_fit.py)."""
     fig.add_annotation(
         x=x,
         y=y,
@@ -193,10 +196,11 @@ def _axis_years(*frames: pd.DataFrame, until: str | None = None) -> list[str]:
 
 
 def empty_figure(message: str, title: str = "", subtitle_text: str = "") -> go.Figure:
-    """A blank chart that says why it is blank (keeping the title and scope)."""
+    """A blank chart that says why it is blank (keeping the title and scope), the message wrapped to the
+    narrowest width the chart is drawn at."""
     fig = go.Figure()
     fig.add_annotation(
-        text=message,
+        text=chart_fit.wrap(message, 16, min(chart_fit.PAGE_WIDTHS) - 120),
         showarrow=False,
         font=dict(size=16, color="#4A5560"),
         x=0.5,
@@ -206,7 +210,8 @@ def empty_figure(message: str, title: str = "", subtitle_text: str = "") -> go.F
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _layout(fig, title, subtitle_text, height=300, legend=False)
+    _layout(fig, title, subtitle_text, height=300, legend=False)
+    return fig.update_layout(margin_l=40, margin_r=40)
 
 
 def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:
@@ -255,7 +260,7 @@ def share_trend(
                 x=target_years,
                 y=target,
                 name=("Target path" if statewide_view else "Statewide target path")
-                + f": {goal.baseline_share:.0%} → {goal.target_share:.0%}",
+                + f": {goal.baseline_share:.0%} in {goal.baseline_year} → {goal.target_share:.0%} by {goal.target_year}",
                 mode="lines",
                 line=dict(color=VERMILLION, width=2.5, dash="dash"),
                 hovertemplate="%{x}: target %{y:.1%} of " + people + "<extra></extra>",
@@ -268,7 +273,6 @@ def share_trend(
             ("Target" if statewide_view else "Statewide target")
             + f" {goal.target_share:.0%}<br>by {goal.target_year}",
             VERMILLION,
-            yshift=16,
         )
     if projection is not None:
         band = projection.path[projection.path["school_year"].isin(years)]
@@ -306,7 +310,7 @@ def share_trend(
             )
         )
         end = band.iloc[-1]
-        _label_end(fig, end["school_year"], end["share"], trend_label(projection), BLUE, yshift=-24)
+        _label_end(fig, end["school_year"], end["share"], trend_label(projection), BLUE)
     line = _on_years(_counted(frame), years, ["share", "of_color", "total"])
     fig.add_trace(
         go.Scatter(
@@ -422,7 +426,7 @@ def representation_gap(
     top = float(context["share"].max())
     spread = _spread([e["share"] for e in ends.values()], gap=0.07 * top)
     for (group, last), y in zip(ends.items(), spread, strict=True):
-        _label_end(fig, last["school_year"], y, f"{group} {last['share']:.0%}", colors[group])
+        _label_end(fig, last["school_year"], y, f"{group} {last['share']:.1%}", colors[group])
     if references is not None:
         refs = references[references["group"].isin(["superintendents", "teachers", "students"])]
         _add_references(fig, refs, years, labels=False)
@@ -1068,6 +1072,7 @@ STANDING_STYLES = {  # the map's categories: colour, symbol, size (Okabe-Ito; sh
     "Equity leader, not in AMSEL": (BLUE, "diamond", 10),
     "Gap: no equity leader": (VERMILLION, "x", 10),
     "No equity leader": ("#AAB2BA", "circle", 5),
+    "No report in the latest year": ("#8A96A3", "circle-open", 6),
 }
 
 
@@ -1110,25 +1115,30 @@ def equity_leaders_growth(
             showarrow=False,
             font=dict(size=11, color="#4A5560"),
         )
+    top = float(pd.concat([shown["with_leader"], shown["amsel"]]).max() or 1)
     if founders:
         first = shown.dropna(subset=["amsel"]).iloc[0]
+        # The note in the plot's top left corner, where the first years' short bars leave room at any
+        # width, its arrow down to AMSEL's first bar.
         fig.add_annotation(
             x=first["school_year"],
             y=first["amsel"],
-            ax=0,
-            ay=-120,
+            axref="x",
+            ayref="y",
+            ax=years.index(first["school_year"]) - 0.45,
+            ay=top * 1.2,
             text=f"AMSEL's {len(founders)} founders:<br>"
             + "<br>".join(figure_text(", ".join(founders[i : i + 3])) for i in range(0, len(founders), 3)),
             font=dict(size=12, color="#8A5A00"),
             arrowcolor="#8A5A00",
             bgcolor="rgba(255,255,255,0.9)",
             xanchor="left",
+            yanchor="top",
             align="left",
         )
     _layout(fig, title, subtitle_text, height=460)
     fig.update_layout(barmode="group", bargap=0.25)
     _year_axis(fig, years)
-    top = float(pd.concat([shown["with_leader"], shown["amsel"]]).max() or 1)
     fig.update_yaxes(
         title_text="Organizations", rangemode="tozero", gridcolor="#E5E8EB", range=[0, top * 1.25]
     )

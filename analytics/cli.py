@@ -443,7 +443,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         files = [
             (f"{key}.csv", partial(export.chart_csv, con, goals, filters, key)) for key in export.CHART_KEYS
         ]
-        files.append((DECK_FILE, partial(export.build_deck, con, goals, filters, export.CHART_KEYS)))
+        files.append((DECK_FILE, partial(export.build_deck, con, goals, filters)))  # the default deck
         return _write_all(args.out, files)
     finally:
         con.close()

@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.definitions import school_year_from_spring, spring_year
+from analytics.definitions import TEACHER, school_year_from_spring, spring_year
 from analytics.settings import load_settings
 from analytics.warehouse import cursor, sql
 
@@ -208,3 +208,17 @@ def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
 def partial_label(reported: int, expected: int) -> str:
     """'partial: 1 of 322 organizations reported'."""
     return f"partial: {int(reported):,} of {int(expected):,} organizations reported"
+
+
+def complete_years(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The school years complete statewide for teachers' staffing or for enrollment, in order: the years a
+    view spans unless someone asks for more (a year that one district's file began stays partial, and out of
+    the default range, until more report)."""
+    found: set[str] = set()
+    for table, job_classes in (("staffing", (TEACHER,)), ("enrollment", ())):
+        cells = organizations_reporting(con, table, job_classes).by_cell()
+        if cells.empty:
+            continue
+        counted = coverage_of(cells, np.ones(len(cells), dtype=bool))
+        found |= set(counted.loc[counted["complete"].astype(bool), "school_year"])
+    return sorted(found)

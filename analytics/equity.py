@@ -406,7 +406,10 @@ def organizations_and_leaders(con: duckdb.DuckDBPyConnection, filters: Filters =
     """One row per organization in view that reported on its position: its latest report, whether it is a
     founder of AMSEL, in Influence 100, its share of students of color (where it may be shown), and its
     standing for the map: 'AMSEL member', 'Equity leader, not in AMSEL', 'Gap: no equity leader' (in Influence
-    100, or half or more of its students of color) or 'No equity leader'."""
+    100, or half or more of its students of color) or 'No equity leader', as its report for the latest year
+    in view says; an organization whose latest report is older is 'No report in the latest year' (counted
+    under no other standing: the map, its title and the list of gaps count the year they are titled with,
+    as the bars do)."""
     orgs = run_query(con, "equity_leader_organizations", filters)
     founders = set(amsel_founders(con)["org_code"])
     _, shares = _student_shares(con, filters)
@@ -416,15 +419,24 @@ def organizations_and_leaders(con: duckdb.DuckDBPyConnection, filters: Filters =
     amsel = orgs["amsel_member"].astype(bool)
     high = orgs["students_of_color"].ge(HIGH_SHARE_OF_COLOR)
     gap = ~leader & (orgs["in_influence_100"].astype(bool) | high)
+    latest = orgs["latest_year"].max() if len(orgs) else None
+    old = orgs["latest_year"] != latest
     orgs["standing"] = np.select(
-        [amsel, leader, gap],
-        ["AMSEL member", "Equity leader, not in AMSEL", "Gap: no equity leader"],
+        [old, amsel, leader, gap],
+        [NO_RECENT_REPORT, "AMSEL member", "Equity leader, not in AMSEL", "Gap: no equity leader"],
         "No equity leader",
     )
     return orgs
 
 
-STANDINGS = ("AMSEL member", "Equity leader, not in AMSEL", "Gap: no equity leader", "No equity leader")
+NO_RECENT_REPORT = "No report in the latest year"
+STANDINGS = (
+    "AMSEL member",
+    "Equity leader, not in AMSEL",
+    "Gap: no equity leader",
+    "No equity leader",
+    NO_RECENT_REPORT,
+)
 
 
 def leader_gaps(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:

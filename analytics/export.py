@@ -21,15 +21,24 @@ import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Inches, Pt
 
+from analytics import chart_fit, sections, slides
 from analytics import definitions as d
-from analytics import sections, slides
-from analytics.figure_data import FigureData, NotNative, describe, figure_data, plain, subtitle_parts
+from analytics.figure_data import (
+    FigureData,
+    NotNative,
+    describe,
+    figure_data,
+    plain,
+    shows_nothing,
+    subtitle_parts,
+)
 from analytics.goals import GapGoal, Goal, Goals, load_goals
 from analytics.metrics import Filters
 from analytics.privacy import blank_hidden
+from analytics.settings import load_settings
 from analytics.students import MEASURES
 from analytics.text import spreadsheet_safe
 from analytics.warehouse import has_sample_data
@@ -220,6 +229,7 @@ def figure_png(
 
     slide = go.Figure(figure)
     slide.update_layout(width=width, height=height)
+    chart_fit.fit(slide, widths=(width,), height=height, extra=())  # titles and labels at this size
     with _renderer_lock:
         _ensure_renderer()
         return kaleido.calc_fig_sync(
@@ -235,6 +245,69 @@ def chart_section(
     if key not in by_key:
         raise KeyError(f"No chart called {key!r}; choose from {', '.join(by_key)}")
     return by_key[key].build(con, goals, filters)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A chart the deck leaves out, and why (in words for the Export page and the title slide's notes)."""
+
+    key: str
+    label: str
+    why: str
+    # Nothing at all to draw for this view: never a slide, even when chosen (a slide would be empty).
+    nothing_shown: bool
+
+
+def left_out_because(section: sections.Section) -> tuple[str, bool] | None:
+    """Why a chart stays out of the default deck, and whether it has nothing at all to draw; None where it
+    says enough to be a slide. A chart the view leaves empty says so on the page (its message is the
+    reason); one that can show only a little says why (Section.says_little)."""
+    figure = section.figure
+    message = " ".join(plain(a.text) for a in figure.layout.annotations if a.xref == "paper")
+    if not figure.data:
+        return (message or "nothing can be shown for this view"), True
+    try:
+        if shows_nothing(figure_data(figure)):
+            return (section.says_little or "no figure can be shown for this view"), True
+    except NotNative:
+        pass  # a map or a histogram: what it draws is not read here
+    if section.says_little:
+        return section.says_little, False
+    return None
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    """The charts a deck holds for a view, in order, and those it leaves out with why."""
+
+    keys: tuple[str, ...]
+    left_out: tuple[LeftOut, ...]
+
+
+def _plan(
+    goals: Goals, built: dict[str, sections.Section], chosen: tuple[str, ...], *, default: bool
+) -> DeckPlan:
+    labels = {c.key: c.label for c in charts(goals)}
+    kept, left = [], []
+    for key in chosen:
+        why = left_out_because(built[key])
+        # The default deck leaves out what says little; a chosen chart stays unless it would be empty.
+        if why is not None and (default or why[1]):
+            left.append(LeftOut(key, labels.get(key, key), why[0], why[1]))
+        else:
+            kept.append(key)
+    return DeckPlan(tuple(kept), tuple(left))
+
+
+def deck_plan(
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, keys: tuple[str, ...] | None = None
+) -> DeckPlan:
+    """Which charts the deck holds for this view: by default every chart that says enough (a chart the view
+    leaves empty, or that can show only a group or two of a breakdown, stays out, with why); of `keys`, every
+    one that has something to draw."""
+    chosen = chart_keys(goals) if keys is None else tuple(keys)
+    built = {key: chart_section(con, goals, filters, key) for key in chosen}
+    return _plan(goals, built, chosen, default=keys is None)
 
 
 def chart_png(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str) -> bytes:
@@ -324,6 +397,55 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8-sig")
 
 
+# Text on slides, measured: Arial's metrics (Liberation Sans where Arial is not installed), a line 1.2 em high
+# as PowerPoint and LibreOffice set it, and a text box's default insets.
+LINE_SPACING = 1.2
+INSET_X, INSET_Y = Inches(0.1), Inches(0.05)
+_ROOM = 0.96  # of a box's width that text may fill: renderers round and kern a little differently
+
+
+def text_lines(text: str, size: float, width: int, *, bold: bool = False) -> list[str]:
+    """`text` (paragraphs split by newlines) as it wraps in a text box `width` EMU wide at `size` pt."""
+    room = (width - 2 * INSET_X) / 12700 * _ROOM  # EMU to points
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and chart_fit.text_width(trial, size, bold=bold) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return lines
+
+
+def text_height(lines: int, size: float) -> int:
+    """The height in EMU of a text box holding `lines` lines at `size` pt, insets included."""
+    return int(lines * size * LINE_SPACING * 12700) + 2 * INSET_Y
+
+
+def fit_title(text: str, width: int, sizes: tuple[int, ...] = (28, 26, 24)) -> tuple[int, int, int]:
+    """A slide title's size (pt), its line count and the box width that holds it: the largest size at which
+    it takes at most two lines (else three at the smallest), the lines balanced so that none ends on a word
+    or two (the narrowest box that still holds that many lines, and a little room)."""
+    for size in sizes:
+        count = len(text_lines(text, size, width, bold=True))
+        if count <= 2:
+            break
+    if count == 1:
+        return size, 1, width
+    low, high = width // count, width
+    while high - low > Inches(0.05):
+        middle = (low + high) // 2
+        if len(text_lines(text, size, middle, bold=True)) <= count:
+            high = middle
+        else:
+            low = middle
+    return size, count, min(width, high + Inches(0.3))
+
+
 def _text(
     slide, text: str, left, top, width, height, *, size: int, color=DARK, bold: bool = False, name: str = ""
 ):
@@ -332,6 +454,7 @@ def _text(
         box.name = name
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     for i, line in enumerate(text.split("\n")):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         para.text = line
@@ -345,6 +468,7 @@ def _title(placeholder, text: str, left, top, width, height, *, size: int) -> No
     frame = placeholder.text_frame
     frame.text = text
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE  # measured to fit here: no renderer shrinks it on its own
     frame.vertical_anchor = MSO_ANCHOR.TOP
     para = frame.paragraphs[0]
     para.alignment = PP_ALIGN.LEFT
@@ -356,14 +480,20 @@ def _alt_text(shape, text: str) -> None:
     shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
-DEFINITIONS = (
-    "People of color: every race/ethnicity category but White (DESE's seven categories).",
-    "Share: FTE (staff, as of October 1) or headcount (students) of color ÷ all with a known race.",
-    "Groups of fewer than 6 people of color, or of fewer than 6 others, are hidden, and so is any figure "
-    "that would give one away.",
-    "A school year is partial while the organizations that reported cover less than nearly all of those "
-    "expected; a partial year is drawn apart and is never the headline.",
-)
+def definitions() -> tuple[str, ...]:
+    """The definitions every deck states, with the rules' own settings (the threshold, the coverage)."""
+    n = d.SMALL_CELL_THRESHOLD
+    return (
+        "People of color: every race/ethnicity category but White (DESE's seven categories).",
+        "Share: FTE (staff, as of October 1) or headcount (students) of color ÷ all with a known race.",
+        f"Groups of fewer than {n} people of color, or of fewer than {n} others, are hidden, and so is any "
+        "figure that would give one away.",
+        f"A school year is partial while the organizations that reported are fewer than "
+        f"{load_settings().complete_share:.0%} of those expected; a partial year is drawn apart and is never "
+        "the headline.",
+    )
+
+
 SAMPLE_WARNING = "Sample data: the figures on this slide are synthetic. Do not present them as real."
 
 
@@ -400,7 +530,9 @@ class ChartSlide:
         lines += [f"As of {self.as_of}. Source: {self.source}." if self.as_of else f"Source: {self.source}."]
         if self.sample:
             lines.append(SAMPLE_WARNING)
-        lines += ["", "Figures: " + self.alt_text, "", "Definitions:"] + [f"- {d}" for d in DEFINITIONS]
+        lines += ["", "Figures: " + self.alt_text, "", "Definitions:"] + [
+            f"- {line}" for line in definitions()
+        ]
         return "\n".join(lines)
 
 
@@ -430,49 +562,57 @@ def slide_content(key: str, section: sections.Section) -> ChartSlide:
     )
 
 
+MARGIN = Inches(0.5)
+FOOTER_TOP = SLIDE_HEIGHT - Inches(0.6)
+
+
 def _chart_slide(deck, layout, content: ChartSlide, today: date) -> None:
+    """A chart's slide: its finding as the title, then the source line and notes, each measured to fit its
+    box (the title shrinks to 24 pt before it takes a third line), and the chart in the room left above the
+    footer."""
     slide = deck.slides.add_slide(layout)
-    margin = Inches(0.5)
-    width = SLIDE_WIDTH - 2 * margin
-    _title(slide.shapes.title, content.title, margin, Inches(0.3), width, Inches(1.0), size=28)
-    _text(
-        slide,
-        content.source_line + "".join("\n" + n for n in content.chart_notes),
-        margin,
-        Inches(1.3),
-        width,
-        Inches(0.5),
-        size=14,
-        color=MUTED,
-        name="Source",
-    )
-    top, height = Inches(1.95), Inches(4.85)
+    width = SLIDE_WIDTH - 2 * MARGIN
+    size, count, title_width = fit_title(content.title, width)
+    top = Inches(0.3)
+    title_height = text_height(count, size)
+    _title(slide.shapes.title, content.title, MARGIN, top, title_width, title_height, size=size)
+    top += title_height
+    source = content.source_line + "".join("\n" + n for n in content.chart_notes)
+    source_size = 14 if len(text_lines(source, 14, width)) <= 3 else 12
+    source_height = text_height(len(text_lines(source, source_size, width)), source_size)
+    _text(slide, source, MARGIN, top, width, source_height, size=source_size, color=MUTED, name="Source")
+    top += source_height + Inches(0.1)
+    height = FOOTER_TOP - Inches(0.1) - top
     if content.data is not None:
-        frame = slides.add_chart(slide.shapes, content.data, margin, top, width, height)
+        frame = slides.add_chart(slide.shapes, content.data, MARGIN, top, width, height)
         frame.name = "Chart"
         _alt_text(frame, content.alt_text)
     elif not content.section.figure.data:
-        # The view has nothing to draw: the page's message is the slide's content.
+        # Never chosen for a deck (build_deck leaves out a chart with nothing to draw); said, not drawn.
         message = " ".join(plain(a.text) for a in content.section.figure.layout.annotations)
-        _text(slide, message, margin, top, width, Inches(1.5), size=20, color=MUTED, name="Message")
+        _text(slide, message, MARGIN, top, width, Inches(1.5), size=20, color=MUTED, name="Message")
     else:
         # Not a category chart (see figure_data.NotNative: a histogram, a map): the page's own figure as a
-        # picture, rendered by Kaleido, with the finding as its alt text.
-        image = io.BytesIO(figure_png(content.section.figure))
-        pic_width = Emu(int(height * IMAGE_WIDTH / IMAGE_HEIGHT))
+        # picture, rendered by Kaleido, with the finding as its alt text. The slide's title and source line
+        # say what the page's title and subtitle say, so the picture carries neither; it is drawn at the
+        # size it is shown, its legend in type as large as the slide's.
         picture = slide.shapes.add_picture(
-            image, margin + Emu((width - pic_width) // 2), top, width=pic_width, height=height
+            io.BytesIO(picture_png(content.section.figure, width, height)),
+            MARGIN,
+            top,
+            width=width,
+            height=height,
         )
         picture.name = "Chart picture"
         _alt_text(picture, content.alt_text)
     footer = f"Massachusetts DESE · Influence 100 · prepared {today:%B %-d, %Y}"
-    _text(slide, footer, margin, SLIDE_HEIGHT - Inches(0.6), Inches(6.0), Inches(0.4), size=11, color=MUTED)
+    _text(slide, footer, MARGIN, FOOTER_TOP, Inches(6.0), Inches(0.4), size=11, color=MUTED, name="Footer")
     if content.sample:
         _text(
             slide,
             SAMPLE_WARNING,
-            margin + Inches(6.0),
-            SLIDE_HEIGHT - Inches(0.6),
+            MARGIN + Inches(6.0),
+            FOOTER_TOP,
             width - Inches(6.0),
             Inches(0.4),
             size=11,
@@ -483,6 +623,33 @@ def _chart_slide(deck, layout, content: ChartSlide, today: date) -> None:
     slide.notes_slide.notes_text_frame.text = content.speaker_notes()
 
 
+PICTURE_PX_WIDTH = 1100  # a picture's width in px: at 12.3 inches, a 16-px legend prints at 13 pt
+
+
+def picture_png(figure: go.Figure, width: int, height: int) -> bytes:
+    """A figure as a slide's picture `width` x `height` EMU: without its title and subtitle (the slide's
+    own), its legend at 17 px, drawn at the picture's shape so nothing is squeezed."""
+    fig = go.Figure(figure)
+    fig.update_layout(
+        title_text="",
+        title_subtitle_text="",
+        margin=dict(t=0, b=10, l=10, r=10),
+        # The legend as a column in the corner a map of Massachusetts leaves empty (its lower left), at the
+        # slide's type size.
+        legend=dict(
+            orientation="v",
+            x=0,
+            xanchor="left",
+            y=0,
+            yanchor="bottom",
+            font_size=17,
+            bgcolor="rgba(255,255,255,0.85)",
+        ),
+    )
+    px_height = round(PICTURE_PX_WIDTH * height / width)
+    return figure_png(fig, width=PICTURE_PX_WIDTH, height=px_height)
+
+
 def build_deck(
     con: duckdb.DuckDBPyConnection,
     goals: Goals,
@@ -491,12 +658,19 @@ def build_deck(
     *,
     today: date | None = None,
 ) -> bytes:
-    """A 16:9 PowerPoint deck: a title slide, one slide per chosen chart (a native, editable chart under
-    its finding as the slide's title, with the source line, alt text and speaker notes), and a slide of
-    definitions and sources. Sample data is called out on exactly the slides that show it."""
+    """A 16:9 PowerPoint deck: a title slide, one slide per chart (a native, editable chart under its
+    finding as the slide's title, with the source line, alt text and speaker notes), and a slide of
+    definitions and sources. Sample data is called out on exactly the slides that show it.
+
+    By default (`keys` None) every chart that says enough for this view (deck_plan): one the view leaves
+    empty, or that can show only a group or two of a breakdown, stays out, and the title slide's notes say
+    which and why. Of chosen `keys`, a chart with nothing to draw is left out all the same: never an empty
+    slide."""
     today = today or date.today()
-    keys = chart_keys(goals) if keys is None else keys
-    contents = [slide_content(key, chart_section(con, goals, filters, key)) for key in keys]
+    chosen = chart_keys(goals) if keys is None else tuple(keys)
+    built = {key: chart_section(con, goals, filters, key) for key in chosen}
+    plan = _plan(goals, built, chosen, default=keys is None)
+    contents = [slide_content(key, built[key]) for key in plan.keys]
     any_sample = any(c.sample for c in contents) or (not contents and has_sample_data(con))
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -538,6 +712,12 @@ def build_deck(
             name="Sample data warning",
         )
 
+    notes = [f"Influence 100's goals for {filters.describe()}, prepared {today:%B %-d, %Y}."]
+    if plan.left_out:
+        notes.append("Left out of this deck:")
+        notes += [f"- {left.label}: {left.why.rstrip('.')}." for left in plan.left_out]
+    first.notes_slide.notes_text_frame.text = "\n".join(notes)
+
     for content in contents:
         _chart_slide(deck, title_only, content, today)
 
@@ -552,12 +732,21 @@ def build_deck(
         size=30,
     )
     lines = [
-        *DEFINITIONS,
+        *definitions(),
         *(goal.definition() for goal in goals),
         "Sources: DESE staffing and enrollment (Profiles), Influence 100 program lists; published reference "
         "figures from DESE and the Rennie Center / Eos Power Gap report (2020).",
     ]
-    _text(sources, "\n".join(lines), Inches(0.8), Inches(1.6), Inches(11.7), Inches(5.0), size=18)
+    text = "\n".join(lines)
+    size = next(
+        (
+            n
+            for n in (18, 16, 14, 12)
+            if text_height(len(text_lines(text, n, Inches(11.7))), n) <= Inches(5.2)
+        ),
+        12,
+    )
+    _text(sources, text, Inches(0.8), Inches(1.6), Inches(11.7), Inches(5.2), size=size, name="Definitions")
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.chart_fit import unwrap
+
 HIDDEN_WORDS = "hidden (small numbers)"
 # Trace types that are not a category chart: a histogram bins a continuous measure, and maps and pies have no
 # category axis to put on a slide's category chart.
@@ -56,8 +58,10 @@ class Series:
     marker: str | None = None  # "circle", "diamond", "circle-open", "diamond-open"
     labels: list[str | None] | None = None  # a data label per point, as the page writes it
     label_position: str = "above"  # "above", "below", "right", "outside", "inside"
+    label_positions: list[str | None] | None = None  # per point, where the page places each differently
     in_legend: bool = True
     helper: bool = False  # drawn only to carry labels (a stack's total), not a figure of its own
+    reference: bool = False  # a goal or benchmark the page draws as a line or band, not a figure of the view
 
 
 @dataclass
@@ -101,12 +105,12 @@ def plain(text: object) -> str:
     names as entities; a slide or an aria-label shows text, so they go back to the characters)."""
     if text is None:
         return ""
-    return html.unescape(_TAG.sub("", re.sub(r"<br\s*/?>", " ", str(text)))).strip()
+    return html.unescape(_TAG.sub("", re.sub(r"<br[^>]*>", " ", str(text)))).strip()
 
 
 def _category(text: object) -> str:
     """A category label: a figure's line break becomes a real one (PowerPoint wraps it there too)."""
-    return html.unescape(_TAG.sub("", re.sub(r"<br\s*/?>", "\n", str(text)))).strip()
+    return html.unescape(_TAG.sub("", re.sub(r"<br[^>]*>", "\n", unwrap(str(text))))).strip()
 
 
 def _number(value: object) -> float | None:
@@ -177,13 +181,17 @@ def _position(textposition: object, default: str) -> str:
         return "inside"
     if textposition == "outside":
         return "outside"
+    if textposition == "middle right":
+        return "right"
+    if textposition == "middle left":
+        return "left"
     return default
 
 
 def subtitle_parts(subtitle: str) -> tuple[str, str | None, str, list[str]]:
     """The parts charts.subtitle() joined: (scope, as-of, source, notes). The as-of is None where the view
     has no data."""
-    lines = [plain(line) for line in re.split(r"<br\s*/?>", subtitle or "")]
+    lines = [plain(line) for line in re.split(r"<br\s*/?>", unwrap(subtitle or ""))]
     head, notes = (lines[0] if lines else ""), [line for line in lines[1:] if line]
     parts = head.split(" · ")
     scope = parts[0] if parts else ""
@@ -266,7 +274,11 @@ def figure_data(fig: go.Figure) -> FigureData:
         # occurrence, the later ones out of the legend.
         occurrences: list[list[float | None]] = []
         occ_labels: list[list[str | None]] = []
+        occ_positions: list[list[str | None]] = []
         texts = _text_list(trace.text, len(cats)) if _shows_text(trace) else None
+        per_point = (
+            list(trace.textposition) if isinstance(trace.textposition, list | tuple) and texts else None
+        )
         seen: dict[str, int] = {}
         for j, (c, v) in enumerate(zip(cats, vals, strict=False)):
             k = seen.get(c, 0)
@@ -274,9 +286,12 @@ def figure_data(fig: go.Figure) -> FigureData:
             while len(occurrences) <= k:
                 occurrences.append([None] * n)
                 occ_labels.append([None] * n)
+                occ_positions.append([None] * n)
             occurrences[k][index[c]] = v
             if texts:
                 occ_labels[k][index[c]] = texts[j]
+            if per_point and j < len(per_point):
+                occ_positions[k][index[c]] = _position(per_point[j], "above")
         # A chart of one unnamed series (bars by region) names it by its value axis.
         name = (
             plain(trace.name)
@@ -316,6 +331,7 @@ def figure_data(fig: go.Figure) -> FigureData:
                     if kind == "bar" and trace.insidetextanchor == "start"
                     else _position(trace.textposition, "outside" if kind == "bar" else "above"),
                     in_legend=k == 0 and trace.showlegend is not False and bool(plain(trace.name)),
+                    label_positions=occ_positions[k] if per_point and labels and any(labels) else None,
                 )
             )
 
@@ -338,6 +354,12 @@ def figure_data(fig: go.Figure) -> FigureData:
     _hidden_bars(data)
     _stack_totals(data)
     return data
+
+
+def shows_nothing(data: FigureData) -> bool:
+    """Whether the chart draws no figure of its view at all: every bar hidden, no point on any line (goals,
+    benchmarks and helper series aside)."""
+    return not any(v is not None for s in data.series if not (s.helper or s.reference) for v in s.values)
 
 
 def _edge_name(trace, i: int) -> str:
@@ -380,10 +402,36 @@ def _add_goal_lines(fig: go.Figure, data: FigureData) -> None:
         if a.xref == "paper" and a.yref in (None, "y") and a.y is not None
     ]
     n = len(data.categories)
+    bands = []
+    for shape in fig.layout.shapes:
+        # A band across the plot (a goal of 10-15 a year): one band series, named by the label beside it.
+        if (
+            shape.type != "rect"
+            or shape.xref not in ("paper", "x domain")
+            or data.horizontal
+            or shape.y0 is None
+        ):
+            continue
+        low, high = sorted((float(shape.y0), float(shape.y1)))
+        inside = [text for at, text in paper_notes if low <= at <= high]
+        name = (
+            inside[0]
+            if inside
+            else f"Band {format_value(low, data.value_format)} to {format_value(high, data.value_format)}"
+        )
+        bands.append((low, high))
+        data.series.insert(
+            0,
+            Series(
+                name, [low] * n, kind="band", high=[high] * n, color=_color(shape.fillcolor), reference=True
+            ),
+        )
     for shape in fig.layout.shapes:
         if shape.type != "line" or shape.y0 is None or shape.y0 != shape.y1 or data.horizontal:
             continue
         y = float(shape.y0)
+        if any(y in (low, high) for low, high in bands):
+            continue  # a band's edge, drawn over the bars on the page: the band itself on the slide
         exact = [text for at, text in paper_notes if at == y]
         labels = None
         if exact:
@@ -395,6 +443,7 @@ def _add_goal_lines(fig: go.Figure, data: FigureData) -> None:
             name = f"{nearest} ({format_value(y, data.value_format)})"
         else:
             name = f"Line at {format_value(y, data.value_format)}"
+        named = bool(exact or paper_notes)  # an unlabelled line (a zero line) is no entry of the legend
         data.series.append(
             Series(
                 name,
@@ -406,6 +455,8 @@ def _add_goal_lines(fig: go.Figure, data: FigureData) -> None:
                 marker="none",
                 labels=labels,
                 label_position="right",
+                reference=True,
+                in_legend=named,
             )
         )
 

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, equity, formats, geography, student_charts, students
+from analytics import chart_fit, charts, equity, formats, geography, student_charts, students
 from analytics import definitions as d
 from analytics import goal_progress as gp
 from analytics import metrics as m
@@ -56,8 +56,13 @@ class Section:
     status: gp.GoalStatus | None = None
     caption: str = ""
     name: str = ""
+    # Why the chart says too little to stand on a slide of its own ("only 1 of 7 regions can be shown"),
+    # '' where it says enough; the default deck leaves such a chart out and the Export page says why.
+    says_little: str = ""
 
     def __post_init__(self) -> None:
+        # Titles wrapped and labels placed for the widths the page draws it at (and the PNG's size).
+        chart_fit.fit(self.figure)
         validated(self.figure)
 
 
@@ -315,11 +320,12 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
         as_of = str(per_group.min())
         latest = counted[counted["school_year"] == as_of].set_index("group")["share"]
     if {"Teachers", "Students"} <= set(latest.index):
+        # To a tenth of a point, as every share on the Superintendents page (8.6%, not 9%).
         title = (
-            f"In {as_of}, {latest['Students']:.0%} of students were people of color; "
-            f"{latest['Teachers']:.0%} of teachers"
+            f"In {as_of}, {latest['Students']:.1%} of students were people of color; "
+            f"{latest['Teachers']:.1%} of teachers"
             + (
-                f" and {latest['Superintendents']:.0%} of superintendents"
+                f" and {latest['Superintendents']:.1%} of superintendents"
                 if "Superintendents" in latest
                 else ""
             )
@@ -345,10 +351,19 @@ def superintendents_by_group(
     frame = m.superintendent_share_by_group(con, group_by, filters)
     year = m.latest_complete_year(m.staff_share_by_year(con, d.SUPERINTENDENT, filters))
     word = "region" if group_by == "region" else "type of organization"
+    says_little = ""
     if year is not None and len(frame):
         in_year = frame[frame["school_year"] == year]
         shown = int((~in_year["suppressed"].astype(bool)).sum())
         title = f"Superintendents of color by {word}, {year}: {shown} of {len(in_year)} can be shown"
+        # A breakdown that shows one group or none, or fewer than half, says little the statewide figure
+        # does not: each group hidden holds fewer than 6 superintendents of color or 6 others.
+        if shown < 2 or 2 * shown < len(in_year):
+            plural = "regions" if group_by == "region" else "types of organization"
+            says_little = (
+                f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold fewer than 6 "
+                "superintendents of color or fewer than 6 others"
+            )
     else:
         title = f"Superintendents of color by {word}"
     fig = charts.group_bars(
@@ -359,7 +374,10 @@ def superintendents_by_group(
         subtitle_text=charts.subtitle(filters.describe(), year, m.data_source(con, ("staffing",))),
     )
     return Section(
-        fig, frame, name="superintendents-by-region" if group_by == "region" else "superintendents-by-type"
+        fig,
+        frame,
+        name="superintendents-by-region" if group_by == "region" else "superintendents-by-type",
+        says_little=says_little,
     )
 
 
@@ -432,10 +450,24 @@ def fellows_outcomes(
         title="From Fellowship to the superintendent's office",
         subtitle_text=charts.subtitle(place.describe(), as_of, source),
     )
+    role_names = ("Principal or assistant principal", "Central office")
+    role_counts = (summary.entered_as_principal, summary.entered_from_central_office)
+    hidden_roles = [n for n, v in zip(role_names, role_counts, strict=True) if v is None]
+    # Fellows also enter from other roles (not drawn): a role can be hidden to protect them, so the note says
+    # that a hidden bar may hide another group with it.
+    if len(hidden_roles) == 1:
+        role_note = (
+            f"{hidden_roles[0]} is hidden: it, or the Fellows who entered from another role, number fewer "
+            "than 6, and the total would give one away from the other."
+        )
+    elif hidden_roles:
+        role_note = "Both are hidden: fewer than 6 Fellows in a role, or a role the total would give away."
+    else:
+        role_note = ""
     roles = charts.fellows_roles(
         summary,
         title="Where Fellows come from",
-        subtitle_text=charts.subtitle(place.describe(), as_of, source, charts.SUPPRESSED_NOTE),
+        subtitle_text=charts.subtitle(place.describe(), as_of, source, role_note),
     )
     steps = [summary.enrolled, summary.completed, summary.placed_assistant, summary.placed_superintendent]
     funnel_data = pd.DataFrame(
@@ -740,14 +772,24 @@ def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, filters: m.Filters, 
     )
     latest = frame[frame["school_year"] == frame["school_year"].max()] if len(frame) else frame
     as_of = None if latest.empty else str(latest["school_year"].iloc[0])
-    if as_of and latest[column].sum():
+    if as_of and latest[column].sum() and by == "region":
         top = latest.sort_values(column, ascending=False).iloc[0]
-        word = "region" if by == "region" else "type"
         title = (
-            f"Organizations {what} by {word}: {int(latest[column].sum())} in {as_of}, "
-            f"{int(top[column])} of them {'in' if by == 'region' else 'among'} "
-            f"{top['group'] if by == 'region' else top['group'].lower()}"
+            f"Organizations {what} by region: {int(latest[column].sum())} in {as_of}, "
+            f"{int(top[column])} of them in {top['group']}"
         )
+    elif as_of and latest[column].sum():
+        # DESE's organizations counted as on the rest of the page (44 in AMSEL), the independent schools
+        # that have members apart: one count per fact.
+        outside = latest[latest["org_type"] == d.INDEPENDENT]
+        inside = latest[latest["org_type"] != d.INDEPENDENT]
+        top = inside.sort_values(column, ascending=False).iloc[0] if inside[column].sum() else None
+        schools = int(outside[column].sum())
+        title = f"AMSEL in {as_of}: {int(inside[column].sum())} organizations" + (
+            f" ({int(top[column])} of them {top['group'].lower()})" if top is not None else ""
+        )
+        if schools:
+            title += f" and {schools} independent school{'s' if schools != 1 else ''}"
     else:
         title = f"Organizations {what}, by {'region' if by == 'region' else 'type'}"
     kinds = ("equity_leaders",) if by == "region" else ("equity_leaders", "amsel_members")
@@ -870,17 +912,24 @@ def equity_comparison(
 def equity_map(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
     """Organizations placed by their town over the state and county outlines, by their standing."""
     found = equity.organization_map(con, filters)
-    counts = found.placed["standing"].value_counts()
+    # Placed or not, every organization counts (the list of gaps below the map counts them all).
+    counts = pd.concat([found.placed["standing"], found.unplaced["standing"]]).value_counts()
     gaps = int(counts.get("Gap: no equity leader", 0))
     title = (
         f"Where the gaps are: {gaps} organizations without an equity leader, {found.as_of}"
         if found.as_of
         else "Equity leaders across Massachusetts"
     )
+    unplaced = len(found.unplaced)
+    names = found.unplaced["name"].tolist()
     note = (
-        f"{len(found.unplaced)} organization{'s' if len(found.unplaced) != 1 else ''} not placed (no single "
-        "town): " + ", ".join(found.unplaced["name"].head(4)) + ("…" if len(found.unplaced) > 4 else "")
-        if len(found.unplaced)
+        f"Not on the map (no single town): {names[0]}" + (f" and {unplaced - 1} more" if unplaced > 1 else "")
+        if unplaced
+        else ""
+    )
+    listed = (
+        f"Not on the map (no single town): {', '.join(names[:8])}" + ("…" if unplaced > 8 else "")
+        if unplaced
         else ""
     )
     fig = charts.organization_map_chart(
@@ -898,7 +947,7 @@ def equity_map(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
     caption = (
         "Each organization at its town's centre (a regional district at its first-named town; several in one "
         "town are set around it). Outlines: the state and its counties (U.S. Census Bureau)."
-        + (f" {note}." if note else "")
+        + (f" {listed}." if listed else "")
     )
     return Section(fig, data, caption=caption, name="equity-leaders-map")
 

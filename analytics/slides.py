@@ -8,11 +8,18 @@ then moved into bar and area groups on the same axes: one chart, one embedded wo
 from __future__ import annotations
 
 import copy
+import math
 
 from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
@@ -34,6 +41,7 @@ _LINE_POSITIONS = {
     "above": XL_LABEL_POSITION.ABOVE,
     "below": XL_LABEL_POSITION.BELOW,
     "right": XL_LABEL_POSITION.RIGHT,
+    "left": XL_LABEL_POSITION.LEFT,
 }
 
 
@@ -73,24 +81,112 @@ def chart_type(data: FigureData) -> XL_CHART_TYPE:
     return XL_CHART_TYPE.LINE_MARKERS
 
 
+def _band_edges(data: FigureData, s: Series) -> tuple[list[float | None], list[float | None]]:
+    """A band's low edge and width on every category. An area cannot have gaps (a blank is drawn as 0, a
+    line from zero up to the band): before and after the band the low edge follows the line the band
+    starts from (or its own first and last edge) with no width, so nothing shows there."""
+    n = len(data.categories)
+    known = [i for i in range(n) if s.values[i] is not None and (s.high or [None] * n)[i] is not None]
+    low = list(s.values)
+    width = [
+        None if lo is None or hi is None else hi - lo for lo, hi in zip(s.values, s.high or [], strict=False)
+    ]
+    if not known:
+        return low, width
+    first, last = known[0], known[-1]
+    lines = [o for o in data.series if o.kind in ("line", "markers") and not o.helper]
+
+    def beside(i: int, edge: int) -> float:
+        for o in lines:
+            if (
+                o.values[i] is not None
+                and o.values[edge] is not None
+                and abs(o.values[edge] - s.values[edge]) < 1e-9
+            ):
+                return o.values[i]
+        return s.values[edge]
+
+    for i in range(n):
+        if i < first or i > last:
+            low[i] = beside(i, first if i < first else last)
+            width[i] = 0.0
+    return low, width
+
+
 def workbook_series(data: FigureData) -> list[tuple[str, list[float | None]]]:
-    """The columns of "Edit data", one per series drawn; a band is two: its low edge and its width."""
+    """The columns of "Edit data", one per series drawn; a band is two: its low edge and its width (the band
+    drawn between them, named in the legend by the width's column)."""
     out = []
     for s in data.series:
         if s.kind == "band":
-            out.append((f"{s.name}: low edge", s.values))
-            width = [
-                None if lo is None or hi is None else hi - lo
-                for lo, hi in zip(s.values, s.high or [], strict=False)
-            ]
-            out.append((f"{s.name}: width above the low edge", width))
+            low, width = _band_edges(data, s)
+            out.append((f"{s.name}: low edge", low))
+            out.append((s.name, width))
         else:
             out.append((s.name, s.values))
     return out
 
 
+def slide_labels(data: FigureData) -> FigureData:
+    """The data labels a slide writes, where no label can run into another or into a line whatever the
+    renderer (PowerPoint or LibreOffice place data labels themselves):
+    - figures written beside published-figure markers are left to the alt text and the notes (the markers
+      stay, named in the legend);
+    - a label at a line's end stays where no other line or end label comes near it there; otherwise its
+      words join the series' legend entry ("Trend since 2019-20 (reaches 14% in 2030-31)") or, without a
+      legend, it is left out (the figures are under Edit data and in the alt text).
+    Returns a copy; `data` is unchanged."""
+    out = copy.deepcopy(data)
+    shown = [v for s in out.series for v in (*s.values, *(s.high or [])) if v is not None]
+    low, high = out.value_range or (min([0.0, *shown]), max(shown, default=1.0))
+    span = (high - low) or 1.0
+    drawn = [s for s in out.series if s.kind in ("line", "markers", "band") and not s.helper]
+    for s in out.series:
+        if not s.labels or s.kind == "bar" or s.helper:
+            continue
+        if s.kind == "markers":
+            s.labels = None
+            continue
+        at = [i for i, text in enumerate(s.labels) if text]
+        if len(at) != 1:
+            continue  # labels at every point (running totals): drawn above their points as on the page
+        i = at[0]
+        text = s.labels[i]
+        near = []
+        for other in drawn:
+            if other is s:
+                continue
+            for j in (i, i + 1):
+                if j >= len(out.categories):
+                    continue
+                for v in (other.values[j], (other.high or [None] * len(out.categories))[j]):
+                    if v is not None and s.values[i] is not None and abs(v - s.values[i]) < 0.1 * span:
+                        near.append(other)
+        if not near:
+            s.label_position = "right" if i == len(out.categories) - 1 else s.label_position
+            continue
+        s.labels = None
+        if s.in_legend and out.legend:
+            s.name = _with_label(s.name, text)
+    return out
+
+
+def _with_label(name: str, label: str) -> str:
+    """A series' legend name with its end label's words, the words both start with said once: "Trend since
+    2019-20" and "Trend reaches 14% in 2030-31" give "Trend since 2019-20 (reaches 14% in 2030-31)"."""
+    first = name.split()[0].rstrip(":").lower() if name.split() else ""
+    words = label.replace("\n", " ").split()
+    if words and words[0].rstrip(":").lower() == first:
+        words = words[1:]
+    figures = [w for w in words if any(c.isdigit() for c in w)]
+    if figures and all(f in name for f in figures):
+        return name  # the name says it already ("Target path: 4% in 2019-20 → 14% by 2029-30")
+    return f"{name} ({' '.join(words)})" if words else name
+
+
 def add_chart(shapes, data: FigureData, x, y, cx, cy, *, font_size: int = 14):
     """Add `data` as a native chart to a slide's shapes; returns the graphic frame."""
+    data = slide_labels(data)
     values_format, axis_format = _NUMBER_FORMATS[data.value_format]
     chart_data = CategoryChartData(number_format=values_format)
     chart_data.categories = data.categories
@@ -293,7 +389,16 @@ def _labels(series, s: Series, role: str, data: FigureData, font_size: int) -> N
             else:
                 label.position = XL_LABEL_POSITION.OUTSIDE_END
         else:
-            label.position = _LINE_POSITIONS.get(s.label_position, XL_LABEL_POSITION.ABOVE)
+            where = (s.label_positions or [None] * len(s.labels))[i] or s.label_position
+            label.position = _LINE_POSITIONS.get(where, XL_LABEL_POSITION.ABOVE)
+
+
+def _nice_step(rough: float) -> float:
+    """1, 2 or 5 times a power of ten, the least not below `rough`."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    return next(k * power for k in (1, 2, 5, 10) if k * power >= rough - 1e-12)
 
 
 def _axes(chart, data: FigureData, font_size: int, axis_format: str) -> None:
@@ -306,14 +411,38 @@ def _axes(chart, data: FigureData, font_size: int, axis_format: str) -> None:
     value.tick_labels.font.size = Pt(font_size - 1)
     value.tick_labels.number_format = axis_format
     value.tick_labels.number_format_is_linked = False
+    # Categories sit between the ticks, as on the page (an area or line group may have set them on the
+    # ticks, which cuts the end bars in half).
+    cross = value._element.find(qn("c:crossBetween"))
+    if cross is None:
+        cross = etree.Element(qn("c:crossBetween"))
+        after = next(
+            el
+            for el in (value._element.find(qn(t)) for t in ("c:crossesAt", "c:crosses", "c:crossAx"))
+            if el is not None
+        )
+        after.addnext(cross)
+    cross.set("val", "between")
     value.has_major_gridlines = True
     value.major_gridlines.format.line.color.rgb = GRID
     value.format.line.fill.background()
+    lowest = min((v for s in data.series for v in s.values if v is not None), default=0.0)
+    highest = max((v for s in data.series for v in s.values if v is not None), default=0.0)
     if data.value_range:
         low, high = data.value_range
-        value.minimum_scale, value.maximum_scale = max(float(low), 0.0), float(high)
-    else:
+        low, high = min(max(float(low), 0.0), lowest), float(high)
+        if low < 0:
+            # Below zero (a gap can be negative): the axis on round steps that take in zero, its labels
+            # at the foot of the plot rather than along the zero line through the lines.
+            step = _nice_step((max(high, highest, 0.0) - low) / 6)
+            low, high = math.floor(low / step) * step, math.ceil(max(high, 0.0) / step) * step
+            value.major_unit = step
+        value.minimum_scale, value.maximum_scale = low, high
+    elif lowest >= 0:
         value.minimum_scale = 0
+    # (else PowerPoint scales the axis to reach below zero)
+    if lowest < 0 or (data.value_range and data.value_range[0] < 0):
+        category.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     for axis, title in ((category, data.category_title), (value, data.value_title)):
         if title:
             axis.has_title = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import chart_fit
 from analytics.charts import BLUE, GREY, ORANGE, SERIES, VERMILLION, _layout, _year_axis, empty_figure
 from analytics.definitions import school_years_between
 from analytics.goals import GapGoal
@@ -36,6 +37,9 @@ def _mark_baseline_and_pandemic(
             layer="below",
         )
         fig.add_annotation(
+            # Inside the shaded years, clear of the legend above the plot; moved down, where the chart is
+            # drawn, to a place no line or marker crosses (analytics/chart_fit.py).
+            name=chart_fit.MOVABLE_NOTE,
             x=(years.index(shown[0]) + years.index(shown[-1])) / 2,
             y=0.99,
             yref="paper",
@@ -46,6 +50,17 @@ def _mark_baseline_and_pandemic(
         )
     if baseline in years:
         fig.add_vline(x=years.index(baseline) - 0.5, line=dict(color=GREY, width=1.5, dash="dot"))
+
+
+def _headroom(fig: go.Figure, not_comparable: tuple[str, ...]) -> None:
+    """Room above the lines for the 'Not comparable (pandemic)' note, so that at no size does a line run
+    through it: the y axis from below the lowest figure (and zero) to a quarter above the highest."""
+    values = [v for t in fig.data for v in t.y if v is not None and v == v]
+    if not not_comparable or not values:
+        return
+    low, high = min([*values, 0.0]), max([*values, 0.0])
+    span = (high - low) or 1.0
+    fig.update_yaxes(range=[low - 0.08 * span, high + 0.3 * span])
 
 
 def _points(values: pd.Series, measure: Measure) -> pd.Series:
@@ -87,6 +102,7 @@ def gaps(
     _layout(fig, title, subtitle_text, height=height)
     _year_axis(fig, years)
     fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
+    _headroom(fig, tuple(pandemic))
     return fig
 
 
@@ -174,4 +190,5 @@ def influence_gaps(
     _layout(fig, title, subtitle_text, height=height)
     _year_axis(fig, years)
     fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
+    _headroom(fig, measure.not_comparable)
     return fig

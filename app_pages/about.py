@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import definitions as d
 from analytics.sample import NOT_FOUND, experience_sources
 from ui.data import goals
-from ui.layout import page_heading
+from ui.layout import data_table, page_heading
 
 page_heading(
     "About this dashboard", "What it tracks, how each number is defined, and where the data comes from."
@@ -20,7 +20,7 @@ a climate, policies and an intentional strategy that diversify their educator wo
 statewide; a region's or type's figures are its part of them. DESE sets them: the dashboard draws every
 path, band and gap from its goals file."""
 )
-st.dataframe(
+data_table(
     pd.DataFrame(
         {"Goal": [goal.title for goal in goals()], "Target": [goal.definition() for goal in goals()]}
     ),
@@ -49,8 +49,8 @@ Fellows are stored without names.
 ## Sources
 - DESE, *Diverse Workforce* and *Influence 100* pages; school-level *Profiles* staffing and enrollment data.
 - Rennie Center / Eos, *The Power Gap* (October 2020).
-- Organization names and 8-digit codes: DESE's district list. Collaborative codes are placeholders until
-  DESE's own are loaded.
+- Organization names and 8-digit codes: DESE's district list. Educational collaboratives are not on that
+  list: their codes here (from 56010000) are the dashboard's own, so find a collaborative by its name.
 """
 )
 st.markdown(

@@ -10,7 +10,7 @@ from analytics import access
 from analytics.export import frame_csv
 from ui import auth
 from ui.data import cursor
-from ui.layout import page_heading
+from ui.layout import data_table, page_heading
 from ui.text import grid
 
 page_heading(
@@ -37,7 +37,7 @@ except access.NotAllowed as refusal:
     st.stop()
 
 st.caption(f"{len(log):,} entries, newest first.")
-st.dataframe(
+data_table(
     grid(log.assign(role=log["role"].map(access.ROLE_LABELS).fillna(log["role"]))),
     hide_index=True,
     width="stretch",

@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import formats, sections
 from analytics.metrics import organizations_overview
 from ui.data import call, goals
-from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, data_table, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 g = goals()
@@ -30,7 +30,7 @@ table = sections.organizations_display(
     sections.find_organizations(orgs, search, taking_part_only=only_taking_part)
 )
 st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see its profile below.")
-picked = st.dataframe(
+picked = data_table(
     grid(table),
     hide_index=True,
     width="stretch",
@@ -80,7 +80,7 @@ if choice:
         )
         caption(f"{profile.name} is in the {profile.region} region.")
         if len(taking_part):
-            st.dataframe(
+            data_table(
                 grid(sections.participation_display(taking_part)),
                 hide_index=True,
                 width="stretch",

@@ -7,7 +7,7 @@ from analytics import definitions as d
 from analytics import sections
 from analytics.equity import leader_gaps
 from ui.data import call
-from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, data_table, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 page_heading(
@@ -47,7 +47,7 @@ chart(mapped, "equity_map")
 caption(mapped.caption)
 gaps = call(leader_gaps, filters)
 st.caption(f"{len(gaps):,} organizations to follow up.")
-st.dataframe(
+data_table(
     grid(sections.equity_gaps_display(gaps)), hide_index=True, width="stretch", key="equity_gaps", height=320
 )
 

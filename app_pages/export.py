@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import export
 from ui.data import call, cursor, goals
 from ui.layout import chart, page_heading, sidebar_filters
+from ui.text import plain
 
 page_heading(
     "Export for a presentation",
@@ -46,9 +47,26 @@ def _one(kind: str, key: str):
 
 
 st.header("PowerPoint deck")
+# The default deck: every chart that says enough for this view (export.deck_plan); the others can be added.
+plan = call(export.deck_plan, g, filters)
 chosen = st.multiselect(
-    "Charts in the deck", list(labels), default=list(labels), format_func=labels.get, key="export_deck_charts"
+    "Charts in the deck",
+    list(labels),
+    default=list(plan.keys),
+    format_func=labels.get,
+    # A view of its own, a choice of its own: the default follows the view's plan.
+    key=f"export_deck_charts_{abs(hash(plan.keys))}",
 )
+if plan.left_out:
+    st.caption("Left out by default, for this view:")
+    st.markdown(
+        "\n".join(f"- **{plain(o.label)}**: {plain(o.why.rstrip('.'))}." for o in plan.left_out)
+        + (
+            "\n\nAdd one above to have it all the same."
+            if any(not o.nothing_shown for o in plan.left_out)
+            else ""
+        )
+    )
 st.download_button(
     f"Download the deck ({len(chosen)} chart slides)",
     data=_deck(tuple(chosen)),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import formats, sections
 from ui.data import call, goals
-from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, data_table, empty_state, page_heading, sidebar_filters
 from ui.text import grid
 
 g = goals()
@@ -49,5 +49,5 @@ chart(roles, "fellows_roles")
 
 st.header("By cohort")
 cohort_table, cohort_caption = sections.fellows_cohort_view(table)
-st.dataframe(grid(cohort_table), hide_index=True, width="stretch", key="fellows_table")
+data_table(grid(cohort_table), hide_index=True, width="stretch", key="fellows_table")
 caption(cohort_caption)

@@ -28,10 +28,9 @@ PLOTS = {
     "superintendents-target-path": ["AREA_STACKED", "LINE_MARKERS"],
     "representation-gap": ["LINE_MARKERS"],
     "superintendents-by-region": ["BAR_CLUSTERED"],
-    "superintendents-by-type": ["BAR_CLUSTERED"],
     "influence-100-fellows": ["COLUMN_CLUSTERED", "LINE_MARKERS"],
     "fellows-outcomes": ["BAR_CLUSTERED"],
-    "districts-per-year": ["COLUMN_STACKED", "LINE_MARKERS"],
+    "districts-per-year": ["AREA_STACKED", "COLUMN_STACKED", "LINE_MARKERS"],
     "districts-cumulative": ["LINE_MARKERS"],
     "workforce-of-color": ["LINE_MARKERS"],
     "teacher-student-parity": ["LINE_MARKERS"],
@@ -72,6 +71,14 @@ def _series(chart) -> dict[str, list[float | None]]:
     return out
 
 
+def _named(series: dict[str, list], name: str) -> list:
+    """A series by its name, which may carry its end label's figure on a slide ("Teachers of color
+    (10.1%)": slides.slide_labels)."""
+    found = [v for k, v in series.items() if k == name or k.startswith(f"{name} (")]
+    assert len(found) == 1, (name, list(series))
+    return found[0]
+
+
 def _alt_text(shape) -> str:
     return shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr") or ""
 
@@ -93,11 +100,17 @@ def _on_years(frame: pd.DataFrame, categories: list[str], column: str) -> list[f
     return [None if pd.isna(by_year.get(c, math.nan)) else float(by_year[c]) for c in categories]
 
 
+def _slides_by_key(con, deck, keys=export.CHART_KEYS, filters: Filters | None = None) -> dict:
+    """Each chart slide by its chart's key: the chosen charts that have something to draw, in order."""
+    plan = export.deck_plan(con, GOALS, filters or Filters(), tuple(keys))
+    slides = list(deck.slides)
+    assert len(slides) == 2 + len(plan.keys)
+    return dict(zip(plan.keys, slides[1:-1], strict=True))
+
+
 def test_every_chart_slide_is_a_native_chart_with_title_notes_and_alt_text(sample_con):
     deck = _deck(sample_con)
-    slides = list(deck.slides)
-    assert len(slides) == 2 + len(export.CHART_KEYS)
-    for key, slide in zip(export.CHART_KEYS, slides[1:-1], strict=True):
+    for key, slide in _slides_by_key(sample_con, deck).items():
         section = export.chart_section(sample_con, GOALS, Filters(), key)
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         if export.slide_content(key, section).data is None:  # a map: a picture, said why in figure_data
@@ -126,9 +139,7 @@ def test_every_chart_slide_is_a_native_chart_with_title_notes_and_alt_text(sampl
 def test_series_hold_the_pages_figures(sample_con):
     deck = _deck(sample_con)
     charts = {
-        key: _chart(slide).chart
-        for key, slide in zip(export.CHART_KEYS, list(deck.slides)[1:-1], strict=True)
-        if key in PLOTS
+        key: _chart(slide).chart for key, slide in _slides_by_key(sample_con, deck).items() if key in PLOTS
     }
 
     def data(key):
@@ -152,13 +163,15 @@ def test_series_hold_the_pages_figures(sample_con):
     years = list(chart.plots[0].categories)
     for group in ("Students", "Teachers", "Superintendents"):
         part = context[context["group"] == group]
-        assert _close(_series(chart)[f"{group} of color"], _on_years(part, years, "share")), group
+        assert _close(_named(_series(chart), f"{group} of color"), _on_years(part, years, "share")), group
     shares = counted_years(data("workforce-of-color"))
     chart = charts["workforce-of-color"]
     for group in shares["group"].unique():
         name = group if group == "Students" else f"{group}s"
         part = shares[shares["group"] == group]
-        assert _close(_series(chart)[name], _on_years(part, list(chart.plots[0].categories), "share")), group
+        assert _close(
+            _named(_series(chart), name), _on_years(part, list(chart.plots[0].categories), "share")
+        ), group
 
     # Fellows: cohort sizes as bars, the running total as a line.
     cohorts = data("influence-100-fellows")
@@ -184,7 +197,7 @@ def test_series_hold_the_pages_figures(sample_con):
     chart = charts["districts-cumulative"]
     years = list(chart.plots[0].categories)
     assert _close(
-        _series(chart)["Have taken part"],
+        _named(_series(chart), "Have taken part"),
         _on_years(data("districts-cumulative"), years, "cumulative_participating"),
     )
 
@@ -287,4 +300,123 @@ def test_the_deck_needs_no_browser_and_is_quick(sample_con, monkeypatch):
     start = time.perf_counter()
     deck = _deck(sample_con, PLOTS)
     assert time.perf_counter() - start < 10
-    assert len(deck.slides) == 2 + len(PLOTS)
+    assert len(deck.slides) == 2 + len(PLOTS)  # each has something to draw: a slide each
+
+
+# --- what the default deck holds ---------------------------------------------------------------------------
+
+
+def test_the_default_deck_leaves_out_charts_that_say_little_and_says_why(sample_con):
+    """The sample shows 1 of 7 regions and 0 of 2 types of organization for superintendents: neither is a
+    slide of the default deck, and the title slide's notes say which and why."""
+    plan = export.deck_plan(sample_con, GOALS, Filters())
+    left = {c.key: c for c in plan.left_out}
+    assert set(left) == {"superintendents-by-region", "superintendents-by-type"}, plan.left_out
+    assert left["superintendents-by-region"].why.startswith("only 1 of 7 regions can be shown in 2024-25")
+    assert left["superintendents-by-type"].why.startswith("only 0 of 2 types of organization")
+    assert (
+        left["superintendents-by-type"].nothing_shown and not left["superintendents-by-region"].nothing_shown
+    )
+    deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, Filters())))
+    assert len(deck.slides) == 2 + len(plan.keys) == 2 + len(export.CHART_KEYS) - 2
+    titles = [s.shapes.title.text_frame.text for s in deck.slides]
+    assert not any(t.startswith("Superintendents of color by") for t in titles), titles
+    notes = deck.slides[0].notes_slide.notes_text_frame.text
+    assert "Left out of this deck:" in notes
+    assert "- Superintendents of color by region: only 1 of 7 regions can be shown in 2024-25" in notes
+
+
+def test_a_chosen_chart_with_nothing_to_draw_is_no_slide(sample_con):
+    """Chosen on the Export page, 1 of 7 regions is a slide (someone asked for it); 0 of 2 types never is
+    (an empty slide)."""
+    keys = ("superintendents-by-region", "superintendents-by-type")
+    deck = _deck(sample_con, keys)
+    assert len(deck.slides) == 3
+    assert deck.slides[1].shapes.title.text_frame.text.startswith("Superintendents of color by region")
+
+
+def test_a_small_region_deck_has_no_empty_slide(sample_con):
+    """A small region: whatever the view leaves empty stays out; every chart slide draws a figure."""
+    filters = Filters(regions=("Berkshires",))
+    plan = export.deck_plan(sample_con, GOALS, filters)
+    assert plan.left_out and plan.keys
+    deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, filters)))
+    assert len(deck.slides) == 2 + len(plan.keys)
+    for slide in list(deck.slides)[1:-1]:
+        frames = [s for s in slide.shapes if s.has_chart]
+        if frames:
+            values = [v for p in frames[0].chart.plots for s in p.series for v in s.values if v is not None]
+            assert values, slide.shapes.title.text_frame.text
+        assert not [s for s in slide.shapes if s.name == "Message"], slide.shapes.title.text_frame.text
+
+
+# --- bands, legends and labels on the slide --------------------------------------------------------------
+
+
+def _legend_names(chart) -> list[str]:
+    """The legend's entries as PowerPoint lists them: every series but those the legend deletes."""
+    deleted = {
+        int(e.find("{*}idx").get("val"))
+        for e in chart._chartSpace.chart.findall(".//{*}legend/{*}legendEntry")
+        if e.find("{*}delete") is not None and e.find("{*}delete").get("val") == "1"
+    }
+    return [s.name for p in chart.plots for s in p.series if s.index not in deleted]
+
+
+def test_a_band_is_two_series_the_band_between_them_and_one_legend_entry(sample_con):
+    slides = _slides_by_key(
+        sample_con,
+        _deck(sample_con, ("superintendents-target-path", "districts-per-year")),
+        ("superintendents-target-path", "districts-per-year"),
+    )
+    chart = _chart(slides["superintendents-target-path"]).chart
+    area = next(p for p in chart.plots if p._element.tag.endswith("areaChart"))
+    low, band = area.series
+    assert low.name == "90% band of the trend: low edge" and band.name == "90% band of the trend"
+    names = _legend_names(chart)
+    assert "90% band of the trend" in names and not any("low edge" in n or "width" in n for n in names), names
+    # No line from zero: the low edge never drops to 0 where there is no band; the band has no width there.
+    lows, widths = list(low.values), list(band.values)
+    assert all(v is not None and v > 0 for v in lows), lows
+    first = next(i for i, w in enumerate(widths) if w)
+    assert all(w == 0 for w in widths[: first - 1]), widths
+    # Published figures are markers named in the legend; their words are in the notes, not over the line.
+    published = next(s for p in chart.plots for s in p.series if s.name == "Published figures")
+    assert not published._element.findall(".//{*}dLbl")
+
+    chart = _chart(slides["districts-per-year"]).chart
+    names = _legend_names(chart)
+    assert names.count("Goal: 10-15 a year") == 1 and not any("(10)" in n or "(15)" in n for n in names), (
+        names
+    )
+    area = next(p for p in chart.plots if p._element.tag.endswith("areaChart"))
+    assert [next(iter(s.values)) for s in area.series] == [10.0, 5.0]  # from 10, 5 wide: 10 to 15
+    # The line is drawn over the bars: the line group comes last (PowerPoint draws groups in order).
+    tags = [p._element.tag.split("}")[1] for p in chart.plots]
+    assert tags == ["areaChart", "barChart", "lineChart"], tags
+
+
+def test_slide_titles_and_source_lines_fit_their_boxes(sample_con):
+    """Measured with Arial's metrics: each slide's title fits its box in at most three lines (two where 24
+    pt allows), the source line fits its own, and the chart starts below both and ends above the footer."""
+    deck = _deck(sample_con)
+    for key, slide in _slides_by_key(sample_con, deck).items():
+        title = slide.shapes.title
+        size = title.text_frame.paragraphs[0].font.size.pt
+        lines = export.text_lines(title.text_frame.text, size, title.width, bold=True)
+        assert len(lines) <= 3 and export.text_height(len(lines), size) <= title.height, (key, lines)
+        assert len(lines) <= 2 or size == 24, (key, size, lines)
+        if len(lines) == 2:  # balanced: no line of a word or two
+            assert min(len(line) for line in lines) >= 12, (key, lines)
+        source = next(s for s in slide.shapes if s.name == "Source")
+        size = source.text_frame.paragraphs[0].font.size.pt
+        lines = export.text_lines(source.text_frame.text, size, source.width)
+        assert export.text_height(len(lines), size) <= source.height, (key, lines)
+        assert title.top + title.height <= source.top, key
+        chart = next(s for s in slide.shapes if s.name in ("Chart", "Chart picture"))
+        footer = next(s for s in slide.shapes if s.name == "Footer")
+        assert source.top + source.height <= chart.top and chart.top + chart.height <= footer.top, key
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (key, shape.name)
+            assert shape.left + shape.width <= export.SLIDE_WIDTH, (key, shape.name)
+            assert shape.top + shape.height <= export.SLIDE_HEIGHT, (key, shape.name)

@@ -12,6 +12,7 @@ from builders import TESTS, add, new_warehouse, organizations, staffing
 from analytics import definitions as d
 from analytics import equity, geography
 from analytics.access import UPLOADER, Actor, NotAllowed
+from analytics.chart_fit import unwrap
 from analytics.ingest import Answers, check_upload, save_checked
 from analytics.metrics import Filters
 
@@ -324,11 +325,18 @@ def test_the_map_is_drawn_from_files_the_project_carries():
 def test_the_equity_leaders_page_draws_its_charts_and_the_map_on_plain_axes(sample_db, open_app):
     at = open_app(sample_db, page="equity_leaders")
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    for spec in specs:  # titles as read, without the line breaks that fit them to the chart's width
+        spec["layout"]["title"]["text"] = unwrap(spec["layout"]["title"]["text"])
     titles = [s["layout"]["title"]["text"] for s in specs]
     assert len(specs) == 7
     assert titles[0].startswith(
         "85 organizations had an equity-leader position in 2024-25; 44 of them in AMSEL"
     )
+    # One count per fact: the 44 organizations in AMSEL are 44 on the map and in the by-type chart's title
+    # too (the independent schools that have members counted apart).
+    assert titles[2].startswith("AMSEL in 2024-25: 44 organizations (33 of them districts) and 6 independent")
+    legend = [t["name"] for t in specs[5]["data"] if t.get("name")]
+    assert "AMSEL member (44)" in legend, legend
     positions = {t["name"]: t["text"] for t in specs[0]["data"] if t["type"] == "bar"}
     assert positions["In AMSEL"][0] == "6"  # the six founders, 2019-20
     assert "AMSEL's 6 founders" in " ".join(a["text"] for a in specs[0]["layout"]["annotations"])

@@ -13,6 +13,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from analytics import export
 from analytics.goals import load_goals
 from analytics.metrics import Filters
+from analytics.warehouse import connect
 
 GOALS = load_goals()
 
@@ -60,14 +61,24 @@ def test_unknown_chart_is_named_in_the_error(sample_con):
 
 def test_export_page_offers_the_deck_png_and_csv(sample_db, open_app):
     at = open_app(sample_db, "export")
+    con = connect(sample_db, read_only=True)
+    try:
+        plan = export.deck_plan(con, GOALS, Filters())
+    finally:
+        con.close()
+    kept = len(plan.keys)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
-        f"Download the deck ({len(export.CHARTS)} chart slides)",
-        f"Download all {len(export.CHARTS)} charts as PNG (one zip)",
+        f"Download the deck ({kept} chart slides)",
+        f"Download all {kept} charts as PNG (one zip)",
         "Download PNG (2400 × 1350)",
         "Download the numbers (CSV)",
     ]
     assert len(at.get("plotly_chart")) == 1  # the preview
+    # What the default deck leaves out, and why, is said beside it; each can be added back.
+    said = " ".join(m.value for m in at.markdown)
+    assert plan.left_out and all(o.label in said.replace("\\", "") for o in plan.left_out), said
+    assert "Add one above" in said
 
 
 def test_a_one_district_roster_for_a_later_year_is_not_the_decks_headline(sample_con):

@@ -11,6 +11,7 @@ from markdown_reading import as_read
 from streamlit.testing.v1 import AppTest
 
 from analytics import metrics as m
+from analytics.chart_fit import unwrap
 from analytics.definitions import school_years_between
 from analytics.goal_progress import share_frame
 from analytics.goals import load_goals
@@ -46,11 +47,12 @@ def drawn_years(trace: dict) -> list[str]:
 
 
 def title(fig: dict) -> str:
-    return fig["layout"]["title"]["text"]
+    """The title as read (without the line breaks that fit it to the chart's width)."""
+    return unwrap(fig["layout"]["title"]["text"])
 
 
 def subtitle(fig: dict) -> str:
-    return fig["layout"]["title"]["subtitle"]["text"]
+    return unwrap(fig["layout"]["title"]["subtitle"]["text"])
 
 
 def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
@@ -66,7 +68,7 @@ def test_overview_cards_and_one_chart_per_goal(sample_db, open_app):
         "How students of color experience school": cards["How students of color experience school"],
     }
     supers, fellows, per_year, districts, _students = figures(at)
-    target = traces(supers)["Target path: 4% → 14%"]
+    target = traces(supers)["Target path: 4% in 2019-20 → 14% by 2029-30"]
     assert target["x"][0] == "2019-20" and target["x"][-1] == "2029-30"
     assert target["y"][0] == pytest.approx(0.04) and target["y"][-1] == pytest.approx(0.14)
     assert drawn_years(traces(supers)["Superintendents of color"]) == SAMPLE_YEARS
@@ -86,7 +88,7 @@ def test_superintendents_page_trend_projection_scenario_context(sample_db, open_
     trend, scenario, gap, by_group = figures(at)
     names = traces(trend)
     assert {
-        "Target path: 4% → 14%",
+        "Target path: 4% in 2019-20 → 14% by 2029-30",
         "Superintendents of color",
         "Trend since 2019-20",
         "90% band of the trend",
@@ -215,11 +217,20 @@ def test_a_new_upload_shows_at_once(sample_db, open_app):
         add(cur, "staffing", staffing("2025-26", "00350000", "Superintendent", Black=1))
     at.run()
     supers = figures(at)[0]
-    # The new year is on the axis at once, but one district's roster is not the state: the headline stays
-    # on the latest complete year, and one superintendent's race is shown nowhere.
+    # One district's roster is not the state: the default range stays on the complete years (the sidebar
+    # says why), the headline on the latest complete year, and one superintendent's race is shown nowhere.
+    assert "2025-26" not in subtitle(supers)  # (the axis runs on to the target year whatever the range)
+    assert at.select_slider(key="filter_years").value[1] == "2024-25"
+    assert any("2025-26: partial" in c.value for c in at.sidebar.caption)
+    assert title(supers).startswith("Superintendents of color: 8.6% in 2024-25")
+    # The new year is there at once for whoever asks for it: its coverage, never a value.
+    first = at.select_slider(key="filter_years").value[0]
+    at.select_slider(key="filter_years").set_value((first, "2025-26")).run()
+    supers = figures(at)[0]
     assert "2025-26" in supers["layout"]["xaxis"]["categoryarray"]
-    assert supers["layout"]["title"]["text"].startswith("Superintendents of color: 8.6% in 2024-25")
+    assert title(supers).startswith("Superintendents of color: 8.6% in 2024-25")
     assert "2025-26 (1 of 322 organizations reported)" in subtitle(supers)
+    assert at.query_params["to"] in ("2025-26", ["2025-26"])
     assert "100.0%" not in str(supers) and "1 of 1" not in str(supers)
 
 

@@ -11,14 +11,16 @@ import streamlit as st
 
 from analytics import definitions as d
 from analytics import figure_data, releases
-from analytics.export import chart_keys, image_name
+from analytics.coverage import complete_years
+from analytics.export import image_name
 from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
 from ui import auth
-from ui.data import cached, goals, sample_data_loaded
+from ui.data import cached, sample_data_loaded
 from ui.text import plain
 
 _years_loaded = cached(school_years_loaded)
+_complete_years = cached(complete_years)
 
 # Query-parameter names and the session keys of their widgets.
 _YEAR_FROM, _YEAR_TO, _REGION, _TYPE = "from", "to", "region", "type"
@@ -85,16 +87,26 @@ def _init_from_url() -> dict[str, list[str]]:
     }
 
 
+def default_years(years: list[str]) -> tuple[str, str]:
+    """The range a view spans unless someone chooses another: every loaded year up to the latest complete
+    one. A year one district's file began is partial (its coverage, not a statewide figure) and is not the
+    default end for every visitor; it is one step along the slider for whoever wants it."""
+    complete = [y for y in _complete_years() if y in years]
+    return years[0], (complete[-1] if complete else years[-1])
+
+
 def _initial_years(years: list[str]) -> tuple[str, str]:
-    """The school-year range to start from: as last set in this session, else from the URL, else all.
-    (Passed as the slider's value: Streamlit's select_slider is a range slider only when its value is.)"""
+    """The school-year range to start from: as last set in this session, else from the URL, else the
+    default (default_years). (Passed as the slider's value: Streamlit's select_slider is a range slider only
+    when its value is.)"""
+    default = default_years(years)
     saved = st.session_state.get(_SAVED, {}).get(_KEYS["years"])
-    if saved:  # None for an end left at the edge: the range grows when newer years are loaded
-        return (saved[0] if saved[0] in years else years[0], saved[1] if saved[1] in years else years[-1])
+    if saved:  # None for an end left at its default: the range moves on when newer years are complete
+        return (saved[0] if saved[0] in years else default[0], saved[1] if saved[1] in years else default[1])
     first = st.query_params.get(_YEAR_FROM)
     last = st.query_params.get(_YEAR_TO)
-    first = first if first in years else years[0]
-    last = last if last in years else years[-1]
+    first = first if first in years else default[0]
+    last = last if last in years else default[1]
     if d.spring_year(first) > d.spring_year(last):
         first, last = last, first
     return first, last
@@ -102,10 +114,11 @@ def _initial_years(years: list[str]) -> tuple[str, str]:
 
 def _write_url(years: list[str], chosen: tuple[str, str], regions: list[str], types: list[str]) -> None:
     """Keep the URL in step with the filters; leave out what is at its default."""
+    default = default_years(years)
     _set_params(
         {
-            _YEAR_FROM: chosen[0] if chosen[0] != years[0] else None,
-            _YEAR_TO: chosen[1] if chosen[1] != years[-1] else None,
+            _YEAR_FROM: chosen[0] if chosen[0] != default[0] else None,
+            _YEAR_TO: chosen[1] if chosen[1] != default[1] else None,
             _REGION: ",".join(regions) or None,
             _TYPE: ",".join(types) or None,
         }
@@ -195,8 +208,14 @@ def sidebar_filters() -> Filters:
             format_func=d.ORG_TYPE_LABELS.get,
             placeholder="All types",
         )
-        if regions or types or chosen != (years[0], years[-1]):
+        default = default_years(years)
+        if regions or types or chosen != default:
             st.caption("Filtered view. The link in your address bar reopens it.")
+        if default[1] != years[-1]:
+            later = ", ".join(years[years.index(default[1]) + 1 :])
+            st.caption(
+                f"{later}: partial (few organizations have reported yet), so not in the default range."
+            )
         _release_note()
         st.toggle(
             "Presentation view",
@@ -206,8 +225,8 @@ def sidebar_filters() -> Filters:
         )
     st.session_state[_SAVED] = {
         _KEYS["years"]: (
-            chosen[0] if chosen[0] != years[0] else None,
-            chosen[1] if chosen[1] != years[-1] else None,
+            chosen[0] if chosen[0] != default[0] else None,
+            chosen[1] if chosen[1] != default[1] else None,
         ),
         _KEYS["regions"]: regions,
         _KEYS["types"]: types,
@@ -255,8 +274,10 @@ def address_filters() -> Filters:
 
 def _start_presenting() -> None:
     """The toggle: open the presentation view at the first of this page's charts that the deck has."""
+    from ui.present import presented_keys  # (ui.present imports this module)
+
     shown = st.session_state.get(_PAGE_CHARTS, [])
-    keys = chart_keys(goals())
+    keys = presented_keys(st.session_state.get(_VIEW, Filters()))
     first = next((keys.index(n) for n in shown if n in keys), 0)
     st.session_state["present_toggle"] = False  # off again when the view is left
     st.query_params[PRESENT] = "1"
@@ -298,6 +319,42 @@ def chart(section, key: str, *, table: bool = True) -> None:
     if table and figures is not None and len(figures):
         with st.expander("The figures in this chart, as a table"):
             st.dataframe(figures, hide_index=True, width="stretch")
+
+
+PRINT_ROWS = 5_000  # a table's rows printed (every row of Massachusetts' tables; a country's, the CSV)
+
+
+def data_table(frame, **dataframe_args):
+    """A table: on screen a data grid (st.dataframe, with `dataframe_args`), which draws only the rows
+    scrolled to; printed, every row and column of it as text, wrapped within the page (ui/styles.html).
+    Returns what st.dataframe returns (a selection, where the grid offers one)."""
+    shown = st.dataframe(frame, **dataframe_args)
+    rows = _as_configured(frame.head(PRINT_ROWS), dataframe_args)
+    body = rows.to_html(index=False, escape=True, na_rep="", border=0, classes="print-table")
+    note = (
+        f'<p class="print-table-note">The first {PRINT_ROWS:,} of {len(frame):,} rows: the CSV has them all.</p>'
+        if len(frame) > PRINT_ROWS
+        else ""
+    )
+    st.html(f'<div class="print-only" data-testid="print-table">{body}{note}</div>')
+    return shown
+
+
+def _as_configured(frame, dataframe_args: dict):
+    """The table as the grid shows it: its columns in the grid's order, hidden ones left out, each under
+    its label (column_config)."""
+    config = dataframe_args.get("column_config") or {}
+    order = dataframe_args.get("column_order")
+    columns = [c for c in (order or frame.columns) if c in frame.columns]
+    shown = [c for c in columns if not (c in config and config[c] is None)]
+    labels = {}
+    for c in shown:
+        setting = config.get(c)
+        if isinstance(setting, str):
+            labels[c] = setting
+        elif isinstance(setting, dict) and setting.get("label"):
+            labels[c] = setting["label"]
+    return frame[shown].rename(columns=labels)
 
 
 def goal_card(label: str, value: str, delta: str | None, status, as_of: str | None, detail: str) -> None:
