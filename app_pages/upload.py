@@ -170,7 +170,7 @@ def show_changes(changes, kind_name: str, key: str, *, reviewing: bool = False) 
     note = view.figures_note(table, reviewing=reviewing)
     if note is not None:
         headline, words = note
-        st.markdown(f":material/lock: **{plain(headline)}**")
+        st.info(f"**{plain(headline)}**", icon=":material/lock:")  # (an icon in the text would be a name's)
         if words:
             st.caption(plain(words))
     st.dataframe(

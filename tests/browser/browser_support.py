@@ -233,7 +233,10 @@ _SCRIPT_DONE = """() => {
 # `g.trace`, so an empty or failed chart counts 0. (Heatmaps draw `g.hm`, contours `g.contour`.)
 _CHARTS = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map((el, i) => {
     const gd = el.querySelector(".js-plotly-plot");
-    const title = gd ? (gd.querySelector(".gtitle")?.textContent
+    const drawn = gd && gd.querySelector(".gtitle");
+    // A title wrapped to the chart's width is drawn as lines (tspan.line): read them as one, spaced.
+    const lines = drawn ? [...drawn.querySelectorAll("tspan.line")].map(t => t.textContent) : [];
+    const title = gd ? ((lines.length ? lines.join(" ") : drawn?.textContent)
                         || (gd.layout && gd.layout.title && gd.layout.title.text) || "") : "";
     return {
         index: i,
