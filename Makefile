@@ -22,15 +22,19 @@ run: $(VENV)/.runtime
 # The warehouse, ingest and command-line tests run a second time on a shared DuckLake warehouse, in a
 # throw-away PostgreSQL the tests start (tests/lake_support.py; skipped without PostgreSQL unless
 # REQUIRE_POSTGRES=1, as CI sets).
+# Both cores: pytest-xdist runs the test files in two processes (a file's tests stay together, so its
+# module fixtures are built once).
+XDIST ?= -n 2 --dist loadfile
+
 test: $(VENV)/.dev
-	$(PY) -m pytest
-	$(PY) -m pytest --warehouse=ducklake
+	$(PY) -m pytest $(XDIST)
+	$(PY) -m pytest $(XDIST) --warehouse=ducklake
 
 # The same suite split in two: everything but the browser, and only the browser tests (Chromium driving
 # `streamlit run`; screenshots and the axe-core report land in screenshots/).
 test-fast: $(VENV)/.dev
-	$(PY) -m pytest -m "not browser"
-	$(PY) -m pytest --warehouse=ducklake
+	$(PY) -m pytest $(XDIST) -m "not browser"
+	$(PY) -m pytest $(XDIST) --warehouse=ducklake
 
 test-browser: $(VENV)/.dev
 	$(PY) -m pytest -m browser

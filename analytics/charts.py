@@ -444,7 +444,10 @@ def group_bars(
     year = frame[frame["school_year"] == school_year] if school_year else frame.iloc[0:0]
     if year.empty:
         return empty_figure(
-            "No complete year of superintendent staffing for this view.", title, subtitle_text
+            "No year of superintendent staffing can be shown for this view: none is complete, or each holds "
+            "fewer than 6 superintendents of color or fewer than 6 others.",
+            title,
+            subtitle_text,
         )
     year = year.sort_values(group_col, kind="stable")
     shown = ~year["suppressed"].astype(bool)
@@ -553,7 +556,9 @@ def fellows_cumulative(
     """Cohort sizes as bars, the running total as a line, against the goal and its pace (a statewide goal:
     a region or type view draws its own Fellows, with neither)."""
     if cohorts.empty:
-        return empty_figure("No Influence 100 fellows are loaded for this view.", title, subtitle_text)
+        return empty_figure(
+            "No Influence 100 Fellows come from organizations in this view.", title, subtitle_text
+        )
     labels = _cohort_labels(cohorts)
     fig = go.Figure()
     fig.add_trace(

@@ -220,7 +220,10 @@ def goal_trend(
 
 # --- students' experience --------------------------------------------------------------------------------
 
-STUDENT_GAP_NOTE = "Students of color = All Students minus White. Gray years are not comparable (pandemic)."
+STUDENT_GAP_NOTE = (
+    "Students of color = All Students minus White. Discipline and attendance in "
+    f"{' and '.join(students.PANDEMIC_YEARS)} are not comparable (pandemic)."
+)
 _STUDENT_KINDS = ("student_discipline", "student_attendance", "graduation", "climate_survey")
 
 

@@ -41,7 +41,8 @@ def chromium(chromium_executable, pytestconfig):
     """One Chromium for the whole session (headless; pytest-playwright's --headed and --slowmo apply)."""
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(SCREENSHOTS / "failures", ignore_errors=True)  # only this run's failures
+    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0":  # (one of the parallel workers clears)
+        shutil.rmtree(SCREENSHOTS / "failures", ignore_errors=True)  # only this run's failures
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_executable,
@@ -119,13 +120,14 @@ def axe_findings(request) -> list[dict]:
     return request.config.stash.setdefault(AXE_FINDINGS, [])
 
 
-def pytest_terminal_summary(terminalreporter, config):
-    """List the accessibility findings that did not fail the run, and write screenshots/axe-report.md."""
+def _axe_report(config):
+    """Write screenshots/axe-report.md (under pytest-xdist, each worker its own: axe-report-gw0.md, …)."""
     findings = config.stash.get(AXE_FINDINGS, None)
     if not findings:
-        return
+        return None
     SCREENSHOTS.mkdir(exist_ok=True)
-    report = SCREENSHOTS / "axe-report.md"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    report = SCREENSHOTS / (f"axe-report-{worker}.md" if worker else "axe-report.md")
     lines = [
         "# axe-core findings",
         "",
@@ -142,6 +144,20 @@ def pytest_terminal_summary(terminalreporter, config):
             f"| {f['status']} |"
         )
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return report
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _axe_report(session.config)  # (a worker has no terminal summary of its own)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """List the accessibility findings that did not fail the run, and write screenshots/axe-report.md."""
+    findings = config.stash.get(AXE_FINDINGS, None)
+    report = _axe_report(config)
+    if not findings:
+        return
     terminalreporter.section("accessibility (axe-core)")
     grouped: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     for f in findings:

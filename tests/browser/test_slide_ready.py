@@ -163,7 +163,7 @@ def test_the_overview_prints_whole_without_the_sidebar(dashboard: Dashboard):
     assert len(widths) == len(load_goals()), widths
     data = page.pdf(format="Letter", print_background=True)
     pdf = pdfium.PdfDocument(data)
-    out = SCREENSHOTS / "print"
+    out = SCREENSHOTS / "print" / "overview-whole"  # (its own folder: other tests print beside it)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     texts = []
