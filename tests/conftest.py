@@ -57,20 +57,7 @@ def on_lake(config) -> bool:
     return config.getoption("--warehouse") == "ducklake"
 
 
-# The files that take minutes (the privacy audits, every chart drawn at every size) run first: with the files
-# spread over both cores (make test: pytest-xdist), the short ones then fill in around them.
-LONGEST_FIRST = (
-    "test_privacy_attacks.py",
-    "test_privacy_history.py",
-    "test_privacy_mutations.py",
-    "test_chart_labels.py",
-    "test_privacy_over_time.py",
-)
-
-
 def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # (stable: the rest keep their order)
     if not on_lake(config):
         return
     kept, left = [], []
