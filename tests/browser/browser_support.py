@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -35,6 +37,7 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 60  # seconds; a cold start is ~2 s
 SCRIPT_TIMEOUT_MS = 60_000  # the first run of a page opens the warehouse and fills the caches
 CHART_TIMEOUT_MS = 30_000
+CHOICE_TIMEOUT_MS = 10_000  # a choice that took starts its run within this, or the box shows it
 SERVER_FLAGS = [
     "--server.headless=true",
     "--server.address=127.0.0.1",
@@ -315,15 +318,25 @@ class Dashboard:
         if option.search(current) if isinstance(option, re.Pattern) else current == option:
             return
         box = self.page.locator("[data-testid='stSelectbox']").filter(has=combo)
-        # The list closes when the page scrolls after it opened: scroll first, let it settle, then open.
-        box.scroll_into_view_if_needed()
-        self.page.wait_for_timeout(300)
-        self.rerun_by(
-            lambda: (
-                box.get_by_role("button", name="Open").click(),
-                self.page.get_by_role("option", name=option, exact=isinstance(option, str)).click(),
-            )
-        )
+        # On a loaded machine a click can land while the list is still opening or already closing, and then
+        # nothing is chosen and no run starts: try again, up to three times, whenever the box still shows
+        # something else. A choice that did land only waits for its run, however slow.
+        for attempt in range(3):
+            # The list closes when the page scrolls after it opened: scroll first, let it settle, then open.
+            box.scroll_into_view_if_needed()
+            self.page.wait_for_timeout(300)
+            self.page.evaluate(_COUNT_RUNS)
+            box.get_by_role("button", name="Open").click()
+            self.page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+            try:
+                self.page.wait_for_function("() => window.__scriptRuns > 0", timeout=CHOICE_TIMEOUT_MS)
+                break
+            except PlaywrightTimeoutError:
+                now = combo.input_value()
+                if attempt == 2 or (option.search(now) if isinstance(option, re.Pattern) else now == option):
+                    self.page.wait_for_function("() => window.__scriptRuns > 0", timeout=SCRIPT_TIMEOUT_MS)
+                    break
+        self.wait_for_script()
 
     def exceptions(self) -> list[str]:
         """The text of every exception box shown."""
@@ -340,9 +353,7 @@ class Dashboard:
     def wait_for_charts(self, timeout: float = CHART_TIMEOUT_MS) -> list[dict]:
         """Wait until every Plotly chart has drawn its traces (Plotly draws after the script ends); return
         the charts as they are then, drawn or not, for the test to judge."""
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        with contextlib.suppress(PlaywrightTimeout):
+        with contextlib.suppress(PlaywrightTimeoutError):
             self.page.wait_for_function(_CHARTS_DRAWN, timeout=timeout)
         return self.charts()
 
