@@ -8,17 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from lake_support import MISSING, PostgresServer, running_postgres
+from streamlit.testing.v1 import AppTest
+
+from analytics import ducklake, warehouse
+from analytics.seed import ensure_ready
+from analytics.warehouse import connect
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from lake_support import MISSING, PostgresServer, running_postgres  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from analytics import ducklake, warehouse  # noqa: E402
-from analytics.seed import ensure_ready  # noqa: E402
-from analytics.warehouse import connect  # noqa: E402
 
 # --- which warehouse: the embedded DuckDB file, or the shared one (DuckLake, its catalog in PostgreSQL) -----
 
