@@ -361,12 +361,12 @@ def test_rows_are_numbered_as_excel_shows_them(db, tmp_path, capsys):
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(db, tmp_path, capsys, monkeypatch, caplog):
-    from analytics.ingest import check
+    from analytics.ingest import shapes
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(check, "normalise_long", broken)
+    monkeypatch.setattr(shapes, "normalise_long", broken)
     data = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "2"]])
     errors = refused(db, tmp_path, capsys, "staffing", data)
     assert any("Something unexpected went wrong" in e and "nothing was saved" in e for e in errors)
@@ -660,7 +660,7 @@ def test_the_open_data_and_profiles_headers_have_no_part_twice():
     from upload_files import OLD_OPEN_DATA_HEADER, OPEN_DATA_HEADER
 
     from analytics.contracts import STAFFING
-    from analytics.ingest.shapes import find_roles
+    from analytics.ingest.roles import find_roles
 
     for header in (OPEN_DATA_HEADER, OLD_OPEN_DATA_HEADER, profiles_header(), profiles_header("School", "%")):
         assert find_roles(STAFFING, header).same_role == []

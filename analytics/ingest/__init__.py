@@ -20,7 +20,7 @@ from analytics.ingest.check import (
 from analytics.ingest.preview import UploadPreview, preview_pending, preview_upload, written_table
 from analytics.ingest.problems import ERROR, WARNING, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits
-from analytics.ingest.shapes import Answers, Question
+from analytics.ingest.steps import Answers, Question
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -12,25 +12,14 @@ import pandas as pd
 
 from analytics import definitions as d
 from analytics.access import DISTRICT_KINDS, Actor
-from analytics.contracts import ENROLLMENT, FACT_KINDS, STAFFING, STUDENT_KINDS, UploadKind
+from analytics.contracts import FACT_KINDS, STUDENT_KINDS, UploadKind
 from analytics.ingest import problems as pr
-from analytics.ingest.members import normalise_member_list
 from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
-from analytics.ingest.shapes import (
-    Answers,
-    NameInFile,
-    Normalised,
-    Question,
-    find_roles,
-    guess_org_type,
-    header_scorer,
-    is_template,
-    normalise_long,
-    normalise_wide,
-    report_same_role,
-)
-from analytics.ingest.student_reports import normalise_student_report, student_table
+from analytics.ingest.roles import find_roles, header_scorer, report_same_role
+from analytics.ingest.shapes import normalise
+from analytics.ingest.steps import Answers, NameInFile, Question, guess_org_type
+from analytics.ingest.student_reports import student_table
 from analytics.ingest.vocabulary import student_group
 from analytics.store import SavedUpload, save_upload, sha256_of
 from analytics.text import NAME_MAX, clean_file_name, clean_name, has_unseen, shorten, terminal_safe
@@ -291,30 +280,11 @@ def check_upload(
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
         roles = find_roles(kind, table.header)
-        wide = bool(roles.race_counts or roles.race_percents)
         if not kind.person_list:
             report_same_role(table, roles, problems)
-        if kind.person_list:  # a list of people (the AMSEL membership list), counted here
-            result = normalise_member_list(kind, table, answers, problems, known_organizations(con))
-        elif kind.name in STUDENT_KINDS:  # DESE's reports by student group
-            result = normalise_student_report(
-                kind, table, roles, answers, problems, known=known_organizations(con), allowed=allowed
-            )
-        elif kind in (STAFFING, ENROLLMENT) and wide:
-            result = normalise_wide(kind, table, roles, answers, problems, allowed=allowed)
-        elif kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
-            problems.add(
-                "a “Race/Ethnicity” column (one race per row), or one column per race/ethnicity (e.g. “African "
-                f"American (#)”, “BAA_CNT”); the header (row {table.header_row}) has "
-                + ", ".join(table.header),
-                row=table.header_row,
-                column="Race/Ethnicity",
-                code=pr.MISSING_COLUMN,
-            )
-            result = Normalised(None, "unknown")
-        else:
-            roster = kind is STAFFING and (bool(roles.people) or not is_template(kind, roles))
-            result = normalise_long(kind, table, roles, answers, problems, roster=roster, allowed=allowed)
+        result = normalise(
+            kind, table, roles, answers, problems, known=lambda: known_organizations(con), allowed=allowed
+        )
         questions += result.questions
         description = "; ".join(result.parts)
         checked.recognition = Recognition(

@@ -22,7 +22,8 @@ from analytics.ingest import problems as pr
 from analytics.ingest import values as v
 from analytics.ingest.problems import WARNING, ProblemLog
 from analytics.ingest.reading import Table
-from analytics.ingest.shapes import Answers, Normalised, Question, column_headers, title_school_year
+from analytics.ingest.roles import column_headers
+from analytics.ingest.steps import Answers, Normalised, Question, title_school_year
 from analytics.ingest.vocabulary import spelling
 from analytics.text import NAME_MAX, clean_name, shorten
 

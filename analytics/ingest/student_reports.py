@@ -30,18 +30,16 @@ from analytics.ingest import problems as pr
 from analytics.ingest import values as v
 from analytics.ingest.problems import WARNING, ProblemLog
 from analytics.ingest.reading import Limits, Table, read_table
-from analytics.ingest.shapes import (
+from analytics.ingest.roles import Roles, header_scorer, is_template
+from analytics.ingest.steps import (
     STATE_NAME_KEYS,
     STATEWIDE_NAME_KEYS,
     Answers,
     Normalised,
     Question,
     Resolver,
-    Roles,
     check_column_against_answer,
     drop_repeated_grain,
-    header_scorer,
-    is_template,
     number_problems,
     plain_values,
     school_years_of,
