@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.settings import load_settings
+
 PREFIX = "ducklake:"
 # The extensions come from PyPI packages pinned in requirements.txt (built for the pinned DuckDB); DuckDB
 # checks their signatures when they load, and nothing is fetched from the internet.
@@ -38,8 +40,6 @@ def is_ducklake(location: str | Path | None) -> bool:
 def data_path() -> str | None:
     """Where the lake's data files go: $DASHBOARD_DATA_PATH, else [warehouse] data_path in
     data/settings.toml; None leaves it to the catalog (it records the folder it was created with)."""
-    from analytics.settings import load_settings  # settings imports this package's warehouse module
-
     found = os.environ.get(DATA_PATH_ENV) or load_settings().data_path
     if not found:
         return None

@@ -10,12 +10,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from analytics.warehouse import PROJECT_ROOT
+from analytics.paths import DATA_DIR
 
-DATA = PROJECT_ROOT / "data"
-BOUNDARIES_FILE = DATA / "ma_boundaries.geojson"
-TOWNS_FILE = DATA / "ma_towns.csv"
-ORGANIZATION_TOWNS_FILE = DATA / "organization_towns.csv"
+BOUNDARIES_FILE = DATA_DIR / "ma_boundaries.geojson"
+TOWNS_FILE = DATA_DIR / "ma_towns.csv"
+ORGANIZATION_TOWNS_FILE = DATA_DIR / "organization_towns.csv"
 # Organizations in one town (Boston's charter schools) are set around its centre point, this far apart (in
 # degrees of latitude), so that each can be seen and hovered.
 SPREAD = 0.018

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.definitions import parse_school_year
-from analytics.warehouse import PROJECT_ROOT
+from analytics.paths import DATA_DIR
 
-REFERENCE_FILE = PROJECT_ROOT / "data" / "reference_points.toml"
+REFERENCE_FILE = DATA_DIR / "reference_points.toml"
 
 
 def load_reference_points(path: str | Path = REFERENCE_FILE) -> pd.DataFrame:

@@ -21,11 +21,11 @@ import pandas as pd
 from analytics import definitions as d
 from analytics.contracts import FELLOWS
 from analytics.definitions import school_years_between, spring_year
-from analytics.warehouse import PROJECT_ROOT
+from analytics.paths import DATA_DIR, PROJECT_ROOT
 
 SEED = 2019
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
-ORGANIZATIONS_FILE = PROJECT_ROOT / "data" / "organizations.csv"
+SAMPLE_DIR = DATA_DIR / "sample"
+ORGANIZATIONS_FILE = DATA_DIR / "organizations.csv"
 FIRST_YEAR, LAST_YEAR = "2016-17", "2024-25"
 YEARS = school_years_between(FIRST_YEAR, LAST_YEAR)
 # Students' experience (the third goal): DESE's four reports by student group.

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from analytics.warehouse import PROJECT_ROOT
+from analytics.paths import DATA_DIR
 
-SETTINGS_FILE = PROJECT_ROOT / "data" / "settings.toml"
+SETTINGS_FILE = DATA_DIR / "settings.toml"
 UNKNOWN_USER_CHOICES = ("viewer", "refuse")
 OPERATOR_ROLE_CHOICES = ("viewer", "reviewer", "administrator")
 

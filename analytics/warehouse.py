@@ -18,21 +18,15 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from analytics import ducklake
+from analytics.paths import MIGRATIONS_DIR, SQL_DIR
+
+# Where the project's files are is analytics/paths.py; these two are still taken from here by the command
+# line, goals.py and the tests' helpers.
+from analytics.paths import PROJECT_ROOT as PROJECT_ROOT
+from analytics.paths import default_db_path as default_db_path
 
 if TYPE_CHECKING:
     from analytics.contracts import UploadKind
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-
-
-def default_db_path() -> Path:
-    """The warehouse file: $DASHBOARD_DB if set, else data/warehouse.duckdb in the project. (A shared
-    warehouse is named the same way, `ducklake:postgres:dbname=… host=…`: see analytics/ducklake.py.)"""
-    env = os.environ.get("DASHBOARD_DB")
-    return Path(env) if env else DEFAULT_DB
 
 
 # The warehouse is attached under this name, whatever its file is called; every cursor must `USE` it

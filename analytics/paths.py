@@ -1,0 +1,22 @@
+"""Where the project's files are: its root, the data folder, the warehouse file, the SQL and migrations.
+
+Every module that names a file in the project starts from here (so this module imports nothing of the
+project's own)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def default_db_path() -> Path:
+    """The warehouse file: $DASHBOARD_DB if set, else data/warehouse.duckdb in the project. (A shared
+    warehouse is named the same way, `ducklake:postgres:dbname=… host=…`: see analytics/ducklake.py.)"""
+    env = os.environ.get("DASHBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
