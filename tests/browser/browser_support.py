@@ -7,7 +7,6 @@ these tests. Screenshots land in the git-ignored screenshots/.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 import re
@@ -22,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app_pages_list import PAGES, AppPage
+from app_pages_list import page_by_name as page_by_name  # the browser tests import it from here
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,62 +47,7 @@ SERVER_FLAGS = [
 ]
 
 # ---------------------------------------------------------------------------------------------------------
-# The pages, as app.py registers them
-
-
-@dataclass(frozen=True)
-class AppPage:
-    """One st.Page from app.py: its title, script and URL path ("" for the default page)."""
-
-    title: str
-    script: str
-    url_path: str
-
-    @property
-    def name(self) -> str:
-        """A short id for test names and screenshot files: the script's stem (overview, upload, ...)."""
-        return Path(self.script).stem
-
-
-def app_pages(app_py: Path = ROOT / "app.py") -> list[AppPage]:
-    """Every `st.Page(...)` call in app.py, in source order, with the URL path Streamlit gives it."""
-    calls = [
-        node
-        for node in ast.walk(ast.parse(app_py.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
-    ]
-    pages = []
-    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
-        kwargs = {k.arg: k.value for k in call.keywords if k.arg}
-        script_node = call.args[0] if call.args else kwargs.get("page")
-        if not isinstance(script_node, ast.Constant) or not isinstance(script_node.value, str):
-            continue  # a page made of a function (app.py's refusal of a page a role may not open)
-        script = script_node.value
-        stem = Path(script).stem
-        title = ast.literal_eval(kwargs["title"]) if "title" in kwargs else stem.replace("_", " ")
-        default = "default" in kwargs and ast.literal_eval(kwargs["default"]) is True
-        if default:
-            url_path = ""
-        elif "url_path" in kwargs:
-            url_path = ast.literal_eval(kwargs["url_path"]).strip("/")
-        else:
-            # Streamlit drops a leading sort number ("01_overview.py" -> "overview").
-            url_path = re.sub(r"^[0-9]+[_ -]*", "", stem)
-        pages.append(AppPage(title=title, script=script, url_path=url_path))
-    if not pages:
-        raise ValueError("no st.Page(...) found in app.py")
-    return pages
-
-
-PAGES = app_pages()
-
-
-def page_by_name(name: str) -> AppPage:
-    """The page whose script is app_pages/<name>.py."""
-    for page in PAGES:
-        if page.name == name:
-            return page
-    raise LookupError(f"app.py registers no page app_pages/{name}.py")
+# The pages, as app.py registers them (read in tests/app_pages_list.py, which the AppTest smoke test shares)
 
 
 def is_placeholder(page: AppPage) -> bool:
