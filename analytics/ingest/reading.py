@@ -25,7 +25,6 @@ from analytics.ingest import problems as pr
 from analytics.ingest.problems import HEADER_MISALIGNED, MIXED_ENCODING, WARNING, ProblemLog
 
 HEAD_ROWS = 40  # the header must start within the first 40 rows
-NUMBER_LIKE = re.compile(r"^\s*[-+]?(?:\d[\d,]*\.?\d*|\.\d+)\s*%?\s*$")
 
 
 @dataclass(frozen=True)
@@ -194,9 +193,8 @@ def _looks_binary(text: str) -> bool:
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 
 
-def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: Limits) -> Table:
-    decoded = _decode(data)
-    text, encoding = decoded.text, decoded.encoding
+def _refuse_what_is_no_csv(text: str) -> None:
+    """Refuse binary data and web pages, saying what the file is and what to upload instead."""
     if _looks_binary(text):
         raise Unreadable(
             "This file is not a CSV or Excel file (it holds binary data). Save your spreadsheet as .xlsx or "
@@ -210,6 +208,12 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             "Workbook (.xlsx) or CSV, then upload that.",
             pr.NOT_A_SPREADSHEET,
         )
+
+
+def _find_header(text: str, header_score: HeaderScore) -> tuple[str, int, int, list[list[str]], list[str]]:
+    """The delimiter and the header among the first rows: for each delimiter its first row recognised as a
+    header, the best scoring of them (more cells breaking a tie). Returns (delimiter, the header's record
+    index, its line index, the head's records, the head's lines)."""
     head_text = text[:262_144]  # the header is near the top: never split a whole large file into lines
     lines = head_text.splitlines(keepends=True)
     if len(head_text) < len(text) and len(lines) > 1:
@@ -227,6 +231,14 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
     if best is None:
         raise Unreadable(_no_header_message(), pr.NO_HEADER)
     _, _, delimiter, rec_index, line_index, records = best
+    return delimiter, rec_index, line_index, records, lines
+
+
+def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: Limits) -> Table:
+    decoded = _decode(data)
+    text, encoding = decoded.text, decoded.encoding
+    _refuse_what_is_no_csv(text)
+    delimiter, rec_index, line_index, records, lines = _find_header(text, header_score)
     header = _unique_names(records[rec_index])
     title = [" ".join(c for c in r if c.strip()) for r in records[:rec_index] if any(c.strip() for c in r)]
     offset = sum(len(line) for line in lines[:line_index])
