@@ -27,10 +27,9 @@ REGION = "Greater Boston"  # the region with the most districts, so its chart is
 
 def open_superintendents(dashboard: Dashboard) -> list[str]:
     """Open the Superintendents page; return what its charts plot."""
-    if is_placeholder(SUPERINTENDENTS):
-        pytest.xfail(
-            f"{SUPERINTENDENTS.script} is still the skeleton's placeholder: no filters or charts yet"
-        )
+    assert not is_placeholder(SUPERINTENDENTS), (
+        f"{SUPERINTENDENTS.script} is a placeholder: no filters or charts"
+    )
     dashboard.open(SUPERINTENDENTS)
     charts = dashboard.wait_for_charts()
     assert charts, f"{SUPERINTENDENTS.script} shows no Plotly chart"
@@ -116,7 +115,7 @@ def filter_box(dashboard: Dashboard, label: str):
 
 
 def test_region_type_and_years_survive_changes_of_page(dashboard):
-    """Issue 10: region and type were lost on the second change of page (and `region=` left the URL)."""
+    """Region and type once were lost on the second change of page (and `region=` left the URL)."""
     overview, about, workforce = page_by_name("overview"), page_by_name("about"), page_by_name("workforce")
     type_label = "Districts"
     dashboard.open(overview)
@@ -140,8 +139,7 @@ def test_region_type_and_years_survive_changes_of_page(dashboard):
     go_to(dashboard, about)
     assert filter_box(dashboard, "Region").count() == 0
     for app_page in (SUPERINTENDENTS, workforce):
-        if is_placeholder(app_page):
-            pytest.xfail(f"{app_page.script} is still the skeleton's placeholder: no filters yet")
+        assert not is_placeholder(app_page), f"{app_page.script} is a placeholder: no filters"
         go_to(dashboard, app_page)
         assert selected(filter_box(dashboard, "Region")) == [REGION], app_page.title
         assert selected(filter_box(dashboard, "Organization type")) == [type_label], app_page.title

@@ -1,5 +1,6 @@
 """Every page in app.py's navigation, in Chromium: it runs to the end without an exception box, shows the
-sample-data notice, draws every Plotly chart, and is photographed at 1280 and 1920 px."""
+sample-data notice, draws every Plotly chart (as many as it draws on the sample), and is photographed at 1280
+and 1920 px."""
 
 from __future__ import annotations
 
@@ -44,8 +45,30 @@ def test_shows_the_sample_data_notice(shown):
     assert notice.is_visible()
 
 
+# The Plotly charts each page draws on the sample data (a page that draws fewer has lost one, or drew none).
+CHARTS_ON_THE_SAMPLE = {
+    "overview": 5,
+    "superintendents": 4,
+    "fellows": 3,
+    "districts": 2,
+    "students": 9,
+    "workforce": 4,
+    "equity_leaders": 7,
+    "upload": 0,
+    "export": 1,
+    "audit": 0,
+    "access": 0,
+    "about": 0,
+}
+
+
+def test_every_page_has_its_chart_count():
+    assert set(CHARTS_ON_THE_SAMPLE) == {p.name for p in PAGES}, "a page app.py registers has no count here"
+
+
 def test_every_chart_draws(shown):
     charts = shown.charts_when_loaded
+    assert len(charts) == CHARTS_ON_THE_SAMPLE[shown.app_page.name], [c["title"] for c in charts]
     undrawn = [c for c in charts if c["svg_traces"] == 0]
     assert not undrawn, (
         f"{len(undrawn)} of {len(charts)} Plotly chart(s) on {shown.app_page.script} drew no traces "
