@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from builders import TESTS, add, new_warehouse, organizations, staffing
 
-from analytics import definitions as d
-from analytics import equity, geography
+from analytics import definitions, equity, geography
 from analytics.access import UPLOADER, Actor, NotAllowed
 from analytics.chart_fit import unwrap
 from analytics.ingest import Answers, check_upload, save_checked
@@ -56,7 +55,12 @@ def test_positions_amsel_founders_and_a_partial_year_counted_by_hand():
     assert boston_area["independent_schools"].sum() == 0
     by_type = equity.equity_leaders_by_group(con, "org_type")
     year = by_type[by_type["school_year"] == "2020-21"].set_index("group")["amsel"].to_dict()
-    assert year == {"Districts": 1, "Charter schools": 1, "Collaboratives": 1, d.INDEPENDENT_LABEL: 1}
+    assert year == {
+        "Districts": 1,
+        "Charter schools": 1,
+        "Collaboratives": 1,
+        definitions.INDEPENDENT_LABEL: 1,
+    }
 
 
 def test_the_positions_section_names_the_partial_year_and_titles_the_latest_complete_one():
@@ -136,8 +140,8 @@ def test_network_figures_by_hand_where_no_member_learns_another():
 
 
 def _views():
-    regions = [(), *((r,) for r in d.REGIONS)]
-    types = [(), *((t,) for t in d.ORG_TYPES)]
+    regions = [(), *((r,) for r in definitions.REGIONS)]
+    types = [(), *((t,) for t in definitions.ORG_TYPES)]
     return [Filters(regions=r, org_types=t) for r, t in itertools.product(regions, types)]
 
 
@@ -150,7 +154,7 @@ def test_no_difference_of_network_figures_shown_is_a_group_of_fewer_than_6(seed)
         {
             (r, t): int(rng.integers(0, 4))
             for r in ("Central", "Greater Boston", "Northeast")
-            for t in d.ORG_TYPES
+            for t in definitions.ORG_TYPES
         }
     )
     con = new_warehouse(orgs=orgs)
@@ -172,10 +176,18 @@ def test_no_difference_of_network_figures_shown_is_a_group_of_fewer_than_6(seed)
         )
     rows.append(members_row("2024-25", school="Milton Academy", n=3, every=2, sub=1))
     add(con, "amsel-members", rows)
-    atoms = equity._member_atoms(con, Filters())
+    # Where each member's organization is, from the organizations made above (Milton Academy, an independent
+    # school, is in no region or type of DESE's: only the whole state's view has it).
+    places = {row.org_code: (row.region, row.org_type) for row in orgs.itertuples()}
+    places["Milton Academy"] = (None, None)
     seen = {}
     for view in _views():
-        selected = frozenset(atoms.loc[view.selects(atoms), "org_code"])
+        selected = frozenset(
+            code
+            for code, (region, org_type) in places.items()
+            if (not view.regions or region in view.regions)
+            and (not view.org_types or org_type in view.org_types)
+        )
         for (_year, measure), (count, base, hidden) in network(con, view).items():
             if not hidden:
                 seen.setdefault(measure, []).append((selected, count, base))
@@ -208,7 +220,7 @@ def test_the_comparison_is_two_unions_of_blocks_with_the_mixed_ones_left_out_and
     add(con, "staffing", rows, covers_state=True)
     has = {codes[0]: True, codes[1]: True, codes[2]: False, codes[3]: False, codes[4]: True, codes[5]: False}
     add(con, "equity-leaders", [(c, "2024-25", v, False) for c, v in has.items()])
-    got = equity.leader_comparison(con, d.TEACHER)
+    got = equity.leader_comparison(con, definitions.TEACHER)
     frame = got.frame.set_index(["school_year", "group"])
     with_leader = frame.loc[("2024-25", equity.WITH_LEADER)]
     # Codes 0 and 1 (11 + 12 of color of 41 + 42): the Central pair mixes both groups, so is in neither.
@@ -349,4 +361,9 @@ def test_the_equity_leaders_page_draws_its_charts_and_the_map_on_plain_axes(samp
     comparison = specs[-1]
     assert "where there is an equity leader" in comparison["layout"]["title"]["text"]
     assert "it does not show what the position caused" in " ".join(c.value for c in at.caption)
-    assert len(at.dataframe[0].value) > 0  # the gaps table
+    # The gaps table: one row for each organization the map's title counts, and said so above it.
+    gaps = next(f.value for f in at.dataframe if "Organization" in f.value.columns)
+    assert len(gaps) == 99 and the_map["layout"]["title"]["text"].startswith(
+        "Where the gaps are: 99 organizations"
+    )
+    assert "99 organizations to follow up." in [c.value for c in at.caption]
