@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import duckdb
 import pandas as pd
 
+from analytics.contracts import FACT_KINDS
 from analytics.settings import Settings, load_settings
 from analytics.text import clean_name
 from analytics.warehouse import next_id, sql, write_attempts
@@ -62,20 +63,11 @@ AUDIT_ACTIONS = (
     "refused",
     "released",  # a DESE reviewer made the current figures the ones viewers see
 )
-# The kinds a district may upload for its own organizations (their own reports by student group included:
-# a statewide report is DESE's, refused by its State row or its other organizations' rows). Fellows are
-# DESE's program records (a cohort file replaces the whole cohort, statewide), and the organizations list
-# is DESE's.
-DISTRICT_KINDS = (
-    "staffing",
-    "enrollment",
-    "participation",
-    "equity-leaders",
-    "student-discipline",
-    "student-attendance",
-    "graduation",
-    "climate-survey",
-)
+# The kinds a district may upload for its own organizations, as their contracts say (their own reports by
+# student group included: a statewide report is DESE's, refused by its State row or its other organizations'
+# rows). Fellows are DESE's program records (a cohort file replaces the whole cohort, statewide), and the
+# organizations list is DESE's.
+DISTRICT_KINDS = tuple(name for name, kind in FACT_KINDS.items() if kind.district_upload)
 IDENTITY_LIMIT = 254  # the longest an email address can be
 SUBJECT_LIMIT = 255  # the longest an OpenID Connect subject can be
 SUBJECT_PREFIX = "subject:"  # an identity made of the provider's subject, kept apart from every email

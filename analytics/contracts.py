@@ -1,13 +1,15 @@
 """The contract of each upload kind, declared once: the warehouse table it fills, its titles, its columns
 with their types, accepted values and every header spelling files use for them, which column holds the
-organization and which the school year, and the key a newer upload replaces. Ingest recognises and
-validates by it, the store writes by it, templates and tests are built from it."""
+organization and which the school year, and the key a newer upload replaces; also who may upload it, its
+template's example row and notes, how a save of it is previewed, and its synthetic sample file. Ingest
+recognises and validates by it, the store writes by it, the Upload page, templates, the sample and tests are
+built from it: adding a kind is its contract, its migration and its reader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from analytics import definitions as d
+from analytics import definitions
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,28 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Template:
+    """What a kind's upload template says beside its header (analytics/templates.py)."""
+
+    example: tuple  # one example row, in template column order (booleans as the Yes/No people type)
+    notes: str  # what one row is, and which files are read as they are
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How the Upload page previews what saving a file of the kind changes (analytics/ingest/preview.py):
+    "shares" people of color now → after, as the pages hide them; "members" a network's members; "count" one
+    figure; "two counts" two; "rows written" the rows per organization and year, nothing statewide."""
+
+    style: str
+    query: str = ""  # the preview query, analytics/sql/<query>.sql
+    figures: tuple[str, str] = (
+        "",
+        "",
+    )  # how the preview names its figures (for "shares": the unit, the group)
+
+
+@dataclass(frozen=True)
 class UploadKind:
     """What one kind of upload holds and how a newer upload of it replaces an older one."""
 
@@ -48,6 +72,12 @@ class UploadKind:
     # A kind kept as counts but kept by its coordinators as a list of people (one row per person): that
     # list's columns. Ingest reads the list, counts with the names and drops them; the template is the list.
     person_list: tuple[Column, ...] = ()
+    template: Template | None = None
+    preview: Preview | None = None
+    district_upload: bool = False  # a district uploader may upload it for its own organizations
+    sample_file: str = ""  # its synthetic sample: data/sample/<sample_file>.csv
+    roster: bool = False  # also read as a per-person roster (one row per person, added up)
+    counted_as: str = ""  # what one row of its facts is, where the recognition counts them ("fellow")
 
     @property
     def column_names(self) -> list[str]:
@@ -100,7 +130,7 @@ RACE = Column(
     "race",
     "VARCHAR",
     "Race/Ethnicity",
-    accepted=d.ALL_RACES,
+    accepted=definitions.ALL_RACES,
     description="DESE's categories; HR spellings such as 'Black or African American' or 'Two or More "
     "Races' are read too",
     aliases=(
@@ -113,31 +143,6 @@ RACE = Column(
     ),
 )
 
-# Columns a file may carry beside its kind's own, naming and placing its organizations: names are read for
-# organizations new to the dashboard, and the type and district tell a school row from its district's row.
-# Never stored with the facts. (Their `name` is only what headers are matched on, preferred spelling first.)
-ORG_NAME = Column(
-    "org_name",
-    "VARCHAR",
-    "Org Name",
-    required=False,
-    aliases=(
-        "school name",
-        "district name",
-        "organization name",
-        "dist name",
-        "organization",
-        "district",
-        "school",
-    ),
-)
-ORG_TYPE = Column(
-    "org_type", "VARCHAR", "Org Type", required=False, aliases=("organization type", "org level")
-)
-DISTRICT_CODE = Column("dist_code", "VARCHAR", "Dist Code", required=False, aliases=("district code",))
-DISTRICT_NAME = Column("dist_name", "VARCHAR", "Dist Name", required=False, aliases=("district name",))
-ORGANIZATION_CONTEXT = (ORG_NAME, ORG_TYPE, DISTRICT_CODE, DISTRICT_NAME)
-
 ORGANIZATIONS = UploadKind(
     name="organizations",
     table="organizations",
@@ -146,8 +151,8 @@ ORGANIZATIONS = UploadKind(
     columns=(
         ORG_CODE,
         Column("name", "VARCHAR", "Org Name"),
-        Column("org_type", "VARCHAR", "Org Type", accepted=d.ORG_TYPES),
-        Column("region", "VARCHAR", "Region", accepted=d.REGIONS),
+        Column("org_type", "VARCHAR", "Org Type", accepted=definitions.ORG_TYPES),
+        Column("region", "VARCHAR", "Region", accepted=definitions.REGIONS),
     ),
     replacement_key=("org_code",),
     grain=("org_code",),
@@ -167,7 +172,7 @@ STAFFING = UploadKind(
             "job_class",
             "VARCHAR",
             "Job Class",
-            accepted=d.JOB_CLASSES,
+            accepted=definitions.JOB_CLASSES,
             aliases=("job classification", "jobclass", "job class name", "position", "job title", "role"),
         ),
         RACE,
@@ -192,6 +197,17 @@ STAFFING = UploadKind(
     grain=("school_year", "org_code", "job_class", "race"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("2023-24", "00350000", "Teacher", "Hispanic/Latino", 12.5),
+        "One row per organization, school year, job class and race/ethnicity, with the FTE as of October 1. "
+        "DESE Profiles exports (district or school level, FTE or percentage view), the open-data extract and "
+        "per-person rosters (one row per staff member) are read as they are: you do not have to copy them "
+        "into this template. Names and employee ids are never stored.",
+    ),
+    preview=Preview("shares", "upload_preview_people_of_color", ("FTE", "")),
+    district_upload=True,
+    sample_file="staffing",
+    roster=True,
 )
 
 ENROLLMENT = UploadKind(
@@ -227,6 +243,14 @@ ENROLLMENT = UploadKind(
     grain=("school_year", "org_code", "race"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("2023-24", "00350000", "Hispanic/Latino", 21000),
+        "One row per organization, school year and race/ethnicity, with the students enrolled as of "
+        "October 1. DESE Profiles exports and the open-data extract are read as they are.",
+    ),
+    preview=Preview("shares", "upload_preview_people_of_color", ("students", "students of color")),
+    district_upload=True,
+    sample_file="enrollment",
 )
 
 FELLOWS = UploadKind(
@@ -258,11 +282,19 @@ FELLOWS = UploadKind(
             aliases=("home district code", "home org", "district code", "org code"),
         ),
         Column(
-            "entry_role", "VARCHAR", "Role at Entry", accepted=d.FELLOW_ENTRY_ROLES, aliases=("entry role",)
+            "entry_role",
+            "VARCHAR",
+            "Role at Entry",
+            accepted=definitions.FELLOW_ENTRY_ROLES,
+            aliases=("entry role",),
         ),
         RACE,
-        Column("status", "VARCHAR", "Status", accepted=d.FELLOW_STATUSES, aliases=("fellow status",)),
-        Column("placement_role", "VARCHAR", "Placement Role", required=False, accepted=d.JOB_CLASSES),
+        Column(
+            "status", "VARCHAR", "Status", accepted=definitions.FELLOW_STATUSES, aliases=("fellow status",)
+        ),
+        Column(
+            "placement_role", "VARCHAR", "Placement Role", required=False, accepted=definitions.JOB_CLASSES
+        ),
         Column(
             "placement_year",
             "VARCHAR",
@@ -283,6 +315,14 @@ FELLOWS = UploadKind(
     grain=("fellow_id",),
     org_column="home_org_code",
     year_column="start_year",
+    template=Template(
+        ("I100-7-01", 7, "2025-26", "00350000", "Principal", "African American/Black", "active", "", "", ""),
+        "One row per Influence 100 fellow, by DESE program id (no names). A newer list of a cohort replaces "
+        "the older one.",
+    ),
+    preview=Preview("count", "upload_preview_fellows", ("fellows", "fellows of color")),
+    sample_file="fellows",
+    counted_as="fellow",
 )
 
 PARTICIPATION = UploadKind(
@@ -297,7 +337,7 @@ PARTICIPATION = UploadKind(
             "component",
             "VARCHAR",
             "Component",
-            accepted=d.PARTICIPATION_COMPONENTS,
+            accepted=definitions.PARTICIPATION_COMPONENTS,
             aliases=("program component", "participation"),
         ),
         Column(
@@ -319,6 +359,18 @@ PARTICIPATION = UploadKind(
     grain=("org_code", "school_year", "component"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("00350000", "2025-26", "capacity building", "Yes", "No"),
+        "One row per organization, school year and program component. A newer upload for the same "
+        "organization and year replaces the older one.",
+    ),
+    preview=Preview(
+        "two counts",
+        "upload_preview_participation",
+        ("organizations taking part", "with a workforce-diversity strategy"),
+    ),
+    district_upload=True,
+    sample_file="participation",
 )
 
 EQUITY_LEADERS = UploadKind(
@@ -342,6 +394,18 @@ EQUITY_LEADERS = UploadKind(
     grain=("org_code", "school_year"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("00350000", "2025-26", "Yes", "No"),
+        "One row per organization and school year: whether it has an equity-leader (DEI director) position "
+        "and belongs to AMSEL.",
+    ),
+    preview=Preview(
+        "two counts",
+        "upload_preview_equity_leaders",
+        ("organizations with an equity-leader position", "AMSEL members"),
+    ),
+    district_upload=True,
+    sample_file="equity_leaders",
 )
 
 
@@ -408,7 +472,7 @@ AMSEL_MEMBER_LIST = (
         "membership",
         "VARCHAR",
         "Membership",
-        accepted=d.MEMBERSHIP_TYPES,
+        accepted=definitions.MEMBERSHIP_TYPES,
         description="Individual, or District (a member through their district's membership)",
         aliases=("membership type", "individual or district", "member type", "type of membership"),
     ),
@@ -432,8 +496,8 @@ AMSEL_MEMBER_LIST = (
         "INTEGER",
         "Meetings Held",
         required=False,
-        description=f"monthly meetings held this school year (left empty: {d.AMSEL_MEETINGS_A_YEAR}, "
-        "September to June)",
+        description="monthly meetings held this school year (left empty: "
+        f"{definitions.AMSEL_MEETINGS_A_YEAR}, September to June)",
         aliases=("meetings this year", "of meetings", "total meetings"),
     ),
     Column(
@@ -482,6 +546,18 @@ AMSEL_MEMBERS = UploadKind(
     org_column="org_code",
     year_column="school_year",
     person_list=AMSEL_MEMBER_LIST,
+    template=Template(
+        (
+            *("Ana Diaz", "Boston Public Schools", "00350000", "Director of Equity and Inclusion"),
+            *("2025-08-15", "Individual", "Yes", 8, 10, "Hiring; Curriculum", "2025-26"),
+        ),
+        "The network's membership list for one school year, one row per member, as its coordinators keep it. "
+        "Names are used to count each person once and are never stored; the dashboard keeps counts per "
+        "organization. A member at an independent school (not one of DESE's organizations) is counted apart, "
+        "by the school's name. A newer list of a school year replaces the older one.",
+    ),
+    preview=Preview("members", "upload_preview_amsel_members", ("AMSEL members", "")),
+    sample_file="amsel_members",
 )
 
 # --- students' experience: DESE's reports by student group ------------------------------------------------
@@ -510,6 +586,14 @@ STUDENT_GROUP = Column(
         "student population",
     ),
 )
+
+# Said in the template of every report by student group where figures may be blank.
+_NOT_PUBLISHED = (
+    "Percentages are written as in DESE's reports (4.5 for 4.5%; 4.5% is read too). Leave a cell empty, or "
+    "as DESE wrote it (a dash, *), where DESE did not publish the figure (fewer than 6 students): it is kept "
+    "as not published, never as 0."
+)
+ROWS_WRITTEN = Preview("rows written")
 
 
 def _figure_aliases(*words: str, percent: bool) -> tuple[str, ...]:
@@ -640,6 +724,16 @@ STUDENT_DISCIPLINE = UploadKind(
     grain=("school_year", "org_code", "student_group"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("2023-24", "00350000", "Hispanic/Latino", 21500, 1410, 2.9, 4.5, 0.0, 0.1, 0.6, 0.0, 0.1),
+        "One row per organization, school year and student group, as DESE's Student Discipline Data Report "
+        "gives them. The report as exported from Profiles (one organization's, with the school year in its "
+        "title, or the statewide one with a row per district for one student group) and DESE's statewide "
+        "extracts are read as they are. " + _NOT_PUBLISHED,
+    ),
+    preview=ROWS_WRITTEN,
+    district_upload=True,
+    sample_file="student_discipline",
 )
 
 STUDENT_ATTENDANCE = UploadKind(
@@ -710,6 +804,15 @@ STUDENT_ATTENDANCE = UploadKind(
     grain=("school_year", "org_code", "student_group"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("2023-24", "00350000", "Hispanic/Latino", 89.9, 17.6, 52.3, 38.4, 14.2, 21.7),
+        "One row per organization, school year and student group, from DESE's Student Attendance report "
+        "(its End of Year table, where the report also holds a March one). Profiles exports and DESE's "
+        "statewide extracts are read as they are. " + _NOT_PUBLISHED,
+    ),
+    preview=ROWS_WRITTEN,
+    district_upload=True,
+    sample_file="student_attendance",
 )
 
 GRADUATION = UploadKind(
@@ -767,6 +870,15 @@ GRADUATION = UploadKind(
     grain=("school_year", "org_code", "student_group"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("2023-24", "00350000", "Hispanic/Latino", 1650, 79.2, 9.8, 1.5, 0.4, 8.9, 0.2),
+        "One row per organization, four-year cohort and student group: the School Year is the year the "
+        "cohort graduates (2023-24 for the class of 2024). DESE's graduation rate reports and extracts are "
+        "read as they are. " + _NOT_PUBLISHED,
+    ),
+    preview=ROWS_WRITTEN,
+    district_upload=True,
+    sample_file="graduation",
 )
 
 CLIMATE_SURVEY = UploadKind(
@@ -783,8 +895,8 @@ CLIMATE_SURVEY = UploadKind(
             "VARCHAR",
             "Grade",
             required=False,
-            description=f"the grade surveyed, e.g. 5, 8 or 10; {d.ALL_GRADES} (or empty) for every grade "
-            "together",
+            description=f"the grade surveyed, e.g. 5, 8 or 10; {definitions.ALL_GRADES} (or empty) for every "
+            "grade together",
             aliases=("grade level", "grades", "gr"),
         ),
         _index(
@@ -843,6 +955,16 @@ CLIMATE_SURVEY = UploadKind(
     grain=("school_year", "org_code", "student_group", "grade"),
     org_column="org_code",
     year_column="school_year",
+    template=Template(
+        ("2023-24", "00350000", "Hispanic/Latino", "8", 48, 51, 46, 49, 1234),
+        "One row per organization, school year, student group and grade, with DESE's VOCAL index scores "
+        "(1 to 99) as reported; Grade All (or empty) for every grade together, and the respondents where "
+        "the report gives them. Leave a score empty where DESE did not publish it (fewer than 10 students "
+        "answered): it is kept as not published, never as 0.",
+    ),
+    preview=ROWS_WRITTEN,
+    district_upload=True,
+    sample_file="climate_survey",
 )
 
 # The kinds measuring how students experience school (the third goal): read from DESE's reports by student

@@ -17,114 +17,9 @@ import xlsxwriter
 
 from analytics.contracts import FACT_KINDS, UploadKind
 
-# One example row per kind, in contract column order (booleans as the Yes/No people type). Shown on the
-# Instructions sheet only, never in the rows the reader reads.
-EXAMPLES: dict[str, tuple] = {
-    "staffing": ("2023-24", "00350000", "Teacher", "Hispanic/Latino", 12.5),
-    "enrollment": ("2023-24", "00350000", "Hispanic/Latino", 21000),
-    "fellows": (
-        "I100-7-01",
-        7,
-        "2025-26",
-        "00350000",
-        "Principal",
-        "African American/Black",
-        "active",
-        "",
-        "",
-        "",
-    ),
-    "participation": ("00350000", "2025-26", "capacity building", "Yes", "No"),
-    "equity-leaders": ("00350000", "2025-26", "Yes", "No"),
-    "amsel-members": (
-        "Ana Diaz",
-        "Boston Public Schools",
-        "00350000",
-        "Director of Equity and Inclusion",
-        "2025-08-15",
-        "Individual",
-        "Yes",
-        8,
-        10,
-        "Hiring; Curriculum",
-        "2025-26",
-    ),
-    "student-discipline": (
-        "2023-24",
-        "00350000",
-        "Hispanic/Latino",
-        21500,
-        1410,
-        2.9,
-        4.5,
-        0.0,
-        0.1,
-        0.6,
-        0.0,
-        0.1,
-    ),
-    "student-attendance": ("2023-24", "00350000", "Hispanic/Latino", 89.9, 17.6, 52.3, 38.4, 14.2, 21.7),
-    "graduation": ("2023-24", "00350000", "Hispanic/Latino", 1650, 79.2, 9.8, 1.5, 0.4, 8.9, 0.2),
-    "climate-survey": ("2023-24", "00350000", "Hispanic/Latino", "8", 48, 51, 46, 49, 1234),
-}
-
-_NOT_PUBLISHED = (
-    "Percentages are written as in DESE's reports (4.5 for 4.5%; 4.5% is read too). Leave a cell empty, or "
-    "as DESE wrote it (a dash, *), where DESE did not publish the figure (fewer than 6 students): it is kept "
-    "as not published, never as 0."
-)
-GENERAL_NOTES: dict[str, str] = {
-    "staffing": (
-        "One row per organization, school year, job class and race/ethnicity, with the FTE as of October 1. "
-        "DESE Profiles exports (district or school level, FTE or percentage view), the open-data extract and "
-        "per-person rosters (one row per staff member) are read as they are: you do not have to copy them "
-        "into this template. Names and employee ids are never stored."
-    ),
-    "enrollment": (
-        "One row per organization, school year and race/ethnicity, with the students enrolled as of "
-        "October 1. DESE Profiles exports and the open-data extract are read as they are."
-    ),
-    "fellows": (
-        "One row per Influence 100 fellow, by DESE program id (no names). A newer list of a cohort replaces "
-        "the older one."
-    ),
-    "participation": (
-        "One row per organization, school year and program component. A newer upload for the same "
-        "organization and year replaces the older one."
-    ),
-    "equity-leaders": (
-        "One row per organization and school year: whether it has an equity-leader (DEI director) position "
-        "and belongs to AMSEL."
-    ),
-    "amsel-members": (
-        "The network's membership list for one school year, one row per member, as its coordinators keep it. "
-        "Names are used to count each person once and are never stored; the dashboard keeps counts per "
-        "organization. A member at an independent school (not one of DESE's organizations) is counted apart, "
-        "by the school's name. A newer list of a school year replaces the older one."
-    ),
-    "student-discipline": (
-        "One row per organization, school year and student group, as DESE's Student Discipline Data Report "
-        "gives them. The report as exported from Profiles (one organization's, with the school year in its "
-        "title, or the statewide one with a row per district for one student group) and DESE's statewide "
-        "extracts are read as they are. " + _NOT_PUBLISHED
-    ),
-    "student-attendance": (
-        "One row per organization, school year and student group, from DESE's Student Attendance report "
-        "(its End of Year table, where the report also holds a March one). Profiles exports and DESE's "
-        "statewide extracts are read as they are. " + _NOT_PUBLISHED
-    ),
-    "graduation": (
-        "One row per organization, four-year cohort and student group: the School Year is the year the "
-        "cohort graduates (2023-24 for the class of 2024). DESE's graduation rate reports and extracts are "
-        "read as they are. " + _NOT_PUBLISHED
-    ),
-    "climate-survey": (
-        "One row per organization, school year, student group and grade, with DESE's VOCAL index scores "
-        "(1 to 99) as reported; Grade All (or empty) for every grade together, and the respondents where "
-        "the report gives them. Leave a score empty where DESE did not publish it (fewer than 10 students "
-        "answered): it is kept as not published, never as 0."
-    ),
-}
+# Each kind's example row (its contract's template), by kind name: shown on the Instructions sheet only,
+# never in the rows the reader reads.
+EXAMPLES: dict[str, tuple] = {name: kind.template.example for name, kind in FACT_KINDS.items()}
 COMMON_NOTES = (
     "Keep the header row as it is (it may sit under title rows). Codes are DESE's 8-digit codes; leading "
     "zeros may be left out. School years are written 2023-24 (2024, 2023-2024 and SY23-24 are read too). "
@@ -167,7 +62,7 @@ def example_cell(kind: str | UploadKind, column: str) -> str:
     kind = _kind(kind)
     columns = template_columns(kind)
     i = [c.name for c in columns].index(column)
-    value, col = EXAMPLES[kind.name][i], columns[i]
+    value, col = kind.template.example[i], columns[i]
     if value == "":
         return "(may be left empty)"
     return f"e.g. {value}" if col.accepted or col.dtype == "BOOLEAN" else str(value)
@@ -206,7 +101,7 @@ def template_xlsx(kind: str | UploadKind) -> bytes:
     notes.write_string(
         0, 0, f"{kind.title}: upload template", book.add_format({"bold": True, "font_size": 14})
     )
-    notes.merge_range(1, 0, 1, 4, GENERAL_NOTES[kind.name], wrap)
+    notes.merge_range(1, 0, 1, 4, kind.template.notes, wrap)
     notes.set_row(1, 60)
     notes.merge_range(2, 0, 2, 4, COMMON_NOTES, wrap)
     notes.set_row(2, 45)

@@ -335,7 +335,7 @@ def _may_upload(actor: Actor | None, kind: UploadKind, problems: ProblemLog) -> 
             "but not upload. Ask DESE for a district uploader's role",
             code=pr.NOT_ALLOWED,
         )
-    elif kind.name not in DISTRICT_KINDS:
+    elif not kind.district_upload:
         problems.add(
             f"a kind of file districts upload ({', '.join(DISTRICT_KINDS)}); {kind.name} files are "
             "uploaded by DESE",

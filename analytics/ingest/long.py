@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.contracts import FELLOWS, STAFFING, Column, UploadKind
+from analytics.contracts import Column, UploadKind
 from analytics.ingest import problems
 from analytics.ingest import values as cell_values
 from analytics.ingest.problems import ProblemLog
@@ -285,16 +285,17 @@ def _sum_schools_into_districts(kind: UploadKind, facts: pd.DataFrame) -> tuple[
     facts = facts.groupby([c for c in kind.column_names if c != measure.name], as_index=False, sort=True)[
         measure.name
     ].sum()
-    if kind is STAFFING:
-        facts["fte"] = facts["fte"].round(3)
+    if measure.dtype == "DOUBLE":  # FTE, kept to DESE's precision
+        facts[measure.name] = facts[measure.name].round(3)
     return facts, f"{plural(int(schools), 'school row')} summed into their districts" if schools else ""
 
 
 def _long_scope(kind: UploadKind, facts: pd.DataFrame) -> list[str]:
-    """How many fellows (for the fellows list) and organizations the facts cover, in words."""
+    """How many of what its rows are (fellows, where the contract counts them) and organizations the facts
+    cover, in words."""
     scope = []
-    if kind is FELLOWS:
-        scope.append(plural(len(facts), "fellow"))
+    if kind.counted_as:
+        scope.append(plural(len(facts), kind.counted_as))
     if facts[kind.org_column].notna().any():
         scope.append(plural(facts[kind.org_column].nunique(), "organization"))
     return scope

@@ -9,52 +9,22 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
-from analytics import equity, formats, releases, store
-from analytics import metrics as m
+from analytics import definitions, equity, formats, metrics, releases, store
 from analytics.access import Actor
-from analytics.contracts import (
-    AMSEL_MEMBERS,
-    ENROLLMENT,
-    EQUITY_LEADERS,
-    FELLOWS,
-    PARTICIPATION,
-    STAFFING,
-    STUDENT_KINDS,
-    UploadKind,
-)
+from analytics.contracts import FACT_KINDS, UploadKind
 from analytics.coverage import STUDENTS, is_complete, organizations_reporting
 from analytics.ingest.check import CheckedUpload, known_organizations
 from analytics.privacy import SUPPRESSED, THRESHOLD, tabulate
 from analytics.warehouse import cursor, kind_sql, registered
 
-# How each kind's preview names its two figures.
-_FIGURES = {
-    PARTICIPATION.name: ("organizations taking part", "with a workforce-diversity strategy"),
-    EQUITY_LEADERS.name: ("organizations with an equity-leader position", "AMSEL members"),
-    FELLOWS.name: ("fellows", "fellows of color"),
-    AMSEL_MEMBERS.name: ("AMSEL members", ""),
-}
-
-
-# Each kind's preview query (analytics/sql/upload_preview_*.sql): staffing and enrollment share one shape.
-_PREVIEW_QUERIES = {
-    STAFFING.name: "upload_preview_people_of_color",
-    ENROLLMENT.name: "upload_preview_people_of_color",
-    FELLOWS.name: "upload_preview_fellows",
-    PARTICIPATION.name: "upload_preview_participation",
-    EQUITY_LEADERS.name: "upload_preview_equity_leaders",
-    AMSEL_MEMBERS.name: "upload_preview_amsel_members",
-}
-
 
 def _preview_sql(kind: UploadKind) -> str:
-    """The preview query for `kind`, its slots filled from the contract: besides the key, the statewide
+    """The preview query for `kind` (its contract's), its slots filled from the contract: besides the key, the statewide
     period (the key without the organization) and, for people counted by race, the measure (FTE, students)."""
     slots = {"period": [k for k in kind.replacement_key if k != kind.org_column]}
     if kind.row_total is not None:
         slots["measure"] = kind.row_total.name
-    return kind_sql(_PREVIEW_QUERIES[kind.name], kind, **slots)
+    return kind_sql(kind.preview.query, kind, **slots)
 
 
 @dataclass(frozen=True)
@@ -67,13 +37,18 @@ class UploadPreview:
     replaces: pd.DataFrame  # uploads whose rows would stop counting: upload_id, file_name, rows_replaced
 
 
-def _group_label(job_class: str | None, kind_name: str) -> str:
-    if kind_name == ENROLLMENT.name:
-        return "students of color"
+def _group_label(job_class: str | None, kind: UploadKind) -> str:
+    """Whom a share counts: "teachers of color" by job class, else the group the contract's preview names."""
+    if not _by_job_class(kind):
+        return kind.preview.figures[1]
     if job_class is None:
         return ""
     plural = {"Staff": "staff", "Other Staff": "other staff"}.get(job_class, job_class.lower() + "s")
     return f"{plural} of color"
+
+
+def _by_job_class(kind: UploadKind) -> bool:
+    return "job_class" in kind.column_names
 
 
 def preview_pending(con: duckdb.DuckDBPyConnection, upload_id: int, *, actor: Actor) -> UploadPreview | None:
@@ -108,10 +83,14 @@ def preview_upload(
         return None
     released = actor is not None and not actor.is_dese
     kind = checked.kind
-    if kind.name in STUDENT_KINDS:
+    style = kind.preview.style
+    if style == "rows written":
         return _rows_written(con, checked)
     with cursor(con) as cur, registered(cur, "incoming_facts", checked.facts):
-        params = {"people_of_color": list(d.PEOPLE_OF_COLOR), "known_races": list(d.RACES)}
+        params = {
+            "people_of_color": list(definitions.PEOPLE_OF_COLOR),
+            "known_races": list(definitions.RACES),
+        }
         text = _preview_sql(kind)
         used = {k: val for k, val in params.items() if f"${k}" in text}
         frame = cur.execute(text, used).df()
@@ -119,7 +98,7 @@ def preview_upload(
     state = frame[frame["scope"] == "state"].drop(columns=["scope", "org_code"]).reset_index(drop=True)
     per_org = frame[frame["scope"] == "organization"].drop(columns="scope").reset_index(drop=True)
     notes: list[str] = []
-    if kind in (STAFFING, ENROLLMENT):
+    if style == "shares":
         per_org, state, hidden = _publishable(con, checked, per_org, state, released=released)
         coverage, partial = coverage_notes(con, checked)
         # A year that stays partial has no statewide figure to preview: its note says so instead.
@@ -127,12 +106,12 @@ def preview_upload(
             np.nan
         )
         notes += hidden + coverage
-    elif kind is AMSEL_MEMBERS:
+    elif style == "members":
         state, hidden = _members_publishable(con, checked, state)
         notes += hidden
-    elif kind is FELLOWS:
-        # A newer list of a cohort replaces the older whole: "of color now → after" would give the current
-        # list's count away to anyone holding the new one. Only how many Fellows is previewed.
+    elif style == "count":
+        # A newer list (of a cohort) replaces the older whole: "of color now → after" would give the current
+        # list's count away to anyone holding the new one. Only how many (Fellows) is previewed.
         state[["of_color_now", "of_color_after", "share_now", "share_after"]] = np.nan
     if len(checked.new_organizations):
         named = dict(
@@ -141,19 +120,19 @@ def preview_upload(
         per_org["name"] = per_org["name"].fillna(per_org["org_code"].map(named))
     changes = []
     for r in state.itertuples():
-        if kind in (STAFFING, ENROLLMENT, AMSEL_MEMBERS) and (pd.isna(r.total_after) or pd.isna(r.total_now)):
+        if style in ("shares", "members") and (pd.isna(r.total_after) or pd.isna(r.total_now)):
             continue  # not previewed: a note below says why
-        if kind in (STAFFING, ENROLLMENT):
-            label = _group_label(r.job_class, kind.name)
+        if style == "shares":
+            label = _group_label(r.job_class, kind)
             changes.append(
                 f"{label}, {r.school_year}: {formats.percent(r.share_now)} → {formats.percent(r.share_after)} (statewide)"
             )
-        elif kind in (FELLOWS, AMSEL_MEMBERS):
+        elif style in ("count", "members"):
             changes.append(
-                f"{r.school_year}: {_FIGURES[kind.name][0]} {formats.count(r.total_now)} → {formats.count(r.total_after)}"
+                f"{r.school_year}: {kind.preview.figures[0]} {formats.count(r.total_now)} → {formats.count(r.total_after)}"
             )
         else:
-            first, second = _FIGURES[kind.name]
+            first, second = kind.preview.figures
             changes.append(
                 f"{r.school_year}: {first} {formats.count(r.total_now)} → {formats.count(r.total_after)}; "
                 f"{second} {formats.count(r.of_color_now)} → {formats.count(r.of_color_after)}"
@@ -180,12 +159,12 @@ def _publishable(
     whole blocks (the change, minus the file's own rows, is what those rows held: a file replacing one
     district's superintendent must not preview the statewide change)."""
     kind, facts = checked.kind, checked.facts
-    job = "job_class" if kind is STAFFING else None
-    populations = tuple(sorted(facts["job_class"].unique())) if job else (m.STUDENTS,)
+    job = "job_class" if _by_job_class(kind) else None
+    populations = tuple(sorted(facts["job_class"].unique())) if job else (metrics.STUDENTS,)
     years = sorted(facts["school_year"].unique())
-    view = m.Filters(years[0], years[-1], released=released)
-    blocks = m.organization_blocks(con, populations, view)
-    population = per_org["job_class"] if job else m.STUDENTS
+    view = metrics.Filters(years[0], years[-1], released=released)
+    blocks = metrics.organization_blocks(con, populations, view)
+    population = per_org["job_class"] if job else metrics.STUDENTS
     org_keys = per_org.assign(population=population)[["population", "school_year", "org_code"]]
     own = org_keys.merge(blocks[["population", "school_year", "org_code", "alone"]], how="left")["alone"]
     hide_now = ~own.fillna(False).astype(bool).to_numpy()
@@ -200,16 +179,18 @@ def _publishable(
         state[figures] = np.nan
         return per_org, state, [RELEASED_NOTE]
     covered = facts[["school_year", "org_code", *([job] if job else [])]].drop_duplicates()
-    covered = covered.rename(columns={job: "population"}) if job else covered.assign(population=m.STUDENTS)
-    published = m.shares_by_year(con, populations, view).set_index(["population", "school_year"])
+    covered = (
+        covered.rename(columns={job: "population"}) if job else covered.assign(population=metrics.STUDENTS)
+    )
+    published = metrics.shares_by_year(con, populations, view).set_index(["population", "school_year"])
     after_atoms = _after_atoms(con, checked, blocks, per_org, population)
     after_blocks = releases.people_blocks(after_atoms) if len(after_atoms) else after_atoms
     after_blocks = after_blocks.assign(total=after_blocks["of_color"] + after_blocks["others"])
     notes = []
     for i, r in state.iterrows():
-        pop = r["job_class"] if job else m.STUDENTS
+        pop = r["job_class"] if job else metrics.STUDENTS
         year = r["school_year"]
-        label = _group_label(r["job_class"], kind.name)
+        label = _group_label(r["job_class"], kind)
         mine = covered[(covered["population"] == pop) & (covered["school_year"] == year)]
         rows = (blocks["population"] == pop) & (blocks["school_year"] == year)
         mask = (rows & blocks["org_code"].isin(mine["org_code"])).to_numpy()
@@ -265,7 +246,7 @@ def _after_atoms(
         of_color=mine["of_color_after"].astype(float),
         others=(mine["total_after"] - mine["of_color_after"]).astype(float),
     )
-    places = m.run_query(con, "organization_places")
+    places = metrics.run_query(con, "organization_places")
     new = (
         checked.new_organizations[["org_code", "region", "org_type"]]
         if len(checked.new_organizations)
@@ -289,7 +270,7 @@ def _members_publishable(
 ) -> tuple[pd.DataFrame, list[str]]:
     """An AMSEL list's statewide members now → after, only where the pages show the members now and would
     show them after saving (a list replaces its year whole)."""
-    shown_now = equity.network_by_year(con, m.ALL)
+    shown_now = equity.network_by_year(con, metrics.ALL)
     shown_now = shown_now[shown_now["measure"] == "members"].set_index("school_year")
     facts = checked.facts
     after = facts.assign(
@@ -297,10 +278,10 @@ def _members_publishable(
             facts["org_code"].notna(), "outside: " + facts["outside_school"].astype(str)
         )
     )
-    places = m.run_query(con, "organization_places")
+    places = metrics.run_query(con, "organization_places")
     after = after.merge(places, on="org_code", how="left")
-    after["region"] = after["region"].fillna(d.OUTSIDE_DESE_REGION)
-    after["org_type"] = after["org_type"].fillna(d.INDEPENDENT)
+    after["region"] = after["region"].fillna(definitions.OUTSIDE_DESE_REGION)
+    after["org_type"] = after["org_type"].fillna(definitions.INDEPENDENT)
     after = after.groupby(["school_year", "org_code", "region", "org_type"], as_index=False)["members"].sum()
     after["members"] = after["members"].astype(float)
     blocks = releases.network_member_blocks(after) if len(after) else after
@@ -328,13 +309,13 @@ def coverage_notes(con: duckdb.DuckDBPyConnection, checked: CheckedUpload) -> tu
     this file).'), and the years that will still be partial after it. Who is expected comes from
     analytics/coverage.py, as for the pages."""
     kind, facts = checked.kind, checked.facts
-    job_classes = tuple(sorted(facts["job_class"].unique())) if kind is STAFFING else ()
+    job_classes = tuple(sorted(facts["job_class"].unique())) if _by_job_class(kind) else ()
     reporting = organizations_reporting(con, kind.table, job_classes)
     notes, partial = [], set()
     for year, in_year in facts.groupby("school_year", sort=True):
         orgs = set(in_year["org_code"])
         # Per population the file covers; the one with the most organizations expected speaks for the year.
-        populations = in_year["job_class"].unique() if kind is STAFFING else [STUDENTS]
+        populations = in_year["job_class"].unique() if _by_job_class(kind) else [STUDENTS]
         wanted, now = max((reporting.lists(p, year) for p in populations), key=lambda lists: len(lists[0]))
         if not wanted:
             continue
@@ -380,14 +361,14 @@ def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
     race each figure written as the pages write it ("26", "8.6%"), with words where there is none: "not
     reported" (nothing counts for that organization and year yet) or "not shown" (the pages show that
     figure only within a larger group). Never "None", never a blank a reader could take for 0."""
-    frame = preview.written
-    if kind_name in STUDENT_KINDS:
+    frame, kind = preview.written, FACT_KINDS[kind_name]
+    if kind.preview.style == "rows written":
         return frame.rename(
             columns={"name": "Organization", "org_code": "Code", "school_year": "School year", "rows": "Rows"}
         )[["Organization", "Code", "School year", "Rows"]]
     if "scope" in frame or "total_now" not in frame:
         return frame
-    unit = "students" if kind_name == ENROLLMENT.name else "FTE"
+    unit = kind.preview.figures[0]
     hidden = (
         frame["now_hidden"].fillna(False).astype(bool)
         if "now_hidden" in frame
@@ -416,4 +397,4 @@ def written_table(preview: UploadPreview, kind_name: str) -> pd.DataFrame:
             "Share of color after": figures(frame["share_after"], formats.percent, formats.NOT_SHOWN),
         }
     )
-    return out.drop(columns="Job class") if kind_name == ENROLLMENT.name else out
+    return out if _by_job_class(kind) else out.drop(columns="Job class")

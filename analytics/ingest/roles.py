@@ -7,20 +7,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analytics.contracts import (
-    DISTRICT_CODE,
-    DISTRICT_NAME,
-    ORG_CODE,
-    ORG_NAME,
-    ORG_TYPE,
-    ORGANIZATION_CONTEXT,
-    Column,
-    UploadKind,
-)
+from analytics.contracts import ORG_CODE, Column, UploadKind
 from analytics.ingest import problems
 from analytics.ingest.problems import ProblemLog
 from analytics.ingest.reading import Table, column_letter
 from analytics.ingest.vocabulary import IGNORED_KEYS, PERSON_KEYS, race_column, spelling
+
+# Columns a file may carry beside its kind's own, naming and placing its organizations: names are read for
+# organizations new to the dashboard, and the type and district tell a school row from its district's row.
+# Never stored with the facts. (Their `name` is only what headers are matched on, preferred spelling first.)
+ORG_NAME = Column(
+    "org_name",
+    "VARCHAR",
+    "Org Name",
+    required=False,
+    aliases=(
+        "school name",
+        "district name",
+        "organization name",
+        "dist name",
+        "organization",
+        "district",
+        "school",
+    ),
+)
+ORG_TYPE = Column(
+    "org_type", "VARCHAR", "Org Type", required=False, aliases=("organization type", "org level")
+)
+DISTRICT_CODE = Column("dist_code", "VARCHAR", "Dist Code", required=False, aliases=("district code",))
+DISTRICT_NAME = Column("dist_name", "VARCHAR", "Dist Name", required=False, aliases=("district name",))
+ORGANIZATION_CONTEXT = (ORG_NAME, ORG_TYPE, DISTRICT_CODE, DISTRICT_NAME)
 
 
 def column_headers(col: Column) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analytics.contracts import ENROLLMENT, STAFFING, STUDENT_KINDS, UploadKind
+from analytics.contracts import STUDENT_KINDS, UploadKind
 from analytics.ingest import problems
 from analytics.ingest.long import normalise_long
 from analytics.ingest.members import normalise_member_list
@@ -35,14 +35,16 @@ def normalise(
     allowed: frozenset[str] | None,
 ) -> Normalised:
     """The table read by the reader of its shape; `known()` gives the warehouse's organizations (code -> name), asked only by the readers that need them."""
+    # A kind of people counted by race (its contract has a row total) comes wide or long.
+    by_race = kind.row_total is not None
     wide = bool(roles.race_counts or roles.race_percents)
     if kind.person_list:  # a list of people (the AMSEL membership list), counted here
         return normalise_member_list(kind, table, answers, log, known())
     if kind.name in STUDENT_KINDS:  # DESE's reports by student group
         return normalise_student_report(kind, table, roles, answers, log, known=known(), allowed=allowed)
-    if kind in (STAFFING, ENROLLMENT) and wide:
+    if by_race and wide:
         return normalise_wide(kind, table, roles, answers, log, allowed=allowed)
-    if kind in (STAFFING, ENROLLMENT) and "race" not in roles.contract:
+    if by_race and "race" not in roles.contract:
         log.add(
             "a “Race/Ethnicity” column (one race per row), or one column per race/ethnicity (e.g. “African "
             f"American (#)”, “BAA_CNT”); the header (row {table.header_row}) has " + ", ".join(table.header),
@@ -51,5 +53,5 @@ def normalise(
             code=problems.MISSING_COLUMN,
         )
         return Normalised(None, "unknown")
-    roster = kind is STAFFING and (bool(roles.people) or not is_template(kind, roles))
+    roster = kind.roster and (bool(roles.people) or not is_template(kind, roles))
     return normalise_long(kind, table, roles, answers, log, roster=roster, allowed=allowed)

@@ -1,6 +1,7 @@
 """The wide shapes: DESE's Profiles exports and the open-data extract, one column per race/ethnicity
 (counts or percentages) and one row per organization, turned into the long form by district, school year,
-job class (staffing) and race."""
+job class (staffing) and race. This is the reader of the kinds counted by race (their contracts have a row
+total: staffing and enrollment); where the words differ between the two, it says which it is reading."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import definitions
-from analytics.contracts import ENROLLMENT, STAFFING, UploadKind
+from analytics.contracts import STAFFING, UploadKind
 from analytics.ingest import problems
 from analytics.ingest import values as cell_values
 from analytics.ingest.problems import WARNING, ProblemLog
@@ -201,12 +202,17 @@ def _check_measures(
         )
 
 
+def _by_job_class(kind: UploadKind) -> bool:
+    """Whether the kind's people are counted by job class (staff are; students are not)."""
+    return "job_class" in kind.column_names
+
+
 def _wide_job_classes(
     kind: UploadKind, table: Table, roles: Roles, resolver: Resolver, log: ProblemLog, data: np.ndarray
 ) -> tuple[pd.Series | None, str, np.ndarray]:
     """Each row's job class (staffing), the phrase saying where it came from, and the rows totalling all
     classes; enrollment has none, so every row's is ""."""
-    if kind is not STAFFING:
+    if not _by_job_class(kind):
         blank = pd.Series("", index=table.frame.index, dtype=object)
         return blank, "", np.zeros(len(table.frame), dtype=bool)
     return job_classes_of(table, roles.contract.get("job_class"), resolver, log, data)
@@ -323,7 +329,7 @@ def _check_whole_students(
     kind: UploadKind, table: Table, roles: Roles, races: _RaceCounts, data: np.ndarray, log: ProblemLog
 ) -> None:
     """Refuse a fraction of a student in a count column."""
-    if kind is not ENROLLMENT or races.view != "count":
+    if kind.row_total.dtype != "INTEGER" or races.view != "count":
         return
     for r in races.races:
         if r in roles.race_counts:
@@ -505,7 +511,7 @@ def _drop_repeated_rows(
     if measures.total is not None:
         numbers["__total"] = np.round(np.nan_to_num(measures.total), 4)[valid]
     both = pd.concat([ident, numbers], axis=1)[dup]
-    what = "organization, school year" + (" and job class" if kind is STAFFING else "")
+    what = "organization, school year" + (" and job class" if _by_job_class(kind) else "")
     first_row = {}
     for idx, rec in both.iterrows():
         k = (rec["code"], rec["year"], rec["job"])
@@ -566,12 +572,14 @@ def _add_up_wide(kind: UploadKind, keys: _RowKeys, races: _RaceCounts, use: np.n
             "value": pa.array(sums, pa.float64()),
         }
     ).to_pandas()
-    if kind is STAFFING:
-        facts = facts.rename(columns={"value": "fte"})
-        facts["fte"] = facts["fte"].round(3)
-    else:
-        facts = facts.drop(columns="job_class").rename(columns={"value": "students"})
-        facts["students"] = facts["students"].round().astype("int64")
+    measure = kind.row_total
+    if not _by_job_class(kind):
+        facts = facts.drop(columns="job_class")
+    facts = facts.rename(columns={"value": measure.name})
+    if measure.dtype == "INTEGER":  # students: whole people
+        facts[measure.name] = facts[measure.name].round().astype("int64")
+    else:  # FTE, kept to DESE's precision
+        facts[measure.name] = facts[measure.name].round(3)
     return facts
 
 
