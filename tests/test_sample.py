@@ -16,27 +16,18 @@ from analytics.metrics import (
     staff_share_by_year,
     student_share_by_year,
 )
-from analytics.sample import (
-    ADDED_2020,
+from analytics.sample import EXPERIENCE_FILES, SAMPLE_DIR, SAMPLE_FILES, generate, write_sample
+from analytics.sample_calibration import (
     ALL_STUDENTS,
-    AMSEL_FOUNDERS,
     CALIBRATION_NAME,
     CLIMATE_YEARS,
-    EXPERIENCE_FILES,
     EXPERIENCE_YEARS,
     FEWEST_COUNTED,
     FEWEST_RESPONDENTS,
-    PILOT_ORGS,
-    SAMPLE_DIR,
-    SAMPLE_FILES,
-    SEED,
     SOURCES,
-    _Experience,
-    _orgs,
-    generate,
-    load_organizations,
-    write_sample,
 )
+from analytics.sample_students import _Experience
+from analytics.sample_workforce import ADDED_2020, AMSEL_FOUNDERS, PILOT_ORGS, SEED, _orgs, load_organizations
 
 HALF_POINT = 0.005
 
