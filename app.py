@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.access import Actor
 from analytics.goals import GoalsFileError
-from analytics.warehouse import WarehouseUnavailable
+from analytics.trouble import WarehouseUnavailable
 from ui import auth
 from ui.data import goals, warehouse
 from ui.layout import keep_filters_in_address, page_styles, sample_banner

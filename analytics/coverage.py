@@ -21,12 +21,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.definitions import TEACHER, school_year_from_spring, spring_year
+from analytics.definitions import STUDENTS, TEACHER, school_year_from_spring, spring_year
 from analytics.settings import load_settings
-from analytics.warehouse import cursor, sql
+from analytics.sql_files import sql
+from analytics.warehouse import cursor
 
 COVERAGE_COLUMNS = ["organizations_reported", "organizations_expected", "complete"]
-STUDENTS = "Students"  # the population enrollment's coverage is filed under
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ JOB_CLASSES: tuple[str, ...] = (
 )
 SUPERINTENDENT = "Superintendent"
 TEACHER = "Teacher"
+# The population students are counted as, beside the job classes (enrollment's coverage is filed under it).
+STUDENTS = "Students"
 
 ORG_TYPES: tuple[str, ...] = ("district", "charter", "vocational", "collaborative")
 ORG_TYPE_NAMES: dict[str, str] = {  # one organization of the type

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.paths import CATALOG
 from analytics.settings import load_settings
+from analytics.sql_files import sql
 
 PREFIX = "ducklake:"
 # The extensions come from PyPI packages pinned in requirements.txt (built for the pinned DuckDB); DuckDB
@@ -35,6 +37,11 @@ DATA_PATH_ENV = "DASHBOARD_DATA_PATH"
 def is_ducklake(location: str | Path | None) -> bool:
     """Whether the warehouse setting names a DuckLake catalog (`ducklake:postgres:…`) rather than a file."""
     return location is not None and str(location).startswith(PREFIX)
+
+
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con`'s warehouse is a shared DuckLake one (else the embedded DuckDB file)."""
+    return con.execute(sql("warehouse_type"), {"catalog": CATALOG}).fetchall()[0][0] == "ducklake"
 
 
 def data_path() -> str | None:
@@ -91,7 +98,7 @@ def connect(location: str, catalog: str, *, read_only: bool = False) -> duckdb.D
             f"ATTACH IF NOT EXISTS {_literal(location)} AS {catalog}"
             + (f" ({', '.join(options)})" if options else "")
         )
-        con.execute(f"USE {catalog}")
+        con.execute(sql("use_catalog", catalog=catalog))
     except BaseException:
         con.close()
         raise

@@ -22,8 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
-from analytics import geography, releases
+from analytics import definitions, geography, releases
 from analytics.coverage import is_complete
 from analytics.metrics import (
     ALL,
@@ -47,7 +46,11 @@ _VIEW_WEIGHTS = {"region": 3, "org_type": 2}
 
 
 def _type_label(org_type: str) -> str:
-    return d.INDEPENDENT_LABEL if org_type == d.INDEPENDENT else d.ORG_TYPE_LABELS[org_type]
+    return (
+        definitions.INDEPENDENT_LABEL
+        if org_type == definitions.INDEPENDENT
+        else definitions.ORG_TYPE_LABELS[org_type]
+    )
 
 
 def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
@@ -108,9 +111,11 @@ def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, by: str, filters: Fi
         members = _member_atoms(con, Filters(filters.year_from, filters.year_to))
         outside = members[members["outside_dese"].astype(bool)]
         schools = outside.groupby("school_year", as_index=False)["org_code"].nunique()
-        schools = schools.rename(columns={"org_code": "amsel"}).assign(org_type=d.INDEPENDENT, with_leader=0)
+        schools = schools.rename(columns={"org_code": "amsel"}).assign(
+            org_type=definitions.INDEPENDENT, with_leader=0
+        )
         out = pd.concat([out, schools[out.columns]], ignore_index=True)
-    order = list(d.REGIONS) if by == "region" else [*d.ORG_TYPES, d.INDEPENDENT]
+    order = list(definitions.REGIONS) if by == "region" else [*definitions.ORG_TYPES, definitions.INDEPENDENT]
     out["group"] = out[by] if by == "region" else out[by].map(_type_label)
     out["_order"] = out[by].map({g: i for i, g in enumerate(order)}).fillna(len(order))
     out = out.sort_values(["school_year", "_order"], kind="stable").drop(columns="_order")
@@ -122,7 +127,7 @@ def amsel_founders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """org_code, name of the organizations in AMSEL in its first year in the data (2019-20 or later)."""
     orgs = run_query(con, "equity_leader_organizations", ALL)
     first = orgs["amsel_since"].dropna()
-    first = first[first >= d.AMSEL_FIRST_YEAR]
+    first = first[first >= definitions.AMSEL_FIRST_YEAR]
     if first.empty:
         return pd.DataFrame(columns=["org_code", "name"])
     return orgs.loc[orgs["amsel_since"] == first.min(), ["org_code", "name"]].reset_index(drop=True)
@@ -175,7 +180,6 @@ NETWORK_MEASURES: tuple[NetworkMeasure, ...] = (
         "every member in at least one subcommittee",
     ),
 )
-MEASURES_BY_KEY = {m.key: m for m in NETWORK_MEASURES}
 NETWORK_COLUMNS = ["school_year", "measure", "label", "count", "base", "share", SUPPRESSED]
 
 
@@ -184,8 +188,8 @@ def _member_atoms(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
         con,
         "amsel_members_by_organization",
         filters.everywhere(),
-        outside_region=d.OUTSIDE_DESE_REGION,
-        independent=d.INDEPENDENT,
+        outside_region=definitions.OUTSIDE_DESE_REGION,
+        independent=definitions.INDEPENDENT,
     )
 
 
@@ -297,7 +301,7 @@ class Comparison:
 
 
 def leader_comparison(
-    con: duckdb.DuckDBPyConnection, population: str = d.TEACHER, filters: Filters = ALL
+    con: duckdb.DuckDBPyConnection, population: str = definitions.TEACHER, filters: Filters = ALL
 ) -> Comparison:
     """Staff of `population` (a job class) who are people of color, in the organizations that have an
     equity-leader position in the latest year reported and in those that do not, each year from 2019-20 (the
@@ -305,7 +309,7 @@ def leader_comparison(
     block mixing both is left out of both (and its organizations counted in left_out). Years whose staffing is
     partial are marked so, and never make the change."""
     orgs = run_query(con, "equity_leader_organizations", Filters(year_to=filters.year_to))
-    first = max(filters.year_from or d.AMSEL_FIRST_YEAR, d.AMSEL_FIRST_YEAR)
+    first = max(filters.year_from or definitions.AMSEL_FIRST_YEAR, definitions.AMSEL_FIRST_YEAR)
     empty = Comparison(
         population, None, pd.DataFrame({c: pd.Series(dtype=object) for c in COMPARISON_COLUMNS}), {}
     )
@@ -402,6 +406,15 @@ def _student_shares(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> t
     )
 
 
+# Each organization's standing on the equity-leader maps and lists (organizations_and_leaders).
+AMSEL_MEMBER = "AMSEL member"
+LEADER_NOT_IN_AMSEL = "Equity leader, not in AMSEL"
+LEADER_GAP = "Gap: no equity leader"
+NO_LEADER = "No equity leader"
+NO_RECENT_REPORT = "No report in the latest year"
+STANDINGS = (AMSEL_MEMBER, LEADER_NOT_IN_AMSEL, LEADER_GAP, NO_LEADER, NO_RECENT_REPORT)
+
+
 def organizations_and_leaders(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """One row per organization in view that reported on its position: its latest report, whether it is a
     founder of AMSEL, in Influence 100, its share of students of color (where it may be shown), and its
@@ -423,20 +436,10 @@ def organizations_and_leaders(con: duckdb.DuckDBPyConnection, filters: Filters =
     old = orgs["latest_year"] != latest
     orgs["standing"] = np.select(
         [old, amsel, leader, gap],
-        [NO_RECENT_REPORT, "AMSEL member", "Equity leader, not in AMSEL", "Gap: no equity leader"],
-        "No equity leader",
+        [NO_RECENT_REPORT, AMSEL_MEMBER, LEADER_NOT_IN_AMSEL, LEADER_GAP],
+        NO_LEADER,
     )
     return orgs
-
-
-NO_RECENT_REPORT = "No report in the latest year"
-STANDINGS = (
-    "AMSEL member",
-    "Equity leader, not in AMSEL",
-    "Gap: no equity leader",
-    "No equity leader",
-    NO_RECENT_REPORT,
-)
 
 
 def leader_gaps(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
@@ -444,7 +447,7 @@ def leader_gaps(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.Da
     100 or have half or more students of color (the share only where it may be shown): a list DESE can act
     on. Organizations, not people; the students' share is published through privacy.py."""
     orgs = organizations_and_leaders(con, filters)
-    gaps = orgs[orgs["standing"] == "Gap: no equity leader"].copy()
+    gaps = orgs[orgs["standing"] == LEADER_GAP].copy()
     reasons = []
     for r in gaps.itertuples():
         why = []
@@ -454,7 +457,7 @@ def leader_gaps(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.Da
             why.append(f"{r.students_of_color:.0%} of students are of color")
         reasons.append("; ".join(why))
     gaps["why"] = reasons
-    gaps["org_type"] = gaps["org_type"].map(d.ORG_TYPE_NAMES)
+    gaps["org_type"] = gaps["org_type"].map(definitions.ORG_TYPE_NAMES)
     order = gaps["students_of_color"].fillna(-1)
     gaps = gaps.assign(_order=order).sort_values(
         ["in_influence_100", "_order"], ascending=False, kind="stable"

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
+from analytics import definitions
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Filters:
             return self.org_name or f"Organization {self.org_code}"
         parts = [", ".join(self.regions)] if self.regions else []
         if self.org_types:
-            parts.append(", ".join(d.ORG_TYPE_LABELS[t].lower() for t in self.org_types))
+            parts.append(", ".join(definitions.ORG_TYPE_LABELS[t].lower() for t in self.org_types))
         return "; ".join(parts) if parts else "Statewide"
 
     def years(self) -> tuple[str | None, str | None]:

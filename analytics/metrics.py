@@ -15,12 +15,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
-from analytics import releases
+from analytics import definitions, releases
 from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
+from analytics.definitions import STUDENTS
 from analytics.filters import ALL, Filters
 from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, BlockViews, tabulate
-from analytics.warehouse import cursor, data_key, sql
+from analytics.sql_files import sql
+from analytics.warehouse import cursor, data_key
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 
@@ -32,8 +33,8 @@ def run_query(
     text = sql(name)
     available = {
         **filters.params(),
-        "people_of_color": list(d.PEOPLE_OF_COLOR),
-        "known_races": list(d.RACES),
+        "people_of_color": list(definitions.PEOPLE_OF_COLOR),
+        "known_races": list(definitions.RACES),
         **params,
     }
     used = set(_PARAM.findall(text))
@@ -47,11 +48,10 @@ def run_query(
 # students), share their ratio; suppressed rows carry no figure; coverage says what the figure stands on.
 SHARE_FIGURES = ["of_color", "total", "share"]
 SHARE_COLUMNS = [*SHARE_FIGURES, "suppressed", *COVERAGE_COLUMNS]
-STUDENTS = "Students"
 # How much each kind of view weighs when failing cells must be merged (analytics/privacy.py): keep whole
 # regions visible first (the sidebar's main filter and the by-region breakdown), then whole types.
 _VIEW_WEIGHTS = {"region": 3, "org_type": 2}
-_GROUP_VALUES = {"region": d.REGIONS, "org_type": d.ORG_TYPES}
+_GROUP_VALUES = {"region": definitions.REGIONS, "org_type": definitions.ORG_TYPES}
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def publish_shares(inputs: ShareInputs, filters: Filters = ALL, *, by: str | Non
         shown["organizations_expected"] = shown["organizations_expected"].fillna(0).astype(int)
         shown["complete"] = shown["complete"].fillna(True).astype(bool)
         if by is not None:
-            shown.insert(2, by, d.ORG_TYPE_LABELS[value] if by == "org_type" else value)
+            shown.insert(2, by, definitions.ORG_TYPE_LABELS[value] if by == "org_type" else value)
         parts.append(shown)
     return _finish_shares(parts, [*keys, *([by] if by else [])])
 
@@ -462,16 +462,20 @@ def superintendent_share_by_group(
     ('org_type'), published through privacy.py (a group is shown only where nothing hidden follows)."""
     if group_by not in ("region", "org_type"):
         raise ValueError("group_by is 'region' or 'org_type'")
-    return shares_by_year(con, (d.SUPERINTENDENT,), filters, by=group_by).drop(columns="population")
+    return shares_by_year(con, (definitions.SUPERINTENDENT,), filters, by=group_by).drop(columns="population")
 
 
-GROUP_NAMES = {d.SUPERINTENDENT: "Superintendents", d.TEACHER: "Teachers", STUDENTS: "Students"}
+GROUP_NAMES = {
+    definitions.SUPERINTENDENT: "Superintendents",
+    definitions.TEACHER: "Teachers",
+    STUDENTS: "Students",
+}
 
 
 def representation_context(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """Long form school_year, group (Superintendents / Teachers / Students) and the published share
     columns: the representation gap the program exists to close, on one axis."""
-    frame = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS), filters)
+    frame = shares_by_year(con, (definitions.SUPERINTENDENT, definitions.TEACHER, STUDENTS), filters)
     frame.insert(1, "group", frame.pop("population").map(GROUP_NAMES))
     return frame.sort_values(["school_year", "group"], kind="stable").reset_index(drop=True)
 
@@ -483,7 +487,7 @@ def organizations_overview(con: duckdb.DuckDBPyConnection, filters: Filters = AL
     """One row per organization in view: type, region, years taking part, fellows sent, strategy,
     equity-leader position, AMSEL membership."""
     frame = run_query(con, "organizations_overview", filters)
-    frame["org_type"] = frame["org_type"].map(d.ORG_TYPE_NAMES)
+    frame["org_type"] = frame["org_type"].map(definitions.ORG_TYPE_NAMES)
     return frame
 
 
@@ -522,13 +526,15 @@ def organization_profile(
     if row.empty:
         return None
     r = row.iloc[0]
-    shares = shares_by_year(con, (d.TEACHER, STUDENTS), one)
-    teachers = shares[shares["population"] == d.TEACHER].drop(columns="population").reset_index(drop=True)
+    shares = shares_by_year(con, (definitions.TEACHER, STUDENTS), one)
+    teachers = (
+        shares[shares["population"] == definitions.TEACHER].drop(columns="population").reset_index(drop=True)
+    )
     students = shares[shares["population"] == STUDENTS].drop(columns="population").reset_index(drop=True)
     return OrganizationProfile(
         org_code=org_code,
         name=r["name"],
-        org_type=d.ORG_TYPE_NAMES[r["org_type"]],
+        org_type=definitions.ORG_TYPE_NAMES[r["org_type"]],
         region=r["region"],
         participation=run_query(con, "organization_participation", one),
         fellows_sent=int(r["fellows_sent"]),
@@ -547,7 +553,7 @@ PARITY_BENCHMARK = 0.25
 def workforce_shares_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """Long form school_year, group (job class or Students) and the published share columns, for each job
     class loaded and for students."""
-    frame = shares_by_year(con, (*d.JOB_CLASSES, STUDENTS), filters)
+    frame = shares_by_year(con, (*definitions.JOB_CLASSES, STUDENTS), filters)
     frame.insert(1, "group", frame.pop("population"))
     return frame
 
@@ -560,7 +566,7 @@ def parity(teacher_share: pd.Series, student_share: pd.Series) -> pd.Series:
 def parity_by_year(con: duckdb.DuckDBPyConnection, filters: Filters = ALL) -> pd.DataFrame:
     """Long form school_year, group (Teachers / Students), the published share columns, and parity on
     both rows of a year where both shares are shown (empty otherwise: a ratio of a hidden share is hidden)."""
-    frame = shares_by_year(con, (d.TEACHER, STUDENTS), filters)
+    frame = shares_by_year(con, (definitions.TEACHER, STUDENTS), filters)
     frame.insert(1, "group", frame.pop("population").map(GROUP_NAMES))
     wide = frame.pivot(index="school_year", columns="group", values="share")
     for col in ("Teachers", "Students"):
@@ -583,21 +589,27 @@ def parity_by_organization(
     """Per organization in view with teachers and students in one year: org_code, name, teacher and
     student shares of color and parity — shown only for organizations that are blocks of their own for
     both (privacy.py), suppressed otherwise."""
-    blocks = organization_blocks(con, (d.TEACHER, STUDENTS), filters.between(school_year, school_year))
+    blocks = organization_blocks(
+        con, (definitions.TEACHER, STUDENTS), filters.between(school_year, school_year)
+    )
     in_view = filters.selects(blocks)
     view = blocks[in_view]
     wide = view.pivot_table(
         index="org_code", columns="population", values=["of_color", "total", "alone"], aggfunc="first"
     )
     columns = ["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"]
-    if wide.empty or d.TEACHER not in wide["total"] or STUDENTS not in wide["total"]:
+    if wide.empty or definitions.TEACHER not in wide["total"] or STUDENTS not in wide["total"]:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     out = pd.DataFrame(
         {
             "org_code": wide.index,
-            "teacher_share": (wide[("of_color", d.TEACHER)] / wide[("total", d.TEACHER)]).to_numpy(),
+            "teacher_share": (
+                wide[("of_color", definitions.TEACHER)] / wide[("total", definitions.TEACHER)]
+            ).to_numpy(),
             "student_share": (wide[("of_color", STUDENTS)] / wide[("total", STUDENTS)]).to_numpy(),
-            "shown": (wide[("alone", d.TEACHER)].eq(True) & wide[("alone", STUDENTS)].eq(True)).to_numpy(),
+            "shown": (
+                wide[("alone", definitions.TEACHER)].eq(True) & wide[("alone", STUDENTS)].eq(True)
+            ).to_numpy(),
         }
     )
     out = out.dropna(subset=["teacher_share", "student_share"], how="all")
@@ -629,11 +641,13 @@ def race_composition(
         in_view = filters.selects(blocks)
         if not in_view.any():
             continue
-        figures = blocks.assign(total=blocks[list(d.RACES)].sum(axis=1))
-        shown = tabulate(figures, in_view, keys=["population", "school_year"], figures=[*d.RACES, "total"])
+        figures = blocks.assign(total=blocks[list(definitions.RACES)].sum(axis=1))
+        shown = tabulate(
+            figures, in_view, keys=["population", "school_year"], figures=[*definitions.RACES, "total"]
+        )
         row = shown.iloc[0]
         suppressed = bool(row[SUPPRESSED])
-        for race in d.RACES:
+        for race in definitions.RACES:
             visible = not suppressed and race not in hidden
             people = float(row[race]) if visible else np.nan
             parts.append(
@@ -660,7 +674,7 @@ def _makeup_blocks(con: duckdb.DuckDBPyConnection, school_year: str, released: b
         hidden_units = hidden_units[hidden_units["school_year"] == school_year]
         for population, blocks in units.groupby("population", sort=True):
             hidden = hidden_units.loc[hidden_units["population"] == population, releases.UNIT].tolist()
-            blocks = blocks[blocks[list(d.RACES)].sum(axis=1) > 0].reset_index(drop=True)
+            blocks = blocks[blocks[list(definitions.RACES)].sum(axis=1) > 0].reset_index(drop=True)
             if len(blocks):
                 yield population, blocks, hidden
         return
@@ -672,7 +686,7 @@ def _makeup_blocks(con: duckdb.DuckDBPyConnection, school_year: str, released: b
     people = people[["population", "school_year", "org_code", BLOCK]]
     for population, atoms in wide.groupby("population", sort=True):
         atoms = atoms.merge(people, on=["population", "school_year", "org_code"], how="inner")
-        atoms = atoms[atoms[list(d.RACES)].sum(axis=1) > 0].reset_index(drop=True)
+        atoms = atoms[atoms[list(definitions.RACES)].sum(axis=1) > 0].reset_index(drop=True)
         if atoms.empty:
             continue
         hidden = releases.makeup_hidden(atoms)

@@ -1,4 +1,5 @@
-"""Where the project's files are: its root, the data folder, the warehouse file, the SQL and migrations.
+"""Where the project's files are: its root, the data folder, the warehouse file, the SQL and migrations; and
+the name the warehouse is attached under.
 
 Every module that names a file in the project starts from here (so this module imports nothing of the
 project's own)."""
@@ -13,6 +14,9 @@ DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The warehouse is attached under this name in every connection, whatever its file or lake is called; every
+# cursor must `USE` it (take cursors with `warehouse.cursor()`, never `con.cursor()`).
+CATALOG = "warehouse"
 
 
 def default_db_path() -> Path:

@@ -33,9 +33,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import access, students
-from analytics import definitions as d
+from analytics import access, definitions, students
 from analytics.access import Actor
+from analytics.definitions import STUDENTS
 from analytics.privacy import (
     BLOCK,
     BLOCK_PASSES,
@@ -45,24 +45,17 @@ from analytics.privacy import (
     build_blocks,
     reconcile,
 )
-from analytics.warehouse import (
-    bump_data_version,
-    cursor,
-    data_version,
-    next_id,
-    registered,
-    sql,
-    write_attempts,
-)
+from analytics.sql_files import sql
+from analytics.warehouse import cursor, registered
+from analytics.writes import bump_data_version, data_version, next_id, write_attempts
 
-STUDENTS = "Students"
 PROGRAM = "Influence 100"
 # How much each kind of view weighs when failing cells must be merged: whole regions first, then types.
 VIEW_WEIGHTS = {"region": 3, "org_type": 2}
 FELLOW_WEIGHTS = {"cohort": 4, "region": 2, "org_type": 1}
 
 PEOPLE = Family("people", ("population", "school_year"), ("of_color", "others"), ("of_color", "others"))
-MAKEUP_FIGURES = tuple(d.RACES)
+MAKEUP_FIGURES = tuple(definitions.RACES)
 FELLOW_STATUSES = ("active", "completed", "withdrawn")
 FELLOW_PLACEMENTS = ("superintendent_within_5", "assistant_within_5", "not_placed_within_5")
 FELLOW_ENTRY = ("entered_as_principal", "entered_from_central_office", "entered_otherwise")
@@ -216,15 +209,15 @@ def held_back(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     text = sql(name)
     available = {
-        "people_of_color": list(d.PEOPLE_OF_COLOR),
-        "known_races": list(d.RACES),
-        "job_classes": list(d.JOB_CLASSES),
+        "people_of_color": list(definitions.PEOPLE_OF_COLOR),
+        "known_races": list(definitions.RACES),
+        "job_classes": list(definitions.JOB_CLASSES),
         "students": True,
         "year_from": None,
         "year_to": None,
         "school_year": None,
-        "outside_region": d.OUTSIDE_DESE_REGION,
-        "independent": d.INDEPENDENT,
+        "outside_region": definitions.OUTSIDE_DESE_REGION,
+        "independent": definitions.INDEPENDENT,
         **params,
     }
     used = {k: v for k, v in available.items() if f"${k}" in text}
@@ -343,11 +336,11 @@ def always_hidden_races(atoms: pd.DataFrame) -> list[str]:
     """The races of color hidden in every view of one population's make-up in one year: those that fail
     the rule in the whole state or in at least half the regions, then the smallest others until at least
     two are hidden and together pass in the state (so none of them follows from the total of color)."""
-    colored = list(d.PEOPLE_OF_COLOR)
-    statewide = atoms[list(d.RACES)].sum()
-    regions = atoms.groupby("region")[list(d.RACES)].sum()
-    threshold = d.SMALL_CELL_THRESHOLD
-    regions = regions[(regions[colored].sum(axis=1) >= threshold) & (regions[d.WHITE] >= threshold)]
+    colored = list(definitions.PEOPLE_OF_COLOR)
+    statewide = atoms[list(definitions.RACES)].sum()
+    regions = atoms.groupby("region")[list(definitions.RACES)].sum()
+    threshold = definitions.SMALL_CELL_THRESHOLD
+    regions = regions[(regions[colored].sum(axis=1) >= threshold) & (regions[definitions.WHITE] >= threshold)]
     failing = (regions[colored] < threshold).sum() if len(regions) else pd.Series(0, index=colored)
     hidden = [r for r in colored if statewide[r] < threshold or failing[r] * 2 >= max(len(regions), 1)]
     if hidden:
@@ -363,13 +356,13 @@ def makeup_blocks(atoms: pd.DataFrame, hidden: list[str], start: np.ndarray) -> 
     """One population-year's make-up (org-level races) cut into blocks from `start` (cell-constant blocks
     of the people family): merged until each has 6 or more of every race shown, of the hidden ones
     together, of color and White, also with any one organization taken out."""
-    shown = [r for r in d.PEOPLE_OF_COLOR if r not in hidden]
+    shown = [r for r in definitions.PEOPLE_OF_COLOR if r not in hidden]
     frame = atoms.assign(
-        of_color=atoms[list(d.PEOPLE_OF_COLOR)].sum(axis=1),
+        of_color=atoms[list(definitions.PEOPLE_OF_COLOR)].sum(axis=1),
         hidden_together=atoms[hidden].sum(axis=1) if hidden else 0.0,
         _start=start,
     )
-    counts = ["of_color", d.WHITE, *shown, *(["hidden_together"] if hidden else [])]
+    counts = ["of_color", definitions.WHITE, *shown, *(["hidden_together"] if hidden else [])]
     built = build_blocks(
         frame,
         keys=["population", "school_year"],
@@ -384,9 +377,9 @@ def makeup_blocks(atoms: pd.DataFrame, hidden: list[str], start: np.ndarray) -> 
 
 def makeup_family(hidden: list[str]) -> Family:
     """The make-up's family for one population-year whose `hidden` races are never shown on their own."""
-    shown = [r for r in d.PEOPLE_OF_COLOR if r not in hidden]
-    counts = ("of_color", d.WHITE, *shown, *(("hidden_together",) if hidden else ()))
-    figures = tuple(dict.fromkeys((*counts, *d.RACES)))
+    shown = [r for r in definitions.PEOPLE_OF_COLOR if r not in hidden]
+    counts = ("of_color", definitions.WHITE, *shown, *(("hidden_together",) if hidden else ()))
+    figures = tuple(dict.fromkeys((*counts, *definitions.RACES)))
     return Family("makeup", ("population", "school_year"), counts, figures, mode=HIDE)
 
 
@@ -487,15 +480,17 @@ def _cut_makeup(con, people: pd.DataFrame, previous: dict, history: dict):
     keys = ["population", "school_year", "org_code"]
     released_people = people[[*keys, "of_color", "others", BLOCK]]
     wide = wide.merge(released_people, on=keys, how="inner")
-    current_of_color = wide[list(d.PEOPLE_OF_COLOR)].sum(axis=1)
-    same = np.isclose(current_of_color, wide["of_color"]) & np.isclose(wide[d.WHITE], wide["others"])
+    current_of_color = wide[list(definitions.PEOPLE_OF_COLOR)].sum(axis=1)
+    same = np.isclose(current_of_color, wide["of_color"]) & np.isclose(
+        wide[definitions.WHITE], wide["others"]
+    )
     before = previous["makeup"]
     if len(before):
-        was = before[[*keys, *d.RACES]].rename(columns={r: f"_was_{r}" for r in d.RACES})
+        was = before[[*keys, *definitions.RACES]].rename(columns={r: f"_was_{r}" for r in definitions.RACES})
         wide = wide.merge(was, on=keys, how="left")
-        for race in d.RACES:
+        for race in definitions.RACES:
             wide[race] = np.where(same, wide[race], wide[f"_was_{race}"].fillna(0.0))
-        wide = wide.drop(columns=[f"_was_{r}" for r in d.RACES])
+        wide = wide.drop(columns=[f"_was_{r}" for r in definitions.RACES])
     else:
         wide = wide[same]
     hidden_before = previous["makeup-hidden"]
@@ -543,12 +538,12 @@ def current_races(con: duckdb.DuckDBPyConnection, school_year: str | None = None
     races = _query(con, "people_by_race_and_organization", school_year=school_year)
     index = ["population", "school_year", "org_code", "region", "org_type"]
     if races.empty:
-        return pd.DataFrame(columns=[*index, *d.RACES])
+        return pd.DataFrame(columns=[*index, *definitions.RACES])
     wide = races.pivot_table(
         index=index, columns="race", values="people", aggfunc="sum", fill_value=0.0
     ).reset_index()
     wide.columns.name = None
-    for race in d.RACES:
+    for race in definitions.RACES:
         if race not in wide:
             wide[race] = 0.0
     return wide
@@ -566,10 +561,10 @@ def makeup_hidden(atoms: pd.DataFrame, earlier: set[str] = frozenset()) -> list[
     with it, it would give their count away). Never exactly one (it would follow from the total)."""
     hidden = set(always_hidden_races(atoms)) | earlier
     if len(hidden) == 1:
-        colored = [r for r in d.PEOPLE_OF_COLOR if r not in hidden]
+        colored = [r for r in definitions.PEOPLE_OF_COLOR if r not in hidden]
         smallest = min(colored, key=lambda r: (atoms[r].sum(), r))
         hidden.add(smallest)
-    return sorted(hidden, key=list(d.RACES).index)
+    return sorted(hidden, key=list(definitions.RACES).index)
 
 
 def _makeup_counts(frame: pd.DataFrame, hidden: list[str]) -> pd.DataFrame:
@@ -577,7 +572,7 @@ def _makeup_counts(frame: pd.DataFrame, hidden: list[str]) -> pd.DataFrame:
     if frame.empty:
         return frame
     return frame.assign(
-        of_color=frame[list(d.PEOPLE_OF_COLOR)].sum(axis=1),
+        of_color=frame[list(definitions.PEOPLE_OF_COLOR)].sum(axis=1),
         hidden_together=frame[hidden].sum(axis=1) if hidden else 0.0,
     )
 

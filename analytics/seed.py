@@ -9,9 +9,12 @@ import pandas as pd
 
 from analytics import access, releases
 from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
-from analytics.sample import ORGANIZATIONS_FILE, SAMPLE_DIR, SAMPLE_FILES
+from analytics.sample import SAMPLE_DIR, SAMPLE_FILES
+from analytics.sample_workforce import ORGANIZATIONS_FILE
+from analytics.sql_files import sql
 from analytics.store import SavedUpload, save_upload, sha256_of
-from analytics.warehouse import bump_data_version, is_empty, sql, write_attempts
+from analytics.warehouse import is_empty
+from analytics.writes import bump_data_version, write_attempts
 
 SAMPLE_UPLOADER = "sample data generator"
 _PANDAS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "INTEGER": "Int64", "BOOLEAN": "boolean"}

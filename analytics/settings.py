@@ -10,10 +10,11 @@ from functools import cache
 from pathlib import Path
 
 from analytics.paths import DATA_DIR
+from analytics.roles import ADMINISTRATOR, REVIEWER, VIEWER
 
 SETTINGS_FILE = DATA_DIR / "settings.toml"
-UNKNOWN_USER_CHOICES = ("viewer", "refuse")
-OPERATOR_ROLE_CHOICES = ("viewer", "reviewer", "administrator")
+UNKNOWN_USER_CHOICES = (VIEWER, "refuse")
+OPERATOR_ROLE_CHOICES = (VIEWER, REVIEWER, ADMINISTRATOR)
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,11 @@ class Settings:
     # Access (analytics/access.py): see data/settings.toml's [access] for what each means.
     require_sign_in: bool = False
     public_viewing: bool = True
-    unknown_users: str = "viewer"
+    unknown_users: str = VIEWER
     administrators: tuple[str, ...] = ()
     review_district_uploads: bool = True
     operator: str = ""
-    operator_role: str = "reviewer"
+    operator_role: str = REVIEWER
     # How long a sign-in lasts on the dashboard, in hours (the provider's token may end it sooner).
     session_hours: float = 8.0
     # A DuckLake warehouse's data folder (analytics/ducklake.py); unused for the embedded file.
@@ -78,11 +79,11 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             f"coverage.complete_share must be a fraction above 0 and at most 1, not {share}"
         )
     access = raw.get("access", {})
-    unknown = os.environ.get("DASHBOARD_UNKNOWN_USERS", access.get("unknown_users", "viewer")).strip().lower()
+    unknown = os.environ.get("DASHBOARD_UNKNOWN_USERS", access.get("unknown_users", VIEWER)).strip().lower()
     if unknown not in UNKNOWN_USER_CHOICES:
         raise SettingsFileError(f'access.unknown_users must be "viewer" or "refuse", not {unknown!r}')
     operator_role = (
-        os.environ.get("DASHBOARD_OPERATOR_ROLE", access.get("operator_role", "reviewer")).strip().lower()
+        os.environ.get("DASHBOARD_OPERATOR_ROLE", access.get("operator_role", REVIEWER)).strip().lower()
     )
     if operator_role not in OPERATOR_ROLE_CHOICES:
         raise SettingsFileError(

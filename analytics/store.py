@@ -17,7 +17,9 @@ import pandas as pd
 from analytics import access
 from analytics.access import Actor, NotAllowed
 from analytics.contracts import ORGANIZATIONS, STAFFING, UploadKind, kind_for_table
-from analytics.warehouse import bump_data_version, kind_sql, next_id, registered, sql, write_attempts
+from analytics.sql_files import kind_sql, sql
+from analytics.warehouse import registered
+from analytics.writes import bump_data_version, next_id, write_attempts
 
 # What the uploads log accepts (migration 007 checks the same; tests/test_warehouse.py holds them together).
 # `uploads.kind` holds the table an upload filled (contracts.kind_for_table gives its kind back). Only

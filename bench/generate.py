@@ -25,15 +25,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import access
-from analytics import definitions as d
+from analytics import access, definitions
 from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
-from analytics.sample import SAMPLE_DIR, load_organizations
+from analytics.sample import SAMPLE_DIR
+from analytics.sample_workforce import load_organizations
 from analytics.seed import ensure_organizations, read_typed_csv
+from analytics.sql_files import sql
 from analytics.store import save_upload
 from analytics.warehouse import connect
 
-YEARS = d.school_years_between("2015-16", "2024-25")
+YEARS = definitions.school_years_between("2015-16", "2024-25")
 PROGRAM_YEARS = YEARS[YEARS.index("2019-20") :]
 UPLOADER = "bench generator"
 STATE_SEED, NATIONAL_SEED, ROSTER_SEED, XLSX_SEED = 2015, 2016, 2017, 2018
@@ -62,8 +63,8 @@ BASE_SHARE_OF_COLOR = {
 # How people of color split across the six categories (the sample generator's statewide tendencies).
 STAFF_MIX = np.array([0.38, 0.14, 0.37, 0.012, 0.005, 0.073])
 STUDENT_MIX = np.array([0.22, 0.16, 0.52, 0.005, 0.002, 0.093])
-POC_RACES = [r for r in d.RACES if r != d.WHITE]  # same order as the mixes above
-RACE_ORDER = [*POC_RACES, d.WHITE]
+POC_RACES = [r for r in definitions.RACES if r != definitions.WHITE]  # same order as the mixes above
+RACE_ORDER = [*POC_RACES, definitions.WHITE]
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,13 @@ def national_organizations(n: int = NATIONAL_ORGANIZATIONS, seed: int = NATIONAL
     state = np.arange(n) % 50 + 1
     seq = np.arange(n) // 50 + 1
     codes = [f"{s:02d}{q:04d}00" for s, q in zip(state, seq, strict=True)]
-    org_type = rng.choice(d.ORG_TYPES, size=n, p=[0.80, 0.14, 0.04, 0.02])
-    region = np.array(d.REGIONS)[(state * 3 + rng.integers(0, 2, size=n)) % len(d.REGIONS)]
+    org_type = rng.choice(definitions.ORG_TYPES, size=n, p=[0.80, 0.14, 0.04, 0.02])
+    region = np.array(definitions.REGIONS)[
+        (state * 3 + rng.integers(0, 2, size=n)) % len(definitions.REGIONS)
+    ]
     names = [
-        f"Synthetic {d.ORG_TYPE_NAMES[t]} {c[:2]}-{c[2:6]}" for c, t in zip(codes, org_type, strict=True)
+        f"Synthetic {definitions.ORG_TYPE_NAMES[t]} {c[:2]}-{c[2:6]}"
+        for c, t in zip(codes, org_type, strict=True)
     ]
     return pd.DataFrame({"org_code": codes, "name": names, "org_type": org_type, "region": region})
 
@@ -127,7 +131,7 @@ class Grid:
 def staff_and_students(codes: np.ndarray, org_types: np.ndarray, scale: Scale) -> Grid:
     """Staff and students for every organization and school year, calibrated to the scale's totals."""
     rng = np.random.default_rng(scale.seed)
-    n, n_years, jobs = len(codes), len(YEARS), list(d.JOB_CLASSES)
+    n, n_years, jobs = len(codes), len(YEARS), list(definitions.JOB_CLASSES)
     size = rng.lognormal(0.0, scale.logsize_sd, size=n)
     size *= np.where(org_types == "collaborative", 0.15, 1.0)
     teachers = size / size.sum() * scale.teacher_fte
@@ -140,7 +144,7 @@ def staff_and_students(codes: np.ndarray, org_types: np.ndarray, scale: Scale) -
     for j, job in enumerate(jobs):
         logit = _logit(BASE_SHARE_OF_COLOR[job]) + latent[:, None] + trend[None, :]
         share = _sigmoid(logit + rng.normal(0, 0.15, size=(n, n_years)))
-        if job == d.SUPERINTENDENT:  # one person: of color or not, in one category
+        if job == definitions.SUPERINTENDENT:  # one person: of color or not, in one category
             of_color = rng.random((n, n_years)) < share
             category = np.array([rng.choice(6, size=n_years, p=m) for m in staff_mix])
             fte[:, :, j, 6] = np.where(of_color, 0.0, 1.0)
@@ -172,13 +176,15 @@ def _categorical(values: list[str], codes: np.ndarray) -> pd.Categorical:
 def staffing_frame(grid: Grid, year_index: int, orgs: np.ndarray | None = None) -> pd.DataFrame:
     """One school year's staffing facts in the contract's long form (every job class and race)."""
     orgs = np.arange(len(grid.codes)) if orgs is None else orgs
-    jobs, races = len(d.JOB_CLASSES), len(RACE_ORDER)
+    jobs, races = len(definitions.JOB_CLASSES), len(RACE_ORDER)
     n = len(orgs)
     return pd.DataFrame(
         {
             "school_year": _categorical([YEARS[year_index]], np.zeros(n * jobs * races, dtype=np.int8)),
             "org_code": _categorical(list(grid.codes), np.repeat(orgs, jobs * races)),
-            "job_class": _categorical(list(d.JOB_CLASSES), np.tile(np.repeat(np.arange(jobs), races), n)),
+            "job_class": _categorical(
+                list(definitions.JOB_CLASSES), np.tile(np.repeat(np.arange(jobs), races), n)
+            ),
             "race": _categorical(RACE_ORDER, np.tile(np.arange(races), n * jobs)),
             "fte": grid.fte[orgs, year_index].reshape(-1),
         }
@@ -254,20 +260,20 @@ def program_lists(codes: np.ndarray, seed: int) -> dict[str, pd.DataFrame]:
     fellows = []
     for cohort, start in enumerate(PROGRAM_YEARS[:7], start=1):
         for i in range(150):
-            status = "active" if cohort >= 6 else rng.choice(d.FELLOW_STATUSES, p=[0.0, 0.85, 0.15])
+            status = "active" if cohort >= 6 else rng.choice(definitions.FELLOW_STATUSES, p=[0.0, 0.85, 0.15])
             placed = status == "completed" and rng.random() < 0.3
-            spring = d.spring_year(start) + int(rng.integers(2, 5))
+            spring = definitions.spring_year(start) + int(rng.integers(2, 5))
             fellows.append(
                 (
                     f"N-{cohort}-{i:03d}",
                     cohort,
                     start,
                     codes[rng.integers(n)],
-                    rng.choice(d.FELLOW_ENTRY_ROLES, p=[0.4, 0.2, 0.3, 0.1]),
+                    rng.choice(definitions.FELLOW_ENTRY_ROLES, p=[0.4, 0.2, 0.3, 0.1]),
                     RACE_ORDER[rng.choice(7, p=[0.35, 0.1, 0.3, 0.02, 0.01, 0.07, 0.15])],
                     status,
                     rng.choice(["Superintendent", "Assistant Superintendent"]) if placed else None,
-                    d.school_year_from_spring(spring) if placed else None,
+                    definitions.school_year_from_spring(spring) if placed else None,
                     codes[rng.integers(n)] if placed else None,
                 )
             )
@@ -308,7 +314,7 @@ def build_state_warehouse(path: Path) -> dict[str, int]:
     con = connect(path)
     try:
         ensure_organizations(con)
-        orgs = con.execute("SELECT org_code, org_type FROM organizations ORDER BY org_code").df()
+        orgs = con.execute(sql("organization_types")).df()
         grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), MASSACHUSETTS)
         load_facts(con, grid, MASSACHUSETTS)
         for kind in (FELLOWS, PARTICIPATION, EQUITY_LEADERS):
@@ -351,18 +357,18 @@ def _remove(path: Path) -> None:
 
 
 def _counts(con) -> dict[str, int]:
-    one = "SELECT count(*) FROM "
-    teachers = (
-        f"SELECT sum(fte) FROM current_staffing WHERE job_class = 'Teacher' AND school_year = '{YEARS[-1]}'"
-    )
-    educators = f"SELECT sum(fte) FROM current_staffing WHERE school_year = '{YEARS[-1]}'"
+    latest = {"school_year": YEARS[-1]}
     return {
-        "organizations": con.execute(one + "organizations").fetchone()[0],
-        "uploads": con.execute(one + "uploads").fetchone()[0],
-        "staffing_rows": con.execute(one + "staffing").fetchone()[0],
-        "enrollment_rows": con.execute(one + "enrollment").fetchone()[0],
-        "teacher_fte_latest": round(con.execute(teachers).fetchone()[0]),
-        "educator_fte_latest": round(con.execute(educators).fetchone()[0]),
+        "organizations": con.execute(sql("table_rows", table="organizations")).fetchone()[0],
+        "uploads": con.execute(sql("table_rows", table="uploads")).fetchone()[0],
+        "staffing_rows": con.execute(sql("table_rows", table="staffing")).fetchone()[0],
+        "enrollment_rows": con.execute(sql("table_rows", table="enrollment")).fetchone()[0],
+        "teacher_fte_latest": round(
+            con.execute(sql("fte_of_year_and_job"), {**latest, "job_class": definitions.TEACHER}).fetchone()[
+                0
+            ]
+        ),
+        "educator_fte_latest": round(con.execute(sql("fte_of_year"), latest).fetchone()[0]),
     }
 
 
@@ -505,7 +511,7 @@ def open_data_rows(rows: int = 50_000, seed: int = XLSX_SEED) -> pd.DataFrame:
     orgs = orgs[orgs["org_type"] != "collaborative"].reset_index(drop=True)
     codes, names = orgs["org_code"].to_numpy(), orgs["name"].to_numpy()
     grid = staff_and_students(codes, orgs["org_type"].to_numpy(), MASSACHUSETTS)
-    teachers = grid.fte[:, -1, d.JOB_CLASSES.index("Teacher")].sum(axis=1)
+    teachers = grid.fte[:, -1, definitions.JOB_CLASSES.index("Teacher")].sum(axis=1)
     schools = np.maximum(1, np.round(teachers / teachers.sum() * 1_850)).astype(int)
     school_org = np.repeat(np.arange(len(orgs)), schools)
     school_no = np.concatenate([np.arange(1, k + 1) for k in schools])
@@ -516,7 +522,7 @@ def open_data_rows(rows: int = 50_000, seed: int = XLSX_SEED) -> pd.DataFrame:
     order = [RACE_ORDER.index(r) for r in OPEN_DATA_CODES]
     parts = []
     for y in range(len(YEARS) - 1, -1, -1):  # newest first, as the portal lists them
-        for j, job in enumerate(d.JOB_CLASSES):
+        for j, job in enumerate(definitions.JOB_CLASSES):
             district = grid.fte[:, y, j, :]
             if job in SCHOOL_LEVEL_JOBS:  # schools split their district's staff; the district is their sum
                 weight = rng.gamma(3.0, size=len(school_org))
@@ -541,7 +547,7 @@ def open_data_rows(rows: int = 50_000, seed: int = XLSX_SEED) -> pd.DataFrame:
             org = np.concatenate([[0], codes.astype(int), codes[school_org[: len(per_school)]].astype(int)])
             frame = pd.DataFrame(
                 {
-                    "SY": d.spring_year(YEARS[y]),
+                    "SY": definitions.spring_year(YEARS[y]),
                     "DIST_CODE": org,
                     "DIST_NAME": np.concatenate([["State"], names, names[school_org[: len(per_school)]]]),
                     "ORG_CODE": np.concatenate([[0], codes.astype(int), school_codes[: len(per_school)]]),

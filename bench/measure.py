@@ -80,10 +80,12 @@ def duckdb_read_csv(file: Path, scratch: Path | str) -> None:
     """DuckDB's own CSV reader, the file into a table of a new database file (or ':memory:')."""
     import duckdb
 
+    from analytics.sql_files import sql
+
     con = duckdb.connect(str(scratch))
     try:
         # The roster is Windows-1252 (as Excel saves it); its accented names are the same bytes in Latin-1.
-        con.execute("CREATE TABLE roster AS SELECT * FROM read_csv(?, encoding = 'latin-1')", [str(file)])
+        con.execute(sql("roster_read_csv"), {"file": str(file)})
     finally:
         con.close()
 

@@ -18,7 +18,8 @@ from unwritable import REFUSALS, read_only, run_command_line
 from upload_files import csv_bytes
 
 from analytics import cli
-from analytics.warehouse import diagnose, latest_backup
+from analytics.backup import latest_backup
+from analytics.trouble import diagnose
 
 TEMPLATE = ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"]
 

@@ -17,7 +17,9 @@ import pytest
 from builders import TESTS, add, new_warehouse, staffing
 
 from analytics import ducklake, store
-from analytics.warehouse import connect, connect_lake, data_key, is_lake, migrations, schema_version
+from analytics.ducklake import is_lake
+from analytics.schema import migrations, schema_version
+from analytics.warehouse import connect, connect_lake, data_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +101,8 @@ WRITER = """
 import json, sys, time
 sys.path.insert(0, {root!r}); sys.path.insert(0, {tests!r})
 from builders import add, staffing
-from analytics.warehouse import WriteConflict, connect
+from analytics.warehouse import connect
+from analytics.writes import WriteConflict
 con = connect({location!r})
 while time.time() < {start}:
     time.sleep(0.005)

@@ -6,19 +6,13 @@ import duckdb
 import pytest
 from builders import TESTS, add, new_warehouse, staffing, table_contents
 
-from analytics import access, store, warehouse
+from analytics import access, schema, store
 from analytics.contracts import FACT_KINDS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
-from analytics.warehouse import (
-    connect,
-    current_table,
-    data_version,
-    is_lake,
-    kind_sql,
-    migrate,
-    migrations,
-    quote_identifier,
-    schema_version,
-)
+from analytics.ducklake import is_lake
+from analytics.schema import migrate, migrations, schema_version
+from analytics.sql_files import current_table, kind_sql, quote_identifier
+from analytics.warehouse import connect
+from analytics.writes import data_version
 
 
 def test_fresh_warehouse_is_at_the_latest_schema_version(tmp_path):
@@ -199,15 +193,15 @@ def test_the_warehouse_accepts_exactly_what_the_contracts_and_the_uploads_log_na
 
 @pytest.mark.embedded_only("a lake is made from a template already migrated to the latest version")
 def test_migration_013_keeps_every_upload_and_the_log_then_takes_every_kind(tmp_path, monkeypatch):
-    every = warehouse.migrations()
-    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 13])
+    every = schema.migrations()
+    monkeypatch.setattr(schema, "migrations", lambda: [m for m in every if m[0] < 13])
     path = tmp_path / "w.duckdb"
     con = new_warehouse(path)
     first = add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=10))
     add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=80, Asian=20))
     store.rollback_upload(con, first.upload_id, actor=TESTS)
     before = table_contents(con)
-    monkeypatch.setattr(warehouse, "migrations", lambda: every)
+    monkeypatch.setattr(schema, "migrations", lambda: every)
     assert migrate(con) == [13]
     after = table_contents(con)
     assert after["uploads"] == before["uploads"]  # every row and column, the rolled-back one included

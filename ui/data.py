@@ -22,18 +22,12 @@ import duckdb
 import streamlit as st
 
 from analytics.goals import Goals, goals_file, load_goals
-from analytics.metrics import forget_cached_blocks
+from analytics.paths import default_db_path
 from analytics.seed import ensure_ready
-from analytics.warehouse import (
-    WarehouseUnavailable,
-    connect,
-    data_version,
-    default_db_path,
-    diagnose,
-    has_sample_data,
-    reattach,
-)
+from analytics.trouble import WarehouseUnavailable, diagnose
+from analytics.warehouse import connect, has_sample_data, reattach
 from analytics.warehouse import cursor as warehouse_cursor
+from analytics.writes import data_version
 
 log = logging.getLogger("dashboard")
 T = TypeVar("T")
@@ -217,12 +211,6 @@ def goals() -> Goals:
 def sample_data_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     """True while any sample upload still counts."""
     return has_sample_data(con)
-
-
-def clear_caches() -> None:
-    """Forget cached results (after a write, the data version does this by itself; used in tests)."""
-    _call.clear()
-    forget_cached_blocks()
 
 
 def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

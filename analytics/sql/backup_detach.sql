@@ -1,0 +1,2 @@
+-- Detach the backup ({{backup}}) once written, or after a failure to write it.
+DETACH {{backup}}

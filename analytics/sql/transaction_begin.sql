@@ -1,0 +1,2 @@
+-- Start a writing transaction (analytics/writes.py): all of it or none of it.
+BEGIN TRANSACTION

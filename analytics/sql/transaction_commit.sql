@@ -1,0 +1,2 @@
+-- End a writing transaction, keeping what it wrote.
+COMMIT

@@ -1,0 +1,2 @@
+-- End a writing transaction, undoing what it wrote.
+ROLLBACK
