@@ -1,7 +1,8 @@
 """What may be shown: DESE's small-cell rule, made to hold under arithmetic across every view and output.
 
-The rule (PRODUCT.md, "Privacy"): a figure about a group is hidden when fewer than 6 people in it are of
-color or fewer than 6 are not, zero included; a group of fewer than 6 in all shows nothing.
+The rule: a figure about a group is hidden when fewer than THRESHOLD people in it are of color or fewer
+than THRESHOLD are not, zero included; a group of fewer than THRESHOLD in all shows nothing. THRESHOLD is
+SMALL_CELL_THRESHOLD in analytics/definitions.py (6: DESE's rule for what it publishes).
 
 Hiding each small figure on its own is not enough: the state minus the regions shown, one filter minus
 another, a cohort's size minus its visible statuses all give a hidden figure back. So every figure shown is
@@ -375,7 +376,7 @@ def hidden_categories(
     counts: pd.DataFrame, totals: pd.Series | None = None, insiders: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """For each row (a block), which category columns must be hidden: each that fails the rule within the
-    row (fewer than 6 in it, or fewer than 6 outside it), then the smallest others until at least two are
+    row (fewer than THRESHOLD in it, or fewer than THRESHOLD outside it), then the smallest others until at least two are
     hidden and the hidden ones together pass — so no single hidden category follows from a total that is
     shown. `totals` is the whole the categories are part of (default: their sum); pass it when the
     categories are only some of the people (the races of color, whose sum is shown elsewhere).
@@ -677,18 +678,7 @@ def reconcile(
     p = previous if len(previous) else previous.reindex(columns=need)
     if history.empty:
         history = history.reindex(columns=["release_id", *keys, UNIT, family.insider, *figures])
-    both = f[[*keys, UNIT]].merge(p[[*keys, UNIT]], how="outer", on=[*keys, UNIT]).drop_duplicates()
-    both = both.sort_values([*keys, UNIT], kind="stable").reset_index(drop=True)
-    fb = both.merge(f[[*keys, UNIT, BLOCK]], how="left", on=[*keys, UNIT])[BLOCK]
-    pb = both.merge(p[[*keys, UNIT, BLOCK]], how="left", on=[*keys, UNIT])[BLOCK]
-    # Block numbers are unique across keys on each side; the two sides are told apart (even and odd).
-    fresh_block = np.where(fb.isna(), -1, fb.fillna(-1).astype(np.int64) * 2)
-    previous_block = np.where(pb.isna(), -1, pb.fillna(-1).astype(np.int64) * 2 + 1)
-    both["_component"] = _components(fresh_block, previous_block)
-    now = both.merge(f[[*keys, UNIT, *figures]], how="left", on=[*keys, UNIT])[figures].fillna(0.0)
-    was = both.merge(p[[*keys, UNIT, *figures]], how="left", on=[*keys, UNIT])[figures].fillna(0.0)
-    differs = (np.abs(now.to_numpy(float) - was.to_numpy(float)) > _EPS).any(axis=1)
-    both["_changed"] = pd.Series(differs).groupby(both["_component"]).transform("any").to_numpy()
+    both = _pair_units(keys, figures, f, p)
 
     out_parts: list[pd.DataFrame] = []
     held_rows: list[dict] = []
@@ -755,9 +745,41 @@ def reconcile(
             continue
         key = tuple(component_keys.loc[component])
         pending_by_key.setdefault(key, []).append((units, rows_now, rows_was, rows_hist, delta))
+    held_rows = _hold_or_hide(family, pending_by_key, dim_list, emit)
+    return _finish(out_parts, columns), pd.DataFrame(held_rows, columns=held_columns)
+
+
+def _pair_units(
+    keys: list[str], figures: list[str], fresh: pd.DataFrame, previous: pd.DataFrame
+) -> pd.DataFrame:
+    """Every unit of the fresh cut or the last release (keys, unit), with `_component`: the blocks, on
+    either side, joined wherever one unit is in both; and `_changed`: whether any figure of the component
+    differs from its last release."""
+    on = [*keys, UNIT]
+    both = fresh[on].merge(previous[on], how="outer", on=on).drop_duplicates()
+    both = both.sort_values(on, kind="stable").reset_index(drop=True)
+    fb = both.merge(fresh[[*on, BLOCK]], how="left", on=on)[BLOCK]
+    pb = both.merge(previous[[*on, BLOCK]], how="left", on=on)[BLOCK]
+    # Block numbers are unique across keys on each side; the two sides are told apart (even and odd).
+    fresh_block = np.where(fb.isna(), -1, fb.fillna(-1).astype(np.int64) * 2)
+    previous_block = np.where(pb.isna(), -1, pb.fillna(-1).astype(np.int64) * 2 + 1)
+    both["_component"] = _components(fresh_block, previous_block)
+    now = both.merge(fresh[[*on, *figures]], how="left", on=on)[figures].fillna(0.0)
+    was = both.merge(previous[[*on, *figures]], how="left", on=on)[figures].fillna(0.0)
+    differs = (np.abs(now.to_numpy(float) - was.to_numpy(float)) > _EPS).any(axis=1)
+    both["_changed"] = pd.Series(differs).groupby(both["_component"]).transform("any").to_numpy()
+    return both
+
+
+def _hold_or_hide(family: Family, pending_by_key: dict[tuple, list], dims: list[str], emit) -> list[dict]:
+    """Release the components whose change could not be released as the family's mode says: the last
+    release again (HOLD), or the change hidden, merged where that lets some of it be shown (HIDE). Returns
+    a row for each, saying what was held back or hidden and why."""
+    keys = list(family.keys)
+    held_rows = []
     for key, pending in pending_by_key.items():
         if family.mode == HIDE:
-            pending = _merge_pending(family, pending, dim_list, emit)
+            pending = _merge_pending(family, pending, dims, emit)
         for units, rows_now, rows_was, _, delta in pending:
             if family.mode == HOLD:
                 emit(rows_was, regroup=False)
@@ -775,7 +797,7 @@ def reconcile(
                     "outcome": outcome,
                 }
             )
-    return _finish(out_parts, columns), pd.DataFrame(held_rows, columns=held_columns)
+    return held_rows
 
 
 def _changed_insiders(family: Family, now: pd.DataFrame, was: pd.DataFrame) -> list[str]:
