@@ -280,141 +280,166 @@ def render(report: Report, s: Settings) -> str:
         "(other work on the machine shows up in every figure; the ratios are taken in the same run)"
     )
     lines.append("")
-    d = report.data
-    if d:
-        lines += [
-            "## Data",
+    lines += _data_lines(report.data)
+    lines += _import_lines(report.imports, s)
+    lines += _page_lines(report.pages, s)
+    lines += _export_lines(report.exports)
+    lines += _memory_lines(report.pages)
+    lines.append(f"The whole run took {time.perf_counter() - report.started:,.0f} s.")
+    lines += _load_section()
+    return "\n".join(lines) + "\n"
+
+
+def _data_lines(d: dict) -> list[str]:
+    """## Data: the warehouses measured and the upload files."""
+    if not d:
+        return []
+    lines: list[str] = []
+    lines += [
+        "## Data",
+        "",
+        "| | organizations | staffing rows | enrollment rows | uploads | teacher FTE (latest year) | "
+        "educator FTE (latest year) | file size |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("state", "national"):
+        m = d.get(name)
+        if m:
+            lines.append(
+                f"| {name} warehouse | {m['organizations']:,} | {m['staffing_rows']:,} | "
+                f"{m['enrollment_rows']:,} | {m['uploads']} | {m['teacher_fte_latest']:,} | "
+                f"{m['educator_fte_latest']:,} | {m['bytes'] / 1e6:,.0f} MB |"
+            )
+    lines.append("")
+    lines.append(
+        f"Upload files: `roster.csv`, 100,000 people ({d['roster']['bytes'] / 1e6:.1f} MB, "
+        f"Windows-1252, CRLF); `staffing.xlsx`, 50,000 open-data rows ({d['xlsx']['bytes'] / 1e6:.1f} MB)."
+    )
+    lines.append("")
+    return lines
+
+
+def _import_lines(imp: dict, s: Settings) -> list[str]:
+    """## 1-2. Imports: each against its baseline, and where an import's time goes."""
+    if not imp:
+        return []
+    lines: list[str] = []
+    lines += [
+        "## 1-2. Imports (end to end: read, recognise, check, save into a copy of the state warehouse)",
+        "",
+        "| file | import | baseline | baseline time | ratio | target | | peak memory (import / baseline) |",
+        "|---|---:|---|---:|---:|---:|---|---:|",
+    ]
+    rows = (
+        (
+            "100,000-row roster CSV",
+            "csv-import",
+            imp["csv-duckdb"]["times"],
+            "DuckDB `read_csv` into a table (new database file)",
+            CSV_RATIO,
+            "csv-duckdb",
+        ),
+        (
             "",
-            "| | organizations | staffing rows | enrollment rows | uploads | teacher FTE (latest year) | "
-            "educator FTE (latest year) | file size |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for name in ("state", "national"):
-            m = d.get(name)
-            if m:
-                lines.append(
-                    f"| {name} warehouse | {m['organizations']:,} | {m['staffing_rows']:,} | "
-                    f"{m['enrollment_rows']:,} | {m['uploads']} | {m['teacher_fte_latest']:,} | "
-                    f"{m['educator_fte_latest']:,} | {m['bytes'] / 1e6:,.0f} MB |"
-                )
-        lines.append("")
+            "csv-import",
+            imp["csv-duckdb"]["in_memory"],
+            "DuckDB `read_csv` into a table (in memory)",
+            CSV_RATIO,
+            "csv-duckdb",
+        ),
+        (
+            "50,000-row open-data XLSX",
+            "xlsx-import",
+            imp["xlsx-fastexcel"]["times"],
+            "fastexcel bare read",
+            XLSX_RATIO,
+            "xlsx-fastexcel",
+        ),
+    )
+    for label, mine, base_times, base_label, target, base in rows:
+        a, b = _median(imp[mine]["times"]), _median(base_times)
+        ratio = a / b if a and b else None
+        memory = f"{_mib(imp[mine]['peak_rss_mib'])} / {_mib(imp[base]['peak_rss_mib'])}" if label else ""
         lines.append(
-            f"Upload files: `roster.csv`, 100,000 people ({d['roster']['bytes'] / 1e6:.1f} MB, "
-            f"Windows-1252, CRLF); `staffing.xlsx`, 50,000 open-data rows ({d['xlsx']['bytes'] / 1e6:.1f} MB)."
+            f"| {label} | {_s(a) if label else '〃'} | {base_label} | {_s(b)} | {ratio:.2f}x | "
+            f"≤ {target:g}x | {_verdict(ratio is not None and ratio <= target)} | {memory} |"
         )
-        lines.append("")
-
-    imp = report.imports
-    if imp:
-        lines += [
-            "## 1-2. Imports (end to end: read, recognise, check, save into a copy of the state warehouse)",
-            "",
-            "| file | import | baseline | baseline time | ratio | target | | peak memory (import / baseline) |",
-            "|---|---:|---|---:|---:|---:|---|---:|",
-        ]
-        rows = (
-            (
-                "100,000-row roster CSV",
-                "csv-import",
-                imp["csv-duckdb"]["times"],
-                "DuckDB `read_csv` into a table (new database file)",
-                CSV_RATIO,
-                "csv-duckdb",
-            ),
-            (
-                "",
-                "csv-import",
-                imp["csv-duckdb"]["in_memory"],
-                "DuckDB `read_csv` into a table (in memory)",
-                CSV_RATIO,
-                "csv-duckdb",
-            ),
-            (
-                "50,000-row open-data XLSX",
-                "xlsx-import",
-                imp["xlsx-fastexcel"]["times"],
-                "fastexcel bare read",
-                XLSX_RATIO,
-                "xlsx-fastexcel",
-            ),
+    lines += [
+        "",
+        "Where an import's time goes, and the import as the Upload page runs it (the app keeps its warehouse "
+        "connection open, so opening it and the checkpoint DuckDB makes when a connection closes are not "
+        "part of the wait; the save is committed, and so durable, either way):",
+        "",
+        "| file | open | check: read, recognise, normalise, check | save: one transaction | close: checkpoint "
+        "| with the warehouse open (check + save) | ÷ baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, mine, base in (
+        ("roster CSV", "csv-import", imp["csv-duckdb"]["in_memory"]),
+        ("open-data XLSX", "xlsx-import", imp["xlsx-fastexcel"]["times"]),
+    ):
+        steps = {k: _median([p[k] for p in imp[mine]["phases"]]) for k in ("open", "check", "save", "close")}
+        opened = _median([p["check"] + p["save"] for p in imp[mine]["phases"]])
+        against = "DuckDB in memory" if mine == "csv-import" else "fastexcel"
+        lines.append(
+            f"| {label} | {_s(steps['open'])} | {_s(steps['check'])} | {_s(steps['save'])} | "
+            f"{_s(steps['close'])} | {_s(opened)} | {opened / _median(base):.2f}x ({against}) |"
         )
-        for label, mine, base_times, base_label, target, base in rows:
-            a, b = _median(imp[mine]["times"]), _median(base_times)
-            ratio = a / b if a and b else None
-            memory = f"{_mib(imp[mine]['peak_rss_mib'])} / {_mib(imp[base]['peak_rss_mib'])}" if label else ""
-            lines.append(
-                f"| {label} | {_s(a) if label else '〃'} | {base_label} | {_s(b)} | {ratio:.2f}x | "
-                f"≤ {target:g}x | {_verdict(ratio is not None and ratio <= target)} | {memory} |"
-            )
-        lines += [
-            "",
-            "Where an import's time goes, and the import as the Upload page runs it (the app keeps its warehouse "
-            "connection open, so opening it and the checkpoint DuckDB makes when a connection closes are not "
-            "part of the wait; the save is committed, and so durable, either way):",
-            "",
-            "| file | open | check: read, recognise, normalise, check | save: one transaction | close: checkpoint "
-            "| with the warehouse open (check + save) | ÷ baseline |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for label, mine, base in (
-            ("roster CSV", "csv-import", imp["csv-duckdb"]["in_memory"]),
-            ("open-data XLSX", "xlsx-import", imp["xlsx-fastexcel"]["times"]),
-        ):
-            steps = {
-                k: _median([p[k] for p in imp[mine]["phases"]]) for k in ("open", "check", "save", "close")
-            }
-            opened = _median([p["check"] + p["save"] for p in imp[mine]["phases"]])
-            against = "DuckDB in memory" if mine == "csv-import" else "fastexcel"
-            lines.append(
-                f"| {label} | {_s(steps['open'])} | {_s(steps['check'])} | {_s(steps['save'])} | "
-                f"{_s(steps['close'])} | {_s(opened)} | {opened / _median(base):.2f}x ({against}) |"
-            )
-        n = len(imp["csv-import"]["times"])
-        lines += [
-            "",
-            f"{n} timed runs each ({s.rounds} processes alternating import and baseline, one untimed "
-            "warm-up per process). The import opens a copy of the state warehouse, reads the file's bytes, checks them "
-            "(`check_upload`) and saves them (`save_checked`), then closes the warehouse; the file-backed DuckDB "
-            "baseline likewise opens, fills and closes a new database file.",
-        ]
-        lines.append("")
+    n = len(imp["csv-import"]["times"])
+    lines += [
+        "",
+        f"{n} timed runs each ({s.rounds} processes alternating import and baseline, one untimed "
+        "warm-up per process). The import opens a copy of the state warehouse, reads the file's bytes, checks them "
+        "(`check_upload`) and saves them (`save_checked`), then closes the warehouse; the file-backed DuckDB "
+        "baseline likewise opens, fills and closes a new database file.",
+    ]
+    lines.append("")
+    return lines
 
-    if report.pages:
-        lines += [
-            "## 3. Pages (AppTest script run time)",
-            "",
-            "| scale | page | warm | ÷ empty page | warm target | | cold | cold target | | first run, new process | peak memory |",
-            "|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|",
-        ]
-        for r in report.pages:
-            warm, cold = _median(r["warm"]), _median(r["cold"])
-            empty = _median(r["empty"]["warm"])
-            wt, ct = WARM_TARGET[r["scale"]], COLD_TARGET.get(r["scale"])
-            errors = f" ⚠ {r['errors'][0][:60]}" if r["errors"] else ""
-            lines.append(
-                f"| {r['scale']} | {r['label']}{errors} | {_ms(warm)} | {warm / empty:.1f}x | ≤ {_ms(wt)} | "
-                f"{_verdict(warm <= wt)} | {_ms(cold)} | {'≤ ' + _s(ct) if ct else '—'} | "
-                f"{_verdict(cold <= ct) if ct else ''} | {_s(r['first'])} | {_mib(r['peak_rss_mib'])} |"
-            )
-        for scale in ("state", "national"):
-            empties = [r["empty"] for r in report.pages if r["scale"] == scale][:1]
-            for e in empties:
-                lines.append(
-                    f"| {scale} | *empty page* | {_ms(_median(e['warm']))} | 1.0x | | | {_ms(_median(e['cold']))} "
-                    f"| | | {_s(e['first'])} | {_mib(e['peak_rss_mib'])} |"
-                )
-        lines += [
-            "",
-            f"Warm: the page run again with its results cached (median of {s.warm} runs after the first). "
-            f"Cold: `st.cache_data.clear()` and the privacy blocks dropped before each run (median of {s.cold}), in the same process, so the "
-            "cached warehouse connection is kept, as on a running server after the data changed. First run: "
-            "the page's first run in a new process (imports, opening the warehouse, every query). Each page runs "
-            "in its own process; its peak memory is that process's peak resident set (VmHWM).",
-            "",
-        ]
 
-    lines += ["## 4. Exports (analytics/export.py, statewide view)", ""]
-    e = report.exports
+def _page_lines(pages: list, s: Settings) -> list[str]:
+    """## 3. Pages: warm, cold and first runs against their targets."""
+    if not pages:
+        return []
+    lines: list[str] = []
+    lines += [
+        "## 3. Pages (AppTest script run time)",
+        "",
+        "| scale | page | warm | ÷ empty page | warm target | | cold | cold target | | first run, new process | peak memory |",
+        "|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|",
+    ]
+    for r in pages:
+        warm, cold = _median(r["warm"]), _median(r["cold"])
+        empty = _median(r["empty"]["warm"])
+        wt, ct = WARM_TARGET[r["scale"]], COLD_TARGET.get(r["scale"])
+        errors = f" ⚠ {r['errors'][0][:60]}" if r["errors"] else ""
+        lines.append(
+            f"| {r['scale']} | {r['label']}{errors} | {_ms(warm)} | {warm / empty:.1f}x | ≤ {_ms(wt)} | "
+            f"{_verdict(warm <= wt)} | {_ms(cold)} | {'≤ ' + _s(ct) if ct else '—'} | "
+            f"{_verdict(cold <= ct) if ct else ''} | {_s(r['first'])} | {_mib(r['peak_rss_mib'])} |"
+        )
+    for scale in ("state", "national"):
+        empties = [r["empty"] for r in pages if r["scale"] == scale][:1]
+        for e in empties:
+            lines.append(
+                f"| {scale} | *empty page* | {_ms(_median(e['warm']))} | 1.0x | | | {_ms(_median(e['cold']))} "
+                f"| | | {_s(e['first'])} | {_mib(e['peak_rss_mib'])} |"
+            )
+    lines += [
+        "",
+        f"Warm: the page run again with its results cached (median of {s.warm} runs after the first). "
+        f"Cold: `st.cache_data.clear()` and the privacy blocks dropped before each run (median of {s.cold}), in the same process, so the "
+        "cached warehouse connection is kept, as on a running server after the data changed. First run: "
+        "the page's first run in a new process (imports, opening the warehouse, every query). Each page runs "
+        "in its own process; its peak memory is that process's peak resident set (VmHWM).",
+        "",
+    ]
+    return lines
+
+
+def _export_lines(e: dict) -> list[str]:
+    """## 4. Exports: PNGs and decks, and their peak memory."""
+    lines = ["## 4. Exports (analytics/export.py, statewide view)", ""]
     if not e.get("available"):
         lines.append("Not measured: analytics/export.py does not exist yet in this checkout.")
     else:
@@ -455,9 +480,13 @@ def render(report: Report, s: Settings) -> str:
                 f"{'yes' if r['browser_for_native'] else 'no'} |"
             )
     lines.append("")
+    return lines
 
-    lines += ["## 5. Peak memory at national scale", ""]
-    national = [r for r in report.pages if r["scale"] == "national"]
+
+def _memory_lines(pages: list) -> list[str]:
+    """## 5. Peak memory at national scale, against its target."""
+    lines = ["## 5. Peak memory at national scale", ""]
+    national = [r for r in pages if r["scale"] == "national"]
     if national:
         worst = max(national, key=lambda r: r["peak_rss_mib"])
         lines.append(
@@ -465,9 +494,7 @@ def render(report: Report, s: Settings) -> str:
             f"{_verdict(worst['peak_rss_mib'] <= MEMORY_TARGET_MIB)}."
         )
     lines.append("")
-    lines.append(f"The whole run took {time.perf_counter() - report.started:,.0f} s.")
-    lines += _load_section()
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 LOAD_RESULTS = Path(__file__).resolve().parent / "load_results.md"
