@@ -23,7 +23,7 @@ from analytics.ingest import (
     save_checked,
 )
 from analytics.ingest import preview_pending as preview_pending_upload
-from analytics.ingest import problems as pr
+from analytics.ingest import problems as problem_codes
 from analytics.store import SavedUpload
 from analytics.warehouse import WarehouseUnavailable
 from ui import auth
@@ -73,7 +73,7 @@ def check(kind: str, data: bytes, file_name: str, answers: Answers) -> CheckedUp
 
 
 # The check's problems that refuse the person rather than the file: rows their sign-in may not upload.
-_REFUSED_CODES = (pr.NOT_ALLOWED, pr.NOT_YOUR_ORGANIZATION)
+_REFUSED_CODES = (problem_codes.NOT_ALLOWED, problem_codes.NOT_YOUR_ORGANIZATION)
 
 
 def _record_refused_rows(checked: CheckedUpload, person: Actor) -> None:

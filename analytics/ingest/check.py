@@ -10,10 +10,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from analytics import definitions as d
+from analytics import definitions
 from analytics.access import DISTRICT_KINDS, Actor
 from analytics.contracts import FACT_KINDS, STUDENT_KINDS, UploadKind
-from analytics.ingest import problems as pr
+from analytics.ingest import problems as problem_codes
 from analytics.ingest.problems import ERROR, WARNING, ProblemLog, UploadProblem
 from analytics.ingest.reading import DEFAULT_LIMITS, Limits, Unreadable, read_table
 from analytics.ingest.roles import find_roles, header_scorer, report_same_role
@@ -131,7 +131,7 @@ class CheckedUpload:
         """The school years the facts cover, oldest first."""
         if self.facts is None or self.kind.year_column is None:
             return ()
-        return tuple(sorted(self.facts[self.kind.year_column].dropna().unique(), key=d.spring_year))
+        return tuple(sorted(self.facts[self.kind.year_column].dropna().unique(), key=definitions.spring_year))
 
     def problem_table(self) -> pd.DataFrame:
         """The problems as a table: severity, row, column, value, expected. The file's own words in it (a
@@ -156,42 +156,44 @@ def _answers_checked(kind: UploadKind, answers: Answers, problems: ProblemLog) -
     """The person's answers in canonical form; a value that is not one is a problem, not a guess."""
     year = job = district = organization = group = None
     if answers.school_year:
-        year = d.parse_school_year(answers.school_year)
+        year = definitions.parse_school_year(answers.school_year)
         if year is None:
             problems.add(
                 "a school year such as 2023-24",
                 column="school year you chose",
                 value=answers.school_year,
-                code=pr.NOT_A_SCHOOL_YEAR,
+                code=problem_codes.NOT_A_SCHOOL_YEAR,
             )
     if answers.job_class:
-        job = next((jc for jc in d.JOB_CLASSES if jc.lower() == answers.job_class.strip().lower()), None)
+        job = next(
+            (jc for jc in definitions.JOB_CLASSES if jc.lower() == answers.job_class.strip().lower()), None
+        )
         if job is None:
             problems.add(
-                "one of the job classes " + ", ".join(d.JOB_CLASSES),
+                "one of the job classes " + ", ".join(definitions.JOB_CLASSES),
                 column="job class you chose",
                 value=answers.job_class,
-                code=pr.UNKNOWN_JOB_CLASS,
+                code=problem_codes.UNKNOWN_JOB_CLASS,
             )
     if answers.district:
-        code = d.parse_org_code(answers.district)
+        code = definitions.parse_org_code(answers.district)
         if code is None:
             problems.add(
                 "an 8-digit DESE district code such as 00350000",
                 column="district you chose",
                 value=answers.district,
-                code=pr.NOT_AN_ORG_CODE,
+                code=problem_codes.NOT_AN_ORG_CODE,
             )
         else:
             district = code.district_code
     if answers.organization:
-        code = d.parse_org_code(answers.organization)
+        code = definitions.parse_org_code(answers.organization)
         if code is None:
             problems.add(
                 "an 8-digit DESE organization code such as 00350000",
                 column="organization you chose",
                 value=answers.organization,
-                code=pr.NOT_AN_ORG_CODE,
+                code=problem_codes.NOT_AN_ORG_CODE,
             )
         else:
             organization = code.code
@@ -259,7 +261,7 @@ def check_upload(
                 f"one table; sheet “{table.sheet}” is read, and {others} also look like data. Choose the sheet "
                 "if that is not the right one",
                 severity=WARNING,
-                code=pr.OTHER_SHEETS,
+                code=problem_codes.OTHER_SHEETS,
             )
         if table.misaligned:  # every column would be read under the wrong heading: said once, and no more
             said = f"The header (row {table.header_row}) does not line up with the rows under it"
@@ -275,7 +277,7 @@ def check_upload(
                     "rows of data under the header; the file has a header and no rows. Type or paste your rows "
                     "under the header (a template comes with none: its examples are on its Instructions sheet)",
                     row=table.header_row,
-                    code=pr.NO_ROWS,
+                    code=problem_codes.NO_ROWS,
                 )
             checked.recognition = Recognition("", "header only", table.source, table.header_row, table.sheet)
             return _finish(checked, problems)
@@ -303,7 +305,7 @@ def check_upload(
                 "statewide file, which DESE uploads",
                 column="District Name",
                 value="State",
-                code=pr.NOT_ALLOWED,
+                code=problem_codes.NOT_ALLOWED,
             )
         if result.facts is not None:
             checked.facts = result.facts[kind.column_names].reset_index(drop=True)
@@ -315,13 +317,13 @@ def check_upload(
                 problems.add(
                     "at least one row with numbers; every row was skipped",
                     row=table.header_row,
-                    code=pr.ALL_ROWS_SKIPPED,
+                    code=problem_codes.ALL_ROWS_SKIPPED,
                 )
     except Unreadable as problem:
         problems.add(str(problem), code=problem.code)
     except Exception:
         log.exception("unexpected failure checking %s upload %r", kind.name, checked.file_name)
-        problems.add(UNEXPECTED, code=pr.UNEXPECTED)
+        problems.add(UNEXPECTED, code=problem_codes.UNEXPECTED)
     return _finish(checked, problems)
 
 
@@ -333,13 +335,13 @@ def _may_upload(actor: Actor | None, kind: UploadKind, problems: ProblemLog) -> 
         problems.add(
             f"a district uploader's or DESE's sign-in; you are signed in as a {actor.role_label}, who can view "
             "but not upload. Ask DESE for a district uploader's role",
-            code=pr.NOT_ALLOWED,
+            code=problem_codes.NOT_ALLOWED,
         )
     elif not kind.district_upload:
         problems.add(
             f"a kind of file districts upload ({', '.join(DISTRICT_KINDS)}); {kind.name} files are "
             "uploaded by DESE",
-            code=pr.NOT_ALLOWED,
+            code=problem_codes.NOT_ALLOWED,
         )
 
 
@@ -354,7 +356,7 @@ def _file_name_kept(file_name: str, problems: ProblemLog) -> str:
             column="file name",
             value=shorten(file_name),
             severity=WARNING,
-            code=pr.NAME_CLEANED,
+            code=problem_codes.NAME_CLEANED,
         )
     return kept
 
@@ -391,7 +393,7 @@ def _new_organizations(
             column="Org Code",
             value=code,
             severity=WARNING,
-            code=pr.UNKNOWN_ORGANIZATION,
+            code=problem_codes.UNKNOWN_ORGANIZATION,
         )
     return pd.DataFrame(rows, columns=["org_code", "name", "org_type", "region"])
 
@@ -409,7 +411,7 @@ def _name_kept(found: NameInFile | None, problems: ProblemLog) -> str | None:
             row=found.row,
             column=found.column,
             value=shorten(name),
-            code=pr.NAME_TOO_LONG,
+            code=problem_codes.NAME_TOO_LONG,
         )
         return None
     if name and has_unseen(found.text):  # (a name of nothing but such characters is no name: see the caller)
@@ -420,7 +422,7 @@ def _name_kept(found: NameInFile | None, problems: ProblemLog) -> str | None:
             column=found.column,
             value=shorten(found.text),
             severity=WARNING,
-            code=pr.NAME_CLEANED,
+            code=problem_codes.NAME_CLEANED,
         )
     return name
 

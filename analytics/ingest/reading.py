@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analytics.ingest import problems as pr
+from analytics.ingest import problems
 from analytics.ingest.problems import HEADER_MISALIGNED, MIXED_ENCODING, WARNING, ProblemLog
 
 HEAD_ROWS = 40  # the header must start within the first 40 rows
@@ -90,10 +90,10 @@ def read_table(
         raise Unreadable(
             f"The file is {len(data) / 1_048_576:,.1f} MB; the limit is {limits.max_bytes / 1_048_576:,.0f} "
             "MB. Split it (for example by school year) and upload the parts.",
-            pr.FILE_TOO_LARGE,
+            problems.FILE_TOO_LARGE,
         )
     if not data.strip():
-        raise Unreadable("The file is empty.", pr.EMPTY_FILE)
+        raise Unreadable("The file is empty.", problems.EMPTY_FILE)
     if data[:4] == b"PK\x03\x04":
         return _check_cells(_read_workbook(data, header_score, log, sheet, limits, zipped=True), log, limits)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -104,7 +104,7 @@ def read_table(
             raise Unreadable(
                 "This file is named like an Excel workbook but is a web page (HTML) saved with an Excel "
                 "name. Open it in Excel and use Save As → Excel Workbook (.xlsx) or CSV, then upload that.",
-                pr.NOT_A_SPREADSHEET,
+                problems.NOT_A_SPREADSHEET,
             )
     return _check_cells(_read_csv(data, header_score, log, limits), log, limits)
 
@@ -199,14 +199,14 @@ def _refuse_what_is_no_csv(text: str) -> None:
         raise Unreadable(
             "This file is not a CSV or Excel file (it holds binary data). Save your spreadsheet as .xlsx or "
             "CSV and upload that.",
-            pr.NOT_A_SPREADSHEET,
+            problems.NOT_A_SPREADSHEET,
         )
     start = text.lstrip()[:200].lower()
     if start.startswith(("<!doctype html", "<html", "<table", "<?xml")):
         raise Unreadable(
             "This file is a web page (HTML), not a spreadsheet. Open it in Excel and use Save As → Excel "
             "Workbook (.xlsx) or CSV, then upload that.",
-            pr.NOT_A_SPREADSHEET,
+            problems.NOT_A_SPREADSHEET,
         )
 
 
@@ -229,7 +229,7 @@ def _find_header(text: str, header_score: HeaderScore) -> tuple[str, int, int, l
             if score >= 2:
                 break  # the first recognised row under this delimiter is its header
     if best is None:
-        raise Unreadable(_no_header_message(), pr.NO_HEADER)
+        raise Unreadable(_no_header_message(), problems.NO_HEADER)
     _, _, delimiter, rec_index, line_index, records = best
     return delimiter, rec_index, line_index, records, lines
 
@@ -252,7 +252,7 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             raise Unreadable(
                 f"The file has {blank:,} blank lines under its header (row {rec_index + 1}), more than the "
                 f"{limits.max_rows:,} rows one upload may hold. Save it again without them.",
-                pr.TOO_MANY_ROWS,
+                problems.TOO_MANY_ROWS,
             )
     if encoding == "UTF-8":  # already what pyarrow reads: skip the head's bytes instead of re-encoding
         bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -290,7 +290,9 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             ),
         )
     except pa.ArrowInvalid as problem:
-        raise Unreadable(f"The file could not be read as CSV: {problem}", pr.NOT_A_SPREADSHEET) from problem
+        raise Unreadable(
+            f"The file could not be read as CSV: {problem}", problems.NOT_A_SPREADSHEET
+        ) from problem
     if may_be_too_long:
         rows_of_data = _rows_with_data(parsed) + sum(
             1
@@ -298,7 +300,9 @@ def _read_csv(data: bytes, header_score: HeaderScore, log: ProblemLog, limits: L
             if any(f.strip() for f in next(csv.reader([line], delimiter=delimiter), []))
         )
         if rows_of_data > limits.max_rows:
-            raise Unreadable(too_many_rows_message(rows_of_data, rec_index + 1, limits), pr.TOO_MANY_ROWS)
+            raise Unreadable(
+                too_many_rows_message(rows_of_data, rec_index + 1, limits), problems.TOO_MANY_ROWS
+            )
     # pyarrow numbers records from the header (1); rows it skipped are taken out of the sequence.
     total = parsed.num_rows + len(invalid)
     skipped = np.array(sorted(n for n, _, _ in invalid if n is not None), dtype=np.int64)
@@ -422,7 +426,7 @@ def _rescue_rows(frame, rows, invalid, delimiter, header, rec_index, total, log)
                     field_count_message(width, len(fields), header_row, delimiter),
                     row=row,
                     value=_clip(line),
-                    code=pr.EXTRA_CELL,
+                    code=problems.EXTRA_CELL,
                 )
             continue
         if len(fields) < width:
@@ -479,18 +483,18 @@ def _check_zip(data: bytes, limits: Limits) -> None:
         raise Unreadable(
             "This file is not a readable Excel workbook (the .xlsx container is damaged). Open it in Excel, "
             "save it again as .xlsx, and upload that.",
-            pr.NOT_A_SPREADSHEET,
+            problems.NOT_A_SPREADSHEET,
         ) from problem
     names = {p.filename for p in parts}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise Unreadable(
             "This file is a zip archive but not an Excel workbook. Upload the .xlsx or .csv file itself.",
-            pr.NOT_A_SPREADSHEET,
+            problems.NOT_A_SPREADSHEET,
         )
     if len(parts) > limits.max_zip_parts:
         raise Unreadable(
             f"This workbook has {len(parts):,} internal parts; it is not a normal Excel file.",
-            pr.FILE_TOO_LARGE,
+            problems.FILE_TOO_LARGE,
         )
     unpacked = sum(p.file_size for p in parts)
     packed = max(1, sum(p.compress_size for p in parts))
@@ -499,7 +503,7 @@ def _check_zip(data: bytes, limits: Limits) -> None:
             f"This workbook would unpack to {unpacked / 1_048_576:,.0f} MB from {len(data) / 1_048_576:,.1f} "
             "MB, more than a spreadsheet of staff or students needs; it is refused to protect the server. "
             "Save only the sheet with the data, or upload it as CSV.",
-            pr.FILE_TOO_LARGE,
+            problems.FILE_TOO_LARGE,
         )
 
 
@@ -523,11 +527,12 @@ def _read_workbook(
         raise Unreadable(
             "This file could not be opened as an Excel workbook. Open it in Excel, save it as .xlsx, and "
             "upload that.",
-            pr.NOT_A_SPREADSHEET,
+            problems.NOT_A_SPREADSHEET,
         ) from problem
     if sheet is not None and sheet not in names:
         raise Unreadable(
-            f"The workbook has no sheet named “{sheet}”; its sheets are {_list(names)}.", pr.NO_SUCH_SHEET
+            f"The workbook has no sheet named “{sheet}”; its sheets are {_list(names)}.",
+            problems.NO_SUCH_SHEET,
         )
     if zipped and (sheet is not None or len(names) == 1):
         typed = _typed_sheet(book, data, sheet or names[0], header_score, limits)
@@ -543,7 +548,9 @@ def _read_workbook(
             ).to_arrow()
         except Exception as problem:
             if sheet is not None:
-                raise Unreadable(f"The sheet “{name}” could not be read.", pr.NOT_A_SPREADSHEET) from problem
+                raise Unreadable(
+                    f"The sheet “{name}” could not be read.", problems.NOT_A_SPREADSHEET
+                ) from problem
             continue
         head = _arrow_head(loaded)
         for i, rec in enumerate(head):
@@ -552,7 +559,7 @@ def _read_workbook(
                 found.append((score, -order, name, loaded, i))
                 break
     if not found:
-        raise Unreadable(_no_header_message(names if sheet is None else None), pr.NO_HEADER)
+        raise Unreadable(_no_header_message(names if sheet is None else None), problems.NO_HEADER)
     found.sort(key=lambda f: (f[0], f[1]), reverse=True)
     score, _, name, loaded, header_index = found[0]
     others = [f[2] for f in found[1:]]
@@ -561,7 +568,9 @@ def _read_workbook(
             loaded = book.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_arrow()
         rows_of_data = _rows_with_data(loaded.slice(header_index + 1))
         if rows_of_data > limits.max_rows:
-            raise Unreadable(too_many_rows_message(rows_of_data, header_index + 1, limits), pr.TOO_MANY_ROWS)
+            raise Unreadable(
+                too_many_rows_message(rows_of_data, header_index + 1, limits), problems.TOO_MANY_ROWS
+            )
     head = _arrow_head(loaded)
     header = _unique_names(head[header_index])
     title = [" ".join(c for c in r if c.strip()) for r in head[:header_index] if any(c.strip() for c in r)]
@@ -737,7 +746,7 @@ def _check_cells(table: Table, log: ProblemLog, limits: Limits) -> Table:
                 f"{n:,} characters: {str(v)[:20]}…" for v, n in zip(values[over], lengths[over], strict=True)
             ],
             column=column,
-            code=pr.CELL_TOO_LONG,
+            code=problems.CELL_TOO_LONG,
         )
     return table
 

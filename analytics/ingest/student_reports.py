@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
+from analytics import definitions
 from analytics.contracts import GRADUATION, STUDENT_ATTENDANCE, Column, UploadKind
-from analytics.ingest import problems as pr
-from analytics.ingest import values as v
+from analytics.ingest import problems
+from analytics.ingest import values as cell_values
 from analytics.ingest.problems import WARNING, ProblemLog
 from analytics.ingest.reading import Limits, Table, read_table
 from analytics.ingest.roles import Roles, header_scorer, is_template
@@ -130,7 +130,7 @@ def _repeated_headers(table: Table) -> np.ndarray:
         wanted += 1
         column = frame[h]
         if not _typed(column):
-            matches += v.by_unique(column, spelling).eq(key).fillna(False).to_numpy(bool)
+            matches += cell_values.by_unique(column, spelling).eq(key).fillna(False).to_numpy(bool)
     return (matches >= 2) & (matches * 5 >= wanted * 3)
 
 
@@ -209,12 +209,14 @@ def _figure_cells(table: Table, header: str) -> tuple[pd.Series, np.ndarray]:
     raw = table.frame[header]
     if _typed(raw):
         return raw, np.zeros(len(raw), dtype=bool)
-    marked = v.by_unique(raw, lambda x: spelling(x) == "" or str(x).strip().lower() in NOT_PUBLISHED_MARKS)
+    marked = cell_values.by_unique(
+        raw, lambda x: spelling(x) == "" or str(x).strip().lower() in NOT_PUBLISHED_MARKS
+    )
     marked = marked.eq(True).fillna(False).to_numpy(bool) & raw.notna().to_numpy()
     return raw.where(~marked, None), marked
 
 
-def _rates_are_fractions(cells: list[tuple[pd.Series, v.Numbers]], data: np.ndarray) -> bool:
+def _rates_are_fractions(cells: list[tuple[pd.Series, cell_values.Numbers]], data: np.ndarray) -> bool:
     """Whether the rates without a % sign are written as fractions 0-1: every one is 1 or less and some have
     more than one decimal place (DESE writes percentages to one decimal, so 0.045 is 4.5%). A file whose rates
     are all 1 or less with one decimal at most (0.3, 0.0) is read as percentages, as DESE writes them."""
@@ -234,7 +236,7 @@ class _FigureCells:
     """Every figure column the file has: its cells (not-published marks emptied) read as numbers."""
 
     columns: list[Column]
-    cells: dict[str, tuple[pd.Series, v.Numbers]]  # contract column name -> (cells, numbers)
+    cells: dict[str, tuple[pd.Series, cell_values.Numbers]]  # contract column name -> (cells, numbers)
     present: np.ndarray  # rows with something in any figure cell (a not-published mark counts)
 
 
@@ -247,7 +249,7 @@ def figure_cells(kind: UploadKind, table: Table, roles: Roles) -> _FigureCells:
     present = np.zeros(len(table.frame), dtype=bool)
     for col in figures:
         raw, marked = _figure_cells(table, roles.contract[col.name])
-        cells[col.name] = (raw, v.numbers(raw, decimal_comma=decimal_comma))
+        cells[col.name] = (raw, cell_values.numbers(raw, decimal_comma=decimal_comma))
         present |= raw.notna().to_numpy() | marked
     return _FigureCells(figures, cells, present)
 
@@ -276,7 +278,7 @@ def _figure_values(
     table: Table,
     header: str,
     raw: pd.Series,
-    nums: v.Numbers,
+    nums: cell_values.Numbers,
     data: np.ndarray,
     log: ProblemLog,
     fractions: bool,
@@ -289,8 +291,8 @@ def _figure_values(
         percent_sign = raw.astype(str).str.contains("%", regex=False).to_numpy()
         hundred = np.where(percent_sign | (not fractions), 100.0, 1.0)
         what = "a percentage from 0 to 100 (4.5 for 4.5%)"
-        bound = v.Bound(100.0, what + "; a share of students cannot be more than all of them")
-        scaled = v.Numbers(
+        bound = cell_values.Bound(100.0, what + "; a share of students cannot be more than all of them")
+        scaled = cell_values.Numbers(
             values / hundred * 100.0, nums.blank, nums.bad, nums.not_finite, nums.comma, nums.ambiguous
         )
         number_problems(table, header, scaled, data, log, what, negative=negative, bound=bound)
@@ -299,17 +301,17 @@ def _figure_values(
         what = "an index score from 1 to 99 (VOCAL's scale)"
         number_problems(table, header, nums, data, log, what)
         outside = data & np.isfinite(values) & ((values < 1) | (values > 99))
-        _name(log, table, header, outside, what, pr.OUT_OF_RANGE)
+        _name(log, table, header, outside, what, problems.OUT_OF_RANGE)
         values[outside] = np.nan
     else:
         counted = measure == "count"
         what = "a whole number of students (0 or more)" if counted else "a number of days (0 or more)"
-        bound = v.STUDENTS_PER_CELL if counted else v.SCHOOL_DAYS
+        bound = cell_values.STUDENTS_PER_CELL if counted else cell_values.SCHOOL_DAYS
         number_problems(table, header, nums, data, log, what, negative=negative, bound=bound)
         values = nums.values
         if counted:
             fractional = data & np.isfinite(values) & (np.abs(values - np.round(values)) > 1e-9)
-            _name(log, table, header, fractional, what, pr.NOT_A_WHOLE_NUMBER)
+            _name(log, table, header, fractional, what, problems.NOT_A_WHOLE_NUMBER)
             whole = pd.array(np.where(np.isfinite(values), np.round(values), np.nan), dtype="Int64")
             return pd.Series(whole, index=table.frame.index)
     return pd.Series(values, index=table.frame.index, dtype="float64")
@@ -323,7 +325,7 @@ def _name(
     expected: str,
     code: str,
     *,
-    severity: str = pr.ERROR,
+    severity: str = problems.ERROR,
 ) -> None:
     """Name each cell of `header` among `mask`'s rows with one problem."""
     if mask.any():
@@ -352,7 +354,7 @@ def _check_disciplined_within_students(table: Table, roles: Roles, figures: _Fig
         header,
         over,
         "no more students disciplined than students in the group",
-        pr.PARTS_OVER_TOTAL,
+        problems.PARTS_OVER_TOTAL,
     )
 
 
@@ -381,7 +383,7 @@ def title_graduation_year(title: list[str]) -> str | None:
         if "grad" in k or "cohort" in k or "class of" in k:
             m = re.search(r"\b(20\d{2}|19\d{2})\b", line)
             if m:
-                return d.school_year_from_spring(int(m.group(1)))
+                return definitions.school_year_from_spring(int(m.group(1)))
     return None
 
 
@@ -412,13 +414,18 @@ def read_groups(table: Table, roles: Roles, resolver: Resolver, log: ProblemLog)
             "student group",
             title_student_group(table.title),
             resolver.answers.student_group,
-            d.STUDENT_GROUPS,
+            definitions.STUDENT_GROUPS,
         )
         values = None if group is None else pd.Series(group, index=table.frame.index, dtype=object)
         return _Groups(values, phrase, np.full(n, group is not None), np.ones(n, dtype=bool))
     raw = table.frame[header]
-    values = v.by_unique(raw, _group_name)
-    known = v.by_unique(raw, lambda x: student_group(x) is not None).eq(True).fillna(False).to_numpy(bool)
+    values = cell_values.by_unique(raw, _group_name)
+    known = (
+        cell_values.by_unique(raw, lambda x: student_group(x) is not None)
+        .eq(True)
+        .fillna(False)
+        .to_numpy(bool)
+    )
     return _Groups(values, "", known, raw.notna().to_numpy())
 
 
@@ -432,7 +439,7 @@ def _group_problems(table: Table, roles: Roles, groups: _Groups, data: np.ndarra
         "a student group (e.g. All Students, White); this cell is empty",
         rows=table.rows[blank].tolist(),
         column=header,
-        code=pr.MISSING_VALUE,
+        code=problems.MISSING_VALUE,
     )
     long = data & groups.values.astype(object).map(
         lambda g: isinstance(g, str) and len(g) > NAME_MAX
@@ -444,7 +451,7 @@ def _group_problems(table: Table, roles: Roles, groups: _Groups, data: np.ndarra
             rows=table.rows[long].tolist(),
             values=cells,
             column=header,
-            code=pr.NAME_TOO_LONG,
+            code=problems.NAME_TOO_LONG,
         )
     named = data & groups.values.notna().to_numpy()
     found = groups.values[named].astype(object)
@@ -463,7 +470,7 @@ def _grade_name(text: object) -> str | None:
         text = int(text)
     words = _GRADE_WORDS.sub("", clean_name(str(text)))
     if spelling(words) in _ALL_GRADES_KEYS or not words:
-        return d.ALL_GRADES
+        return definitions.ALL_GRADES
     return str(int(words)) if words.isdigit() else words
 
 
@@ -472,12 +479,12 @@ def read_grades(table: Table, roles: Roles, data: np.ndarray, log: ProblemLog) -
     header = roles.contract.get("grade")
     index = table.frame.index
     if header is None:
-        return pd.Series(d.ALL_GRADES, index=index, dtype=object), ""
+        return pd.Series(definitions.ALL_GRADES, index=index, dtype=object), ""
     raw = table.frame[header]
-    grades = v.by_unique(raw, _grade_name).astype(object)
-    grades = grades.where(raw.notna(), d.ALL_GRADES)
+    grades = cell_values.by_unique(raw, _grade_name).astype(object)
+    grades = grades.where(raw.notna(), definitions.ALL_GRADES)
     long = data & grades.map(lambda g: len(str(g)) > 20).to_numpy(bool)
-    _name(log, table, header, long, "a grade such as 5, 8 or 10 (or All)", pr.NOT_ACCEPTED)
+    _name(log, table, header, long, "a grade such as 5, 8 or 10 (or All)", problems.NOT_ACCEPTED)
     shown = sorted(set(grades[data]), key=lambda g: (not g.isdigit(), int(g) if g.isdigit() else 0, g))
     return grades, f"grades {', '.join(shown[:8])} from the “{header}” column" if shown else ""
 
@@ -519,15 +526,15 @@ def read_organizations(
         return _Organizations(
             codes, none, none, f"organization {name} ({answer}), as you chose (the file does not say)"
         )
-    codes, malformed = v.org_codes(table.frame[header])
-    state = codes.eq(v.STATE_CODE).fillna(False).to_numpy(bool)
+    codes, malformed = cell_values.org_codes(table.frame[header])
+    state = codes.eq(cell_values.STATE_CODE).fillna(False).to_numpy(bool)
     if roles.org_type:
-        state = state | v.by_unique(table.frame[roles.org_type], spelling).eq("state").fillna(False).to_numpy(
-            bool
-        )
+        state = state | cell_values.by_unique(table.frame[roles.org_type], spelling).eq("state").fillna(
+            False
+        ).to_numpy(bool)
     statewide = state.copy()  # the State's own row (not a "Total" at the foot of a list): a statewide file
     if roles.org_name:
-        names = v.by_unique(table.frame[roles.org_name], spelling)
+        names = cell_values.by_unique(table.frame[roles.org_name], spelling)
         statewide = statewide | names.isin(STATEWIDE_NAME_KEYS).to_numpy(bool)
         state = state | names.isin(STATE_NAME_KEYS).to_numpy(bool)
     state = state & data
@@ -538,14 +545,14 @@ def read_organizations(
         header,
         rows & malformed,
         "DESE's 8-digit organization code such as 00350000 (leading zeros may be left out)",
-        pr.NOT_AN_ORG_CODE,
+        problems.NOT_AN_ORG_CODE,
     )
     blank = rows & table.frame[header].isna().to_numpy()
     log.add_rows(
         "an organization code; this cell is empty",
         rows=table.rows[blank].tolist(),
         column=header,
-        code=pr.MISSING_VALUE,
+        code=problems.MISSING_VALUE,
     )
     unknown = rows & codes.notna().to_numpy() & ~codes.isin(list(known)).to_numpy()
     districts = (codes.str[:4] + "0000").isin(list(known)).to_numpy()
@@ -557,7 +564,7 @@ def read_organizations(
         schools,
         "an organization's row; this is a school's, and the dashboard keeps these figures by district, "
         "charter school or collaborative (a rate cannot be added into its district's), so it is skipped",
-        pr.SCHOOL_ROW,
+        problems.SCHOOL_ROW,
         severity=WARNING,
     )
     _name(
@@ -567,7 +574,7 @@ def read_organizations(
         unknown & ~schools,
         "an organization the dashboard knows (DESE's organizations list); load the organization first, or "
         "check the code",
-        pr.NO_SUCH_ORGANIZATION,
+        problems.NO_SUCH_ORGANIZATION,
     )
     if answer is not None:
         check_column_against_answer(log, table, header, codes.where(rows), answer, "organization")
@@ -581,7 +588,7 @@ def read_organizations(
             theirs,
             f"one of the organizations your sign-in uploads for ({yours}); this row is for another "
             "organization, whose figures only it or DESE can upload",
-            pr.NOT_YOUR_ORGANIZATION,
+            problems.NOT_YOUR_ORGANIZATION,
         )
     said = (
         [
@@ -604,14 +611,14 @@ def _check_chosen(answer: str, resolver: Resolver, log: ProblemLog, known: dict[
             "vocational school or collaborative)",
             column="organization you chose",
             value=answer,
-            code=pr.NO_SUCH_ORGANIZATION,
+            code=problems.NO_SUCH_ORGANIZATION,
         )
     if resolver.allowed is not None and answer not in resolver.allowed:
         log.add(
             f"one of the organizations your sign-in uploads for ({', '.join(sorted(resolver.allowed))})",
             column="organization you chose",
             value=answer,
-            code=pr.NOT_YOUR_ORGANIZATION,
+            code=problems.NOT_YOUR_ORGANIZATION,
         )
 
 
@@ -660,7 +667,7 @@ def _missing_figures(kind: UploadKind, table: Table, log: ProblemLog) -> None:
         f"the report's own columns ({', '.join(labels)}); the header (row {table.header_row}) has none of "
         f"them: {', '.join(table.header)}",
         row=table.header_row,
-        code=pr.MISSING_COLUMN,
+        code=problems.MISSING_COLUMN,
     )
 
 
@@ -674,7 +681,7 @@ def _skip_notes(table: Table, note: np.ndarray, log: ProblemLog) -> None:
         rows=table.rows[note].tolist(),
         values=[shorten(str(t)) for t in first],
         severity=WARNING,
-        code=pr.NOTE_ROW,
+        code=problems.NOTE_ROW,
     )
 
 
@@ -698,7 +705,7 @@ def normalise_student_report(
     if kind is STUDENT_ATTENDANCE:
         tables = attendance_tables(table)
         if tables.march_only:
-            log.add(MARCH_ONLY, row=table.header_row, code=pr.MARCH_TABLE_ONLY)
+            log.add(MARCH_ONLY, row=table.header_row, code=problems.MARCH_TABLE_ONLY)
             return Normalised(None, shape, [label, "the March table only"])
         filled = filled & tables.rows
         said += tables.said
