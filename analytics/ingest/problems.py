@@ -4,7 +4,7 @@ match on the code, people read the words)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,68 +20,150 @@ LISTED_PER_KIND = 50
 LISTED_IN_ALL = 200
 
 # Stable codes naming each kind of problem (like frictionless' error types): tests and tools match on the
-# code, people read the words, which may change.
-# The file as a whole.
-FILE_TOO_LARGE = "file-too-large"  # over the size cap, or a workbook that would unpack to too much
-TOO_MANY_ROWS = "too-many-rows"  # more rows of data than one upload may hold
-EMPTY_FILE = "empty-file"  # no bytes, or only blank lines
-NOT_A_SPREADSHEET = (
-    "not-a-spreadsheet"  # a web page, binary data, a damaged workbook, a zip of something else
+# code, people read the words, which may change. Each is declared with where it is found and what it means;
+# `reference()` lists them; docs/problems.md is written from it (`python -m analytics.ingest.problem_reference`).
+
+
+@dataclass(frozen=True)
+class ProblemCode:
+    """One kind of problem: its code, where in the upload it is found, and what it means."""
+
+    code: str
+    where: str
+    meaning: str
+
+
+CODES: list[ProblemCode] = []
+
+
+def _code(code: str, where: str, meaning: str) -> str:
+    CODES.append(ProblemCode(code, where, meaning))
+    return code
+
+
+_FILE = "The file as a whole"
+_HEADER = "The header"
+_ROW = "A row"
+_CELL = "A cell"
+_WHO = "Who is uploading"
+
+FILE_TOO_LARGE = _code(
+    "file-too-large", _FILE, "The file is over the size cap, or a workbook would unpack to too much."
 )
-NO_SUCH_SHEET = "no-such-sheet"  # the sheet chosen is not in the workbook
-NO_HEADER = "no-header"  # no row looks like the header of this kind
-OTHER_SHEETS = "other-sheets"  # more than one sheet looks like data (one is read)
-MIXED_ENCODING = "mixed-encoding"  # rows written in different text encodings
-HEADER_MISALIGNED = "header-misaligned"  # the rows under the header have more values than it has headings
-NO_ROWS = "no-rows"  # a header and nothing under it (an untouched template)
-ALL_ROWS_SKIPPED = "all-rows-skipped"  # rows, but none with figures to save
-UNEXPECTED = "unexpected-failure"  # a fault in the dashboard, logged for its maintainers
-# The header.
-MISSING_COLUMN = "missing-column"  # a required column (or the total that percentages need) is not there
-MISSING_RACE_COLUMN = "missing-race-column"  # a wide file without a column for some race/ethnicity
-SAME_ROLE = "same-role"  # two columns that hold the same thing
-# A row.
-EXTRA_CELL = "extra-cell"  # more values than the header has headings
-MISSING_CELL = "missing-cell"  # fewer values than the header has headings, in a row with figures
-NOTE_ROW = "note-row"  # a row with no figures, only a note (skipped)
-TOTAL_ROW = "total-row"  # a row totalling every job class (skipped: the same people again)
-DUPLICATE_ROW = "duplicate-row"  # the same key as an earlier row, and the same figures (skipped)
-DUPLICATE_KEY = "duplicate-key"  # the same key as an earlier row, with different figures
-PARTS_OVER_TOTAL = "parts-over-total"  # race/ethnicity counts adding up to more than the row's total
-# A cell.
-CELL_TOO_LONG = "cell-too-long"  # more characters than a spreadsheet cell holds (Limits.max_cell_chars)
-MISSING_VALUE = "missing-value"  # a required cell left empty
-BLANK_AS_ZERO = "blank-as-zero"  # an empty race/ethnicity cell in a row with figures, read as 0
-RACE_NOT_GIVEN = "race-not-given"  # a roster's person with no race/ethnicity, counted as Unknown
-NOT_A_NUMBER = "not-a-number"  # text where a number belongs
-FORMULA = "formula"  # a spreadsheet formula, read as text and never calculated
-NOT_FINITE = "not-finite"  # inf, NaN, or a number too large to hold
-OUT_OF_RANGE = "out-of-range"  # a number beyond any real figure for its column
-BELOW_MINIMUM = "below-minimum"  # a number below the least its column takes (a negative count, cohort 0)
-NOT_A_WHOLE_NUMBER = "not-a-whole-number"  # a fraction where a count of people belongs
-DECIMAL_COMMA = "decimal-comma"  # a comma that is not a thousands separator, in a comma-separated file
-AMBIGUOUS_NUMBER = "ambiguous-number"  # a semicolon file's 1.234: a thousands point or a decimal point
-NOT_A_SCHOOL_YEAR = "not-a-school-year"  # a year that reads as no school year
-NOT_A_DATE = "not-a-date"  # a date that reads as no date (a member's start in their role)
-UNKNOWN_JOB_CLASS = "unknown-job-class"  # a job class the dashboard does not track
-UNKNOWN_RACE = "unknown-race"  # a race/ethnicity spelling that is none of DESE's categories
-NOT_ACCEPTED = "not-accepted"  # a value outside a column's accepted list (status, component, ...)
-NOT_YES_OR_NO = "not-yes-or-no"  # a yes/no column holding something else
-NOT_AN_ORG_CODE = "not-an-org-code"  # not an 8-digit DESE organization code
-UNKNOWN_ORGANIZATION = "unknown-organization"  # a well-formed code new to the dashboard (added, warned)
-OUTSIDE_DESE = (
-    "outside-dese"  # a member's school that is none of DESE's organizations (counted apart, warned)
+TOO_MANY_ROWS = _code("too-many-rows", _FILE, "The file has more rows of data than one upload may hold.")
+EMPTY_FILE = _code("empty-file", _FILE, "The file has no bytes, or only blank lines.")
+NOT_A_SPREADSHEET = _code(
+    "not-a-spreadsheet",
+    _FILE,
+    "The file is no CSV or Excel workbook: a web page, binary data, a damaged workbook, a zip of something "
+    "else.",
 )
-OUTSIDE_DISTRICT = "outside-district"  # an organization outside the district chosen for the file
-NO_SUCH_ORGANIZATION = "no-such-organization"  # a code the dashboard does not know, where none may be added
-SCHOOL_ROW = "school-row"  # a school's row of a report by student group (kept by organization: skipped)
-MARCH_TABLE_ONLY = "march-table-only"  # an attendance report holding only its March table, not End of Year
-CONTRADICTS_ANSWER = "contradicts-answer"  # the file says otherwise than the answer given for it
-NAME_TOO_LONG = "name-too-long"  # a name longer than any real one (analytics/text.py's NAME_MAX)
-NAME_CLEANED = "name-cleaned"  # a name kept without its control or invisible characters (or shortened)
-# Who is uploading (analytics/access.py).
-NOT_ALLOWED = "not-allowed"  # the person's role may not upload this file at all
-NOT_YOUR_ORGANIZATION = "not-your-organization"  # a district uploader's row for another organization
+NO_SUCH_SHEET = _code("no-such-sheet", _FILE, "The sheet chosen is not in the workbook.")
+NO_HEADER = _code("no-header", _FILE, "No row near the top looks like the header of the kind of file chosen.")
+OTHER_SHEETS = _code(
+    "other-sheets", _FILE, "More than one sheet looks like data; one is read, and it may be chosen."
+)
+MIXED_ENCODING = _code("mixed-encoding", _FILE, "Rows are written in different text encodings.")
+HEADER_MISALIGNED = _code(
+    "header-misaligned", _FILE, "The rows under the header have more values than it has headings."
+)
+NO_ROWS = _code("no-rows", _FILE, "A header and nothing under it (an untouched template).")
+ALL_ROWS_SKIPPED = _code("all-rows-skipped", _FILE, "The file has rows, but none with figures to save.")
+UNEXPECTED = _code(
+    "unexpected-failure", _FILE, "A fault in the dashboard, logged for its maintainers; nothing was saved."
+)
+MISSING_COLUMN = _code(
+    "missing-column", _HEADER, "A required column (or the total that percentages need) is not there."
+)
+MISSING_RACE_COLUMN = _code(
+    "missing-race-column",
+    _HEADER,
+    "A file with one column per race/ethnicity lacks a column for some of them.",
+)
+SAME_ROLE = _code("same-role", _HEADER, "Two columns hold the same thing; reading either would be a guess.")
+EXTRA_CELL = _code("extra-cell", _ROW, "The row has more values than the header has headings.")
+MISSING_CELL = _code(
+    "missing-cell", _ROW, "The row has fewer values than the header has headings, in a row with figures."
+)
+NOTE_ROW = _code("note-row", _ROW, "The row has no figures, only a note; it is skipped.")
+TOTAL_ROW = _code("total-row", _ROW, "The row totals every job class; it is skipped (the same people again).")
+DUPLICATE_ROW = _code(
+    "duplicate-row", _ROW, "The row has the same key as an earlier row, and the same figures; it is skipped."
+)
+DUPLICATE_KEY = _code(
+    "duplicate-key", _ROW, "The row has the same key as an earlier row, with different figures."
+)
+PARTS_OVER_TOTAL = _code(
+    "parts-over-total", _ROW, "The race/ethnicity counts add up to more than the row's total."
+)
+CELL_TOO_LONG = _code("cell-too-long", _CELL, "The cell holds more characters than a spreadsheet cell can.")
+MISSING_VALUE = _code("missing-value", _CELL, "A required cell is left empty.")
+BLANK_AS_ZERO = _code(
+    "blank-as-zero", _CELL, "An empty race/ethnicity cell in a row with figures; it is read as 0."
+)
+RACE_NOT_GIVEN = _code(
+    "race-not-given", _CELL, "A roster's person with no race/ethnicity; they are counted as Unknown."
+)
+NOT_A_NUMBER = _code("not-a-number", _CELL, "Text where a number belongs.")
+FORMULA = _code("formula", _CELL, "A spreadsheet formula, which is read as text and never calculated.")
+NOT_FINITE = _code("not-finite", _CELL, "Infinity, “not a number”, or a number too large to hold.")
+OUT_OF_RANGE = _code("out-of-range", _CELL, "A number beyond any real figure for its column.")
+BELOW_MINIMUM = _code(
+    "below-minimum", _CELL, "A number below the least its column takes (a negative count, cohort 0)."
+)
+NOT_A_WHOLE_NUMBER = _code("not-a-whole-number", _CELL, "A fraction where a count of people belongs.")
+DECIMAL_COMMA = _code(
+    "decimal-comma", _CELL, "A comma that is not a thousands separator, in a comma-separated file."
+)
+AMBIGUOUS_NUMBER = _code(
+    "ambiguous-number",
+    _CELL,
+    "A number such as 1.234 in a semicolon-separated file: a thousands point or a decimal point.",
+)
+NOT_A_SCHOOL_YEAR = _code("not-a-school-year", _CELL, "A year that reads as no school year.")
+NOT_A_DATE = _code("not-a-date", _CELL, "A date that reads as no date (a member's start in their role).")
+UNKNOWN_JOB_CLASS = _code("unknown-job-class", _CELL, "A job class the dashboard does not track.")
+UNKNOWN_RACE = _code("unknown-race", _CELL, "A race/ethnicity spelling that is none of DESE's categories.")
+NOT_ACCEPTED = _code(
+    "not-accepted", _CELL, "A value outside its column's accepted list (a status, a component, ...)."
+)
+NOT_YES_OR_NO = _code("not-yes-or-no", _CELL, "A Yes/No column holding something else.")
+NOT_AN_ORG_CODE = _code("not-an-org-code", _CELL, "Not an 8-digit DESE organization code.")
+UNKNOWN_ORGANIZATION = _code(
+    "unknown-organization", _CELL, "A well-formed code new to the dashboard; it is added, with a warning."
+)
+OUTSIDE_DESE = _code(
+    "outside-dese",
+    _CELL,
+    "A member's school that is none of DESE's organizations; it is counted apart, with a warning.",
+)
+OUTSIDE_DISTRICT = _code(
+    "outside-district", _CELL, "An organization outside the district chosen for the file."
+)
+NO_SUCH_ORGANIZATION = _code(
+    "no-such-organization", _CELL, "A code the dashboard does not know, where none may be added."
+)
+SCHOOL_ROW = _code(
+    "school-row",
+    _ROW,
+    "A school's row of a report by student group; figures are kept by organization, so it is skipped.",
+)
+MARCH_TABLE_ONLY = _code(
+    "march-table-only", _FILE, "An attendance report holding only its March table, not its End of Year one."
+)
+CONTRADICTS_ANSWER = _code(
+    "contradicts-answer", _CELL, "The file says otherwise than the answer given for it."
+)
+NAME_TOO_LONG = _code(
+    "name-too-long", _CELL, f"A name longer than any real one (more than {NAME_MAX} characters)."
+)
+NAME_CLEANED = _code(
+    "name-cleaned", _CELL, "A name kept without its control or invisible characters (or shortened)."
+)
+NOT_ALLOWED = _code("not-allowed", _WHO, "The person's role may not upload this file at all.")
+NOT_YOUR_ORGANIZATION = _code(
+    "not-your-organization", _WHO, "A district uploader's row for an organization that is not theirs."
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +176,7 @@ class UploadProblem:
     value: str | None
     expected: str
     severity: Severity = ERROR
-    code: str = field(kw_only=True)  # one of the codes above
+    code: str = field(kw_only=True)  # one of the codes above (CODES)
 
     @property
     def is_error(self) -> bool:
@@ -229,3 +311,9 @@ def _quoted(value: object) -> str | None:
     if value is None or value != value:
         return None
     return terminal_safe(shorten(str(value), NAME_MAX))
+
+
+def reference() -> Iterator[tuple[str, str, str]]:
+    """(code, where it is found, what it means) for every problem code, in the order declared."""
+    for problem in CODES:
+        yield problem.code, problem.where, problem.meaning
