@@ -1,4 +1,4 @@
-"""Presentation view and print, as a presenter and a reader of the printout meet them (issue 22).
+"""Presentation view and print, as a presenter and a reader of the printout meet them.
 
 - Presentation view at 1280x720, 1440x900 and 1920x1080: every chart it steps through fits the screen, and
   none of the chart's words (title, subtitle, legend, axis titles, tick labels, notes) is cut at the chart's

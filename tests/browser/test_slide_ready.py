@@ -1,4 +1,4 @@
-"""Slide-ready, in Chromium (issue 13): every chart named by its finding for screen readers, navigation named
+"""Slide-ready, in Chromium: every chart named by its finding for screen readers, navigation named
 by page titles alone, the toolbar's PNG named after the chart, view and date at 16:9 3x, the toolbar clear of
 the chart's title, the presentation view opened by a link and stepped through, and the Overview printed to
 PDF (Chromium's page.pdf) whole, on a known number of pages, each rendered to PNG in screenshots/print/."""

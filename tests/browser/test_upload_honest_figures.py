@@ -1,4 +1,4 @@
-"""Issue 10 on the Upload page, in Chromium: a file with errors shows its problems and no figures; a file
+"""Honest figures on the Upload page, in Chromium: a file with errors shows its problems and no figures; a file
 saved before says so and is saved again only once asked. Screenshots of both land in screenshots/."""
 
 from __future__ import annotations
