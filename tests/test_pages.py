@@ -254,7 +254,7 @@ def test_a_new_upload_shows_at_once(sample_db, open_app):
 
 
 def test_filters_survive_changes_of_page(sample_db, open_app):
-    """Issue 10: region and type were lost from the second change of page on, in the sidebar and the URL."""
+    """Region and type once were lost from the second change of page on, in the sidebar and the URL."""
     at = open_app(sample_db, "overview")
     at.multiselect(key="filter_regions").select("Greater Boston").run()
     at.multiselect(key="filter_types").select("district").run()
