@@ -24,9 +24,9 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import access, releases, store
-from analytics import definitions as d
+from analytics import access, definitions, releases, store
 from analytics.contracts import FACT_KINDS, kind_for_table
+from analytics.definitions import SMALL_CELL_THRESHOLD
 from analytics.ducklake import is_ducklake
 from analytics.goals import GoalsFileError, load_goals
 from analytics.headline import headline_metrics
@@ -304,7 +304,7 @@ def _share_text(year: dict) -> str:
             f"{year.get('organizations_expected', 0):,} organizations reported"
         )
     if year.get("share") is None:
-        return "—  hidden (fewer than 6)"
+        return f"—  hidden (fewer than {SMALL_CELL_THRESHOLD})"
     if year.get("fte") is None or year.get("fte_of_color") is None:
         return f"{year['share']:.1%}"
     return f"{year['share']:.1%}  ({year['fte_of_color']:g} of {year['fte']:g} FTE)"
@@ -378,28 +378,30 @@ def _import_checked(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | N
 
 
 def _school_year_arg(text: str) -> str:
-    year = d.parse_school_year(text)
+    year = definitions.parse_school_year(text)
     if year is None:
         raise argparse.ArgumentTypeError(f"not a school year: {text!r} (write it like 2023-24)")
     return year
 
 
 def _job_class_arg(text: str) -> str:
-    found = next((jc for jc in d.JOB_CLASSES if jc.lower() == text.strip().lower()), None)
+    found = next((jc for jc in definitions.JOB_CLASSES if jc.lower() == text.strip().lower()), None)
     if found is None:
-        raise argparse.ArgumentTypeError(f"not a job class: {text!r} (one of {', '.join(d.JOB_CLASSES)})")
+        raise argparse.ArgumentTypeError(
+            f"not a job class: {text!r} (one of {', '.join(definitions.JOB_CLASSES)})"
+        )
     return found
 
 
 def _district_arg(text: str) -> str:
-    code = d.parse_org_code(text)
+    code = definitions.parse_org_code(text)
     if code is None:
         raise argparse.ArgumentTypeError(f"not a DESE district code: {text!r} (8 digits, e.g. 00350000)")
     return code.district_code
 
 
 def _organization_arg(text: str) -> str:
-    code = d.parse_org_code(text)
+    code = definitions.parse_org_code(text)
     if code is None:
         raise argparse.ArgumentTypeError(f"not a DESE organization code: {text!r} (8 digits, e.g. 00350000)")
     return code.code
@@ -529,12 +531,12 @@ def _move_in(staging: Path, out: Path, existing: bool, made: list[tuple[str, int
 
 def _regions_arg(text: str) -> list[str]:
     """One or more regions, comma-separated, named as definitions.REGIONS names them (any case)."""
-    by_name = {r.lower(): r for r in d.REGIONS}
+    by_name = {r.lower(): r for r in definitions.REGIONS}
     names = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [n for n in names if n.lower() not in by_name]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"not a region: {', '.join(unknown) or repr(text)} (one of {', '.join(d.REGIONS)})"
+            f"not a region: {', '.join(unknown) or repr(text)} (one of {', '.join(definitions.REGIONS)})"
         )
     return [by_name[n.lower()] for n in names]
 
@@ -543,15 +545,15 @@ def _org_types_arg(text: str) -> list[str]:
     """One or more organization types, comma-separated: codes (charter) or labels (Charter schools)."""
     by_name = {
         name.lower(): code
-        for code in d.ORG_TYPES
-        for name in (code, d.ORG_TYPE_LABELS[code], d.ORG_TYPE_NAMES[code])
+        for code in definitions.ORG_TYPES
+        for name in (code, definitions.ORG_TYPE_LABELS[code], definitions.ORG_TYPE_NAMES[code])
     }
     names = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [n for n in names if n.lower() not in by_name]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"not an organization type: {', '.join(unknown) or repr(text)} "
-            f"(one of {', '.join(d.ORG_TYPES)}, or {', '.join(d.ORG_TYPE_LABELS.values())})"
+            f"(one of {', '.join(definitions.ORG_TYPES)}, or {', '.join(definitions.ORG_TYPE_LABELS.values())})"
         )
     return [by_name[n.lower()] for n in names]
 
@@ -742,7 +744,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_org_types_arg,
         action="append",
         metavar="TYPE",
-        help=f"{', '.join(d.ORG_TYPES)} (repeat it or separate with commas for several)",
+        help=f"{', '.join(definitions.ORG_TYPES)} (repeat it or separate with commas for several)",
     )
     p.add_argument("--goals", type=Path, help="goals file (default data/goals.toml)")
     p.set_defaults(run=cmd_export)

@@ -12,7 +12,6 @@ import io
 import re
 import threading
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,8 +23,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from analytics import chart_fit, sections, slides
-from analytics import definitions as d
+from analytics import chart_fit, chart_registry, sections, slides
+from analytics.definitions import ORG_TYPE_LABELS, SMALL_CELL_THRESHOLD
 from analytics.figure_data import (
     FigureData,
     NotNative,
@@ -33,13 +32,11 @@ from analytics.figure_data import (
     figure_data,
     plain,
     shows_nothing,
-    subtitle_parts,
 )
-from analytics.goals import GapGoal, Goal, Goals, load_goals
+from analytics.goals import Goals, load_goals
 from analytics.metrics import Filters
 from analytics.privacy import blank_hidden
 from analytics.settings import load_settings
-from analytics.students import MEASURES
 from analytics.text import spreadsheet_safe
 from analytics.warehouse import has_sample_data
 
@@ -51,148 +48,13 @@ _renderer_lock = threading.Lock()
 _renderer_started = False
 
 
-@dataclass(frozen=True)
-class ExportChart:
-    """A chart that can be exported: its key (file name), label, the page it is on, and how to build it."""
-
-    key: str
-    label: str
-    page: str
-    build: Callable[[duckdb.DuckDBPyConnection, Goals, Filters], sections.Section]
-
-
-def _first(pair):
-    return pair[0]
-
-
-# The charts that are not a goal's, each with its page. Goals' charts come from goals.toml (`charts`).
-OTHER_CHARTS: tuple[ExportChart, ...] = (
-    ExportChart(
-        "representation-gap",
-        "Superintendents, teachers and students of color",
-        "superintendents",
-        lambda con, g, f: sections.representation_gap(con, g, f),
-    ),
-    ExportChart(
-        "superintendents-by-region",
-        "Superintendents of color by region",
-        "superintendents",
-        lambda con, g, f: sections.superintendents_by_group(con, g, f, "region"),
-    ),
-    ExportChart(
-        "superintendents-by-type",
-        "Superintendents of color by type of organization",
-        "superintendents",
-        lambda con, g, f: sections.superintendents_by_group(con, g, f, "org_type"),
-    ),
-    ExportChart(
-        "fellows-outcomes",
-        "From Fellowship to the superintendent's office",
-        "fellows",
-        lambda con, g, f: sections.fellows_outcomes(con, f)[1],
-    ),
-    ExportChart(
-        "workforce-of-color",
-        "Educators of color by role, beside students",
-        "workforce",
-        lambda con, g, f: sections.workforce_trend(con, f),
-    ),
-    ExportChart(
-        "teacher-student-parity",
-        "Parity of teachers and students of color",
-        "workforce",
-        lambda con, g, f: sections.parity(con, f)[0],
-    ),
-    ExportChart(
-        "equity-leader-positions",
-        "Equity-leader positions and AMSEL",
-        "equity_leaders",
-        lambda con, g, f: sections.equity_leader_positions(con, f),
-    ),
-    ExportChart(
-        "equity-leaders-by-region",
-        "Equity-leader positions by region",
-        "equity_leaders",
-        lambda con, g, f: sections.equity_leaders_by_group(con, f, "region"),
-    ),
-    ExportChart(
-        "amsel-by-type",
-        "AMSEL members by type of organization",
-        "equity_leaders",
-        lambda con, g, f: sections.equity_leaders_by_group(con, f, "org_type"),
-    ),
-    ExportChart(
-        "amsel-members",
-        "AMSEL's members by year",
-        "equity_leaders",
-        lambda con, g, f: sections.amsel_network(con, f)[0],
-    ),
-    ExportChart(
-        "amsel-expectations",
-        "AMSEL members meeting the network's expectations",
-        "equity_leaders",
-        lambda con, g, f: sections.amsel_network(con, f)[1],
-    ),
-    ExportChart(
-        "equity-leaders-map",
-        "Equity leaders across Massachusetts: where the gaps are",
-        "equity_leaders",
-        lambda con, g, f: sections.equity_map(con, f),
-    ),
-    ExportChart(
-        "teachers-of-color-with-equity-leaders",
-        "Teachers of color with an equity leader and without",
-        "equity_leaders",
-        lambda con, g, f: sections.equity_comparison(con, f),
-    ),
-)
-# The order of the deck and the Export page: the pages', and within a page its goals' charts first.
-PAGE_ORDER = ("superintendents", "fellows", "districts", "students", "workforce", "equity_leaders")
-
-
-def _goal_chart(goal: Goal) -> ExportChart:
-    return ExportChart(
-        goal.chart,
-        goal.chart_label,
-        goal.page,
-        lambda con, g, f, key=goal.key: sections.goal_section(con, g[key], f),
-    )
-
-
-def _measure_charts(goal: GapGoal) -> list[ExportChart]:
-    """A gap goal's measures: each one's rates, and its gap in Influence 100's organizations and others."""
-    found = []
-    for key in goal.measures:
-        label = MEASURES[key].label[0].upper() + MEASURES[key].label[1:]
-        found.append(
-            ExportChart(
-                f"students-{key.replace('_', '-')}",
-                f"{label}: students of color and White students",
-                goal.page,
-                lambda con, g, f, goal=goal.key, key=key: sections.student_measure(con, g[goal], key, f),
-            )
-        )
-        found.append(
-            ExportChart(
-                f"students-{key.replace('_', '-')}-influence-100",
-                f"{label}: Influence 100's organizations and all others",
-                goal.page,
-                lambda con, g, f, goal=goal.key, key=key: sections.student_influence(con, g[goal], key, f),
-            )
-        )
-    return found
+# The charts a deck may hold, each with its key, label, page and builder: analytics.chart_registry.
+ExportChart = chart_registry.Chart
 
 
 def charts(goals: Goals) -> tuple[ExportChart, ...]:
     """Every exportable chart: each goal's (from goals.toml) and the others, page by page."""
-    own = [_goal_chart(goal) for goal in goals]
-    for goal in goals:
-        if isinstance(goal, GapGoal):
-            own += _measure_charts(goal)
-    found = own + list(OTHER_CHARTS)
-    order = {page: i for i, page in enumerate(PAGE_ORDER)}
-    goal_first = {c.key: 0 if i < len(own) else 1 for i, c in enumerate(found)}
-    return tuple(sorted(found, key=lambda c: (order.get(c.page, len(order)), goal_first[c.key])))
+    return chart_registry.charts(goals)
 
 
 def chart_keys(goals: Goals) -> tuple[str, ...]:
@@ -241,10 +103,7 @@ def chart_section(
     con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filters, key: str
 ) -> sections.Section:
     """Build one exportable chart by key."""
-    by_key = {c.key: c for c in charts(goals)}
-    if key not in by_key:
-        raise KeyError(f"No chart called {key!r}; choose from {', '.join(by_key)}")
-    return by_key[key].build(con, goals, filters)
+    return chart_registry.build(con, goals, filters, key)
 
 
 @dataclass(frozen=True)
@@ -324,7 +183,7 @@ def image_name(chart: str, filters: Filters, today: date | None = None) -> str:
     the chart, the view's place, its school years and the date, e.g.
     'superintendents-target-path_greater-boston_2019-20-to-2024-25_2026-11-28'."""
     today = today or date.today()
-    place = [*filters.regions, *(d.ORG_TYPE_LABELS.get(t, t) for t in filters.org_types)]
+    place = [*filters.regions, *(ORG_TYPE_LABELS.get(t, t) for t in filters.org_types)]
     if filters.org_code:
         place.append(filters.org_code)
     years = (
@@ -482,7 +341,7 @@ def _alt_text(shape, text: str) -> None:
 
 def definitions() -> tuple[str, ...]:
     """The definitions every deck states, with the rules' own settings (the threshold, the coverage)."""
-    n = d.SMALL_CELL_THRESHOLD
+    n = SMALL_CELL_THRESHOLD
     return (
         "People of color: every race/ethnicity category but White (DESE's seven categories).",
         "Share: FTE (staff, as of October 1) or headcount (students) of color ÷ all with a known race.",
@@ -536,10 +395,16 @@ class ChartSlide:
         return "\n".join(lines)
 
 
+def note_lines(notes: str) -> list[str]:
+    """A chart's notes (figure markup, lines broken by <br>) as the lines of text a slide shows."""
+    return [line for line in (plain(part) for part in re.split(r"<br\s*/?>", notes)) if line]
+
+
 def slide_content(key: str, section: sections.Section) -> ChartSlide:
-    """A chart slide's words, from the section the page draws (its figure's title and subtitle)."""
+    """A chart slide's words, from the section the page draws: its figure's title, and the view, as-of year,
+    source and notes its subtitle was written from."""
     figure = section.figure
-    scope, as_of, source, notes = subtitle_parts(figure.layout.title.subtitle.text or "")
+    about = section.about
     title = plain(figure.layout.title.text)
     try:
         data = figure_data(figure)
@@ -552,11 +417,11 @@ def slide_content(key: str, section: sections.Section) -> ChartSlide:
         section=section,
         data=data,
         title=title,
-        scope=scope,
-        as_of=as_of,
-        source=source,
-        chart_notes=tuple(notes),
-        sample="sample data" in source.lower(),
+        scope=about.scope,
+        as_of=about.as_of,
+        source=about.source,
+        chart_notes=tuple(note_lines(about.notes)),
+        sample=about.is_sample,
         alt_text=alt,
         not_native_because=reason,
     )

@@ -169,7 +169,7 @@ def _text_list(text: object, n: int) -> list[str | None] | None:
 
 def _position(textposition: object, default: str) -> str:
     if isinstance(textposition, list | tuple) and textposition:
-        # Per point on the page (charts._add_references); one place for the series on a slide: the most used.
+        # Per point on the page (goal_charts.add_references); one place for the series on a slide: the most used.
         textposition = max(sorted(set(textposition)), key=list(textposition).count)
     if not isinstance(textposition, str):
         return default
@@ -188,29 +188,10 @@ def _position(textposition: object, default: str) -> str:
     return default
 
 
-def subtitle_parts(subtitle: str) -> tuple[str, str | None, str, list[str]]:
-    """The parts charts.subtitle() joined: (scope, as-of, source, notes). The as-of is None where the view
-    has no data."""
-    lines = [plain(line) for line in re.split(r"<br\s*/?>", unwrap(subtitle or ""))]
-    head, notes = (lines[0] if lines else ""), [line for line in lines[1:] if line]
-    parts = head.split(" · ")
-    scope = parts[0] if parts else ""
-    as_of = next((p.removeprefix("data as of ") for p in parts if p.startswith("data as of ")), None)
-    source = next((p.removeprefix("Source: ") for p in parts if p.startswith("Source: ")), "")
-    return scope, as_of, source, notes
-
-
-def shows_sample_data(subtitle: str) -> bool:
-    """Whether a chart's source line says sample data is in what it shows (analytics.metrics.data_source
-    writes 'Sample data (synthetic …)' or '…, partly sample data')."""
-    return "sample data" in subtitle_parts(subtitle)[2].lower()
-
-
-def figure_data(fig: go.Figure) -> FigureData:
-    """The figure as categories and series (raises NotNative where it cannot be a category chart)."""
+def _native_traces(fig: go.Figure) -> tuple[list, bool]:
+    """The figure's visible traces and whether its bars lie horizontal; NotNative where it cannot be a
+    category chart."""
     layout = fig.layout
-    title = plain(layout.title.text)
-    subtitle = layout.title.subtitle.text or ""
     traces = [t for t in fig.data if t.visible in (None, True)]
     for trace in traces:
         if trace.type in _NOT_CATEGORY:
@@ -222,7 +203,7 @@ def figure_data(fig: go.Figure) -> FigureData:
     horizontal = any(t.type == "bar" and t.orientation == "h" for t in traces)
     if horizontal and any(t.type != "bar" for t in traces):
         raise NotNative("lines over horizontal bars have no counterpart in PowerPoint")
-    cat_axis, value_axis = (layout.yaxis, layout.xaxis) if horizontal else (layout.xaxis, layout.yaxis)
+    cat_axis = layout.yaxis if horizontal else layout.xaxis
     if cat_axis.type != "category" and any(
         _items(t.y if horizontal else t.x)
         and all(
@@ -232,112 +213,118 @@ def figure_data(fig: go.Figure) -> FigureData:
         for t in traces
     ):
         raise NotNative("points placed on two numeric axes (a map, a scatter plot) have no category axis")
+    return traces, horizontal
 
-    def cats_of(trace) -> list[str]:
-        return [_category(v) for v in _items(trace.y if horizontal else trace.x)]
 
-    def values_of(trace) -> list[float | None]:
-        return [_number(v) for v in _items(trace.x if horizontal else trace.y)]
+def _categories_of(trace, horizontal: bool) -> list[str]:
+    return [_category(v) for v in _items(trace.y if horizontal else trace.x)]
 
+
+def _values_of(trace, horizontal: bool) -> list[float | None]:
+    return [_number(v) for v in _items(trace.x if horizontal else trace.y)]
+
+
+def _categories(traces: list, cat_axis, horizontal: bool) -> list[str]:
+    """The category axis's order where the figure sets one, then any category a trace adds."""
     if cat_axis.categoryarray is not None and len(cat_axis.categoryarray):
         categories = [_category(c) for c in _items(cat_axis.categoryarray)]
     else:
-        categories = list(dict.fromkeys(c for t in traces for c in cats_of(t)))
+        categories = list(dict.fromkeys(c for t in traces for c in _categories_of(t, horizontal)))
     for trace in traces:
-        categories += [c for c in dict.fromkeys(cats_of(trace)) if c not in categories]
-    index = {c: i for i, c in enumerate(categories)}
-    n = len(categories)
+        categories += [c for c in dict.fromkeys(_categories_of(trace, horizontal)) if c not in categories]
+    return categories
 
+
+def _band(trace, series: list[Series], edge: int | None, index: dict[str, int], horizontal: bool) -> Series:
+    """A band: Plotly fills from the previous trace (its high edge, drawn without a line, taken off
+    `series` here) to this one."""
+    n = len(index)
+    upper = series.pop(edge) if edge is not None and edge == len(series) - 1 else None
+    high = upper.values if upper else [None] * n
+    low = [None] * n
+    for c, v in zip(_categories_of(trace, horizontal), _values_of(trace, horizontal), strict=False):
+        low[index[c]] = v
+    return Series(plain(trace.name) or "Band", low, kind="band", high=high, color=_color(trace.fillcolor))
+
+
+def _trace_series(trace, i: int, index: dict[str, int], horizontal: bool, value_axis) -> list[Series]:
+    """A bar or line trace as series: one per occurrence of a category (published figures of three groups
+    in one trace), the later ones out of the legend."""
+    n = len(index)
+    cats, vals = _categories_of(trace, horizontal), _values_of(trace, horizontal)
+    occurrences: list[list[float | None]] = []
+    occ_labels: list[list[str | None]] = []
+    occ_positions: list[list[str | None]] = []
+    texts = _text_list(trace.text, len(cats)) if _shows_text(trace) else None
+    per_point = list(trace.textposition) if isinstance(trace.textposition, list | tuple) and texts else None
+    seen: dict[str, int] = {}
+    for j, (c, v) in enumerate(zip(cats, vals, strict=False)):
+        k = seen.get(c, 0)
+        seen[c] = k + 1
+        while len(occurrences) <= k:
+            occurrences.append([None] * n)
+            occ_labels.append([None] * n)
+            occ_positions.append([None] * n)
+        occurrences[k][index[c]] = v
+        if texts:
+            occ_labels[k][index[c]] = texts[j]
+        if per_point and j < len(per_point):
+            occ_positions[k][index[c]] = _position(per_point[j], "above")
+    # A chart of one unnamed series (bars by region) names it by its value axis.
+    name = plain(trace.name) or (trace.type == "bar" and plain(value_axis.title.text)) or _edge_name(trace, i)
+    kind = "bar" if trace.type == "bar" else ("markers" if "lines" not in (trace.mode or "lines") else "line")
+    marker_color = trace.marker.color if trace.marker else None
+    point_colors = None
+    if not isinstance(marker_color, str) and marker_color is not None:
+        point_colors = [None] * n
+        for c, col in zip(cats, list(marker_color), strict=False):
+            point_colors[index[c]] = _color(col)
+    color = _color(trace.line.color) if trace.type == "scatter" and trace.line else None
+    color = color or _color(marker_color)
+    found = []
+    for k, values in enumerate(occurrences):
+        if kind == "line" and "markers" not in (trace.mode or ""):
+            values = _interpolated(values)
+        labels = occ_labels[k] if texts else None
+        found.append(
+            Series(
+                name,
+                values,
+                kind=kind,
+                color=color,
+                point_colors=point_colors,
+                dash=_dash(trace.line.dash) if trace.type == "scatter" and trace.line else None,
+                width=trace.line.width if trace.type == "scatter" and trace.line else None,
+                marker=_marker(trace, kind),
+                labels=labels if labels and any(labels) else None,
+                label_position="inside-base"
+                if kind == "bar" and trace.insidetextanchor == "start"
+                else _position(trace.textposition, "outside" if kind == "bar" else "above"),
+                in_legend=k == 0 and trace.showlegend is not False and bool(plain(trace.name)),
+                label_positions=occ_positions[k] if per_point and labels and any(labels) else None,
+            )
+        )
+    return found
+
+
+def figure_data(fig: go.Figure) -> FigureData:
+    """The figure as categories and series (raises NotNative where it cannot be a category chart)."""
+    layout = fig.layout
+    traces, horizontal = _native_traces(fig)
+    cat_axis, value_axis = (layout.yaxis, layout.xaxis) if horizontal else (layout.xaxis, layout.yaxis)
+    categories = _categories(traces, cat_axis, horizontal)
+    index = {c: i for i, c in enumerate(categories)}
     series: list[Series] = []
     first_series_of: dict[int, int] = {}  # trace index -> index of its first series
     for i, trace in enumerate(traces):
-        cats, vals = cats_of(trace), values_of(trace)
         if trace.type == "scatter" and trace.fill == "tonexty" and i > 0:
-            # A band: Plotly fills from the previous trace (its high edge, drawn without a line) to this one.
-            edge = first_series_of.get(i - 1)
-            upper = series.pop(edge) if edge is not None and edge == len(series) - 1 else None
-            high = upper.values if upper else [None] * n
-            low = [None] * n
-            for c, v in zip(cats, vals, strict=False):
-                low[index[c]] = v
-            series.append(
-                Series(
-                    plain(trace.name) or "Band",
-                    low,
-                    kind="band",
-                    high=high,
-                    color=_color(trace.fillcolor),
-                )
-            )
+            series.append(_band(trace, series, first_series_of.get(i - 1), index, horizontal))
             continue
-        # Several points on one category (published figures of three groups in one trace): one series per
-        # occurrence, the later ones out of the legend.
-        occurrences: list[list[float | None]] = []
-        occ_labels: list[list[str | None]] = []
-        occ_positions: list[list[str | None]] = []
-        texts = _text_list(trace.text, len(cats)) if _shows_text(trace) else None
-        per_point = (
-            list(trace.textposition) if isinstance(trace.textposition, list | tuple) and texts else None
-        )
-        seen: dict[str, int] = {}
-        for j, (c, v) in enumerate(zip(cats, vals, strict=False)):
-            k = seen.get(c, 0)
-            seen[c] = k + 1
-            while len(occurrences) <= k:
-                occurrences.append([None] * n)
-                occ_labels.append([None] * n)
-                occ_positions.append([None] * n)
-            occurrences[k][index[c]] = v
-            if texts:
-                occ_labels[k][index[c]] = texts[j]
-            if per_point and j < len(per_point):
-                occ_positions[k][index[c]] = _position(per_point[j], "above")
-        # A chart of one unnamed series (bars by region) names it by its value axis.
-        name = (
-            plain(trace.name)
-            or (trace.type == "bar" and plain(value_axis.title.text))
-            or _edge_name(trace, i)
-        )
-        kind = (
-            "bar"
-            if trace.type == "bar"
-            else ("markers" if "lines" not in (trace.mode or "lines") else "line")
-        )
-        marker_color = trace.marker.color if trace.marker else None
-        point_colors = None
-        if not isinstance(marker_color, str) and marker_color is not None:
-            point_colors = [None] * n
-            for c, col in zip(cats, list(marker_color), strict=False):
-                point_colors[index[c]] = _color(col)
-        color = _color(trace.line.color) if trace.type == "scatter" and trace.line else None
-        color = color or _color(marker_color)
         first_series_of[i] = len(series)
-        for k, values in enumerate(occurrences):
-            if kind == "line" and "markers" not in (trace.mode or ""):
-                values = _interpolated(values)
-            labels = occ_labels[k] if texts else None
-            series.append(
-                Series(
-                    name,
-                    values,
-                    kind=kind,
-                    color=color,
-                    point_colors=point_colors,
-                    dash=_dash(trace.line.dash) if trace.type == "scatter" and trace.line else None,
-                    width=trace.line.width if trace.type == "scatter" and trace.line else None,
-                    marker=_marker(trace, kind),
-                    labels=labels if labels and any(labels) else None,
-                    label_position="inside-base"
-                    if kind == "bar" and trace.insidetextanchor == "start"
-                    else _position(trace.textposition, "outside" if kind == "bar" else "above"),
-                    in_legend=k == 0 and trace.showlegend is not False and bool(plain(trace.name)),
-                    label_positions=occ_positions[k] if per_point and labels and any(labels) else None,
-                )
-            )
-
+        series += _trace_series(trace, i, index, horizontal, value_axis)
     data = FigureData(
-        title=title,
-        subtitle=subtitle,
+        title=plain(layout.title.text),
+        subtitle=layout.title.subtitle.text or "",
         categories=categories,
         series=series,
         horizontal=horizontal,

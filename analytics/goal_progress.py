@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import metrics as m
-from analytics import students
+from analytics import metrics, students
+from analytics.definitions import SMALL_CELL_THRESHOLD
 from analytics.goals import (
     MET,
     CountGoal,
@@ -96,9 +96,11 @@ def with_target_gap(frame: pd.DataFrame, goal: ShareGoal) -> pd.DataFrame:
     return out
 
 
-def share_frame(con: duckdb.DuckDBPyConnection, goal: ShareGoal, filters: m.Filters = m.ALL) -> pd.DataFrame:
+def share_frame(
+    con: duckdb.DuckDBPyConnection, goal: ShareGoal, filters: metrics.Filters = metrics.ALL
+) -> pd.DataFrame:
     """The goal's population by year in view, published, with the target path and the gap to it."""
-    return with_target_gap(m.staff_share_by_year(con, goal.job_class, filters), goal)
+    return with_target_gap(metrics.staff_share_by_year(con, goal.job_class, filters), goal)
 
 
 def partial_note(frame: pd.DataFrame, as_of: str | None) -> str:
@@ -129,12 +131,12 @@ def share_status(frame: pd.DataFrame, goal: ShareGoal, *, statewide_view: bool =
     """The latest complete, shown year's share against that year's point on the target path, and the
     change since the baseline (partial and hidden years never stand as the headline). In a region or type
     view the path is the statewide one, and the words say so."""
-    known = m.counted_years(frame)
+    known = metrics.counted_years(frame)
     if known.empty:
         detail = (
             f"No {goal.population} staffing is loaded for this view."
             if frame.empty
-            else "No complete year can be shown for this view (a group of fewer than 6, or a partial year)."
+            else f"No complete year can be shown for this view (a group of fewer than {SMALL_CELL_THRESHOLD}, or a partial year)."
         )
         return GoalStatus(None, None, None, None, detail=detail, partial_note=partial_note(frame, None))
     latest = known.iloc[-1]
@@ -182,7 +184,7 @@ def share_status(frame: pd.DataFrame, goal: ShareGoal, *, statewide_view: bool =
 def share_projection(frame: pd.DataFrame, goal: ShareGoal) -> Projection | None:
     """The trend of the shown, complete years since the baseline, projected to the target year (None with
     fewer than four such years)."""
-    counted = m.counted_years(frame)
+    counted = metrics.counted_years(frame)
     if (counted["school_year"] >= goal.baseline_year).sum() < MIN_PROJECTION_YEARS:
         return None
     return project_share(counted, goal.target_share, goal.target_year, since=goal.baseline_year)
@@ -322,7 +324,7 @@ def cumulative_status(
 def gap_frame(
     con: duckdb.DuckDBPyConnection,
     goal: GapGoal,
-    filters: m.Filters = m.ALL,
+    filters: metrics.Filters = metrics.ALL,
     *,
     include_not_comparable: bool = True,
 ) -> pd.DataFrame:
@@ -391,30 +393,34 @@ def gap_status(frame: pd.DataFrame, goal: GapGoal) -> GoalStatus:
 # --- any goal ---------------------------------------------------------------------------------------------
 
 
-def progress(con: duckdb.DuckDBPyConnection, goal: Goal, filters: m.Filters = m.ALL) -> Progress:
+def progress(con: duckdb.DuckDBPyConnection, goal: Goal, filters: metrics.Filters = metrics.ALL) -> Progress:
     """The goal in the view `filters` picks: its figures and where it stands."""
     statewide_view = not filters.regions and not filters.org_types
-    state = m.Filters(released=filters.released)
+    state = metrics.Filters(released=filters.released)
     if isinstance(goal, ShareGoal):
         frame = share_frame(con, goal, filters)
         return Progress(goal, frame, share_status(frame, goal, statewide_view=statewide_view), statewide_view)
     if isinstance(goal, CountGoal):
-        cohorts = m.fellows_by_cohort(con, m.fellows_filters(filters))
-        whole = None if statewide_view else m.fellows_by_cohort(con, state)
+        cohorts = metrics.fellows_by_cohort(con, metrics.fellows_filters(filters))
+        whole = None if statewide_view else metrics.fellows_by_cohort(con, state)
         return Progress(goal, cohorts, count_status(cohorts, goal, whole), statewide_view)
     if isinstance(goal, PerYearGoal):
-        frame = m.participation_by_year(con, filters)
+        frame = metrics.participation_by_year(con, filters)
         whole = (
             None
             if statewide_view
-            else m.participation_by_year(con, m.Filters(filters.year_from, filters.year_to))
+            else metrics.participation_by_year(con, metrics.Filters(filters.year_from, filters.year_to))
         )
         return Progress(goal, frame, per_year_status(frame, goal, whole), statewide_view)
     if isinstance(goal, CumulativeGoal):
-        frame = m.participation_by_year(
-            con, m.Filters(None, filters.year_to, filters.regions, filters.org_types)
+        frame = metrics.participation_by_year(
+            con, metrics.Filters(None, filters.year_to, filters.regions, filters.org_types)
         )
-        whole = None if statewide_view else m.participation_by_year(con, m.Filters(None, filters.year_to))
+        whole = (
+            None
+            if statewide_view
+            else metrics.participation_by_year(con, metrics.Filters(None, filters.year_to))
+        )
         return Progress(goal, frame, cumulative_status(frame, goal, whole), statewide_view)
     if isinstance(goal, GapGoal):
         frame = gap_frame(con, goal, filters)
@@ -440,10 +446,15 @@ def value_words(p: Progress) -> str:
     return formats.percent(p.status.value) if p.goal.unit == "share" else formats.count(p.status.value)
 
 
+def points_since(change: float, baseline_year: str) -> str:
+    """A share's change since a baseline, in points: '+4.6 points since 2019-20'."""
+    return f"{change * 100:+.1f} points since {baseline_year}"
+
+
 def change_words(p: Progress) -> str | None:
     """A share goal's change since its baseline, in points."""
     if isinstance(p.goal, ShareGoal) and p.status.change is not None:
-        return f"{p.status.change * 100:+.1f} points since {p.goal.baseline_year}"
+        return points_since(p.status.change, p.goal.baseline_year)
     return None
 
 

@@ -10,9 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
-from analytics import goal_progress as gp
-from analytics import students
+from analytics import definitions, goal_progress, students
 from analytics.goals import CountGoal, CumulativeGoal, GapGoal, Goals
 from analytics.metrics import (
     ALL,
@@ -55,10 +53,12 @@ def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filt
     sg = goals.superintendents
     count = next((g for g in goals if isinstance(g, CountGoal)), None)
     cumulative = next((g for g in goals if isinstance(g, CumulativeGoal)), None)
-    shares = shares_by_year(con, (d.SUPERINTENDENT, d.TEACHER, STUDENTS), view)
-    supers = shares[shares["population"] == d.SUPERINTENDENT]
-    supers = gp.with_target_gap(supers, sg) if sg is not None else supers.assign(target_share=np.nan)
-    teachers = shares[shares["population"] == d.TEACHER]
+    shares = shares_by_year(con, (definitions.SUPERINTENDENT, definitions.TEACHER, STUDENTS), view)
+    supers = shares[shares["population"] == definitions.SUPERINTENDENT]
+    supers = (
+        goal_progress.with_target_gap(supers, sg) if sg is not None else supers.assign(target_share=np.nan)
+    )
+    teachers = shares[shares["population"] == definitions.TEACHER]
     students = shares[shares["population"] == STUDENTS]
     cohorts = fellows_by_cohort(con, view)
     participation = participation_by_year(con)
@@ -129,7 +129,7 @@ def headline_metrics(con: duckdb.DuckDBPyConnection, goals: Goals, filters: Filt
                 for r in participation.itertuples()
             ],
         },
-        "goals": [gp.headline_entry(gp.progress(con, goal, view)) for goal in goals],
+        "goals": [goal_progress.headline_entry(goal_progress.progress(con, goal, view)) for goal in goals],
         "students_experience": students_experience(con, goals, view),
     }
 

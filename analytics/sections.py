@@ -11,10 +11,24 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import chart_fit, charts, equity, formats, geography, student_charts, students
-from analytics import definitions as d
-from analytics import goal_progress as gp
-from analytics import metrics as m
+from analytics import (
+    chart_fit,
+    charts,
+    definitions,
+    equity,
+    equity_charts,
+    fellows_charts,
+    geography,
+    goal_charts,
+    goal_progress,
+    metrics,
+    student_charts,
+    students,
+    superintendent_charts,
+    tables,
+    workforce_charts,
+)
+from analytics.definitions import SMALL_CELL_THRESHOLD
 from analytics.goals import CountGoal, CumulativeGoal, GapGoal, Goal, Goals, PerYearGoal, ShareGoal
 from analytics.projection import Projection, Scenario, scenario_path
 from analytics.reference import load_reference_points
@@ -47,26 +61,85 @@ def validated(fig: go.Figure) -> ValidatedFigure:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a chart's figures came from: in words (metrics.data_source), and whether any of it is the
+    bundled sample data."""
+
+    text: str
+    is_sample: bool = False
+
+
+def _source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> Source:
+    loaded = metrics.run_query(con, "data_sources")
+    return Source(
+        metrics.data_source(con, kinds), bool(loaded[loaded["kind"].isin(kinds)]["any_sample"].any())
+    )
+
+
+@dataclass(frozen=True)
+class About:
+    """What a chart's figures are about and where they came from, as fields: each edge writes them its own
+    way (the figure's subtitle on the page and in its PNG; a slide's source line and notes), and nothing
+    reads them back out of the words."""
+
+    scope: str = ""  # the view ('Statewide', a region, an organization's name)
+    as_of: str | None = None  # the school year (or cohort) the figures run to; None where the view has none
+    source: str = ""  # 'Sample data (synthetic staffing)', 'Uploaded staffing and enrollment'
+    is_sample: bool = False  # any of the figures is the bundled sample data
+    notes: str = ""  # figure markup under the scope line: what is hidden, what is partial (lines by <br>)
+
+    @classmethod
+    def of(cls, scope: str, as_of: str | None, source: Source, notes: str = "") -> About:
+        return cls(scope, as_of, source.text, source.is_sample, notes)
+
+    @property
+    def subtitle(self) -> str:
+        """The figure's subtitle: 'Statewide · data as of 2024-25 · Source: …' and the notes under it."""
+        return charts.subtitle(self.scope, self.as_of, self.source, self.notes)
+
+
+@dataclass(frozen=True)
 class Section:
     """A chart with the figures behind it, and its name: the file name of its PNG and CSV wherever the
-    chart is offered (a page's camera button, the Export page, `python -m analytics export`)."""
+    chart is offered (a page's camera button, the Export page, `python -m analytics export`). A chart in
+    analytics.chart_registry is named there, by its key; the functions here leave its name empty."""
 
     figure: go.Figure
     data: pd.DataFrame
-    status: gp.GoalStatus | None = None
+    status: goal_progress.GoalStatus | None = None
     caption: str = ""
     name: str = ""
     # Why the chart says too little to stand on a slide of its own ("only 1 of 7 regions can be shown"),
     # '' where it says enough; the default deck leaves such a chart out and the Export page says why.
     says_little: str = ""
+    # The view, as-of year, source and sample flag the figure's subtitle was written from.
+    about: About = About()
 
     def __post_init__(self) -> None:
-        # Titles wrapped and labels placed for the widths the page draws it at (and the PNG's size).
-        chart_fit.fit(self.figure)
-        validated(self.figure)
+        # Titles wrapped and labels placed for the widths the page draws it at (and the PNG's size), once: a
+        # copy of a section (the chart registry's, named by its key) keeps the figure as it was fitted.
+        if not isinstance(self.figure, ValidatedFigure):
+            chart_fit.fit(self.figure)
+            validated(self.figure)
+
+    @property
+    def scope(self) -> str:
+        return self.about.scope
+
+    @property
+    def as_of(self) -> str | None:
+        return self.about.as_of
+
+    @property
+    def source(self) -> str:
+        return self.about.source
+
+    @property
+    def is_sample(self) -> bool:
+        return self.about.is_sample
 
 
-def _statewide_only(filters: m.Filters) -> pd.DataFrame | None:
+def _statewide_only(filters: metrics.Filters) -> pd.DataFrame | None:
     """Published reference points apply to the whole state only."""
     return load_reference_points() if filters.is_statewide else None
 
@@ -85,7 +158,7 @@ def _notes(frame: pd.DataFrame) -> str:
 # --- titles: the finding, in words (every chart's title is made here) ------------------------------
 
 
-def goal_title(p: gp.Progress, view: str) -> str:
+def goal_title(p: goal_progress.Progress, view: str) -> str:
     """A goal's chart title, its finding: 'Superintendents of color: 8.6% in 2024-25, 0.4 points below the
     target path'; in a region or type view, a count or organizations goal is the view's part of the
     statewide figure ('Greater Boston: 87 of the 155 Influence 100 Fellows statewide')."""
@@ -131,7 +204,7 @@ def reached_words(projection: Projection) -> str:
 
 
 def goal_section(
-    con: duckdb.DuckDBPyConnection, goal: Goal, filters: m.Filters, *, compact: bool = False
+    con: duckdb.DuckDBPyConnection, goal: Goal, filters: metrics.Filters, *, compact: bool = False
 ) -> Section:
     """A goal's chart with its figures and status, whatever its kind (the Overview's charts, each goal's
     page, the deck)."""
@@ -139,21 +212,22 @@ def goal_section(
 
 
 def goal_trend(
-    con: duckdb.DuckDBPyConnection, goal: Goal, filters: m.Filters, *, compact: bool = False
+    con: duckdb.DuckDBPyConnection, goal: Goal, filters: metrics.Filters, *, compact: bool = False
 ) -> tuple[Section, Projection | None]:
     """A goal's section, and (a share goal's) the projection of its trend to the target year."""
-    p = gp.progress(con, goal, filters)
+    p = goal_progress.progress(con, goal, filters)
     status, view = p.status, filters.describe()
     title = goal_title(p, view)
     projection = None
     if isinstance(goal, ShareGoal):
-        projection = gp.share_projection(p.frame, goal)
-        source = m.data_source(con, ("staffing",))
-        fig = charts.share_trend(
+        projection = goal_progress.share_projection(p.frame, goal)
+        source = _source(con, ("staffing",))
+        about = About.of(view, status.as_of, source, _notes(p.frame))
+        fig = goal_charts.share_trend(
             p.frame,  # hidden years stay on the axis, as gaps; partial years show their coverage
             goal,
             title=title,
-            subtitle_text=charts.subtitle(view, status.as_of, source, _notes(p.frame)),
+            subtitle_text=about.subtitle,
             projection=None if compact else projection,
             references=None if compact else _statewide_only(filters),
             height=460 if compact else 520,
@@ -172,50 +246,52 @@ def goal_trend(
                 " The target path is the statewide one; a share can be set beside it whatever the size."
             )
     elif isinstance(goal, CountGoal):
-        place = m.fellows_filters(filters)
-        fig = charts.fellows_cumulative(
+        place = metrics.fellows_filters(filters)
+        about = About.of(place.describe(), goal_progress.as_of_words(p), _source(con, ("fellows",)))
+        fig = goal_charts.fellows_cumulative(
             p.frame,
             goal,
             title=title,
-            subtitle_text=charts.subtitle(
-                place.describe(), gp.as_of_words(p), m.data_source(con, ("fellows",))
-            ),
+            subtitle_text=about.subtitle,
             height=400 if compact else 460,
             statewide_view=p.statewide_view,
         )
         caption = status.detail
     elif isinstance(goal, PerYearGoal):
-        fig = charts.participation_per_year(
+        about = About.of(view, status.as_of, _source(con, ("participation",)))
+        fig = goal_charts.participation_per_year(
             p.frame,
             goal,
             title=title,
-            subtitle_text=charts.subtitle(view, status.as_of, m.data_source(con, ("participation",))),
+            subtitle_text=about.subtitle,
             height=400 if compact else 440,
             statewide_view=p.statewide_view,
         )
         caption = status.detail
     elif isinstance(goal, GapGoal):
+        about = About.of(view, status.as_of, _student_source(con), STUDENT_GAP_NOTE)
         fig = student_charts.gaps(
             p.frame,
             goal,
             title=title,
-            subtitle_text=charts.subtitle(view, status.as_of, _student_source(con), STUDENT_GAP_NOTE),
+            subtitle_text=about.subtitle,
             height=420 if compact else 460,
         )
         caption = status.detail
     elif isinstance(goal, CumulativeGoal):
-        fig = charts.participation_cumulative(
+        about = About.of(view, status.as_of, _source(con, ("participation",)))
+        fig = goal_charts.participation_cumulative(
             p.frame,
             goal,
             title=title,
-            subtitle_text=charts.subtitle(view, status.as_of, m.data_source(con, ("participation",))),
+            subtitle_text=about.subtitle,
             height=400 if compact else 440,
             statewide_view=p.statewide_view,
         )
         caption = status.detail
     else:
         raise TypeError(f"no chart for a {goal.kind} goal")
-    return Section(fig, p.frame, status, caption, name=goal.chart), projection
+    return Section(fig, p.frame, status, caption, name=goal.chart, about=about), projection
 
 
 # --- students' experience --------------------------------------------------------------------------------
@@ -227,15 +303,15 @@ STUDENT_GAP_NOTE = (
 _STUDENT_KINDS = ("student_discipline", "student_attendance", "graduation", "climate_survey")
 
 
-def _student_source(con: duckdb.DuckDBPyConnection, measure: students.Measure | None = None) -> str:
-    return m.data_source(con, (measure.table,) if measure else _STUDENT_KINDS)
+def _student_source(con: duckdb.DuckDBPyConnection, measure: students.Measure | None = None) -> Source:
+    return _source(con, (measure.table,) if measure else _STUDENT_KINDS)
 
 
 def student_measure(
     con: duckdb.DuckDBPyConnection,
     goal: GapGoal,
     key: str,
-    filters: m.Filters,
+    filters: metrics.Filters,
     *,
     include_not_comparable: bool = False,
 ) -> Section:
@@ -264,20 +340,23 @@ def student_measure(
         else:
             title = f"{label}: {r['rate_of_color']:.1%} of students of color, {r['rate_white']:.1%} of White students, {as_of}"
     notes = " ".join(p for p in (measure.weighting and f"Rates {measure.weighting}.", _notes(frame)) if p)
+    about = About.of(filters.describe(), as_of, _student_source(con, measure), notes)
     fig = student_charts.measure_rates(
         frame,
         measure,
         goal.baseline_year,
         title=title,
-        subtitle_text=charts.subtitle(filters.describe(), as_of, _student_source(con, measure), notes),
+        subtitle_text=about.subtitle,
     )
     caption = students.comparison_words(comparison, goal.baseline_year)
     if not include_not_comparable and measure.not_comparable:
         caption += f" {', '.join(measure.not_comparable)} are left out of the trends (not comparable)."
-    return Section(fig, frame.assign(measure=key), None, caption, name=f"students-{key.replace('_', '-')}")
+    return Section(fig, frame.assign(measure=key), None, caption, about=about)
 
 
-def student_influence(con: duckdb.DuckDBPyConnection, goal: GapGoal, key: str, filters: m.Filters) -> Section:
+def student_influence(
+    con: duckdb.DuckDBPyConnection, goal: GapGoal, key: str, filters: metrics.Filters
+) -> Section:
     """One measure's gap in Influence 100's organizations (each counted from the year it joined) and in all
     others, as a comparison, never an effect."""
     measure = students.MEASURES[key]
@@ -290,31 +369,36 @@ def student_influence(con: duckdb.DuckDBPyConnection, goal: GapGoal, key: str, f
         if left
         else ""
     )
+    about = About.of(
+        filters.describe(),
+        None if frame.empty else str(frame["school_year"].max()),
+        _student_source(con, measure),
+        note,
+    )
     fig = student_charts.influence_gaps(
         frame,
         measure,
         goal.baseline_year,
         title=f"{label}: the gap in Influence 100's organizations and in all others",
-        subtitle_text=charts.subtitle(
-            filters.describe(),
-            None if frame.empty else str(frame["school_year"].max()),
-            _student_source(con, measure),
-            note,
-        ),
+        subtitle_text=about.subtitle,
     )
     caption = (
         "Each organization counts among Influence 100's from the year it first took part. A comparison of the "
         "two groups' gaps, not a measure of what the program did."
     )
     return Section(
-        fig, frame.assign(measure=key), None, caption, name=f"students-{key.replace('_', '-')}-influence-100"
+        fig,
+        frame.assign(measure=key),
+        None,
+        caption,
+        about=about,
     )
 
 
-def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters) -> Section:
+def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: metrics.Filters) -> Section:
     """Superintendents, teachers and students of color on one axis."""
-    context = m.representation_context(con, filters)
-    counted = m.counted_years(context)
+    context = metrics.representation_context(con, filters)
+    counted = metrics.counted_years(context)
     as_of = None
     latest = pd.Series(dtype=float)
     if len(counted):
@@ -335,24 +419,23 @@ def representation_gap(con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.
         )
     else:
         title = "The representation gap: superintendents, teachers and students of color"
-    fig = charts.representation_gap(
+    about = About.of(filters.describe(), as_of, _source(con, ("staffing", "enrollment")), _notes(context))
+    fig = superintendent_charts.representation_gap(
         context,
         title=title,
-        subtitle_text=charts.subtitle(
-            filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(context)
-        ),
+        subtitle_text=about.subtitle,
         references=_statewide_only(filters),
     )
-    return Section(fig, context, name="representation-gap")
+    return Section(fig, context, about=about)
 
 
 def superintendents_by_group(
-    con: duckdb.DuckDBPyConnection, goals: Goals, filters: m.Filters, group_by: str
+    con: duckdb.DuckDBPyConnection, goals: Goals, filters: metrics.Filters, group_by: str
 ) -> Section:
     """Superintendents of color by region or organization type in the latest complete year of the view,
     'hidden (small numbers)' where a group cannot be shown; the data carries every year."""
-    frame = m.superintendent_share_by_group(con, group_by, filters)
-    year = m.latest_complete_year(m.staff_share_by_year(con, d.SUPERINTENDENT, filters))
+    frame = metrics.superintendent_share_by_group(con, group_by, filters)
+    year = metrics.latest_complete_year(metrics.staff_share_by_year(con, definitions.SUPERINTENDENT, filters))
     word = "region" if group_by == "region" else "type of organization"
     says_little = ""
     if year is not None and len(frame):
@@ -360,34 +443,38 @@ def superintendents_by_group(
         shown = int((~in_year["suppressed"].astype(bool)).sum())
         title = f"Superintendents of color by {word}, {year}: {shown} of {len(in_year)} can be shown"
         # A breakdown that shows one group or none, or fewer than half, says little the statewide figure
-        # does not: each group hidden holds fewer than 6 superintendents of color or 6 others.
+        # does not: each group hidden holds fewer than the threshold of superintendents of color or of others.
         if shown < 2 or 2 * shown < len(in_year):
             plural = "regions" if group_by == "region" else "types of organization"
             says_little = (
-                f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold fewer than 6 "
-                "superintendents of color or fewer than 6 others"
+                f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold fewer than {SMALL_CELL_THRESHOLD} "
+                f"superintendents of color or fewer than {SMALL_CELL_THRESHOLD} others"
             )
     else:
         title = f"Superintendents of color by {word}"
-    fig = charts.group_bars(
+    drawn = year is not None and bool((frame["school_year"] == year).any())  # bars, or a message
+    about = About.of(
+        filters.describe(), year, _source(con, ("staffing",)), charts.SUPPRESSED_NOTE if drawn else ""
+    )
+    fig = superintendent_charts.group_bars(
         frame,
         group_by,
         year,
         title=title,
-        subtitle_text=charts.subtitle(filters.describe(), year, m.data_source(con, ("staffing",))),
+        subtitle_text=about.subtitle,
     )
     return Section(
         fig,
         frame,
-        name="superintendents-by-region" if group_by == "region" else "superintendents-by-type",
         says_little=says_little,
+        about=about,
     )
 
 
 def superintendent_scenario(
     con: duckdb.DuckDBPyConnection,
     goals: Goals,
-    filters: m.Filters,
+    filters: metrics.Filters,
     posts: float,
     turnover: float,
     hire_share: float,
@@ -397,8 +484,8 @@ def superintendent_scenario(
     goal = goals.superintendents
     if goal is None:
         return None
-    supers = gp.share_frame(con, goal, filters)
-    counted = m.counted_years(supers)
+    supers = goal_progress.share_frame(con, goal, filters)
+    counted = metrics.counted_years(supers)
     if counted.empty:
         return None
     latest = counted.iloc[-1]
@@ -413,20 +500,21 @@ def superintendent_scenario(
     )
     end = scenario.path.iloc[-1]
     verdict = "reaching" if scenario.reaches_target else "short of"
-    fig = charts.scenario_chart(
+    about = About.of(
+        filters.describe(),
+        latest["school_year"],
+        _source(con, ("staffing",)),
+        f"Scenario: {posts:,.0f} posts, {turnover:.0%} turnover a year, leavers like the current mix.",
+    )
+    fig = superintendent_charts.scenario_chart(
         supers,
         scenario,
         goal,
         title=f"Hiring {hire_share:.0%} of color: {end['share']:.1%} by {goal.target_year}, "
         f"{verdict} {goal.target_share:.0%}",
-        subtitle_text=charts.subtitle(
-            filters.describe(),
-            latest["school_year"],
-            m.data_source(con, ("staffing",)),
-            f"Scenario: {posts:,.0f} posts, {turnover:.0%} turnover a year, leavers like the current mix.",
-        ),
+        subtitle_text=about.subtitle,
     )
-    return Section(fig, scenario.path, name="superintendents-scenario"), scenario
+    return Section(fig, scenario.path, name="superintendents-scenario", about=about), scenario
 
 
 # --- Fellows -------------------------------------------------------------------------------------
@@ -440,18 +528,19 @@ FUNNEL_STEPS = (
 
 
 def fellows_outcomes(
-    con: duckdb.DuckDBPyConnection, filters: m.Filters
-) -> tuple[m.FellowsSummary, Section, Section, pd.DataFrame]:
+    con: duckdb.DuckDBPyConnection, filters: metrics.Filters
+) -> tuple[metrics.FellowsSummary, Section, Section, pd.DataFrame]:
     """Status funnel, roles at entry and the per-cohort table, hidden where privacy.py says so."""
-    place = m.fellows_filters(filters)
-    summary, table = m.fellows_outcomes(con, place)
-    source = m.data_source(con, ("fellows",))
+    place = metrics.fellows_filters(filters)
+    summary, table = metrics.fellows_outcomes(con, place)
+    source = _source(con, ("fellows",))
     latest = None if table.empty else table.iloc[-1]
     as_of = None if latest is None else f"cohort {int(latest['cohort'])} ({latest['start_year']})"
-    funnel = charts.fellows_funnel(
+    funnel_about = About.of(place.describe(), as_of, source, charts.SUPPRESSED_NOTE)
+    funnel = fellows_charts.fellows_funnel(
         summary,
         title="From Fellowship to the superintendent's office",
-        subtitle_text=charts.subtitle(place.describe(), as_of, source),
+        subtitle_text=funnel_about.subtitle,
     )
     role_names = ("Principal or assistant principal", "Central office")
     role_counts = (summary.entered_as_principal, summary.entered_from_central_office)
@@ -461,16 +550,17 @@ def fellows_outcomes(
     if len(hidden_roles) == 1:
         role_note = (
             f"{hidden_roles[0]} is hidden: it, or the Fellows who entered from another role, number fewer "
-            "than 6, and the total would give one away from the other."
+            f"than {SMALL_CELL_THRESHOLD}, and the total would give one away from the other."
         )
     elif hidden_roles:
-        role_note = "Both are hidden: fewer than 6 Fellows in a role, or a role the total would give away."
+        role_note = f"Both are hidden: fewer than {SMALL_CELL_THRESHOLD} Fellows in a role, or a role the total would give away."
     else:
         role_note = ""
-    roles = charts.fellows_roles(
+    roles_about = About.of(place.describe(), as_of, source, role_note)
+    roles = fellows_charts.fellows_roles(
         summary,
         title="Where Fellows come from",
-        subtitle_text=charts.subtitle(place.describe(), as_of, source, role_note),
+        subtitle_text=roles_about.subtitle,
     )
     steps = [summary.enrolled, summary.completed, summary.placed_assistant, summary.placed_superintendent]
     funnel_data = pd.DataFrame(
@@ -491,8 +581,8 @@ def fellows_outcomes(
     )
     return (
         summary,
-        Section(funnel, funnel_data, name="fellows-outcomes"),
-        Section(roles, roles_data, name="fellows-roles-at-entry"),
+        Section(funnel, funnel_data, about=funnel_about),
+        Section(roles, roles_data, about=roles_about),
         table,
     )
 
@@ -501,29 +591,34 @@ def fellows_outcomes(
 
 
 def organization_profile(
-    con: duckdb.DuckDBPyConnection, org_code: str, filters: m.Filters
-) -> tuple[m.OrganizationProfile, Section] | None:
+    con: duckdb.DuckDBPyConnection, org_code: str, filters: metrics.Filters
+) -> tuple[metrics.OrganizationProfile, Section] | None:
     """One organization's profile and its teachers/students chart."""
-    profile = m.organization_profile(con, org_code, filters)
+    profile = metrics.organization_profile(con, org_code, filters)
     if profile is None:
         return None
     both = pd.concat([profile.teachers, profile.students]).dropna(subset=["share"]).sort_values("school_year")
     as_of = None if both.empty else str(both["school_year"].iloc[-1])
-    fig = charts.organization_trend(
+    note = ""
+    if charts.axis_years(profile.teachers, profile.students):  # a chart that draws: what is hidden
+        hidden = int(profile.teachers["suppressed"].astype(bool).sum()) if len(profile.teachers) else 0
+        note = charts.SUPPRESSED_NOTE + (f" Teacher figures hidden for {hidden} year(s)." if hidden else "")
+    about = About.of(profile.name, as_of, _source(con, ("staffing", "enrollment")), note)
+    fig = workforce_charts.organization_trend(
         profile,
-        subtitle_text=charts.subtitle(profile.name, as_of, m.data_source(con, ("staffing", "enrollment"))),
+        subtitle_text=about.subtitle,
     )
     both = pd.concat([profile.teachers.assign(group="Teachers"), profile.students.assign(group="Students")])
-    return profile, Section(fig, both, name=f"{org_code}-staff-and-students")
+    return profile, Section(fig, both, name=f"{org_code}-staff-and-students", about=about)
 
 
 # --- Workforce -----------------------------------------------------------------------------------
 
 
-def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+def workforce_trend(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> Section:
     """Share of color in each job class loaded, and among students."""
-    shares = m.workforce_shares_by_year(con, filters)
-    counted = m.counted_years(shares)
+    shares = metrics.workforce_shares_by_year(con, filters)
+    counted = metrics.counted_years(shares)
     as_of = None if counted.empty else str(counted["school_year"].max())
     latest = counted[counted["school_year"] == as_of].set_index("group")["share"] if as_of else pd.Series()
     if "Students" in latest and len(latest) > 1 and (latest.drop("Students") < latest["Students"]).all():
@@ -533,37 +628,35 @@ def workforce_trend(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Secti
         )
     else:
         title = "Educators and students of color, by role"
-    fig = charts.workforce_trend(
+    about = About.of(filters.describe(), as_of, _source(con, ("staffing", "enrollment")), _notes(shares))
+    fig = workforce_charts.workforce_trend(
         shares,
         title=title,
-        subtitle_text=charts.subtitle(
-            filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment")), _notes(shares)
-        ),
+        subtitle_text=about.subtitle,
     )
-    return Section(fig, shares, name="workforce-of-color")
+    return Section(fig, shares, about=about)
 
 
-def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section, Section]:
+def parity(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> tuple[Section, Section]:
     """Parity over time in view, and across organizations in the latest complete year."""
-    both = m.parity_by_year(con, filters)
+    both = metrics.parity_by_year(con, filters)
     counted = both[both["complete"].astype(bool) & both["parity"].notna()]
     as_of = None if counted.empty else str(counted["school_year"].max())
-    source = m.data_source(con, ("staffing", "enrollment"))
+    source = _source(con, ("staffing", "enrollment"))
     if as_of:
         latest = float(counted.loc[counted["school_year"] == as_of, "parity"].iloc[0])
-        side = "below" if latest < m.PARITY_BENCHMARK else "at or above"
-        title = f"Parity {latest:.2f} in {as_of}, {side} the {m.PARITY_BENCHMARK:.2f} benchmark"
+        side = "below" if latest < metrics.PARITY_BENCHMARK else "at or above"
+        title = f"Parity {latest:.2f} in {as_of}, {side} the {metrics.PARITY_BENCHMARK:.2f} benchmark"
     else:
         title = "Parity of teachers and students of color"
+    trend_about = About.of(filters.describe(), as_of, source, _notes(both))
     trend = Section(
-        charts.parity_trend(
-            both, title=title, subtitle_text=charts.subtitle(filters.describe(), as_of, source, _notes(both))
-        ),
+        workforce_charts.parity_trend(both, title=title, subtitle_text=trend_about.subtitle),
         both,
-        name="teacher-student-parity",
+        about=trend_about,
     )
     per_org = (
-        m.parity_by_organization(con, as_of, filters)
+        metrics.parity_by_organization(con, as_of, filters)
         if as_of
         else pd.DataFrame(
             columns=[
@@ -577,153 +670,62 @@ def parity(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section,
             ]
         )
     )
-    above = int((per_org["parity"] >= m.PARITY_BENCHMARK).sum())
+    above = int((per_org["parity"] >= metrics.PARITY_BENCHMARK).sum())
     shown = int(per_org["parity"].notna().sum())
-    dist = charts.parity_distribution(
+    hidden = int(per_org["parity"].isna().sum())
+    note = (
+        f"{hidden:,} organizations are not shown: too few teachers or students of color (or others) to show"
+        " one organization on its own."
+        if hidden and shown  # under a chart that draws
+        else ""
+    )
+    dist_about = About.of(filters.describe(), as_of, source, note)
+    dist = workforce_charts.parity_distribution(
         per_org,
-        title=f"{above} of {shown} organizations shown meet the {m.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
+        title=f"{above} of {shown} organizations shown meet the {metrics.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
         if as_of
         else "Parity by organization",
-        subtitle_text=charts.subtitle(filters.describe(), as_of, source),
+        subtitle_text=dist_about.subtitle,
     )
-    return trend, Section(dist, per_org, name="parity-by-organization")
+    return trend, Section(dist, per_org, about=dist_about)
 
 
-def race_composition(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+def race_composition(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> Section:
     """Make-up by race/ethnicity of each job class and of students in the latest complete year in view."""
-    years = m.counted_years(m.workforce_shares_by_year(con, filters))
+    years = metrics.counted_years(metrics.workforce_shares_by_year(con, filters))
     as_of = None if years.empty else str(years["school_year"].max())
     frame = (
-        m.race_composition(con, as_of, filters)
+        metrics.race_composition(con, as_of, filters)
         if as_of
         else pd.DataFrame(
             columns=["school_year", "population", "race", "people", "total", "share", "suppressed"]
         )
     )
-    fig = charts.race_composition_chart(
+    drawn = bool(frame["total"].notna().any())
+    about = About.of(
+        filters.describe(),
+        as_of,
+        _source(con, ("staffing", "enrollment")),
+        charts.SUPPRESSED_NOTE if drawn else "",  # under a chart that draws: what is hidden
+    )
+    fig = workforce_charts.race_composition_chart(
         frame,
         title=f"Who works in schools, and who learns there, {as_of}"
         if as_of
         else "Make-up by race/ethnicity",
-        subtitle_text=charts.subtitle(
-            filters.describe(), as_of, m.data_source(con, ("staffing", "enrollment"))
-        ),
+        subtitle_text=about.subtitle,
     )
-    return Section(fig, frame, name="race-composition")
-
-
-# --- tables for display ---------------------------------------------------------------------------
-
-FEWER_THAN_6 = charts.HIDDEN  # what a hidden count says in a table
-
-
-def _count_text(value: float) -> str:
-    return FEWER_THAN_6 if pd.isna(value) else f"{int(value):,}"
-
-
-def fellows_cohort_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The per-cohort table as shown: words for hidden cells, percentages as text."""
-    if table.empty:
-        return pd.DataFrame()
-    out = pd.DataFrame(
-        {
-            "Cohort": table["cohort"].astype(int),
-            "Began": table["start_year"],
-            "Fellows": table["fellows"].astype(int),
-            "Organizations": table["organizations"].astype(int),
-            "Active": table["active"].map(_count_text),
-            "Completed": table["completed"].map(_count_text),
-            "Withdrew": table["withdrawn"].map(_count_text),
-            "Principals at entry": table["entered_as_principal"].map(_count_text),
-            "Central office at entry": table["entered_from_central_office"].map(_count_text),
-            "Superintendent within 5 years": table["superintendent_within_5"].map(_count_text),
-            "Assistant superintendent within 5 years": table["assistant_within_5"].map(_count_text),
-            "People of color": table["share_of_color"].map(
-                lambda v: FEWER_THAN_6 if pd.isna(v) else f"{v:.0%}"
-            ),
-        }
-    )
-    return out
-
-
-def fellows_cohort_view(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The per-cohort table as the page shows it, without the columns hidden in every cohort, and a
-    caption that says which those are and why."""
-    shown = fellows_cohort_display(table)
-    always_hidden = [c for c in shown.columns if len(shown) and (shown[c] == FEWER_THAN_6).all()]
-    caption = (
-        "A figure is hidden where it, or what the cohort's total would leave of it, describes fewer than 6 "
-        "Fellows (or fewer than 6 of color, or 6 others)."
-    )
-    if always_hidden:
-        caption += (
-            f" Not shown for any cohort, so left out: {', '.join(c.lower() for c in always_hidden)}. "
-            "The totals across cohorts are above."
-        )
-    return shown.drop(columns=always_hidden), caption
-
-
-def organizations_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The organizations table as shown (one row per organization)."""
-    # Column at a time: the page builds this table on every run, for up to 13,000 organizations.
-    taking_part = frame["years_participating"].fillna(0).astype(int)
-    first = frame["first_year"].astype(object).fillna("").astype(str)
-    last = frame["last_year"].astype(object).fillna("").astype(str)
-    span = first.where(first == last, first + " to " + last)
-    years = (span + " (" + taking_part.astype(str) + ")").where(taking_part > 0, "")
-    return pd.DataFrame(
-        {
-            "Code": frame["org_code"],
-            "Organization": frame["name"],
-            "Type": frame["org_type"],
-            "Region": frame["region"],
-            "Years taking part": years.astype(str),
-            "Fellows sent": frame["fellows_sent"].astype(int),
-            "Strategy adopted": formats.yes_no_column(frame["strategy_adopted"]),
-            "Equity-leader position": formats.yes_no_column(frame["equity_leader"]),
-            "AMSEL member": formats.yes_no_column(frame["amsel_member"]),
-        }
-    )
-
-
-def participation_display(participation: pd.DataFrame) -> pd.DataFrame:
-    """One organization's participation years as shown ("Yes" where it took part that way)."""
-    return pd.DataFrame(
-        {
-            "School year": participation["school_year"],
-            "Fellowship": formats.yes_no_column(participation["fellowship"], no=""),
-            "Capacity building": formats.yes_no_column(participation["capacity_building"], no=""),
-            "Strategy adopted": formats.yes_no_column(participation["strategy_adopted"], no=""),
-            "Climate assessment done": formats.yes_no_column(participation["climate_assessment_done"], no=""),
-        }
-    )
-
-
-def find_organizations(
-    orgs: pd.DataFrame, search: str = "", *, taking_part_only: bool = False
-) -> pd.DataFrame:
-    """The organizations table narrowed as the Districts page's search box and toggle ask: by name or code
-    (any part, any case), and to those taking part."""
-    shown = orgs
-    if taking_part_only:
-        shown = shown[shown["years_participating"] > 0]
-    needle = search.strip().lower()
-    if needle:
-        shown = shown[
-            shown["name"].str.lower().str.contains(needle, regex=False)
-            | shown["org_code"].str.contains(needle, regex=False)
-        ]
-    return shown
+    return Section(fig, frame, about=about)
 
 
 # --- Equity leaders and AMSEL ----------------------------------------------------------------------------
 
 
-def _equity_source(con: duckdb.DuckDBPyConnection) -> str:
-    return m.data_source(con, ("equity_leaders",))
+def _equity_source(con: duckdb.DuckDBPyConnection) -> Source:
+    return _source(con, ("equity_leaders",))
 
 
-def equity_leader_positions(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+def equity_leader_positions(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> Section:
     """Organizations with an equity-leader position and in AMSEL each year; founders named; the title from the
     latest complete year (a partial year is drawn apart and said)."""
     frame = equity.equity_leaders_by_year(con, filters)
@@ -739,11 +741,12 @@ def equity_leader_positions(con: duckdb.DuckDBPyConnection, filters: m.Filters) 
     else:
         title = "Equity-leader positions and AMSEL"
     notes = charts.partial_note(frame) if len(frame) else ""
-    fig = charts.equity_leaders_growth(
+    about = About.of(filters.describe(), as_of, _equity_source(con), notes)
+    fig = equity_charts.equity_leaders_growth(
         frame,
         founders if filters.is_statewide else [],
         title=title,
-        subtitle_text=charts.subtitle(filters.describe(), as_of, _equity_source(con), notes),
+        subtitle_text=about.subtitle,
     )
     caption = ""
     if as_of:
@@ -763,10 +766,10 @@ def equity_leader_positions(con: duckdb.DuckDBPyConnection, filters: m.Filters) 
     later = frame[~frame["complete"].astype(bool)] if len(frame) else frame
     if len(later) and as_of and str(later["school_year"].iloc[-1]) > as_of:
         caption += " " + notes
-    return Section(fig, frame, caption=caption, name="equity-leader-positions")
+    return Section(fig, frame, caption=caption, about=about)
 
 
-def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, filters: m.Filters, by: str) -> Section:
+def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, filters: metrics.Filters, by: str) -> Section:
     """By region: organizations with an equity-leader position; by type: AMSEL members, independent schools a
     group of their own. Organizations, not people."""
     frame = equity.equity_leaders_by_group(con, by, filters)
@@ -784,8 +787,8 @@ def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, filters: m.Filters, 
     elif as_of and latest[column].sum():
         # DESE's organizations counted as on the rest of the page (44 in AMSEL), the independent schools
         # that have members apart: one count per fact.
-        outside = latest[latest["org_type"] == d.INDEPENDENT]
-        inside = latest[latest["org_type"] != d.INDEPENDENT]
+        outside = latest[latest["org_type"] == definitions.INDEPENDENT]
+        inside = latest[latest["org_type"] != definitions.INDEPENDENT]
         top = inside.sort_values(column, ascending=False).iloc[0] if inside[column].sum() else None
         schools = int(outside[column].sum())
         title = f"AMSEL in {as_of}: {int(inside[column].sum())} organizations" + (
@@ -796,21 +799,22 @@ def equity_leaders_by_group(con: duckdb.DuckDBPyConnection, filters: m.Filters, 
     else:
         title = f"Organizations {what}, by {'region' if by == 'region' else 'type'}"
     kinds = ("equity_leaders",) if by == "region" else ("equity_leaders", "amsel_members")
-    fig = charts.equity_leaders_by_group_chart(
+    about = About.of(filters.describe(), as_of, _source(con, kinds))
+    fig = equity_charts.equity_leaders_by_group_chart(
         frame,
         column,
         what,
         title=title,
-        subtitle_text=charts.subtitle(filters.describe(), as_of, m.data_source(con, kinds)),
+        subtitle_text=about.subtitle,
     )
-    return Section(fig, frame, name="equity-leaders-by-region" if by == "region" else "amsel-by-type")
+    return Section(fig, frame, about=about)
 
 
-def amsel_network(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[Section, Section]:
+def amsel_network(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> tuple[Section, Section]:
     """The network's members by year (individual and district, new to their role) and the shares meeting its
     expectations; every figure published through privacy.py (equity.network_by_year)."""
     network = equity.network_by_year(con, filters)
-    source = m.data_source(con, ("amsel_members",))
+    source = _source(con, ("amsel_members",))
     members = network[(network["measure"] == "members")] if len(network) else network
     shown = members.dropna(subset=["count"]) if len(members) else members
     as_of = None if shown.empty else str(shown["school_year"].iloc[-1])
@@ -825,8 +829,11 @@ def amsel_network(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[S
         title = f"AMSEL had {int(r['count'])} members in {as_of}{new_words}"
     else:
         title = "AMSEL's members: nothing can be shown for this view"
-    members_fig = charts.network_members_chart(
-        network, title=title, subtitle_text=charts.subtitle(filters.describe(), as_of, source)
+    # Under a chart that draws (a membership list is loaded): what is hidden.
+    note = "" if network.empty else charts.SUPPRESSED_NOTE
+    members_about = About.of(filters.describe(), as_of, source, note)
+    members_fig = equity_charts.network_members_chart(
+        network, title=title, subtitle_text=members_about.subtitle
     )
     latest = network[network["school_year"] == as_of] if as_of else network.iloc[0:0]
     shares = latest.set_index("measure")["share"] if len(latest) else pd.Series(dtype=float)
@@ -843,26 +850,32 @@ def amsel_network(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> tuple[S
         if parts
         else "Meeting the network's expectations"
     )
-    expectations_fig = charts.network_expectations_chart(
-        network, title=title, subtitle_text=charts.subtitle(filters.describe(), as_of, source)
+    expectations_about = About.of(filters.describe(), as_of, source, note)
+    expectations_fig = equity_charts.network_expectations_chart(
+        network, title=title, subtitle_text=expectations_about.subtitle
     )
     mentors = network[(network["measure"] == "new_with_mentor")] if len(network) else network
     hidden = mentors[mentors["suppressed"].astype(bool)]["school_year"].tolist() if len(mentors) else []
     caption = (
         "Shares among the members of each year's list; mentors among members new to their role (who "
-        "started it that school year). A figure is hidden where fewer than 6 members have the attribute or "
-        "fewer than 6 do not, or where it would give such a group away."
+        f"started it that school year). A figure is hidden where fewer than {SMALL_CELL_THRESHOLD} members have the attribute or "
+        f"fewer than {SMALL_CELL_THRESHOLD} do not, or where it would give such a group away."
     )
     if hidden:
         caption += f" Mentors cannot be shown for {', '.join(hidden)}."
     return (
-        Section(members_fig, network, caption=caption, name="amsel-members"),
-        Section(expectations_fig, network, caption=caption, name="amsel-expectations"),
+        Section(members_fig, network, caption=caption, about=members_about),
+        Section(
+            expectations_fig,
+            network,
+            caption=caption,
+            about=expectations_about,
+        ),
     )
 
 
 def equity_comparison(
-    con: duckdb.DuckDBPyConnection, filters: m.Filters, population: str = "Teacher"
+    con: duckdb.DuckDBPyConnection, filters: metrics.Filters, population: str = "Teacher"
 ) -> Section:
     """Staff of color in organizations with an equity leader and without, over the same years: a comparison,
     never an effect."""
@@ -878,15 +891,16 @@ def equity_comparison(
         )
     else:
         title = f"{word.capitalize()} of color, with an equity leader and without"
-    counted = m.counted_years(frame) if len(frame) else frame
+    counted = metrics.counted_years(frame) if len(frame) else frame
     as_of = None if counted.empty else str(counted["school_year"].max())
     notes = [n for n in (_notes(frame) if len(frame) else "",) if n]
-    fig = charts.leader_comparison_chart(
+    about = About.of(
+        filters.describe(), as_of, _source(con, ("staffing", "equity_leaders")), "<br>".join(notes)
+    )
+    fig = equity_charts.leader_comparison_chart(
         comparison,
         title=title,
-        subtitle_text=charts.subtitle(
-            filters.describe(), as_of, m.data_source(con, ("staffing", "equity_leaders")), "<br>".join(notes)
-        ),
+        subtitle_text=about.subtitle,
     )
     caption = ""
     if comparison.as_of and len(frame):
@@ -909,10 +923,10 @@ def equity_comparison(
             + " This compares the two groups; it does not show what the position caused (districts that create "
             "one differ in many other ways)."
         )
-    return Section(fig, frame, caption=caption, name=f"{population.lower()}s-of-color-with-equity-leaders")
+    return Section(fig, frame, caption=caption, about=about)
 
 
-def equity_map(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
+def equity_map(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> Section:
     """Organizations placed by their town over the state and county outlines, by their standing."""
     found = equity.organization_map(con, filters)
     # Placed or not, every organization counts (the list of gaps below the map counts them all).
@@ -935,16 +949,17 @@ def equity_map(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
         if unplaced
         else ""
     )
-    fig = charts.organization_map_chart(
+    about = About.of(
+        filters.describe(),
+        found.as_of,
+        _source(con, ("equity_leaders", "enrollment", "participation")),
+        charts.figure_text(note),
+    )
+    fig = equity_charts.organization_map_chart(
         found.placed,
         geography.outlines(),
         title=title,
-        subtitle_text=charts.subtitle(
-            filters.describe(),
-            found.as_of,
-            m.data_source(con, ("equity_leaders", "enrollment", "participation")),
-            charts.figure_text(note),
-        ),
+        subtitle_text=about.subtitle,
     )
     data = pd.concat([found.placed, found.unplaced], ignore_index=True)
     caption = (
@@ -952,20 +967,8 @@ def equity_map(con: duckdb.DuckDBPyConnection, filters: m.Filters) -> Section:
         "town are set around it). Outlines: the state and its counties (U.S. Census Bureau)."
         + (f" {listed}." if listed else "")
     )
-    return Section(fig, data, caption=caption, name="equity-leaders-map")
+    return Section(fig, data, caption=caption, about=about)
 
 
-def equity_gaps_display(gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps table as shown."""
-    return pd.DataFrame(
-        {
-            "Code": gaps["org_code"],
-            "Organization": gaps["name"],
-            "Type": gaps["org_type"],
-            "Region": gaps["region"],
-            "Latest report": gaps["latest_year"],
-            "In Influence 100": formats.yes_no_column(gaps["in_influence_100"], no=""),
-            "Students of color": gaps["students_of_color"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"),
-            "Why listed": gaps["why"],
-        }
-    )
+# The per-cohort table as shown, here too for the privacy attacks' tests (the tables live in analytics.tables).
+fellows_cohort_display = tables.fellows_cohort_display

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import chart_fit
-from analytics.charts import BLUE, GREY, ORANGE, SERIES, VERMILLION, _layout, _year_axis, empty_figure
-from analytics.definitions import school_years_between
+from analytics import chart_fit, charts
+from analytics.charts import BLUE, GREY, ORANGE, SERIES, VERMILLION
+from analytics.definitions import SMALL_CELL_THRESHOLD, school_years_between
 from analytics.goals import GapGoal
 from analytics.students import MEASURES, Measure
 
@@ -73,7 +73,9 @@ def gaps(
     """Each measure's gap (students of color minus White, in points) by year, the program's start marked."""
     counted = frame[frame["gap"].notna()] if len(frame) else frame
     if counted.empty:
-        return empty_figure("No students' experience reports are loaded for this view.", title, subtitle_text)
+        return charts.empty_figure(
+            "No students' experience reports are loaded for this view.", title, subtitle_text
+        )
     years = _years(counted, goal.first_year)
     fig = go.Figure()
     pandemic: tuple[str, ...] = ()
@@ -99,8 +101,8 @@ def gaps(
         )
     fig.add_hline(y=0, line=dict(color="#B0B7BE", width=1))
     _mark_baseline_and_pandemic(fig, years, goal.baseline_year, pandemic)
-    _layout(fig, title, subtitle_text, height=height)
-    _year_axis(fig, years)
+    charts.layout(fig, title, subtitle_text, height=height)
+    charts.year_axis(fig, years)
     fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
     _headroom(fig, tuple(pandemic))
     return fig
@@ -112,9 +114,9 @@ def measure_rates(
     """One measure's rate (or index) for students of color and for White students by year."""
     counted = frame[frame["rate_of_color"].notna()] if len(frame) else frame
     if counted.empty:
-        return empty_figure(
+        return charts.empty_figure(
             f"No {measure.label} figure can be shown for this view (not loaded, a partial year, or a group of fewer "
-            "than 6).",
+            f"than {SMALL_CELL_THRESHOLD}).",
             title,
             subtitle_text,
         )
@@ -142,8 +144,8 @@ def measure_rates(
             )
         )
     _mark_baseline_and_pandemic(fig, years, baseline, measure.not_comparable)
-    _layout(fig, title, subtitle_text, height=height)
-    _year_axis(fig, years)
+    charts.layout(fig, title, subtitle_text, height=height)
+    charts.year_axis(fig, years)
     if measure.index:
         fig.update_yaxes(title_text="VOCAL index (1-99)", gridcolor="#E5E8EB")
     else:
@@ -162,8 +164,8 @@ def influence_gaps(
     """The gap by year in Influence 100's organizations (each from the year it joined) and in all others."""
     counted = frame[frame["gap"].notna()] if len(frame) else frame
     if counted.empty:
-        return empty_figure(
-            "Neither group can be shown for this view (a group of fewer than 6, or none loaded).",
+        return charts.empty_figure(
+            f"Neither group can be shown for this view (a group of fewer than {SMALL_CELL_THRESHOLD}, or none loaded).",
             title,
             subtitle_text,
         )
@@ -187,8 +189,8 @@ def influence_gaps(
         )
     fig.add_hline(y=0, line=dict(color="#B0B7BE", width=1))
     _mark_baseline_and_pandemic(fig, years, baseline, measure.not_comparable)
-    _layout(fig, title, subtitle_text, height=height)
-    _year_axis(fig, years)
+    charts.layout(fig, title, subtitle_text, height=height)
+    charts.year_axis(fig, years)
     fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
     _headroom(fig, measure.not_comparable)
     return fig

@@ -29,7 +29,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
+from analytics import definitions
 from analytics.coverage import is_complete
 from analytics.filters import ALL, Filters
 from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, build_blocks, tabulate
@@ -138,7 +138,11 @@ def _query(con: duckdb.DuckDBPyConnection, measure: Measure, filters: Filters) -
             rate=measure.column,
             base=measure.base,
         )
-    params = {"year_from": filters.year_from, "year_to": filters.year_to, "known_races": list(d.RACES)}
+    params = {
+        "year_from": filters.year_from,
+        "year_to": filters.year_to,
+        "known_races": list(definitions.RACES),
+    }
     used = {k: v for k, v in params.items() if f"${k}" in text}
     try:
         with cursor(con) as cur:
@@ -332,7 +336,7 @@ class Comparison:
 def _fit(rows: pd.DataFrame) -> Trend | None:
     if len(rows) < MIN_TREND_YEARS:
         return None
-    x = rows["school_year"].map(d.spring_year).to_numpy(dtype=float)
+    x = rows["school_year"].map(definitions.spring_year).to_numpy(dtype=float)
     y = rows["gap"].to_numpy(dtype=float)
     slope, intercept = np.polyfit(x, y, 1)
     residual = y - (slope * x + intercept)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import definitions as d
+from analytics import definitions
 from analytics.sample import NOT_FOUND, experience_sources
 from ui.data import goals
 from ui.layout import data_table, page_heading
@@ -31,7 +31,7 @@ data_table(
 st.markdown(
     f"""
 ## Definitions
-- **Race/ethnicity** uses DESE's seven categories: {", ".join(d.RACES)}.
+- **Race/ethnicity** uses DESE's seven categories: {", ".join(definitions.RACES)}.
   **People of color** are all but White.
 - **Share** = FTE (or students) of color ÷ all FTE (or students) whose race is known.
 - **Staff** are counted in full-time equivalents (FTE) as of October 1; **students** by headcount.
@@ -43,7 +43,7 @@ st.markdown(
 ## Privacy
 Race of an individual is personal data (M.G.L. c.66A). This dashboard shows aggregates only; a district has
 one superintendent, so superintendent race is never shown by district. Groups of fewer than
-{d.SMALL_CELL_THRESHOLD} people are suppressed, with a second cell hidden where a total would reveal the first.
+{definitions.SMALL_CELL_THRESHOLD} people are suppressed, with a second cell hidden where a total would reveal the first.
 Fellows are stored without names.
 
 ## Sources

@@ -3,22 +3,22 @@ organizations; and one organization's profile."""
 
 import streamlit as st
 
-from analytics import formats, sections
+from analytics import formats, sections, tables
 from analytics.metrics import organizations_overview
 from ui.data import call, goals
-from ui.layout import caption, chart, data_table, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, data_table, empty_state, page_heading, registered, sidebar_filters
 from ui.text import grid
 
 g = goals()
 own = g.on_page("districts")
 page_heading("Districts and collaboratives", " ".join(goal.definition() for goal in own))
 filters = sidebar_filters()
-shown = [call(sections.goal_section, goal, filters) for goal in own]
+shown = [registered(goal.chart, filters) for goal in own]
 if not shown or shown[0].data.empty:
     empty_state("participation")
 else:
-    for goal, section in zip(own, shown, strict=True):
-        chart(section, f"districts_{goal.key}")
+    for section in shown:
+        chart(section)
         caption(section.caption)
 
 st.header("Organizations")
@@ -26,8 +26,8 @@ orgs = call(organizations_overview, filters)
 search_col, toggle_col = st.columns([2, 1])
 search = search_col.text_input("Find an organization", key="org_search", placeholder="Name or 8-digit code")
 only_taking_part = toggle_col.toggle("Only those taking part", value=True, key="org_only_participating")
-table = sections.organizations_display(
-    sections.find_organizations(orgs, search, taking_part_only=only_taking_part)
+table = tables.organizations_display(
+    tables.find_organizations(orgs, search, taking_part_only=only_taking_part)
 )
 st.caption(f"{len(table):,} of {len(orgs):,} organizations. Select a row to see its profile below.")
 picked = data_table(
@@ -81,11 +81,11 @@ if choice:
         caption(f"{profile.name} is in the {profile.region} region.")
         if len(taking_part):
             data_table(
-                grid(sections.participation_display(taking_part)),
+                grid(tables.participation_display(taking_part)),
                 hide_index=True,
                 width="stretch",
                 key="org_participation",
             )
-        chart(trend, "org_trend")
+        chart(trend)
 else:
     st.caption("Choose an organization above, or select a row in the table.")

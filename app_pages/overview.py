@@ -2,20 +2,19 @@
 
 import streamlit as st
 
-from analytics import goal_progress as gp
-from analytics import sections
-from ui.data import call, goals
-from ui.layout import caption, chart, goal_card, page_heading, sidebar_filters
+from analytics import goal_progress
+from ui.data import goals
+from ui.layout import caption, chart, goal_card, page_heading, registered, sidebar_filters
 
 page_heading(
     "Are we on track?", "Influence 100's goals for Massachusetts: where each stands, and the path to it."
 )
 filters = sidebar_filters()
 every_goal = list(goals())
-found = [call(sections.goal_section, goal, filters, compact=True) for goal in every_goal]
+found = [registered(goal.chart, filters, compact=True) for goal in every_goal]
 statewide_view = not filters.regions and not filters.org_types
 progress = [
-    gp.Progress(goal, section.data, section.status, statewide_view)
+    goal_progress.Progress(goal, section.data, section.status, statewide_view)
     for goal, section in zip(every_goal, found, strict=True)
 ]
 
@@ -24,11 +23,11 @@ for row in (progress[i : i + 4] for i in range(0, len(progress), 4)):
         with column:
             goal_card(
                 p.goal.title,
-                gp.value_words(p),
-                gp.change_words(p),
+                goal_progress.value_words(p),
+                goal_progress.change_words(p),
                 p.status,
-                gp.as_of_words(p),
-                gp.card_detail(p),
+                goal_progress.as_of_words(p),
+                goal_progress.card_detail(p),
             )
 
 if not statewide_view:
@@ -36,6 +35,6 @@ if not statewide_view:
         "The goals are statewide: this view shows its own figures, as its part of the state's, and compares "
         "shares with the statewide target path."
     )
-for goal, section in zip(every_goal, found, strict=True):
-    chart(section, f"overview_{goal.key}")
+for section in found:
+    chart(section)
     caption(section.caption)

@@ -6,12 +6,12 @@ import dataclasses
 
 import streamlit as st
 
-from analytics import sections
+from analytics.chart_registry import influence_key, measure_key
 from analytics.goals import GapGoal
 from analytics.releases import organization_names
 from analytics.students import MEASURES
 from ui.data import call, goals
-from ui.layout import caption, chart, page_heading, sidebar_filters
+from ui.layout import caption, chart, page_heading, registered, sidebar_filters
 
 own = [g for g in goals().on_page("students") if isinstance(g, GapGoal)]
 page_heading(
@@ -40,17 +40,17 @@ include = st.toggle(
     "are shown on the charts either way.",
 )
 for goal in own:
-    overview = call(sections.goal_section, goal, filters)
-    chart(overview, f"students_{goal.key}")
+    overview = registered(goal.chart, filters)
+    chart(overview)
     caption(overview.caption)
     for key in goal.measures:
-        measure = call(sections.student_measure, goal, key, filters, include_not_comparable=include)
+        measure = registered(measure_key(key), filters, include_not_comparable=include)
         label = MEASURES[key].label
         st.header(label[0].upper() + label[1:])
-        chart(measure, f"students_{key}")
+        chart(measure)
         caption(measure.caption)
         if not chosen:
-            chart(call(sections.student_influence, goal, key, filters), f"students_{key}_influence")
+            chart(registered(influence_key(key), filters))
 st.caption(
     "Students of color = All Students minus White, in counts (students × rate): DESE publishes both, and its "
     "race groups partition All Students. Rates are published to 0.1 points, so a rate of color may be off by "

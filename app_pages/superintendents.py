@@ -4,10 +4,12 @@ hiring would take, and the representation gap around it."""
 import streamlit as st
 
 from analytics import formats, sections
+from analytics.definitions import SMALL_CELL_THRESHOLD
+from analytics.goal_progress import points_since
 from analytics.metrics import counted_years
 from analytics.projection import implied_hire_share
 from ui.data import call, goals
-from ui.layout import caption, chart, empty_state, page_heading, sidebar_filters
+from ui.layout import caption, chart, empty_state, page_heading, registered, sidebar_filters
 
 g = goals()
 goal = g.superintendents
@@ -29,7 +31,7 @@ if trend.data.empty:
 if status.value is None:
     st.info(
         f"{status.detail} Widen the region or type in the sidebar: a view this narrow would show a group of "
-        "fewer than 6 superintendents of color (or fewer than 6 others), which would identify people.",
+        f"fewer than {SMALL_CELL_THRESHOLD} superintendents of color (or fewer than {SMALL_CELL_THRESHOLD} others), which would identify people.",
         icon=":material/visibility_off:",
     )
     st.stop()
@@ -39,7 +41,7 @@ a, b, c, d = st.columns(4)
 a.metric(
     f"Share of color, {status.as_of}",
     formats.percent(status.value),
-    f"{status.change * 100:+.1f} pts since {goal.baseline_year}" if status.change is not None else None,
+    points_since(status.change, goal.baseline_year) if status.change is not None else None,
 )
 b.metric(f"Target path, {status.as_of}", formats.percent(status.target))
 if status.gap_points is None or status.on_the_path:
@@ -57,7 +59,7 @@ if status.short_of_path is not None:
         help=f"Superintendents of color {status.as_of} would need to be on the path: {status.target:.1%} of "
         f"{formats.people(latest['total'])} superintendents (counted in FTE).",
     )
-chart(trend, "superintendents_trend")
+chart(trend)
 caption(trend.caption)
 
 st.header("What would it take?")
@@ -123,11 +125,10 @@ with result:
             + (f", against about {openings * needed:,.0f} needed." if needed is not None else ".")
         )
 if planned is not None:
-    chart(scenario_section, "superintendents_scenario")
+    chart(scenario_section)
 
 st.header("The representation gap")
-gap = call(sections.representation_gap, g, filters)
-chart(gap, "superintendents_context")
+chart(registered("representation-gap", filters))
 if filters.is_statewide:
     st.caption("Diamonds are published figures, labelled with their source (hover for it).")
 
@@ -139,9 +140,10 @@ group_by = st.segmented_control(
     key="breakdown",
     format_func={"region": "Region", "org_type": "Organization type"}.get,
 )
-by_group = call(sections.superintendents_by_group, g, filters, group_by or "region")
-chart(by_group, "superintendents_by_group")
+chart(
+    registered("superintendents-by-type" if group_by == "org_type" else "superintendents-by-region", filters)
+)
 st.caption(
-    "One year, the latest complete one: a region or type is shown only where it holds at least 6 "
-    "superintendents of color and 6 others, and where no hidden one could be worked out from the rest."
+    f"One year, the latest complete one: a region or type is shown only where it holds at least {SMALL_CELL_THRESHOLD} "
+    f"superintendents of color and {SMALL_CELL_THRESHOLD} others, and where no hidden one could be worked out from the rest."
 )

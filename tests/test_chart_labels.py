@@ -17,8 +17,7 @@ import pytest
 from builders import add, staffing
 from chart_geometry import collisions, scene
 
-from analytics import chart_fit, export, sections
-from analytics import definitions as d
+from analytics import chart_fit, definitions, export, sections
 from analytics.goals import load_goals
 from analytics.metrics import Filters
 from analytics.warehouse import connect
@@ -52,8 +51,12 @@ def warehouses(sample_db_template, tmp_path_factory):
     partial = tmp_path_factory.mktemp("partial") / "warehouse.duckdb"
     shutil.copy(sample_db_template, partial)
     con = connect(partial)
-    add(con, "staffing", staffing("2025-26", "00350000", d.TEACHER, White=3000, Black=900, Hispanic=700))
-    add(con, "staffing", staffing("2025-26", "00350000", d.SUPERINTENDENT, Black=1))
+    add(
+        con,
+        "staffing",
+        staffing("2025-26", "00350000", definitions.TEACHER, White=3000, Black=900, Hispanic=700),
+    )
+    add(con, "staffing", staffing("2025-26", "00350000", definitions.SUPERINTENDENT, Black=1))
     con.close()
     sample = connect(sample_db_template, read_only=True)
     partial_con = connect(partial, read_only=True)

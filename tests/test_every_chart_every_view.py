@@ -9,8 +9,7 @@ import json
 
 import pytest
 
-from analytics import definitions as d
-from analytics import export, sections
+from analytics import definitions, export, sections
 from analytics.goals import load_goals
 from analytics.metrics import Filters
 from analytics.warehouse import connect
@@ -18,9 +17,9 @@ from analytics.warehouse import connect
 GOALS = load_goals()
 VIEWS = [
     Filters(),
-    *(Filters(regions=(r,)) for r in d.REGIONS),
-    *(Filters(org_types=(t,)) for t in d.ORG_TYPES),
-    *(Filters(regions=(r,), org_types=(t,)) for r in d.REGIONS for t in d.ORG_TYPES),
+    *(Filters(regions=(r,)) for r in definitions.REGIONS),
+    *(Filters(org_types=(t,)) for t in definitions.ORG_TYPES),
+    *(Filters(regions=(r,), org_types=(t,)) for r in definitions.REGIONS for t in definitions.ORG_TYPES),
 ]
 
 
@@ -81,7 +80,14 @@ def test_every_chart_draws_for_the_view(sample_read, view, monkeypatch):
 
 
 def test_the_views_are_every_region_and_type_cell():
-    assert len(VIEWS) == 1 + len(d.REGIONS) + len(d.ORG_TYPES) + len(d.REGIONS) * len(d.ORG_TYPES) == 40
+    assert (
+        len(VIEWS)
+        == 1
+        + len(definitions.REGIONS)
+        + len(definitions.ORG_TYPES)
+        + len(definitions.REGIONS) * len(definitions.ORG_TYPES)
+        == 40
+    )
     assert len(set(VIEWS)) == len(VIEWS)
 
 

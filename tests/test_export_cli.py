@@ -16,8 +16,7 @@ from builders import ROOT_DIR, add, enrollment, new_warehouse, organizations, st
 from pptx import Presentation
 from unwritable import REFUSALS, read_only, run_command_line
 
-from analytics import cli, export
-from analytics import definitions as d
+from analytics import cli, definitions, export
 from analytics.goals import load_goals
 from analytics.metrics import Filters
 from analytics.warehouse import connect
@@ -34,11 +33,13 @@ def build(path, years=("2022-23", "2023-24")):
     for year in years:
         for i, org in enumerate(orgs["org_code"]):
             boston = i < 12
-            rows += staffing(year, org, d.SUPERINTENDENT, **({"Black": 1} if i % 2 else {"White": 1}))
+            rows += staffing(
+                year, org, definitions.SUPERINTENDENT, **({"Black": 1} if i % 2 else {"White": 1})
+            )
             rows += staffing(
                 year,
                 org,
-                d.TEACHER,
+                definitions.TEACHER,
                 **({"White": 100, "Black": 20, "Asian": 10} if boston else {"White": 150, "Hispanic": 12}),
             )
             pupils += enrollment(
@@ -199,8 +200,10 @@ def coverage_warehouse(path):
     for year, reporting in (("2019-20", codes), ("2020-21", codes), ("2021-22", codes[:1])):
         for i, org in enumerate(reporting):
             of_color = year == "2020-21" and i < 7
-            rows += staffing(year, org, d.SUPERINTENDENT, **({"Asian": 1} if of_color else {"White": 1}))
-            rows += staffing(year, org, d.TEACHER, White=60, Black=10)
+            rows += staffing(
+                year, org, definitions.SUPERINTENDENT, **({"Asian": 1} if of_color else {"White": 1})
+            )
+            rows += staffing(year, org, definitions.TEACHER, White=60, Black=10)
             pupils += enrollment(year, org, White=300, Hispanic=200)
     add(con, "staffing", rows)
     add(con, "enrollment", pupils)
@@ -340,7 +343,7 @@ def test_a_failed_export_leaves_an_earlier_one_in_its_folder_as_it_was(tmp_path,
     capsys.readouterr()
     earlier = files_in(out)
     add_teachers = connect(db)
-    add(add_teachers, "staffing", staffing("2023-24", "10000000", d.TEACHER, White=5, Black=7))
+    add(add_teachers, "staffing", staffing("2023-24", "10000000", definitions.TEACHER, White=5, Black=7))
     add_teachers.close()
     failing_at(
         monkeypatch, export.CHART_KEYS[-1], duckdb.IOException("Could not read enough bytes from file")

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 from builders import add, fellow, new_warehouse, organizations, staffing
 
-from analytics import goal_progress as gp
-from analytics import metrics as m
+from analytics import goal_progress, metrics
 from analytics.goals import load_goals
 from analytics.projection import implied_hire_share, project_share, required_hire_share, scenario_path
 
@@ -44,7 +43,7 @@ def test_target_path_is_a_straight_line_from_4_to_14_percent(year, target):
     ],  # 14.07 needed: 3.57 short
 )
 def test_people_short_of_the_path(target, fte, of_color, needed):
-    assert gp.people_short_of_path(target, fte, of_color) == needed
+    assert goal_progress.people_short_of_path(target, fte, of_color) == needed
 
 
 def published(years, totals, of_color, complete=None, suppressed=None) -> pd.DataFrame:
@@ -67,7 +66,7 @@ def published(years, totals, of_color, complete=None, suppressed=None) -> pd.Dat
 
 def test_superintendent_status_compares_the_latest_year_with_its_target():
     frame = published(["2019-20", "2024-25"], [300.0, 302.0], [12.0, 26.0])
-    status = gp.share_status(frame, GOALS.superintendents)
+    status = goal_progress.share_status(frame, GOALS.superintendents)
     assert status.as_of == "2024-25" and status.target == pytest.approx(0.09)
     assert status.on_track is False and status.verdict == "Behind the target path"
     assert status.change == pytest.approx(26 / 302 - 0.04)
@@ -75,7 +74,9 @@ def test_superintendent_status_compares_the_latest_year_with_its_target():
 
 
 def test_one_person_short_is_one_superintendent_not_superintendents():
-    status = gp.share_status(published(["2024-25"], [300.0], [26.0]), GOALS.superintendents)  # 27 needed
+    status = goal_progress.share_status(
+        published(["2024-25"], [300.0], [26.0]), GOALS.superintendents
+    )  # 27 needed
     assert status.detail == "1 more superintendent of color would put 2024-25 on the target path."
 
 
@@ -87,17 +88,17 @@ def test_a_partial_year_is_never_the_headline():
         complete=[True, True, False],
     )
     frame.loc[2, ["organizations_reported", "organizations_expected"]] = [60, 322]
-    status = gp.share_status(frame, GOALS.superintendents)
+    status = goal_progress.share_status(frame, GOALS.superintendents)
     assert status.as_of == "2024-25" and status.value == pytest.approx(26 / 302)
     assert "2025-26 is partial so far (60 of 322 organizations reported)" in status.partial_note
-    assert m.latest_complete_year(frame) == "2024-25"
+    assert metrics.latest_complete_year(frame) == "2024-25"
 
 
 def test_a_hidden_year_is_never_the_headline():
     frame = published(
         ["2023-24", "2024-25"], [302.0, float("nan")], [25.0, float("nan")], suppressed=[False, True]
     )
-    assert gp.share_status(frame, GOALS.superintendents).as_of == "2023-24"
+    assert goal_progress.share_status(frame, GOALS.superintendents).as_of == "2023-24"
 
 
 # --- projection and scenarios --------------------------------------------------------------------
@@ -171,7 +172,7 @@ def test_superintendents_by_region_hide_small_regions():
     for org, race in (("00350000", "Black"), ("01490000", "White"), ("02810000", "Hispanic")):
         rows += staffing("2019-20", org, "Superintendent", **{race: 1})
     add(con, "staffing", rows)
-    frame = m.superintendent_share_by_group(con, "region")
+    frame = metrics.superintendent_share_by_group(con, "region")
     assert frame["suppressed"].all()  # one superintendent per region: nothing can be shown
     assert frame["share"].isna().all()
 
@@ -185,19 +186,21 @@ def test_fellows_status_against_the_goal():
         }
     )
     cohorts["cumulative"] = cohorts["fellows"].cumsum()  # 26, 46, 66, 80, 105
-    status = gp.count_status(cohorts, GOALS["fellows"])
+    status = goal_progress.count_status(cohorts, GOALS["fellows"])
     assert status.value == 105 and status.on_track and status.verdict == "Goal met, 1 cohort late"
     assert status.detail == (
         "The goal of 100 was reached with cohort 5 (2023-24); the plan was 100 by cohort 4 (2022-23)."
     )
-    early = gp.count_status(cohorts.iloc[:2], GOALS["fellows"])  # 46 after 2 cohorts; 50 planned (100 * 2/4)
+    early = goal_progress.count_status(
+        cohorts.iloc[:2], GOALS["fellows"]
+    )  # 46 after 2 cohorts; 50 planned (100 * 2/4)
     assert early.on_track is False and early.verdict == "Behind the path" and early.target == 50
     assert early.detail == "50 planned by cohort 2, on the way to 100 by cohort 4."
     # After cohort 4, short of 100: how many to go, and the cohort the plan named (never 'by cohort 7').
-    late = gp.count_status(cohorts.iloc[:4], GOALS["fellows"])  # 80 after 4 cohorts
+    late = goal_progress.count_status(cohorts.iloc[:4], GOALS["fellows"])  # 80 after 4 cohorts
     assert late.on_track is False and late.detail == "20 to go: the plan was 100 by cohort 4 (2022-23)."
     # In a region's view: its part of the statewide number, and no verdict.
-    part = gp.count_status(cohorts.iloc[:2], GOALS["fellows"], statewide=cohorts)
+    part = goal_progress.count_status(cohorts.iloc[:2], GOALS["fellows"], statewide=cohorts)
     assert part.on_track is None and part.verdict == "" and part.statewide == 105
     assert part.detail == "46 of the 105 Influence 100 Fellows statewide; the goal of 100 is statewide."
 
@@ -223,7 +226,7 @@ def test_fellows_outcomes_hide_what_a_total_would_give_away():
         for i in range(26)
     ]
     add(con, "fellows", rows)
-    summary, table = m.fellows_outcomes(con)
+    summary, table = metrics.fellows_outcomes(con)
     assert summary.enrolled == 26
     assert (summary.completed, summary.withdrawn, summary.active) == (None, None, None)
     # 13 of color, 13 not: shown. No assistant superintendents within 5 years: 0 is fewer than 6, so it is
@@ -247,20 +250,22 @@ def test_districts_status_against_the_band_and_the_path():
         }
     )
     # Two goals, two figures: 12 in capacity building in 2024-25 is within 10-15 a year ...
-    per_year = gp.per_year_status(part, GOALS["capacity_building"])
+    per_year = goal_progress.per_year_status(part, GOALS["capacity_building"])
     assert per_year.on_track and per_year.value == 12 and per_year.verdict == "Within 10-15 a year"
     assert per_year.detail == "In capacity building in 2024-25: 12 (goal: 10-15 a year)."
-    below = gp.per_year_status(part.assign(capacity_building=[15, 8]), GOALS["capacity_building"])
+    below = goal_progress.per_year_status(part.assign(capacity_building=[15, 8]), GOALS["capacity_building"])
     assert below.on_track is False and below.verdict == "Below 10-15 a year"
     # ... and 20 with a strategy is behind the path: 100 * (2025 - 2020) / (2030 - 2020) = 50 by 2024-25.
-    strategy = gp.cumulative_status(part, GOALS["workforce_strategy"])
+    strategy = goal_progress.cumulative_status(part, GOALS["workforce_strategy"])
     assert strategy.value == 20 and strategy.target == 50 and strategy.on_track is False
     assert strategy.verdict == "Behind the path to 100"
     assert (
         strategy.detail
         == "With a workforce-diversity strategy: 20 of 100 by 2029-30 (path: 50 by now, 2024-25)."
     )
-    ahead = gp.cumulative_status(part.assign(cumulative_strategy=[2, 52]), GOALS["workforce_strategy"])
+    ahead = goal_progress.cumulative_status(
+        part.assign(cumulative_strategy=[2, 52]), GOALS["workforce_strategy"]
+    )
     assert ahead.on_track and ahead.verdict == "On the path to 100"
 
 
@@ -289,7 +294,7 @@ def test_organization_table_and_profile():
         staffing("2020-21", "00350000", "Teacher", White=80, Asian=20)
         + staffing("2021-22", "00350000", "Teacher", White=80, Asian=4),
     )
-    table = m.organizations_overview(con).set_index("org_code")
+    table = metrics.organizations_overview(con).set_index("org_code")
     boston = table.loc["00350000"]
     assert (boston["years_participating"], boston["first_year"], boston["last_year"]) == (
         2,
@@ -298,24 +303,24 @@ def test_organization_table_and_profile():
     )
     assert boston["fellows_sent"] == 3 and boston["strategy_adopted"] and boston["equity_leader"]
     assert table.loc["01490000", "years_participating"] == 0
-    profile = m.organization_profile(con, "00350000")
+    profile = metrics.organization_profile(con, "00350000")
     assert profile.name == "Boston" and profile.org_type == "District" and profile.has_equity_leader
     teachers = profile.teachers.set_index("school_year")
     assert teachers.loc["2020-21", "share"] == pytest.approx(0.2)
     assert math.isnan(teachers.loc["2021-22", "share"])  # 4 teachers of color: hidden
     assert teachers.loc["2021-22", "suppressed"] and math.isnan(teachers.loc["2021-22", "total"])
-    assert m.organization_profile(con, "99990000") is None
+    assert metrics.organization_profile(con, "99990000") is None
 
 
 def test_parity_floors_the_student_share_at_5_percent():
-    got = m.parity(pd.Series([0.10, 0.02]), pd.Series([0.40, 0.01]))
+    got = metrics.parity(pd.Series([0.10, 0.02]), pd.Series([0.40, 0.01]))
     assert got.tolist() == pytest.approx([0.25, 0.4])  # 0.02 / max(0.01, 0.05)
 
 
 def test_race_composition_hides_a_small_race_and_what_would_give_it_away():
     con = new_warehouse()
     add(con, "staffing", staffing("2019-20", "00350000", "Teacher", White=90, Asian=3, Black=7))
-    frame = m.race_composition(con, "2019-20").set_index("race")
+    frame = metrics.race_composition(con, "2019-20").set_index("race")
     assert frame.loc["White", "share"] == pytest.approx(0.9) and frame.loc["Asian", "suppressed"]
     assert math.isnan(frame.loc["Asian", "share"])
     # 10 of color is shown elsewhere; showing 7 Black teachers would give away the 3 Asian ones.

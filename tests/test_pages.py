@@ -10,11 +10,12 @@ from builders import new_warehouse
 from markdown_reading import as_read
 from streamlit.testing.v1 import AppTest
 
-from analytics import metrics as m
+from analytics import chart_registry
 from analytics.chart_fit import unwrap
 from analytics.definitions import school_years_between
 from analytics.goal_progress import share_frame
 from analytics.goals import load_goals
+from analytics.metrics import Filters
 
 SAMPLE_YEARS = school_years_between("2016-17", "2024-25")
 
@@ -171,9 +172,7 @@ def test_filters_come_from_the_url_and_narrow_every_chart(sample_db, open_app):
     from ui.data import cursor  # the app's own connection (this process holds the file)
 
     with cursor() as cur:
-        region = share_frame(
-            cur, load_goals().superintendents, m.Filters("2019-20", None, ("Greater Boston",))
-        )
+        region = share_frame(cur, load_goals().superintendents, Filters("2019-20", None, ("Greater Boston",)))
     safe = region[~region["suppressed"] & region["complete"]]
     assert 0 < len(safe) < len(region)
     assert ((safe["of_color"] >= 6) & (safe["total"] - safe["of_color"] >= 6)).all()
@@ -289,3 +288,23 @@ def test_the_parity_histogram_has_its_bins_as_a_table(sample_db, open_app):
     assert list(table.columns)[1:] == ["to (not including)", "Organizations"]
     assert table["Organizations"].sum() == drawn > 0
     assert table.iloc[-1]["to (not including)"] == "and above"
+
+
+def test_every_chart_in_the_registry_is_drawn_on_its_page_by_its_key(sample_db, open_app):
+    """A page asks for each chart by its key in analytics/chart_registry.py, and the chart it draws carries
+    that name (its PNG's, its CSV's): every key is drawn on its page, the toggled ones once toggled."""
+    goals = load_goals()
+    at = open_app(sample_db, "overview")
+    toggles = {
+        "superintendents": lambda: at.segmented_control(key="breakdown").set_value("org_type").run(),
+        "equity_leaders": lambda: at.radio(key="equity_population").set_value("Principal").run(),
+    }
+    for page in dict.fromkeys(c.page for c in chart_registry.every_chart(goals)):
+        at.switch_page(f"app_pages/{page}.py").run()
+        drawn = set(at.session_state["page_charts"])
+        if page in toggles:
+            toggles[page]()
+            drawn |= set(at.session_state["page_charts"])
+        assert not at.exception, [e.value for e in at.exception]
+        wanted = {c.key for c in chart_registry.every_chart(goals) if c.page == page}
+        assert wanted <= drawn, (page, wanted - drawn)

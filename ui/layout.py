@@ -9,14 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import definitions as d
-from analytics import figure_data, releases
+from analytics import chart_registry, definitions, figure_data, releases
 from analytics.coverage import complete_years
 from analytics.export import image_name
 from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
+from analytics.sections import Section
 from ui import auth
-from ui.data import cached, sample_data_loaded
+from ui.data import cached, call, goals, sample_data_loaded
 from ui.text import plain
 
 _years_loaded = cached(school_years_loaded)
@@ -81,8 +81,8 @@ def _init_from_url() -> dict[str, list[str]]:
     return {
         key: saved.get(key, _list_param(param, allowed))
         for key, param, allowed in (
-            (_KEYS["regions"], _REGION, d.REGIONS),
-            (_KEYS["types"], _TYPE, d.ORG_TYPES),
+            (_KEYS["regions"], _REGION, definitions.REGIONS),
+            (_KEYS["types"], _TYPE, definitions.ORG_TYPES),
         )
     }
 
@@ -107,7 +107,7 @@ def _initial_years(years: list[str]) -> tuple[str, str]:
     last = st.query_params.get(_YEAR_TO)
     first = first if first in years else default[0]
     last = last if last in years else default[1]
-    if d.spring_year(first) > d.spring_year(last):
+    if definitions.spring_year(first) > definitions.spring_year(last):
         first, last = last, first
     return first, last
 
@@ -175,7 +175,7 @@ def sidebar_filters() -> Filters:
     loaded = _years_loaded()
     if not loaded:
         return Filters(released=sees_released())
-    years = d.school_years_between(loaded[0], loaded[-1])
+    years = definitions.school_years_between(loaded[0], loaded[-1])
     initial = _init_from_url()
     held = st.session_state.get(_KEYS["years"])
     bounds = st.session_state.get(_SAVED, {}).get("bounds")
@@ -195,17 +195,17 @@ def sidebar_filters() -> Filters:
             chosen = (years[0], years[0])
         regions = st.multiselect(
             "Region",
-            d.REGIONS,
+            definitions.REGIONS,
             default=initial[_KEYS["regions"]],
             key=_KEYS["regions"],
             placeholder="All regions",
         )
         types = st.multiselect(
             "Organization type",
-            d.ORG_TYPES,
+            definitions.ORG_TYPES,
             default=initial[_KEYS["types"]],
             key=_KEYS["types"],
-            format_func=d.ORG_TYPE_LABELS.get,
+            format_func=definitions.ORG_TYPE_LABELS.get,
             placeholder="All types",
         )
         default = default_years(years)
@@ -246,7 +246,7 @@ def _print_header(filters: Filters) -> None:
     years = (
         f"school years {filters.year_from} to {filters.year_to}" if filters.year_from else "all school years"
     )
-    types = ", ".join(d.ORG_TYPE_LABELS.get(t, t) for t in filters.org_types) or "all types"
+    types = ", ".join(definitions.ORG_TYPE_LABELS.get(t, t) for t in filters.org_types) or "all types"
     regions = ", ".join(filters.regions) or "all regions"
     st.html(
         f'<p class="print-only" data-testid="print-filters">Filters: {html.escape(years)}; {html.escape(regions)}; '
@@ -260,7 +260,7 @@ def address_filters() -> Filters:
     loaded = _years_loaded()
     if not loaded:
         return Filters(released=sees_released())
-    years = d.school_years_between(loaded[0], loaded[-1])
+    years = definitions.school_years_between(loaded[0], loaded[-1])
     first, last = _initial_years(years)
     initial = _init_from_url()
     return Filters(
@@ -297,11 +297,19 @@ def chart_text(section) -> tuple[str, object]:
     return describe(data), figure_table(data)
 
 
-def chart(section, key: str, *, table: bool = True) -> None:
+def registered(key: str, filters: Filters, **options) -> Section:
+    """The chart called `key` in the chart registry (analytics/chart_registry.py), for this view, built
+    through the app's cache and named by its key."""
+    return chart_registry.section(call, goals(), filters, key, **options)
+
+
+def chart(section, key: str | None = None, *, table: bool = True) -> None:
     """A section's Plotly chart at full width, named for screen readers by its finding and figures, with
     those figures as a table one click away. Its camera button saves a 16:9 PNG at 3x named after the
-    chart, the view's filters and the date, as the Export page names it."""
+    chart, the view's filters and the date, as the Export page names it. The widget's key is the chart's
+    name unless `key` is given."""
     name = section.name or key
+    key = key or section.name
     st.session_state.setdefault(_PAGE_CHARTS, []).append(name)
     filters = st.session_state.get(_VIEW, Filters())
     alt, figures = chart_text(section)

@@ -10,7 +10,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import chart_fit, export
-from analytics.figure_data import shows_sample_data
 from ui.data import call, goals
 from ui.layout import CHART, PRESENT, TOOLBAR_IMAGE, address_filters, chart_text
 
@@ -142,7 +141,7 @@ def present() -> None:
             shortcut="Esc",
             key="present_leave",
         )
-        if shows_sample_data(section.figure.layout.title.subtitle.text or ""):
+        if section.is_sample:
             # In the controls' row, so the chart and its notice fit one screen (a screenshot takes both).
             st.markdown(
                 ":orange-badge[:material/science: **Sample data**: synthetic figures, not for presenting as real]"
