@@ -1,7 +1,7 @@
 """The adversary over time: someone who looked at the dashboard on every day there was something new to see,
 and a district that knows its own figures on each of those days.
 
-A random warehouse (tests/privacy_audit.random_facts) is released, then changed step by step — a late
+A random warehouse (tests/privacy_facts.random_facts) is released, then changed step by step — a late
 district's file, corrections, rollbacks and restores, a district's upload waiting for review then approved,
 a cohort's statuses updated, students recounted — and released again after most steps. After each release
 the audit reads what a visitor sees (Filters(released=True)): the share of color of every region, type,
@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics import definitions as d
+from analytics import definitions
 
 SEED = 20_190
 MIN = 6  # the rule's threshold, written out: the tests do not follow a change of the code's constant
 TOL = 1e-6
-POPULATIONS = (d.SUPERINTENDENT, d.TEACHER, "Principal", "Students")
-POC = tuple(r for r in d.RACES if r != d.WHITE)
+POPULATIONS = (definitions.SUPERINTENDENT, definitions.TEACHER, "Principal", "Students")
+POC = tuple(r for r in definitions.RACES if r != definitions.WHITE)
 
 
 def passes_change(dk: float, dn: float) -> bool:
@@ -68,7 +68,7 @@ class Step:
 def random_history(index: int):
     """History `index`: (facts loaded and released first, steps). Some organizations' teachers for the last
     year are held out of the first load and arrive as late files, small or large."""
-    from privacy_audit import YEARS, random_facts
+    from privacy_facts import YEARS, random_facts
 
     facts = random_facts(index)
     rng = random.Random(SEED * 1000 + index)
@@ -84,9 +84,9 @@ def random_history(index: int):
     for org in late:
         rows = [tuple(r) for r in late_rows[late_rows["org_code"] == org].itertuples(index=False)]
         if rng.random() < 0.5:  # a small late file: a few teachers only
-            rows = [r for r in rows if r[2] != d.TEACHER]
-            rows += [(last, org, d.TEACHER, rng.choice(POC), float(rng.randint(1, 4)))]
-            rows += [(last, org, d.TEACHER, "White", float(rng.randint(2, 12)))]
+            rows = [r for r in rows if r[2] != definitions.TEACHER]
+            rows += [(last, org, definitions.TEACHER, rng.choice(POC), float(rng.randint(1, 4)))]
+            rows += [(last, org, definitions.TEACHER, "White", float(rng.randint(2, 12)))]
         steps.append(Step(f"late file from {org}", "upload", "staffing", rows))
         uploads.append(len(steps) - 1)
     for _ in range(rng.randint(3, 6)):
@@ -94,14 +94,16 @@ def random_history(index: int):
         if choice < 0.35:  # a correction of one organization's teachers in one year
             org, year = rng.choice(codes), rng.choice(YEARS[:-1])
             rows = [
-                (year, org, d.TEACHER, race, float(rng.choice([0, 1, 2, 3, 8, 20])))
-                for race in rng.sample(d.RACES, 3)
+                (year, org, definitions.TEACHER, race, float(rng.choice([0, 1, 2, 3, 8, 20])))
+                for race in rng.sample(definitions.RACES, 3)
             ]
             steps.append(Step(f"correction of {org} {year}", "upload", "staffing", rows))
             uploads.append(len(steps) - 1)
         elif choice < 0.5:  # students recounted
             org, year = rng.choice(codes), rng.choice(YEARS)
-            rows = [(year, org, race, rng.choice([0, 2, 5, 40, 300])) for race in rng.sample(d.RACES, 3)]
+            rows = [
+                (year, org, race, rng.choice([0, 2, 5, 40, 300])) for race in rng.sample(definitions.RACES, 3)
+            ]
             steps.append(Step(f"enrollment of {org} {year}", "upload", "enrollment", rows))
             uploads.append(len(steps) - 1)
         elif choice < 0.65 and uploads:  # a rollback, sometimes undone
@@ -171,7 +173,9 @@ def _student_steps(
         kind = rng.choice(sorted(CORRECTED))
         name, column, sizes = CORRECTED[kind]
         frame = getattr(facts, name)
-        frame = frame[frame["student_group"].isin([d.ALL_STUDENTS, d.WHITE]) & frame[column].notna()]
+        frame = frame[
+            frame["student_group"].isin([definitions.ALL_STUDENTS, definitions.WHITE]) & frame[column].notna()
+        ]
         if frame.empty:
             continue
         row = frame.iloc[rng.randrange(len(frame))].to_dict()
@@ -202,7 +206,7 @@ def _plain(row) -> tuple:
 
 def views(orgs: pd.DataFrame):
     """Every region, type and region × type cell in the warehouse, the state, and two regions together."""
-    from privacy_audit import View
+    from privacy_facts import View
 
     regions = sorted(orgs["region"].unique())
     types = sorted(orgs["org_type"].unique())
@@ -256,7 +260,9 @@ def observe(con, orgs: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
                         float(r.fellows),
                     )
     for code in orgs["org_code"]:
-        shares = m.shares_by_year(con, (d.TEACHER, "Students"), m.Filters(org_code=code, released=True))
+        shares = m.shares_by_year(
+            con, (definitions.TEACHER, "Students"), m.Filters(org_code=code, released=True)
+        )
         for r in shares.itertuples():
             if not r.suppressed and pd.notna(r.total):
                 seen[("share", r.population, r.school_year, frozenset({code}))] = (r.of_color, r.total)

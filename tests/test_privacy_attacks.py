@@ -1,13 +1,14 @@
-"""An adversary's tests (issue 10, "Honest figures"): each tries to learn a figure the privacy rule hides
+"""An adversary's tests: each tries to learn a figure the privacy rule hides
 from what the dashboard lets a person see or download, one test per attack a reviewer found, then a
 randomized differencing audit over many warehouses and filter combinations.
 
-The rule (PRODUCT.md, "Privacy"): a share, count or ratio about a group is shown only when at least 6
+The rule (docs/privacy.md): a share, count or ratio about a group is shown only when at least 6
 people in it are of color and at least 6 are not (zero counts as fewer than 6; a group of fewer than 6
 shows nothing); a second figure is hidden wherever a total and its parts would give the first away; a
 hidden row carries no derived figure (gap, ratio, FTE) and says suppressed; and no filter combination
 isolates a group smaller than that. Black box: the tests call what the Export page and the pages call
-(analytics.export, analytics.sections) and work the truth out from the facts they wrote (privacy_audit).
+(analytics.export, analytics.sections) and work the truth out from the facts they wrote (privacy_audit and
+the privacy_* modules it reads with).
 """
 
 import os
@@ -19,27 +20,12 @@ from multiprocessing import get_context
 
 import pandas as pd
 from builders import enrollment, fellow, organizations, staffing
-from privacy_audit import (
-    MIN,
-    POC,
-    SEED,
-    TOL,
-    View,
-    audit_warehouse,
-    build_warehouse,
-    decode_array,
-    facts_from,
-    figure_leaks,
-    number,
-    partition_leak,
-    publishable,
-    read_csv,
-    run_audit,
-    text_numbers,
-)
+from privacy_audit import audit_warehouse, build_warehouse, facts_from, run_audit
+from privacy_facts import SEED, View
+from privacy_reading import MIN, POC, TOL, decode_array, figure_leaks, number, read_csv, text_numbers
+from privacy_truth import partition_leak, publishable
 
-from analytics import definitions as d
-from analytics import export, metrics, sections
+from analytics import definitions, export, metrics, sections
 from analytics.goals import load_goals
 from analytics.metrics import Filters
 
@@ -106,7 +92,9 @@ def supers(year: str, codes: list[str], of_color: int) -> list[tuple]:
     """One superintendent (1 FTE) per organization: the first `of_color` are people of color."""
     rows = []
     for i, org in enumerate(codes):
-        rows += staffing(year, org, d.SUPERINTENDENT, **({"Black": 1} if i < of_color else {"White": 1}))
+        rows += staffing(
+            year, org, definitions.SUPERINTENDENT, **({"Black": 1} if i < of_color else {"White": 1})
+        )
     return rows
 
 
@@ -291,11 +279,11 @@ def test_d_parity_of_a_region_and_type_cell_with_one_school_is_hidden():
     (charter,) = codes_in(orgs, "Central", "charter")
     rows, pupils = [], []
     for year in ("2023-24", "2024-25"):
-        rows += staffing(year, charter, d.TEACHER, White=10, Asian=1)
+        rows += staffing(year, charter, definitions.TEACHER, White=10, Asian=1)
         pupils += enrollment(year, charter, White=80, Hispanic=120)
         for org in orgs["org_code"]:
             if org != charter:
-                rows += staffing(year, org, d.TEACHER, White=200, Black=30, Hispanic=25)
+                rows += staffing(year, org, definitions.TEACHER, White=200, Black=30, Hispanic=25)
                 pupils += enrollment(year, org, White=1000, Black=400, Hispanic=300)
     facts = facts_from(orgs, rows, pupils)
     cell = View(("Central",), ("charter",))
@@ -354,10 +342,10 @@ def test_e_no_hidden_race_is_all_of_color_minus_the_races_shown():
     Hispanic 200 shown."""
     orgs = organizations({("Greater Boston", "district"): 10})
     codes = orgs["org_code"].tolist()
-    rows = staffing("2024-25", codes[0], d.TEACHER, White=10, Asian=2, Black=3, Hispanic=0)
+    rows = staffing("2024-25", codes[0], definitions.TEACHER, White=10, Asian=2, Black=3, Hispanic=0)
     pupils = enrollment("2024-25", codes[0], White=50, Black=30, Hispanic=20, Asian=4)
     for org in codes[1:]:
-        rows += staffing("2024-25", org, d.TEACHER, White=10, Asian=2)
+        rows += staffing("2024-25", org, definitions.TEACHER, White=10, Asian=2)
         pupils += enrollment("2024-25", org, White=50, Black=30, Hispanic=20)
     facts = facts_from(orgs, rows, pupils)
     con = build_warehouse(facts)
@@ -386,9 +374,9 @@ def test_f_zero_of_color_is_fewer_than_six():
     berkshires, boston = codes_in(orgs, "Berkshires"), codes_in(orgs, "Greater Boston")
     rows = supers("2024-25", berkshires, 0) + supers("2024-25", boston, 7)
     for org in berkshires:
-        rows += staffing("2024-25", org, d.TEACHER, White=40)
+        rows += staffing("2024-25", org, definitions.TEACHER, White=40)
     for org in boston:
-        rows += staffing("2024-25", org, d.TEACHER, White=40, Black=8, Asian=4)
+        rows += staffing("2024-25", org, definitions.TEACHER, White=40, Black=8, Asian=4)
     facts = facts_from(orgs, rows)
     audit = run_audit(facts, [View(("Berkshires",)), View()], "attack f", keys=SHARES)
     leaks = report(audit, "visible figure about a small group")
@@ -422,9 +410,11 @@ def roster_facts():
     for year in ("2019-20", "2020-21", "2021-22", "2022-23"):
         rows += supers(year, codes, 7)
         for org in codes:
-            rows += staffing(year, org, d.TEACHER, White=60, Black=10, Hispanic=10)
+            rows += staffing(year, org, definitions.TEACHER, White=60, Black=10, Hispanic=10)
             pupils += enrollment(year, org, White=300, Black=200, Hispanic=100)
-    rows += supers("2023-24", codes[:1], 0) + staffing("2023-24", codes[0], d.TEACHER, White=30, Asian=2)
+    rows += supers("2023-24", codes[:1], 0) + staffing(
+        "2023-24", codes[0], definitions.TEACHER, White=30, Asian=2
+    )
     return facts_from(orgs, rows, pupils)
 
 
@@ -523,7 +513,7 @@ def test_randomized_differencing_finds_no_leak():
     sum or difference of them (pairs, a figure minus two or three inside it, a total minus its groups,
     any linear combination that yields a set of organizations), nor any of those minus one organization's
     own figures (an insider), is a small group. A failure names the warehouse and the view: replay it with
-    privacy_audit.audit_warehouse(index), or rebuild its facts with privacy_audit.random_facts(index)."""
+    privacy_audit.audit_warehouse(index), or rebuild its facts with privacy_facts.random_facts(index)."""
     started = time.monotonic()
     workers = max(1, min(2, os.cpu_count() or 1))
     # A spawned worker runs the parent's __main__ again; after an AppTest in this session that is app.py,

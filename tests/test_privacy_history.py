@@ -13,7 +13,8 @@ from multiprocessing import get_context
 
 import pandas as pd
 from builders import enrollment, organizations, staffing
-from privacy_audit import Facts, facts_from
+from privacy_audit import facts_from
+from privacy_facts import Facts
 from privacy_history import SEED, Step, audit_history, play, summary
 
 from analytics import privacy

@@ -1,6 +1,6 @@
 """The privacy audit catches a weakened privacy layer: each test weakens one safeguard of
-analytics/privacy.py (monkeypatched for the test only), runs the audit of tests/privacy_audit.py on data
-where the weakness bites (a hand-made warehouse, and random ones) and requires it to report the leak, of
+analytics/privacy.py (monkeypatched for the test only), runs the audit of tests/privacy_audit.py (and the
+privacy_* modules it reads with) on data where the weakness bites (a hand-made warehouse, and random ones) and requires it to report the leak, of
 the kind expected; the same audit on the same data with the layer as it is reports nothing.
 
 The safeguards (README, "Privacy"; analytics/privacy.py):
@@ -19,26 +19,14 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 from builders import fellow, organizations, staffing
-from privacy_audit import (
-    BARE,
-    DIFFERENCING_KINDS,
-    FROM_TOTAL,
-    INSIDER,
-    SMALL,
-    TITLE,
-    Audit,
-    Truth,
-    View,
-    every_view,
-    facts_from,
-    random_facts,
-    read_csv,
-    run_audit,
-    views_for,
-)
+from privacy_audit import facts_from, run_audit
+from privacy_checks import Audit
+from privacy_differencing import BARE, DIFFERENCING_KINDS, FROM_TOTAL, INSIDER, SMALL, TITLE
+from privacy_facts import View, every_view, random_facts, views_for
+from privacy_reading import read_csv
+from privacy_truth import Truth
 
-from analytics import definitions as d
-from analytics import equity, metrics, privacy
+from analytics import definitions, equity, metrics, privacy
 from analytics.privacy import BLOCK, BLOCK_PASSES
 from analytics.sections import Section
 
@@ -93,12 +81,12 @@ def split_off_facts():
         {("Central", "district"): 3, ("Central", "charter"): 1, ("Greater Boston", "district"): 4}
     )
     a, b1, b2, c, *boston = orgs["org_code"].tolist()
-    rows = staffing("2022-23", a, d.TEACHER, Black=10, White=10)
-    rows += staffing("2022-23", b1, d.TEACHER, Black=1, White=1)
-    rows += staffing("2022-23", b2, d.TEACHER, Black=1, White=2)
-    rows += staffing("2022-23", c, d.TEACHER, Asian=10, White=10)
+    rows = staffing("2022-23", a, definitions.TEACHER, Black=10, White=10)
+    rows += staffing("2022-23", b1, definitions.TEACHER, Black=1, White=1)
+    rows += staffing("2022-23", b2, definitions.TEACHER, Black=1, White=2)
+    rows += staffing("2022-23", c, definitions.TEACHER, Asian=10, White=10)
     for org in boston:
-        rows += staffing("2022-23", org, d.TEACHER, Hispanic=10, White=30)
+        rows += staffing("2022-23", org, definitions.TEACHER, Hispanic=10, White=30)
     return facts_from(orgs, rows)
 
 
@@ -195,10 +183,10 @@ def insider_facts():
         {("Virtual (statewide)", "charter"): 2, ("Central", "district"): 3, ("Northeast", "district"): 3}
     )
     x, y, *others = orgs["org_code"].tolist()
-    rows = staffing("2024-25", x, d.TEACHER, Black=2.7, White=82.9)
-    rows += staffing("2024-25", y, d.TEACHER, Asian=3.4, White=145.8)
+    rows = staffing("2024-25", x, definitions.TEACHER, Black=2.7, White=82.9)
+    rows += staffing("2024-25", y, definitions.TEACHER, Asian=3.4, White=145.8)
     for org in others:
-        rows += staffing("2024-25", org, d.TEACHER, Hispanic=12, White=40)
+        rows += staffing("2024-25", org, definitions.TEACHER, Hispanic=12, White=40)
     return facts_from(orgs, rows)
 
 

@@ -15,10 +15,9 @@ import json
 import pandas as pd
 import pytest
 from builders import TESTS, add, new_warehouse, organizations, staffing
-from privacy_audit import read_csv
+from privacy_reading import read_csv
 
-from analytics import access, cli, releases
-from analytics import definitions as d
+from analytics import access, cli, definitions, releases
 from analytics.ingest import check_upload, preview_upload
 from analytics.ingest.preview import RELEASED_NOTE
 from analytics.metrics import Filters, organization_blocks, shares_by_year
@@ -201,7 +200,7 @@ def test_a_member_of_a_region_cannot_subtract_itself_to_find_another(sample_db, 
     organizations; one, knowing its own 2.7 of 85.6, recovered the other. Now that figure is hidden."""
     _, csvs = seen_by_viewer(as_viewer, capsys, sample_db, tmp_path / "virtual", "Virtual (statewide)")
     frame = read_csv(csvs["workforce-of-color.csv"])
-    teachers_2024 = frame[(frame["school_year"] == "2024-25") & (frame["group"] == d.TEACHER)]
+    teachers_2024 = frame[(frame["school_year"] == "2024-25") & (frame["group"] == definitions.TEACHER)]
     assert teachers_2024["suppressed"].str.lower().eq("true").all(), teachers_2024.to_dict("records")
 
 
@@ -209,14 +208,16 @@ def test_no_figure_shown_of_a_view_minus_any_one_organization_in_it_is_a_small_g
     """Every region, type and region × type view of the sample, for superintendents, teachers and students,
     current and released: where a year's figure is shown, it minus any one organization's own passes."""
     con = connect(sample_db, read_only=True)
-    populations = (d.SUPERINTENDENT, d.TEACHER, "Students")
+    populations = (definitions.SUPERINTENDENT, definitions.TEACHER, "Students")
     truth = organization_blocks(con, populations, Filters())[
         ["population", "school_year", "org_code", "region", "org_type", "of_color", "others"]
     ]
     views = [Filters()]
-    views += [Filters(regions=(r,)) for r in d.REGIONS]
-    views += [Filters(org_types=(t,)) for t in d.ORG_TYPES]
-    views += [Filters(regions=(r,), org_types=(t,)) for r in d.REGIONS for t in d.ORG_TYPES]
+    views += [Filters(regions=(r,)) for r in definitions.REGIONS]
+    views += [Filters(org_types=(t,)) for t in definitions.ORG_TYPES]
+    views += [
+        Filters(regions=(r,), org_types=(t,)) for r in definitions.REGIONS for t in definitions.ORG_TYPES
+    ]
     checked = 0
     for released in (False, True):
         for view in views:
@@ -256,10 +257,12 @@ def test_a_district_preview_shows_no_statewide_figure_the_pages_hide(tmp_path):
     con = new_warehouse(tmp_path / "w.duckdb", orgs)
     rows = []
     for i, org in enumerate(codes):
-        rows += staffing("2015-16", org, d.SUPERINTENDENT, **({"Black": 1} if i < 4 else {"White": 1}))
+        rows += staffing(
+            "2015-16", org, definitions.SUPERINTENDENT, **({"Black": 1} if i < 4 else {"White": 1})
+        )
     add(con, "staffing", rows, covers_state=True)
     releases.publish(con, actor=TESTS)
-    shown = shares_by_year(con, (d.SUPERINTENDENT,), Filters(released=True))
+    shown = shares_by_year(con, (definitions.SUPERINTENDENT,), Filters(released=True))
     assert shown["suppressed"].all()
     clerk = access.Actor("clerk@district.example", access.UPLOADER, frozenset({codes[0]}))
     data = "District Code,School Year,Job Classification,Race/Ethnicity,FTE\n"
