@@ -427,7 +427,7 @@ def test_text_deep_in_a_number_column_of_an_excel_sheet_is_named(db, tmp_path, c
     assert problems_of("staffing", xlsx_bytes({"Data": rows}), "t.xlsx") == {(1201, "FTE", "not-a-number")}
 
 
-# --- Honest figures (issue 10): numbers that are no figure, commas, two columns for one part, the header ----
+# --- Honest figures: numbers that are no figure, commas, two columns for one part, the header ----
 
 
 @pytest.mark.parametrize(

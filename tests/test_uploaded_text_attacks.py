@@ -1,4 +1,4 @@
-"""Issue 11, "What uploaded text may not do", replayed: names and cells that try to act on the people who read
+"""What uploaded text may not do, replayed: names and cells that try to act on the people who read
 them (a spreadsheet formula, a terminal escape or forged line, a Plotly link, a name too long or hiding
 characters) arrive as text everywhere they are shown or downloaded."""
 

@@ -75,7 +75,7 @@ def _init_from_url() -> dict[str, list[str]]:
     page, so on each page a filter is a new widget that starts from its default. A value written under the key
     did not carry over that way: at the next page change Streamlit filed it under the previous page's widget
     id, so the key still looked set, the restore was skipped and the new page's widget started empty (region
-    and type lost on the second page change, issue 10). A default is read only when the widget is new on a
+    and type were lost on the second page change). A default is read only when the widget is new on a
     page, so it never undoes the user's choice."""
     saved = st.session_state.get(_SAVED, {})
     return {
