@@ -35,12 +35,12 @@ import duckdb
 import pandas as pd
 
 from analytics.contracts import FACT_KINDS
+from analytics.roles import ADMINISTRATOR, REVIEWER, ROLES, UPLOADER, VIEWER
 from analytics.settings import Settings, load_settings
+from analytics.sql_files import sql
 from analytics.text import clean_name
-from analytics.warehouse import next_id, sql, write_attempts
+from analytics.writes import next_id, write_attempts
 
-VIEWER, UPLOADER, REVIEWER, ADMINISTRATOR = "viewer", "uploader", "reviewer", "administrator"
-ROLES = (VIEWER, UPLOADER, REVIEWER, ADMINISTRATOR)
 ROLE_LABELS = {
     VIEWER: "viewer",
     UPLOADER: "district uploader",

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import access, definitions, releases, store
+from analytics.backup import BackupNotWritten, back_up, default_backup_file
 from analytics.contracts import FACT_KINDS, kind_for_table
 from analytics.definitions import SMALL_CELL_THRESHOLD
 from analytics.ducklake import is_ducklake
@@ -33,21 +34,14 @@ from analytics.headline import headline_metrics
 from analytics.ingest import Answers, check_upload, save_checked
 from analytics.ingest.reading import DEFAULT_LIMITS
 from analytics.metrics import Filters
+from analytics.paths import PROJECT_ROOT, default_db_path
+from analytics.schema import migrations, schema_version
 from analytics.seed import ensure_organizations, seed_sample
 from analytics.settings import SETTINGS_FILE
+from analytics.sql_files import sql
 from analytics.text import terminal_safe
-from analytics.warehouse import (
-    PROJECT_ROOT,
-    BackupNotWritten,
-    back_up,
-    connect,
-    default_backup_file,
-    default_db_path,
-    diagnose,
-    migrations,
-    schema_version,
-    sql,
-)
+from analytics.trouble import diagnose
+from analytics.warehouse import connect
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 LOG_FILE = PROJECT_ROOT / "logs" / "analytics.log"

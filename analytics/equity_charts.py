@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, formats
+from analytics import charts, equity, formats
 from analytics.charts import (
     BLACK,
     BLUE,
@@ -23,11 +23,11 @@ from analytics.coverage import partial_label
 from analytics.text import figure_text
 
 STANDING_STYLES = {  # the map's categories: colour, symbol, size (Okabe-Ito; shapes differ too)
-    "AMSEL member": (ORANGE, "circle", 11),
-    "Equity leader, not in AMSEL": (BLUE, "diamond", 10),
-    "Gap: no equity leader": (VERMILLION, "x", 10),
-    "No equity leader": ("#AAB2BA", "circle", 5),
-    "No report in the latest year": ("#8A96A3", "circle-open", 6),
+    equity.AMSEL_MEMBER: (ORANGE, "circle", 11),
+    equity.LEADER_NOT_IN_AMSEL: (BLUE, "diamond", 10),
+    equity.LEADER_GAP: (VERMILLION, "x", 10),
+    equity.NO_LEADER: ("#AAB2BA", "circle", 5),
+    equity.NO_RECENT_REPORT: ("#8A96A3", "circle-open", 6),
 }
 
 
@@ -367,7 +367,8 @@ def organization_map_chart(placed: pd.DataFrame, outlines, *, title: str, subtit
                 showlegend=False,
             )
         )
-    for standing, (color, symbol, size) in reversed(STANDING_STYLES.items()):
+    for standing in reversed(equity.STANDINGS):
+        color, symbol, size = STANDING_STYLES[standing]
         part = placed[placed["standing"] == standing]
         if part.empty:
             continue

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from analytics.definitions import JOB_CLASSES, parse_school_year, school_year_from_spring, spring_year
-from analytics.warehouse import PROJECT_ROOT
+from analytics.paths import PROJECT_ROOT
 
 GOALS_FILE = PROJECT_ROOT / "data" / "goals.toml"
 GOALS_ENV = "DASHBOARD_GOALS"  # another goals file for one deployment (or a test)

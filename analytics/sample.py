@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 # A name imported `as` itself is re-exported: the About page and ingest take these from here.
+from analytics.contracts import FACT_KINDS, STUDENT_KINDS
 from analytics.paths import DATA_DIR, PROJECT_ROOT
 from analytics.sample_calibration import NOT_FOUND as NOT_FOUND
 from analytics.sample_calibration import experience_sources as experience_sources
@@ -30,17 +31,10 @@ from analytics.sample_workforce import SEED, _Generator, amsel_members
 from analytics.sample_workforce import load_organizations as load_organizations
 
 SAMPLE_DIR = DATA_DIR / "sample"
-# Students' experience (the third goal): DESE's four reports by student group.
-EXPERIENCE_FILES = ("student_discipline", "student_attendance", "graduation", "climate_survey")
-SAMPLE_FILES = (
-    "staffing",
-    "enrollment",
-    "fellows",
-    "participation",
-    "equity_leaders",
-    "amsel_members",
-    *EXPERIENCE_FILES,
-)
+# Each upload kind's contract names its sample file (analytics/contracts.py): the workforce kinds, then
+# students' experience (the third goal), DESE's four reports by student group.
+EXPERIENCE_FILES = tuple(kind.sample_file for kind in STUDENT_KINDS.values())
+SAMPLE_FILES = tuple(kind.sample_file for kind in FACT_KINDS.values())
 
 
 def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:

@@ -931,7 +931,7 @@ def equity_map(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> Sect
     found = equity.organization_map(con, filters)
     # Placed or not, every organization counts (the list of gaps below the map counts them all).
     counts = pd.concat([found.placed["standing"], found.unplaced["standing"]]).value_counts()
-    gaps = int(counts.get("Gap: no equity leader", 0))
+    gaps = int(counts.get(equity.LEADER_GAP, 0))
     title = (
         f"Where the gaps are: {gaps} organizations without an equity leader, {found.as_of}"
         if found.as_of

@@ -34,7 +34,8 @@ from analytics.coverage import is_complete
 from analytics.filters import ALL, Filters
 from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, build_blocks, tabulate
 from analytics.projection import _t95
-from analytics.warehouse import cursor, sql
+from analytics.sql_files import sql
+from analytics.warehouse import cursor
 
 PANDEMIC_YEARS = ("2019-20", "2020-21")
 INFLUENCE_100, OTHERS = "Influence 100 organizations", "All other organizations"

@@ -12,24 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-# A name imported `as` itself is re-exported: files that predate this module's split take it from here (the
-# command line, goals, the ingest and students modules, the access rules, the upload page's state and the
-# tests' helpers).
 from analytics import ducklake
-from analytics.backup import BackupNotWritten as BackupNotWritten
-from analytics.backup import back_up as back_up
-from analytics.backup import default_backup_file as default_backup_file
 from analytics.paths import CATALOG, default_db_path
-from analytics.paths import PROJECT_ROOT as PROJECT_ROOT
 from analytics.schema import migrate
-from analytics.schema import migrations as migrations
-from analytics.schema import schema_version as schema_version
-from analytics.sql_files import kind_sql as kind_sql
 from analytics.sql_files import sql
-from analytics.trouble import WarehouseUnavailable as WarehouseUnavailable
-from analytics.trouble import diagnose as diagnose
-from analytics.writes import next_id as next_id
-from analytics.writes import write_attempts as write_attempts
 
 # Rows per row group in the warehouse file (DuckDB's default is 122,880). DuckDB writes an insert of at
 # least one row group straight into the file as it runs, so the commit logs only where the rows went and the

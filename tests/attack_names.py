@@ -10,8 +10,9 @@ from builders import add, staffing
 from upload_files import csv_bytes
 
 from analytics import access
+from analytics.sql_files import sql
 from analytics.store import review_upload
-from analytics.warehouse import connect, sql
+from analytics.warehouse import connect
 
 ADMIN = access.Actor("admin@doe.mass.edu", access.ADMINISTRATOR)
 MARKDOWN_ATTACKS = (

@@ -9,8 +9,8 @@ import pandas as pd
 
 from analytics import access
 from analytics.contracts import FACT_KINDS, ORGANIZATIONS, UploadKind
+from analytics.paths import PROJECT_ROOT as ROOT_DIR  # noqa: F401  (tests run the CLI here)
 from analytics.store import SavedUpload, save_upload
-from analytics.warehouse import PROJECT_ROOT as ROOT_DIR  # noqa: F401  (tests run the CLI here)
 from analytics.warehouse import connect
 
 TINY_ORGS = pd.DataFrame(

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import chart_registry, definitions, figure_data, releases
+from analytics import chart_registry, definitions, export, figure_data, releases
 from analytics.coverage import complete_years
-from analytics.export import image_name
 from analytics.figure_data import NotNative, describe, figure_table, histogram_table
 from analytics.metrics import Filters, school_years_loaded
 from analytics.sections import Section
@@ -272,10 +271,14 @@ def address_filters() -> Filters:
     )
 
 
+def presented_keys(filters: Filters) -> tuple[str, ...]:
+    """The charts presented for a view: the default deck's (a chart the view leaves empty, or that can show
+    only a group or two of a breakdown, is not put on a screen across a room either)."""
+    return call(export.deck_plan, goals(), filters).keys
+
+
 def _start_presenting() -> None:
     """The toggle: open the presentation view at the first of this page's charts that the deck has."""
-    from ui.present import presented_keys  # (ui.present imports this module)
-
     shown = st.session_state.get(_PAGE_CHARTS, [])
     keys = presented_keys(st.session_state.get(_VIEW, Filters()))
     first = next((keys.index(n) for n in shown if n in keys), 0)
@@ -321,7 +324,11 @@ def chart(section, key: str | None = None, *, table: bool = True) -> None:
         config={
             "displaylogo": False,
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-            "toImageButtonOptions": {"format": "png", "filename": image_name(name, filters), **TOOLBAR_IMAGE},
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": export.image_name(name, filters),
+                **TOOLBAR_IMAGE,
+            },
         },
     )
     if table and figures is not None and len(figures):

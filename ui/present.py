@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import chart_fit, export
 from ui.data import call, goals
-from ui.layout import CHART, PRESENT, TOOLBAR_IMAGE, address_filters, chart_text
+from ui.layout import CHART, PRESENT, TOOLBAR_IMAGE, address_filters, chart_text, presented_keys
 
 # The chart fills the screen below the controls at 16:9, whatever the screen: a box as wide as the window
 # allows, or as the height left under the controls allows, whichever is less. Plotly draws the figure at the
@@ -56,12 +56,6 @@ def _number(count: int) -> int:
     except ValueError:
         n = 1
     return min(max(n, 1), max(count, 1))
-
-
-def presented_keys(filters) -> tuple[str, ...]:
-    """The charts presented for a view: the default deck's (a chart the view leaves empty, or that can show
-    only a group or two of a breakdown, is not put on a screen across a room either)."""
-    return call(export.deck_plan, goals(), filters).keys
 
 
 def _go(n: int) -> None:

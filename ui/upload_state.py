@@ -25,7 +25,7 @@ from analytics.ingest import (
 from analytics.ingest import preview_pending as preview_pending_upload
 from analytics.ingest import problems as problem_codes
 from analytics.store import SavedUpload
-from analytics.warehouse import WarehouseUnavailable
+from analytics.trouble import WarehouseUnavailable
 from ui import auth
 from ui.data import call, current_version, cursor, writer
 from ui.upload_view import ANSWER_KEYS, SAVE_AGAIN_KEY

@@ -21,9 +21,10 @@ from analytics.ingest.shapes import normalise
 from analytics.ingest.steps import Answers, NameInFile, Question, guess_org_type
 from analytics.ingest.student_reports import student_table
 from analytics.ingest.vocabulary import student_group
+from analytics.sql_files import sql
 from analytics.store import SavedUpload, save_upload, sha256_of
 from analytics.text import NAME_MAX, clean_file_name, clean_name, has_unseen, shorten, terminal_safe
-from analytics.warehouse import cursor, sql
+from analytics.warehouse import cursor
 
 log = logging.getLogger("analytics.ingest")
 

@@ -12,10 +12,12 @@ import pandas as pd
 from analytics import definitions, equity, formats, metrics, releases, store
 from analytics.access import Actor
 from analytics.contracts import FACT_KINDS, UploadKind
-from analytics.coverage import STUDENTS, is_complete, organizations_reporting
+from analytics.coverage import is_complete, organizations_reporting
+from analytics.definitions import STUDENTS
 from analytics.ingest.check import CheckedUpload, known_organizations
 from analytics.privacy import SUPPRESSED, THRESHOLD, tabulate
-from analytics.warehouse import cursor, kind_sql, registered
+from analytics.sql_files import kind_sql
+from analytics.warehouse import cursor, registered
 
 
 def _preview_sql(kind: UploadKind) -> str:
@@ -160,11 +162,11 @@ def _publishable(
     district's superintendent must not preview the statewide change)."""
     kind, facts = checked.kind, checked.facts
     job = "job_class" if _by_job_class(kind) else None
-    populations = tuple(sorted(facts["job_class"].unique())) if job else (metrics.STUDENTS,)
+    populations = tuple(sorted(facts["job_class"].unique())) if job else (STUDENTS,)
     years = sorted(facts["school_year"].unique())
     view = metrics.Filters(years[0], years[-1], released=released)
     blocks = metrics.organization_blocks(con, populations, view)
-    population = per_org["job_class"] if job else metrics.STUDENTS
+    population = per_org["job_class"] if job else STUDENTS
     org_keys = per_org.assign(population=population)[["population", "school_year", "org_code"]]
     own = org_keys.merge(blocks[["population", "school_year", "org_code", "alone"]], how="left")["alone"]
     hide_now = ~own.fillna(False).astype(bool).to_numpy()
@@ -179,16 +181,14 @@ def _publishable(
         state[figures] = np.nan
         return per_org, state, [RELEASED_NOTE]
     covered = facts[["school_year", "org_code", *([job] if job else [])]].drop_duplicates()
-    covered = (
-        covered.rename(columns={job: "population"}) if job else covered.assign(population=metrics.STUDENTS)
-    )
+    covered = covered.rename(columns={job: "population"}) if job else covered.assign(population=STUDENTS)
     published = metrics.shares_by_year(con, populations, view).set_index(["population", "school_year"])
     after_atoms = _after_atoms(con, checked, blocks, per_org, population)
     after_blocks = releases.people_blocks(after_atoms) if len(after_atoms) else after_atoms
     after_blocks = after_blocks.assign(total=after_blocks["of_color"] + after_blocks["others"])
     notes = []
     for i, r in state.iterrows():
-        pop = r["job_class"] if job else metrics.STUDENTS
+        pop = r["job_class"] if job else STUDENTS
         year = r["school_year"]
         label = _group_label(r["job_class"], kind)
         mine = covered[(covered["population"] == pop) & (covered["school_year"] == year)]
