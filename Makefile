@@ -22,19 +22,22 @@ run: $(VENV)/.runtime
 # The warehouse, ingest and command-line tests run a second time on a shared DuckLake warehouse, in a
 # throw-away PostgreSQL the tests start (tests/lake_support.py; skipped without PostgreSQL unless
 # REQUIRE_POSTGRES=1, as CI sets).
-# Both cores: pytest-xdist runs the test files in two processes (a file's tests stay together, so its
-# module fixtures are built once).
-XDIST ?= -n 2 --dist loadfile
+# pytest-xdist runs the test files in three processes (a file's tests stay together, so its module fixtures
+# are built once): the browser tests wait on Chromium and the app server, and a third process fills those
+# waits (measured on 2 cores: the first pass took 23:56 with three, 25:18 with two).
+XDIST ?= -n 3 --dist loadfile
+# The DuckLake pass's waits are PostgreSQL's, on the same cores: two processes (6:10 with three, 5:49 with two).
+LAKE_XDIST ?= -n 2 --dist loadfile
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(XDIST)
-	$(PY) -m pytest $(XDIST) --warehouse=ducklake
+	$(PY) -m pytest $(LAKE_XDIST) --warehouse=ducklake
 
 # The same suite split in two: everything but the browser, and only the browser tests (Chromium driving
 # `streamlit run`; screenshots and the axe-core report land in screenshots/).
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest $(XDIST) -m "not browser"
-	$(PY) -m pytest $(XDIST) --warehouse=ducklake
+	$(PY) -m pytest $(LAKE_XDIST) --warehouse=ducklake
 
 test-browser: $(VENV)/.dev
 	$(PY) -m pytest -m browser
