@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import definitions, releases
+from analytics.contracts import STUDENT_KINDS
 from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
 from analytics.definitions import STUDENTS
 from analytics.filters import ALL, Filters
@@ -697,9 +698,12 @@ def _makeup_blocks(con: duckdb.DuckDBPyConnection, school_year: str, released: b
 # --- where the data came from --------------------------------------------------------------------
 
 
-def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
-    """A chart subtitle's source: 'Sample data (synthetic)', 'DESE staffing uploads', or a mix."""
-    frame = run_query(con, "data_sources")
+def data_source(
+    con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...], loaded: pd.DataFrame | None = None
+) -> str:
+    """A chart subtitle's source: 'Sample data (synthetic)', 'DESE staffing uploads', or a mix. `loaded`:
+    the data_sources query's result, where the caller has it already."""
+    frame = run_query(con, "data_sources") if loaded is None else loaded
     frame = frame[frame["kind"].isin(kinds)]
     if frame.empty:
         return "No data loaded"
@@ -715,7 +719,7 @@ def data_source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> str:
         "graduation": "graduation reports",
         "climate_survey": "VOCAL climate survey",
     }
-    reports = ("student_discipline", "student_attendance", "graduation", "climate_survey")
+    reports = tuple(kind.table for kind in STUDENT_KINDS.values())
     kinds = list(frame["kind"])
     if sum(k in reports for k in kinds) > 1:  # one name for DESE's student reports together
         kinds = [k for k in kinds if k not in reports] + ["student reports"]

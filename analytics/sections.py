@@ -72,7 +72,7 @@ class Source:
 def _source(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> Source:
     loaded = metrics.run_query(con, "data_sources")
     return Source(
-        metrics.data_source(con, kinds), bool(loaded[loaded["kind"].isin(kinds)]["any_sample"].any())
+        metrics.data_source(con, kinds, loaded), bool(loaded[loaded["kind"].isin(kinds)]["any_sample"].any())
     )
 
 
