@@ -6,7 +6,7 @@ from analytics.access import Actor
 from analytics.goals import GoalsFileError
 from analytics.trouble import WarehouseUnavailable
 from ui import auth
-from ui.data import goals, warehouse
+from ui.data import begin_run, goals, warehouse
 from ui.layout import keep_filters_in_address, page_styles, sample_banner
 from ui.present import present, presenting
 from ui.text import plain
@@ -78,6 +78,7 @@ def pages_for(actor: Actor) -> list:
 
 try:
     warehouse()
+    begin_run()  # the data version, read once for this page view
 except (
     WarehouseUnavailable
 ) as unavailable:  # busy, damaged or read-only: said plainly, never a bare error box

@@ -46,7 +46,7 @@ from analytics.privacy import (
     reconcile,
 )
 from analytics.sql_files import sql
-from analytics.warehouse import cursor, registered
+from analytics.warehouse import KeptPerData, cursor, registered
 from analytics.writes import bump_data_version, data_version, next_id, write_attempts
 
 PROGRAM = "Influence 100"
@@ -171,12 +171,19 @@ def _unpack(frame: pd.DataFrame, family: str) -> pd.DataFrame:
     return out
 
 
+_RELEASED = KeptPerData()
+
+
 def released(con: duckdb.DuckDBPyConnection, family: str) -> pd.DataFrame:
     """The latest release's units of one family: its keys, unit, org_code, region, org_type, block,
-    block_passes and figures (empty when nothing is released)."""
-    with cursor(con) as cur:
-        frame = cur.execute(sql("released_units_of_family"), {"family": family}).df()
-    return _unpack(frame, family)
+    block_passes and figures (empty when nothing is released); read once per change of the data."""
+
+    def read() -> pd.DataFrame:
+        with cursor(con) as cur:
+            frame = cur.execute(sql("released_units_of_family"), {"family": family}).df()
+        return _unpack(frame, family)
+
+    return _RELEASED.get(con, (family,), read).copy(deep=False)  # (copy on write: what is kept stays)
 
 
 def latest_release(con: duckdb.DuckDBPyConnection) -> dict | None:

@@ -35,7 +35,7 @@ from analytics.filters import ALL, Filters
 from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, build_blocks, tabulate
 from analytics.projection import _t95
 from analytics.sql_files import sql
-from analytics.warehouse import cursor
+from analytics.warehouse import KeptPerData, cursor
 
 PANDEMIC_YEARS = ("2019-20", "2020-21")
 INFLUENCE_100, OTHERS = "Influence 100 organizations", "All other organizations"
@@ -188,8 +188,10 @@ def atoms(con: duckdb.DuckDBPyConnection, measure: Measure, filters: Filters = A
     return out
 
 
-def _released_atoms(con: duckdb.DuckDBPyConnection, measure: Measure, filters: Filters) -> pd.DataFrame:
-    """The latest release's units of the measure (analytics/releases.py), with their blocks."""
+_RELEASED = KeptPerData()
+
+
+def _read_released(con: duckdb.DuckDBPyConnection, measure: Measure) -> pd.DataFrame:
     with cursor(con) as cur:
         frame = cur.execute(sql("released_units_of_family"), {"family": family(measure)}).df()
     out = frame[["key_a", "org_code", "region", "org_type", BLOCK, BLOCK_PASSES]].rename(
@@ -202,6 +204,12 @@ def _released_atoms(con: duckdb.DuckDBPyConnection, measure: Measure, filters: F
     )
     for i, name in enumerate(measure.figures):
         out[name] = values[:, i]
+    return out
+
+
+def _released_atoms(con: duckdb.DuckDBPyConnection, measure: Measure, filters: Filters) -> pd.DataFrame:
+    """The latest release's units of the measure (analytics/releases.py), with their blocks."""
+    out = _RELEASED.get(con, (family(measure),), lambda: _read_released(con, measure))
     if filters.year_from:
         out = out[out["school_year"] >= filters.year_from]
     if filters.year_to:

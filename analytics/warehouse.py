@@ -6,9 +6,12 @@ failure to open it means analytics/trouble.py."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -137,6 +140,32 @@ def data_key(con: duckdb.DuckDBPyConnection) -> tuple[str, int, int] | None:
         return None
     path = con.execute(sql("warehouse_file")).fetchall()
     return (path[0][0] if path else ""), rows["data_version"], rows["data_stamp"]
+
+
+class KeptPerData:
+    """What a reading function found, kept until the warehouse's data changes (data_key): the latest `size`
+    results, each under (the data, its key). Every view of a page may ask for the same thing (the latest
+    release of a family, say); it is read once per change of the data. Hand out copies of what is kept."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple, Any] = OrderedDict()
+
+    def get(self, con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any]) -> Any:
+        with cursor(con) as cur:
+            data = data_key(cur)
+        if data is None:  # a warehouse without a stamp: nothing may be kept
+            return compute()
+        with self._lock:
+            if (data, *key) in self._kept:
+                return self._kept[(data, *key)]
+        found = compute()
+        with self._lock:
+            self._kept[(data, *key)] = found
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return found
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:

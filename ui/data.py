@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics.goals import Goals, goals_file, load_goals
 from analytics.paths import default_db_path
@@ -148,6 +150,7 @@ def writer() -> Iterator[duckdb.DuckDBPyConnection]:
             finally:
                 cur.close()
         finally:
+            _forget_run_stamp()
             if _is_file(path):
                 try:
                     reattach(con, path, read_only=True)
@@ -169,10 +172,102 @@ def _open_for_writing(con: duckdb.DuckDBPyConnection, path: str) -> None:
             time.sleep(0.2)
 
 
-def current_version() -> int:
-    """The warehouse's data version (changes with every save and rollback)."""
+_RUN_STAMP = "data_stamp_of_this_run"
+
+
+def begin_run() -> None:
+    """At the top of each page view (app.py): read the warehouse's data version once for the whole run, so
+    every cached figure of the view is of the same data and the view asks the warehouse once, not once per
+    figure. A write in the run forgets it (writer()), so what follows the write reads the new one."""
+    st.session_state[_RUN_STAMP] = _read_version()
+
+
+def _read_version() -> int:
     with cursor() as cur:
         return data_version(cur)
+
+
+def current_version() -> int:
+    """The warehouse's data version (changes with every save, rollback, restore and release, whichever server
+    or command made it): read once per page view (begin_run), else now."""
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        found = st.session_state.get(_RUN_STAMP)
+        if found is not None:
+            return found
+    return _read_version()
+
+
+def _forget_run_stamp() -> None:
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        st.session_state.pop(_RUN_STAMP, None)
+
+
+class _Shared:
+    """Figures computed once per change of the data and handed to every session of this process as the same
+    object: what is the same for every visitor of a view (the view's filters, the audience's edition, the
+    data stamp) is the key. Only what the privacy layer has published goes in (sections built from
+    analytics.metrics, whose blocks privacy.py has cut), never anything before it. Whoever asks first computes;
+    others asking for the same key meanwhile wait for that result instead of computing it again. Entries of
+    any but the latest two data stamps are dropped. Read what comes out; never change it."""
+
+    LIMIT = 1_024
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: OrderedDict[tuple, Any] = OrderedDict()
+        self._computing: dict[tuple, threading.Lock] = {}
+        self._recent: list[tuple] = []  # the latest two data stamps seen (a page view begun before a
+        # change may still be finishing with the one before)
+
+    def get(self, stamp: tuple, key: tuple, compute: Callable[[], T]) -> T:
+        full = (stamp, key)
+        with self._lock:
+            if stamp not in self._recent:  # the data changed: keep this stamp's and the one before's
+                self._recent = [*self._recent[-1:], stamp]
+                self._found = OrderedDict((k, v) for k, v in self._found.items() if k[0] in self._recent)
+            if full in self._found:
+                self._found.move_to_end(full)
+                return self._found[full]
+            gate = self._computing.setdefault(full, threading.Lock())
+        with gate:
+            with self._lock:
+                if full in self._found:
+                    return self._found[full]
+            try:
+                value = compute()
+            finally:
+                with self._lock:
+                    self._computing.pop(full, None)
+            with self._lock:
+                self._found[full] = value
+                while len(self._found) > self.LIMIT:
+                    self._found.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+            self._recent = []
+
+
+_SHARED = _Shared()
+
+
+def shared(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` for `key` (hashable: the chart, the view's Filters, options) at the warehouse's current data
+    and goals, computed once in this process and shared by every session (see _Shared)."""
+    return _SHARED.get(data_stamp(), key, compute)
+
+
+def data_stamp() -> tuple:
+    """What a shared figure depends on besides its own key: the data version, then the goals file and the
+    warehouse."""
+    path = goals_file()
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        modified = 0.0
+    return (current_version(), str(path), modified, str(default_db_path()))
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)

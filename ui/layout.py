@@ -15,7 +15,7 @@ from analytics.figure_data import NotNative, describe, figure_table, histogram_t
 from analytics.metrics import Filters, school_years_loaded
 from analytics.sections import Section
 from ui import auth
-from ui.data import cached, call, goals, sample_data_loaded
+from ui.data import cached, call, goals, sample_data_loaded, shared
 from ui.text import plain
 
 _years_loaded = cached(school_years_loaded)
@@ -289,7 +289,16 @@ def _start_presenting() -> None:
 
 def chart_text(section) -> tuple[str, object]:
     """A chart's text alternative (its finding, then its figures) and its figures as a table (None where
-    the chart is not one of categories)."""
+    the chart is not one of categories): worked out once per section, which every session viewing the same
+    view shares (registered)."""
+    found = section.__dict__.get("_chart_text")
+    if found is None:
+        found = _chart_text(section)
+        object.__setattr__(section, "_chart_text", found)  # a Section is frozen; this is a memo of it
+    return found
+
+
+def _chart_text(section) -> tuple[str, object]:
     try:
         data = figure_data.figure_data(section.figure)
     except NotNative:
@@ -302,8 +311,12 @@ def chart_text(section) -> tuple[str, object]:
 
 def registered(key: str, filters: Filters, **options) -> Section:
     """The chart called `key` in the chart registry (analytics/chart_registry.py), for this view, built
-    through the app's cache and named by its key."""
-    return chart_registry.section(call, goals(), filters, key, **options)
+    through the app's cache and named by its key; built once per change of the data for every session that
+    asks for the same view (ui.data.shared)."""
+    return shared(
+        ("chart", key, filters, tuple(sorted(options.items()))),
+        lambda: chart_registry.section(call, goals(), filters, key, **options),
+    )
 
 
 def chart(section, key: str | None = None, *, table: bool = True) -> None:
