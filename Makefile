@@ -17,7 +17,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 
 # Creates the warehouse (data/warehouse.duckdb, or $$DASHBOARD_DB) and loads the sample data on first run.
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m ui.serve --server.port $(PORT) --browser.gatherUsageStats false
 
 # The warehouse, ingest and command-line tests run a second time on a shared DuckLake warehouse, in a
 # throw-away PostgreSQL the tests start (tests/lake_support.py; skipped without PostgreSQL unless

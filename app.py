@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.access import Actor
 from analytics.goals import GoalsFileError
 from analytics.trouble import WarehouseUnavailable
-from ui import auth
+from ui import auth, warm
 from ui.data import begin_run, goals, warehouse
 from ui.layout import keep_filters_in_address, page_styles, sample_banner
 from ui.present import present, presenting
@@ -79,6 +79,7 @@ def pages_for(actor: Actor) -> list:
 try:
     warehouse()
     begin_run()  # the data version, read once for this page view
+    warm.start()  # the default views computed before visitors ask (once per process)
 except (
     WarehouseUnavailable
 ) as unavailable:  # busy, damaged or read-only: said plainly, never a bare error box

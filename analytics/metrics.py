@@ -22,7 +22,7 @@ from analytics.definitions import STUDENTS
 from analytics.filters import ALL, Filters
 from analytics.privacy import BLOCK, BLOCK_PASSES, SUPPRESSED, BlockViews, tabulate
 from analytics.sql_files import sql
-from analytics.warehouse import cursor, data_key
+from analytics.warehouse import KeptPerData, cursor, data_key
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 
@@ -114,10 +114,11 @@ def share_inputs(
 
 
 def forget_cached_blocks() -> None:
-    """Drop the blocks kept by `share_inputs` (the benchmark's cold runs; they are dropped by themselves
-    when the data changes)."""
+    """Drop the blocks kept by `share_inputs` and what else is kept per change of the data (the benchmark's
+    cold runs; they are dropped by themselves when the data changes)."""
     with _INPUTS_LOCK:
         _INPUTS.clear()
+    KeptPerData.forget_all()  # the latest release's units, likewise
 
 
 _ORGANIZATION_COLUMNS = [

@@ -34,6 +34,9 @@ class Settings:
     session_hours: float = 8.0
     # A DuckLake warehouse's data folder (analytics/ducklake.py); unused for the embedded file.
     data_path: str = ""
+    # Whether a dashboard server computes its default views before visitors ask, at start-up and after each
+    # change of the data (ui/warm.py).
+    warm_views: bool = True
 
 
 class SettingsFileError(ValueError):
@@ -43,12 +46,12 @@ class SettingsFileError(ValueError):
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
 
-def _flag(name: str, env: str, raw: dict) -> bool:
+def _flag(name: str, env: str, raw: dict, section: str = "access") -> bool:
     value = os.environ.get(env)
     if value is None:
         found = raw.get(name, Settings.__dataclass_fields__[name].default)
         if not isinstance(found, bool):
-            raise SettingsFileError(f"access.{name} must be true or false, not {found!r}")
+            raise SettingsFileError(f"{section}.{name} must be true or false, not {found!r}")
         return found
     if value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
@@ -103,4 +106,5 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         operator_role=operator_role,
         session_hours=session_hours,
         data_path=str(raw.get("warehouse", {}).get("data_path", "")).strip(),
+        warm_views=_flag("warm_views", "DASHBOARD_WARM_VIEWS", raw.get("server", {}), "server"),
     )

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 
@@ -147,10 +147,19 @@ class KeptPerData:
     results, each under (the data, its key). Every view of a page may ask for the same thing (the latest
     release of a family, say); it is read once per change of the data. Hand out copies of what is kept."""
 
+    every: ClassVar[list[KeptPerData]] = []  # (forget_all: the benchmark's cold runs)
+
     def __init__(self, size: int = 32):
         self.size = size
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple, Any] = OrderedDict()
+        KeptPerData.every.append(self)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        for kept in cls.every:
+            with kept._lock:
+                kept._kept.clear()
 
     def get(self, con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any]) -> Any:
         with cursor(con) as cur:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import formats, sections, tables
 from analytics.metrics import organizations_overview
-from ui.data import call, goals
+from ui.data import call, goals, shared_call
 from ui.layout import caption, chart, data_table, empty_state, page_heading, registered, sidebar_filters
 from ui.text import grid
 
@@ -58,7 +58,7 @@ choice = st.selectbox(
 if choice and choice != wanted:
     st.query_params["org"] = choice
 if choice:
-    found = call(sections.organization_profile, choice, filters)
+    found = shared_call(sections.organization_profile, choice, filters)
     if found is None:
         st.warning("That organization is not in the warehouse.")
     else:

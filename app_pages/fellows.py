@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import formats, sections, tables
 from analytics.definitions import SMALL_CELL_THRESHOLD
-from ui.data import call, goals
+from ui.data import goals, shared_call
 from ui.layout import caption, chart, data_table, empty_state, page_heading, registered, sidebar_filters
 from ui.text import grid
 
@@ -22,7 +22,7 @@ if not own or progress[0].data.empty:
     empty_state("Influence 100 fellows")
     st.stop()
 
-summary, _, _, table = call(sections.fellows_outcomes, filters)
+summary, _, _, table = shared_call(sections.fellows_outcomes, filters)
 a, b, c, d = st.columns(4)
 a.metric("Fellows enrolled", f"{summary.enrolled:,}")
 b.metric(

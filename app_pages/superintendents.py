@@ -8,7 +8,7 @@ from analytics.definitions import SMALL_CELL_THRESHOLD
 from analytics.goal_progress import points_since
 from analytics.metrics import counted_years
 from analytics.projection import implied_hire_share
-from ui.data import call, goals
+from ui.data import call, goals, shared_call
 from ui.layout import caption, chart, empty_state, page_heading, registered, sidebar_filters
 
 g = goals()
@@ -22,7 +22,7 @@ page_heading(
     f"{goal.target_share:.0%} in {goal.target_year}. Aggregates only: no district's superintendent is shown.",
 )
 filters = sidebar_filters()
-trend, projection = call(sections.goal_trend, goal, filters)
+trend, projection = shared_call(sections.goal_trend, goal, filters)
 status = trend.status
 
 if trend.data.empty:

@@ -16,6 +16,11 @@ from analytics.seed import ensure_ready
 from analytics.warehouse import connect
 
 ROOT = Path(__file__).resolve().parent.parent
+# A dashboard server warms its default views in a thread at start-up and after each change of the data
+# (ui/warm.py). The tests' app runs and servers each build a warehouse of their own and look at it at once:
+# warming would only spend the cores the other tests need. tests/test_shared_views.py turns it on where it
+# is what is tested.
+os.environ.setdefault("DASHBOARD_WARM_VIEWS", "0")
 
 # --- which warehouse: the embedded DuckDB file, or the shared one (DuckLake, its catalog in PostgreSQL) -----
 

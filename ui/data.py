@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -42,14 +43,27 @@ def _warehouse(path: str) -> duckdb.DuckDBPyConnection:
     the dashboard may not write to) raises WarehouseUnavailable saying why and what to do; nothing is cached,
     so the next page load tries again."""
     try:
-        con = connect(path)
-        if ensure_ready(con):
-            log.info("seeded %s with the bundled sample data", path)
+        con = _open(path)
         if _is_file(path):
             reattach(con, path, read_only=True)
     except duckdb.Error as problem:
         log.exception("the warehouse %s could not be opened", path)
         raise WarehouseUnavailable(diagnose(problem, path)) from problem
+    return con
+
+
+def _open(path: str) -> duckdb.DuckDBPyConnection:
+    """The warehouse opened for writing, brought up to date and seeded on first run; or, where another process
+    of the dashboard already holds the file open read-only (several processes on one machine: README), opened
+    read-only as they have it: the first process did the rest."""
+    try:
+        con = connect(path)
+    except duckdb.Error as problem:
+        if not (_is_file(path) and Path(path).exists() and diagnose(problem, path).kind == "busy"):
+            raise
+        return connect(path, read_only=True)
+    if ensure_ready(con):
+        log.info("seeded %s with the bundled sample data", path)
     return con
 
 
@@ -117,6 +131,7 @@ class _Gate:
 
 
 _GATE = _Gate()
+WRITTEN = threading.Event()  # set after each write through writer()
 # How long a write waits for another program (a command-line export, a backup) to stop reading the file.
 WRITE_WAIT_SECONDS = 20.0
 
@@ -151,6 +166,7 @@ def writer() -> Iterator[duckdb.DuckDBPyConnection]:
                 cur.close()
         finally:
             _forget_run_stamp()
+            WRITTEN.set()  # ui/warm.py warms the new data at once
             if _is_file(path):
                 try:
                     reattach(con, path, read_only=True)
@@ -259,6 +275,11 @@ def shared(key: tuple, compute: Callable[[], T]) -> T:
     return _SHARED.get(data_stamp(), key, compute)
 
 
+def forget_shared() -> None:
+    """Drop every shared view (the benchmark's cold runs; a change of the data makes them old by itself)."""
+    _SHARED.clear()
+
+
 def data_stamp() -> tuple:
     """What a shared figure depends on besides its own key: the data version, then the goals file and the
     warehouse."""
@@ -313,3 +334,11 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     name = f"{fn.__module__}.{fn.__qualname__}"
     _REGISTRY.setdefault(name, fn)
     return _call(name, current_version(), str(default_db_path()), args, kwargs)
+
+
+def shared_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`call`, its result shared by every session asking the same at the same data (ui.data.shared): for what
+    a page draws from a sections function (Sections, their figures), which every visitor of the view gets
+    alike. Read what comes back; never change it."""
+    key = ("call", f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+    return shared(key, lambda: call(fn, *args, **kwargs))

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from analytics import chart_registry, definitions, export, figure_data, releases
 from analytics.coverage import complete_years
@@ -92,6 +93,16 @@ def default_years(years: list[str]) -> tuple[str, str]:
     default end for every visitor; it is one step along the slider for whoever wants it."""
     complete = [y for y in _complete_years() if y in years]
     return years[0], (complete[-1] if complete else years[-1])
+
+
+def default_view(*, released: bool) -> Filters:
+    """The view a page opens on when nobody chose another (every region and type, default_years), in the
+    edition `released` (what visitors see) or the current figures (DESE's)."""
+    loaded = _years_loaded()
+    if not loaded:
+        return Filters(released=released)
+    first, last = default_years(definitions.school_years_between(loaded[0], loaded[-1]))
+    return Filters(first, last, (), (), released=released)
 
 
 def _initial_years(years: list[str]) -> tuple[str, str]:
@@ -291,11 +302,29 @@ def chart_text(section) -> tuple[str, object]:
     """A chart's text alternative (its finding, then its figures) and its figures as a table (None where
     the chart is not one of categories): worked out once per section, which every session viewing the same
     view shares (registered)."""
-    found = section.__dict__.get("_chart_text")
+    return _memo(section, "_chart_text", lambda: _chart_text(section))
+
+
+def _memo(section, name: str, compute):
+    """What `compute()` makes of a section, kept on it: a Section is shared by every session viewing the same
+    view (registered), so this is worked out once for all of them. (A Section is frozen; this is a memo.)"""
+    found = section.__dict__.get(name)
     if found is None:
-        found = _chart_text(section)
-        object.__setattr__(section, "_chart_text", found)  # a Section is frozen; this is a memo of it
+        found = compute()
+        object.__setattr__(section, name, found)
     return found
+
+
+class _Drawn(BaseFigure):
+    """A figure already turned into Plotly's dict, handed to st.plotly_chart as it is: Streamlit asks a figure
+    for its dict (a deep copy, made anew each time) and turns that into JSON. The dict is made once per
+    section (_memo) and never changed."""
+
+    def __init__(self, spec: dict):  # (BaseFigure's own is not run: nothing but to_dict is asked of it)
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
 
 
 def _chart_text(section) -> tuple[str, object]:
@@ -330,7 +359,7 @@ def chart(section, key: str | None = None, *, table: bool = True) -> None:
     filters = st.session_state.get(_VIEW, Filters())
     alt, figures = chart_text(section)
     st.plotly_chart(
-        section.figure,
+        _Drawn(_memo(section, "_figure_dict", section.figure.to_dict)),
         key=key,
         width="stretch",
         alt=alt,
