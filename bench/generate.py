@@ -2,7 +2,8 @@
 
 - a Massachusetts-scale warehouse: the project's ~410 real organizations, staff for 10 school years in
   every job class and race/ethnicity (about 61,000 teacher FTE, 1,850 schools' worth rolled up to their
-  districts), students, and the bundled sample fellows, participation and equity-leader lists;
+  districts), students, the bundled sample's program lists (Fellows, participation, equity leaders, AMSEL)
+  and students' reports (discipline, attendance, graduation, climate), and a release of its figures;
 - a national-scale warehouse: 13,000 synthetic organizations, 10 school years, 8 job classes x 7
   race/ethnicity categories (about 3.5 million educators a year), students, and modest program lists;
 - a 100,000-row per-person roster CSV as an HR system exports it (Windows-1252, CRLF, names and employee
@@ -25,8 +26,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import access, definitions
-from analytics.contracts import ENROLLMENT, EQUITY_LEADERS, FELLOWS, ORGANIZATIONS, PARTICIPATION, STAFFING
+from analytics import access, definitions, releases
+from analytics.contracts import (
+    ENROLLMENT,
+    EQUITY_LEADERS,
+    FACT_KINDS,
+    FELLOWS,
+    ORGANIZATIONS,
+    PARTICIPATION,
+    STAFFING,
+)
 from analytics.sample import SAMPLE_DIR
 from analytics.sample_workforce import load_organizations
 from analytics.seed import ensure_organizations, read_typed_csv
@@ -317,9 +326,14 @@ def build_state_warehouse(path: Path) -> dict[str, int]:
         orgs = con.execute(sql("organization_types")).df()
         grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), MASSACHUSETTS)
         load_facts(con, grid, MASSACHUSETTS)
-        for kind in (FELLOWS, PARTICIPATION, EQUITY_LEADERS):
-            frame = read_typed_csv(kind, SAMPLE_DIR / f"{kind.table}.csv")
+        # The bundled sample's lists and students' reports are of the same 412 organizations.
+        for kind in FACT_KINDS.values():
+            if kind in (STAFFING, ENROLLMENT):
+                continue
+            frame = read_typed_csv(kind, SAMPLE_DIR / f"{kind.sample_file}.csv")
             _save(con, kind, frame, f"{kind.table}.csv", MASSACHUSETTS, f"Bench {kind.title} (sample lists)")
+        # What a visitor who has not signed in sees: DESE's release of these figures.
+        releases.publish(con, actor=access.system(UPLOADER))
         return _counts(con)
     finally:
         con.close()

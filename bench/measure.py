@@ -149,9 +149,11 @@ def cmd_page(args: argparse.Namespace) -> None:
         warm.append(_timed(at.run))
     cold = []
     from analytics.metrics import forget_cached_blocks
+    from ui.data import forget_shared
 
     for _ in range(args.cold):
         st.cache_data.clear()
+        forget_shared()  # the views shared by every session
         forget_cached_blocks()  # as after a change of the data: the privacy blocks are cut again
         cold.append(_timed(at.run))
     errors += [str(e.value) for e in at.exception]

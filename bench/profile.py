@@ -42,7 +42,12 @@ def profile_page(page: str, *, cold: bool, runs: int, sort: str, limit: int) -> 
     active["on"] = True
     for _ in range(runs):
         if cold:
+            from analytics.metrics import forget_cached_blocks
+            from ui.data import forget_shared
+
             st.cache_data.clear()
+            forget_shared()
+            forget_cached_blocks()
         at.run()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(limit)

@@ -22,7 +22,19 @@ from bench.exports import export_module_available
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WORK = PROJECT_ROOT / "bench" / "work"
 RESULTS = PROJECT_ROOT / "bench" / "results.md"
-PAGES = ["overview", "superintendents", "fellows", "districts", "workforce", "upload", "export", "about"]
+PAGES = [
+    "overview",
+    "superintendents",
+    "fellows",
+    "districts",
+    "students",
+    "workforce",
+    "equity_leaders",
+    "upload",
+    "export",
+    "about",
+]
+OVERVIEW_TITLE = "Are we on track?"  # the default page's: a page that shows it was not the page named
 # One organization's profile open on the Districts page (Boston; the first synthetic organization).
 PROFILE = {"state": "00350000", "national": "01000100"}
 
@@ -88,7 +100,18 @@ def _inputs() -> tuple[str, str]:
     files = [PROJECT_ROOT / "bench" / "generate.py", PROJECT_ROOT / "data" / "organizations.csv"]
     warehouses = [
         *files,
-        *(a / name for name in ("store.py", "warehouse.py", "contracts.py", "seed.py")),
+        *(
+            a / name
+            for name in (
+                "store.py",
+                "warehouse.py",
+                "schema.py",
+                "writes.py",
+                "contracts.py",
+                "seed.py",
+                "releases.py",
+            )
+        ),
         *sorted((a / "migrations").glob("*.sql")),
         *sorted((PROJECT_ROOT / "data" / "sample").glob("*.csv")),
     ]
@@ -200,6 +223,14 @@ def measure_pages(paths: Paths, s: Settings, log) -> list[dict]:
             if query:
                 args += ["--query", json.dumps(query)]
             got = measure(args, env)
+            if (
+                got.get("errors")
+                or not got.get("titles")
+                or (page != "overview") == (OVERVIEW_TITLE in got["titles"])
+            ):
+                raise RuntimeError(
+                    f"{label} at {scale} scale showed {got.get('titles')}: {got.get('errors')}"
+                )
             rows.append({"scale": scale, "label": label, "empty": empty, **got})
     return rows
 
