@@ -269,6 +269,14 @@ class _Obstacles:
             return True
         return any(box.crossed_by(a, b, gap) for a, b in self.lines)
 
+    def across(self, box: Box, gap: float = 2.0) -> _Obstacles:
+        """Only what lies across `box`'s columns (within `gap`): all a box moved up or down can hit."""
+        left, right = box.x0 - gap, box.x1 + gap
+        return _Obstacles(
+            [(a, b) for a, b in self.lines if min(a[0], b[0]) <= right and max(a[0], b[0]) >= left],
+            [o for o in self.boxes if o.x0 < right and o.x1 > left],
+        )
+
 
 def _trace_obstacles(fig: go.Figure, frame: Frame) -> _Obstacles:
     """What a label must keep clear of: the traces' lines and markers, the shapes' lines, and bars."""
@@ -462,14 +470,18 @@ def place_labels(fig: go.Figure, sizes: tuple[tuple[float, float], ...]) -> None
         note = notes[i]
         wanted = note.yshift or 0
         best, best_hits = wanted, None
+        # A movable label has no arrow: shifted, its box only moves up (its box at no shift, worked out once:
+        # reading a Plotly figure's properties is what made placing labels slow).
+        level = [_annotation_box(fig, note, f, yshift=0) for f in frames]
+        near = [found.across(b) for b, found in zip(level, obstacles, strict=True) if b is not None]
         for offset in _offsets(limit=int(max(f.bottom - f.top for f in frames))):
             shift = wanted + offset
-            boxes = [_annotation_box(fig, note, f, yshift=shift) for f in frames]
-            if any(b is None for b in boxes):
+            if any(b is None for b in level):
                 break
+            boxes = [Box(b.x0, b.y0 - shift, b.x1, b.y1 - shift) for b in level]
             hits = sum(
                 found.hit(b) or b.y0 < f.top - 4 or b.y1 > f.bottom + 4 or b.x1 > f.width
-                for b, f, found in zip(boxes, frames, obstacles, strict=True)
+                for b, f, found in zip(boxes, frames, near, strict=True)
             )
             if hits == 0:
                 best, best_hits = shift, 0
