@@ -447,9 +447,10 @@ def superintendents_by_group(
         if shown < 2 or 2 * shown < len(in_year):
             plural = "regions" if group_by == "region" else "types of organization"
             says_little = (
-                f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold fewer than {SMALL_CELL_THRESHOLD} "
-                f"superintendents of color or fewer than {SMALL_CELL_THRESHOLD} others"
-            )
+                f"none of the {len(in_year)} {plural} can be shown in {year}; each holds fewer than "
+                if shown == 0
+                else f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold fewer than "
+            ) + f"{SMALL_CELL_THRESHOLD} superintendents of color or fewer than {SMALL_CELL_THRESHOLD} others"
     else:
         title = f"Superintendents of color by {word}"
     drawn = year is not None and bool((frame["school_year"] == year).any())  # bars, or a message

@@ -8,7 +8,7 @@ from analytics.definitions import SMALL_CELL_THRESHOLD
 from analytics.goal_progress import points_since
 from analytics.metrics import counted_years
 from analytics.projection import implied_hire_share
-from ui.data import call, goals, shared_call
+from ui.data import goals, shared_call
 from ui.layout import caption, chart, empty_state, page_heading, registered, sidebar_filters
 
 g = goals()
@@ -106,7 +106,9 @@ with inputs:
         )
         / 100
     )
-planned = call(sections.superintendent_scenario, g, filters, float(posts), float(turnover), float(hire_share))
+planned = shared_call(
+    sections.superintendent_scenario, g, filters, float(posts), float(turnover), float(hire_share)
+)
 with result:
     if planned is not None:
         scenario_section, scenario = planned

@@ -313,7 +313,9 @@ def test_the_default_deck_leaves_out_charts_that_say_little_and_says_why(sample_
     left = {c.key: c for c in plan.left_out}
     assert set(left) == {"superintendents-by-region", "superintendents-by-type"}, plan.left_out
     assert left["superintendents-by-region"].why.startswith("only 1 of 7 regions can be shown in 2024-25")
-    assert left["superintendents-by-type"].why.startswith("only 0 of 2 types of organization")
+    assert left["superintendents-by-type"].why.startswith(
+        "none of the 2 types of organization can be shown in 2024-25"
+    )
     assert (
         left["superintendents-by-type"].nothing_shown and not left["superintendents-by-region"].nothing_shown
     )

@@ -7,6 +7,7 @@ import html
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
@@ -375,7 +376,11 @@ def chart(section, key: str | None = None, *, table: bool = True) -> None:
     )
     if table and figures is not None and len(figures):
         with st.expander("The figures in this chart, as a table"):
-            st.dataframe(figures, hide_index=True, width="stretch")
+            # As Arrow, made once per section: st.dataframe turns a pandas frame into Arrow at every view.
+            arrow = _memo(
+                section, "_figures_arrow", lambda: pa.Table.from_pandas(figures, preserve_index=False)
+            )
+            st.dataframe(arrow, hide_index=True, width="stretch")
 
 
 PRINT_ROWS = 5_000  # a table's rows printed (every row of Massachusetts' tables; a country's, the CSV)
