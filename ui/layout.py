@@ -358,9 +358,9 @@ def chart(section, key: str | None = None, *, table: bool = True) -> None:
     key = key or section.name
     st.session_state.setdefault(_PAGE_CHARTS, []).append(name)
     filters = st.session_state.get(_VIEW, Filters())
-    alt, figures = chart_text(section)
+    alt, figures, spec, arrow = drawn(section)
     st.plotly_chart(
-        _Drawn(_memo(section, "_figure_dict", section.figure.to_dict)),
+        _Drawn(spec),
         key=key,
         width="stretch",
         alt=alt,
@@ -376,11 +376,22 @@ def chart(section, key: str | None = None, *, table: bool = True) -> None:
     )
     if table and figures is not None and len(figures):
         with st.expander("The figures in this chart, as a table"):
-            # As Arrow, made once per section: st.dataframe turns a pandas frame into Arrow at every view.
-            arrow = _memo(
-                section, "_figures_arrow", lambda: pa.Table.from_pandas(figures, preserve_index=False)
-            )
             st.dataframe(arrow, hide_index=True, width="stretch")
+
+
+def drawn(section) -> tuple:
+    """What chart() hands Streamlit for a section, worked out once per section (which every session viewing
+    the view shares; ui/warm.py works it out before any asks): its text alternative, its figures as a table
+    (None where the chart is not one of categories), its Plotly dict and that table as Arrow (st.dataframe
+    would convert a pandas frame at every view)."""
+    alt, figures = chart_text(section)
+    spec = _memo(section, "_figure_dict", section.figure.to_dict)
+    arrow = (
+        _memo(section, "_figures_arrow", lambda: pa.Table.from_pandas(figures, preserve_index=False))
+        if figures is not None and len(figures)
+        else None
+    )
+    return alt, figures, spec, arrow
 
 
 PRINT_ROWS = 5_000  # a table's rows printed (every row of Massachusetts' tables; a country's, the CSV)

@@ -25,7 +25,7 @@ from analytics.goals import GapGoal
 from analytics.metrics import Filters, organizations_overview
 from analytics.settings import load_settings
 from ui.data import WRITTEN, call, data_stamp, goals, shared_call
-from ui.layout import default_view, registered
+from ui.layout import default_view, drawn, registered
 
 log = logging.getLogger("dashboard")
 POLL_SECONDS = 2.0  # how often the warming thread looks for a change made by another server or command
@@ -91,8 +91,8 @@ def views() -> list[Filters]:
 
 
 def warm() -> int:
-    """Compute every chart of every warmed view into the shared cache, and the pages' other shared figures;
-    how many chart views were computed."""
+    """Compute every chart of every warmed view into the shared cache, with what a page hands Streamlit for
+    it (ui.layout.drawn), and the pages' other shared figures; how many chart views were computed."""
     every_goal = goals()
     measures = {
         chart_registry.measure_key(key) for g in every_goal if isinstance(g, GapGoal) for key in g.measures
@@ -100,10 +100,10 @@ def warm() -> int:
     done = 0
     for filters in views():
         for goal in every_goal:  # the Overview's cards and charts
-            registered(goal.chart, filters, compact=True)
+            drawn(registered(goal.chart, filters, compact=True))
         for chart in chart_registry.every_chart(every_goal):
             options = {"include_not_comparable": False} if chart.key in measures else {}
-            registered(chart.key, filters, **options)
+            drawn(registered(chart.key, filters, **options))
             done += 1
         if every_goal.superintendents is not None:  # as the pages ask for them (app_pages/)
             shared_call(sections.goal_trend, every_goal.superintendents, filters)
