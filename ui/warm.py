@@ -19,12 +19,12 @@ import time
 
 from streamlit import runtime
 
-from analytics import chart_registry, definitions, sections
+from analytics import chart_registry, definitions, releases, sections
 from analytics.equity import leader_gaps
 from analytics.goals import GapGoal
 from analytics.metrics import Filters, organizations_overview
 from analytics.settings import load_settings
-from ui.data import WRITTEN, call, data_stamp, goals, shared_call
+from ui.data import WRITTEN, call, data_stamp, goals, sample_data_loaded, shared_call
 from ui.layout import default_view, drawn, registered
 
 log = logging.getLogger("dashboard")
@@ -110,4 +110,6 @@ def warm() -> int:
         shared_call(sections.fellows_outcomes, filters)
         call(organizations_overview, filters)
         call(leader_gaps, filters)
+    sample_data_loaded()  # what every page asks besides its view: the sample-data notice, the release's date
+    call(releases.latest_release)
     return done
