@@ -5,6 +5,7 @@ never one edition's figures in the other's view."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import subprocess
@@ -73,6 +74,13 @@ def test_after_an_approved_upload_the_same_process_shows_the_new_figure(sample_d
     assert _enrolled_shown(_public_visitor(open_app, sample_db)) == first  # not released: never the current
 
 
+def _run(coroutine):
+    """Run a visitor's coroutine to its end, in a thread of its own: a pytest process that ran the browser tests
+    has Playwright's event loop running in its main thread, where asyncio.run() refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -123,14 +131,14 @@ def test_after_an_approved_upload_and_its_release_every_server_shows_the_new_fig
         Server(ROOT / "app.py", env, ports[0], public_site(tmp_path, f"http://127.0.0.1:{ports[0]}")) as one,
         Server(ROOT / "app.py", env, ports[1], public_site(tmp_path, f"http://127.0.0.1:{ports[1]}")) as two,
     ):
-        first = [asyncio.run(_fellows_seen(s.port)) for s in (one, two)]
+        first = [_run(_fellows_seen(s.port)) for s in (one, two)]
         assert first[0] == first[1]
 
         _command(location, env, "import", "fellows", str(cohort))
-        assert [asyncio.run(_fellows_seen(s.port)) for s in (one, two)] == first  # not released yet
+        assert [_run(_fellows_seen(s.port)) for s in (one, two)] == first  # not released yet
 
         _command(location, env, "publish")
-        assert [asyncio.run(_fellows_seen(s.port)) for s in (two, one)] == [first[0] + NEW_FELLOWS] * 2
+        assert [_run(_fellows_seen(s.port)) for s in (two, one)] == [first[0] + NEW_FELLOWS] * 2
 
 
 @pytest.mark.skipif(
@@ -163,7 +171,7 @@ def test_two_processes_behind_the_readmes_nginx_serve_every_visitor_from_one_pro
 
         def served_by(cookie: str) -> int:
             """Which process did the work of a visitor's views (the other is idle: one visitor at a time)."""
-            figure, work = asyncio.run(visit(cookie))
+            figure, work = _run(visit(cookie))
             assert figure > 0
             time.sleep(0.2)
             return 0 if work[0] > work[1] else 1
