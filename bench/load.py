@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from analytics import definitions
+from bench.procs import cpu_seconds, tree_cpu_seconds, wait_until_up
 from bench.proxy import Proxy, route_cookie
 from bench.run import WORK, Paths, ensure_data
 
@@ -62,7 +62,6 @@ def two():
 
 st.navigation([st.Page(one, title="One", default=True), st.Page(two, title="Two")]).run()
 """
-TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -102,21 +101,15 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=1)
-                return self
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError("the server did not start")
+        wait_until_up(self.port, self.process, f"the server on port {self.port}")
+        return self
 
     def __exit__(self, *exc) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime, all threads
+        return cpu_seconds(self.process.pid)
 
     def rss_mib(self) -> float:
         return int(Path(f"/proc/{self.process.pid}/statm").read_text().split()[1]) * PAGE_SIZE / 1_048_576
@@ -429,17 +422,7 @@ class Postgres:
         self.pid = int((data / "postmaster.pid").read_text().split()[0])
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        own = sum(int(f) for f in fields[11:15]) / TICKS  # utime, stime, and its reaped children's
-        found = Path(f"/proc/{self.pid}/task/{self.pid}/children")
-        children = [int(p) for p in found.read_text().split()] if found.exists() else []
-        for child in children:
-            try:
-                f = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            own += (int(f[11]) + int(f[12])) / TICKS
-        return own
+        return tree_cpu_seconds(self.pid, reaped=True)
 
 
 def measure_lake(
@@ -457,13 +440,7 @@ def measure_lake(
         env = {**os.environ, "DASHBOARD_DB": lake, "DASHBOARD_DATA_PATH": str(scratch / "lake-data")}
         log("  DuckLake: loading the statewide sample and releasing it")
         for command in (["seed-sample"], ["publish"]):
-            subprocess.run(
-                [sys.executable, "-m", "analytics", *command, "--db", lake],
-                cwd=PROJECT_ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            analytics(lake, env, *command)
         ports = [_port(), _port()]
         with contextlib.ExitStack() as stack:
             servers = [
@@ -523,13 +500,7 @@ def after_release(lake: str, env: dict, servers: list[Server], log) -> dict:
     def release() -> float:
         started = time.perf_counter()
         for command in (["import", SAMPLE_UPLOAD[0], str(SAMPLE_UPLOAD[1])], ["publish"]):
-            subprocess.run(
-                [sys.executable, "-m", "analytics", *command, "--db", lake],
-                cwd=PROJECT_ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            analytics(lake, env, *command)
         return time.perf_counter() - started
 
     release()
@@ -541,17 +512,21 @@ def after_release(lake: str, env: dict, servers: list[Server], log) -> dict:
     return {"warm": statistics.median(warm), "after": settled, "warming": warming, "at_once": at_once}
 
 
-def _uploads(lake: str, env: dict) -> int:
-    """How many uploads the shared warehouse lists (through the command line, as an operator would)."""
-    listed = subprocess.run(
-        [sys.executable, "-m", "analytics", "uploads", "--db", lake],
+def analytics(lake: str, env: dict, *command: str) -> str:
+    """`python -m analytics COMMAND --db LAKE`, as an operator would run it; what it printed."""
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", *command, "--db", lake],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=True,
-    )
-    return len(listed.stdout.splitlines())
+    ).stdout
+
+
+def _uploads(lake: str, env: dict) -> int:
+    """How many uploads the shared warehouse lists (through the command line, as an operator would)."""
+    return len(analytics(lake, env, "uploads").splitlines())
 
 
 TARGETS = {

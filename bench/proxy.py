@@ -9,9 +9,10 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
+
+from bench.procs import tree_cpu_seconds, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 README = PROJECT_ROOT / "README.md"
@@ -74,17 +75,8 @@ class Proxy:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.listen}/_stcore/health", timeout=1)
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(
-                        f"nginx did not start: {self.process.stderr.read().decode()}"
-                    ) from None
-                time.sleep(0.1)
-        raise RuntimeError("nginx did not answer")
+        wait_until_up(self.listen, self.process, "nginx", seconds=10)
+        return self
 
     def __exit__(self, *exc) -> None:
         self.process.terminate()
@@ -92,20 +84,7 @@ class Proxy:
 
     def cpu_seconds(self) -> float:
         """nginx's master and workers."""
-        return sum(_cpu(pid) for pid in [self.process.pid, *_children(self.process.pid)])
-
-
-def _children(pid: int) -> list[int]:
-    found = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in found.read_text().split()] if found.exists() else []
-
-
-def _cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return tree_cpu_seconds(self.process.pid)
 
 
 def route_cookie(listen: int) -> str:

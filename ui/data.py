@@ -283,12 +283,7 @@ def forget_shared() -> None:
 def data_stamp() -> tuple:
     """What a shared figure depends on besides its own key: the data version, then the goals file and the
     warehouse."""
-    path = goals_file()
-    try:
-        modified = path.stat().st_mtime
-    except OSError:
-        modified = 0.0
-    return (current_version(), str(path), modified, str(default_db_path()))
+    return (current_version(), *_goals_stamp(), str(default_db_path()))
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
@@ -315,12 +310,16 @@ def _goals_from(path: str, modified: float) -> Goals:
 
 def goals() -> Goals:
     """The goals file (data/goals.toml, or $DASHBOARD_GOALS), read again when it changes."""
+    return _goals_from(*_goals_stamp())
+
+
+def _goals_stamp() -> tuple[str, float]:
+    """The goals file and when it last changed (0 where it cannot be read: load_goals says why)."""
     path = goals_file()
     try:
-        modified = path.stat().st_mtime
+        return str(path), path.stat().st_mtime
     except OSError:
-        modified = 0.0  # load_goals says the file cannot be read
-    return _goals_from(str(path), modified)
+        return str(path), 0.0
 
 
 @cached

@@ -32,8 +32,6 @@ POLL_SECONDS = 2.0  # how often the warming thread looks for a change made by an
 THREAD = "warm views"
 _started = threading.Lock()
 _thread: threading.Thread | None = None
-warmed_stamp: tuple | None = None  # the data stamp last warmed
-last_warm: dict = {}  # what the last warming did: its stamp, how many charts, how long it took
 
 
 def start() -> None:
@@ -60,17 +58,15 @@ logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").add
 
 
 def _keep_warm() -> None:
-    global warmed_stamp
+    warmed = None  # the data stamp last warmed
     while True:
         try:
             stamp = data_stamp()
-            if stamp != warmed_stamp:
+            if stamp != warmed:
                 started = time.perf_counter()
                 views = warm()
-                warmed_stamp = stamp
-                took = time.perf_counter() - started
-                last_warm.update(stamp=stamp, charts=views, seconds=took)
-                log.info("warmed %d chart views in %.1f s", views, took)
+                warmed = stamp
+                log.info("warmed %d chart views in %.1f s", views, time.perf_counter() - started)
         except Exception:  # a warehouse busy or being replaced: the next look tries again
             log.exception("warming the default views failed")
         WRITTEN.wait(POLL_SECONDS)  # a write on this server: warm at once, not at the next look
