@@ -24,6 +24,7 @@ from pathlib import Path
 from app_pages_list import PAGES, AppPage
 from app_pages_list import page_by_name as page_by_name  # the browser tests import it from here
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
@@ -204,22 +205,6 @@ CHART_DATA = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart
     JSON.stringify((gd._fullData || gd.data || []).map(t => [t.name, t.x, t.y, t.values, t.labels, t.z]),
                    (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v))"""
 
-# Count the script runs that start from now on (a MutationObserver on the run state, which sees a run even
-# when it starts and ends between two polls).
-_COUNT_RUNS = """() => {
-    const app = document.querySelector("[data-testid='stApp']");
-    window.__scriptRuns = 0;
-    if (!window.__scriptRunObserver) {
-        window.__scriptRunObserver = new MutationObserver(records => {
-            for (const r of records) {
-                if (r.oldValue === "running" || app.dataset.testScriptState === "running") window.__scriptRuns++;
-            }
-        });
-        window.__scriptRunObserver.observe(
-            app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
-    }
-}"""
-
 CHARTS_CHANGED = "before => JSON.stringify((" + CHART_DATA + ")()) !== JSON.stringify(before)"
 
 
@@ -231,6 +216,7 @@ class Dashboard:
     server: StreamlitServer
     js_errors: list[str] = field(default_factory=list)
     log_mark: int = 0
+    runs_ended: int = 0  # script runs the server has said ended, read off the WebSocket (see _on_frame)
     app_page: AppPage | None = None  # the page last opened
     charts_when_loaded: list[dict] = field(default_factory=list)  # set by the shared tabs (conftest)
 
@@ -249,40 +235,83 @@ class Dashboard:
         """Wait until the script has run to the end and nothing on screen is stale."""
         self.page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
 
-    def rerun_by(self, action, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
-        """Do something that reruns the script (click, choose, upload), and wait for that run to finish."""
-        self.page.evaluate(_COUNT_RUNS)
-        action()
-        self.page.wait_for_function("() => window.__scriptRuns > 0", timeout=timeout)
+    def _on_frame(self, payload: bytes | str) -> None:
+        """Count each message saying the script stopped running. The page's own run-state attribute is not
+        enough: on a loaded machine a quick run's start and end can reach React in one batch, and then the
+        attribute never changes."""
+        if isinstance(payload, bytes) and payload[:1] == b"J":  # field 9 first: only session_status_changed
+            status = ForwardMsg.FromString(payload)
+            if (
+                status.HasField("session_status_changed")
+                and not status.session_status_changed.script_is_running
+            ):
+                self.runs_ended += 1
+
+    def _wait_for_run_end(self, since: int, timeout: float) -> bool:
+        """Wait until a run ended after the count `since`; False when none did within `timeout` ms."""
+        deadline = time.monotonic() + timeout / 1000
+        while self.runs_ended <= since:
+            if time.monotonic() > deadline:
+                return False
+            self.page.wait_for_timeout(50)  # Playwright delivers WebSocket events while it waits
+        return True
+
+    def rerun_by(self, action, timeout: float = SCRIPT_TIMEOUT_MS, landed=None) -> None:
+        """Do something that reruns the script (click, choose, upload), and wait for that run to finish.
+
+        With `landed` (does the page show that the action took?), the action is tried up to three times: on a
+        loaded machine a click can land while a list is still opening or already closing, or while the page is
+        still settling, and then nothing happens and no run starts. An action that did land only waits for its
+        run, however slow."""
+        for attempt in range(3 if landed else 1):
+            since = self.runs_ended
+            action()
+            if landed is None or self._wait_for_run_end(since, CHOICE_TIMEOUT_MS):
+                break
+            if attempt == 2 or landed():
+                break
+        if not self._wait_for_run_end(since, timeout):
+            raise AssertionError(f"no script run ended within {timeout / 1000:.0f} s of the action")
         self.wait_for_script(timeout)
 
     def choose(self, label: str, option: str | re.Pattern) -> None:
         """Pick `option` (its text, or a pattern) in the selectbox labelled `label`, unless it is picked
         already, and wait for the rerun."""
         combo = self.page.get_by_role("combobox", name=label, exact=True)
-        current = combo.input_value()
-        if option.search(current) if isinstance(option, re.Pattern) else current == option:
+
+        def landed() -> bool:
+            now = combo.input_value()
+            return bool(option.search(now)) if isinstance(option, re.Pattern) else now == option
+
+        if landed():
             return
         box = self.page.locator("[data-testid='stSelectbox']").filter(has=combo)
-        # On a loaded machine a click can land while the list is still opening or already closing, and then
-        # nothing is chosen and no run starts: try again, up to three times, whenever the box still shows
-        # something else. A choice that did land only waits for its run, however slow.
-        for attempt in range(3):
+
+        def pick() -> None:
             # The list closes when the page scrolls after it opened: scroll first, let it settle, then open.
             box.scroll_into_view_if_needed()
             self.page.wait_for_timeout(300)
-            self.page.evaluate(_COUNT_RUNS)
             box.get_by_role("button", name="Open").click()
             self.page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
-            try:
-                self.page.wait_for_function("() => window.__scriptRuns > 0", timeout=CHOICE_TIMEOUT_MS)
-                break
-            except PlaywrightTimeoutError:
-                now = combo.input_value()
-                if attempt == 2 or (option.search(now) if isinstance(option, re.Pattern) else now == option):
-                    self.page.wait_for_function("() => window.__scriptRuns > 0", timeout=SCRIPT_TIMEOUT_MS)
-                    break
-        self.wait_for_script()
+
+        self.rerun_by(pick, landed=landed)
+
+    def add_choice(self, label: str, option: str) -> None:
+        """Add `option` to the sidebar multiselect labelled `label`, wait for the rerun, and close its list."""
+        box = self.sidebar().locator("[data-testid='stMultiSelect']").filter(has_text=label)
+
+        def landed() -> bool:
+            return option in [tag.get_attribute("aria-label") for tag in box.locator("[data-tag]").all()]
+
+        def pick() -> None:
+            self.page.keyboard.press("Escape")  # a list left open by a try that did not land closes first
+            box.scroll_into_view_if_needed()
+            self.page.wait_for_timeout(300)
+            box.locator("input").click()
+            self.page.get_by_role("option", name=option, exact=True).click()
+
+        self.rerun_by(pick, landed=landed)
+        self.page.keyboard.press("Escape")
 
     def exceptions(self) -> list[str]:
         """The text of every exception box shown."""
@@ -353,6 +382,7 @@ def new_dashboard(browser, server: StreamlitServer) -> Dashboard:
     page.set_default_timeout(30_000)
     dash = Dashboard(page=page, server=server)
     page.on("pageerror", lambda error: dash.js_errors.append(str(error)))
+    page.on("websocket", lambda socket: socket.on("framereceived", dash._on_frame))
     return dash
 
 

@@ -107,6 +107,9 @@ def pytest_runtest_makereport(item, call):
                     report.sections.append(("browser", f"screenshot of the failure: {path}"))
                 except Exception as error:  # a crashed tab must not hide the test's own failure
                     report.sections.append(("browser", f"no screenshot: {error}"))
+                report.sections.append(("server log since the page opened", value.server_log()[-4000:]))
+                if value.js_errors:
+                    report.sections.append(("JavaScript errors", "\n".join(value.js_errors[-20:])))
                 break
     return report
 

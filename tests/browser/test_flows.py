@@ -51,10 +51,8 @@ def test_choosing_a_region_changes_the_chart_and_the_address(dashboard):
     assert REGION in REGIONS
     statewide = open_superintendents(dashboard)
 
-    region = dashboard.sidebar().locator("[data-testid='stMultiSelect']").filter(has_text="Region")
-    region.locator("input").click()
-    dashboard.page.get_by_role("option", name=REGION, exact=True).click()
-    dashboard.page.keyboard.press("Escape")
+    region = filter_box(dashboard, "Region")
+    dashboard.add_choice("Region", REGION)
     dashboard.wait_for_chart_data_change(statewide)
 
     assert selected(region) == [REGION]
@@ -104,7 +102,9 @@ def go_to(dashboard: Dashboard, app_page: AppPage) -> None:
     """Change page the way a person does, by the sidebar's navigation (same session, no reload)."""
     nav = dashboard.page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']")
     link = nav.filter(has_text=re.compile(rf"{re.escape(app_page.title)}$"))
-    dashboard.rerun_by(link.click)
+    dashboard.rerun_by(
+        link.click, landed=lambda: urlparse(dashboard.page.url).path.strip("/") == app_page.url_path
+    )
     dashboard.app_page = app_page
     assert urlparse(dashboard.page.url).path.strip("/") == app_page.url_path
 
@@ -120,14 +120,7 @@ def test_region_type_and_years_survive_changes_of_page(dashboard):
     type_label = "Districts"
     dashboard.open(overview)
     for label, option in (("Region", REGION), ("Organization type", type_label)):
-        box = filter_box(dashboard, label)
-        dashboard.rerun_by(
-            lambda box=box, option=option: (
-                box.locator("input").click(),
-                dashboard.page.get_by_role("option", name=option, exact=True).click(),
-            )
-        )
-        dashboard.page.keyboard.press("Escape")
+        dashboard.add_choice(label, option)
     start = dashboard.sidebar().get_by_role("slider", name="School years — start")
     dashboard.rerun_by(lambda: (start.focus(), dashboard.page.keyboard.press("ArrowRight")))
     later_year = start.get_attribute("aria-valuetext")
