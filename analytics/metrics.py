@@ -71,11 +71,14 @@ def _split(populations: tuple[str, ...]) -> tuple[list[str], bool]:
     return [p for p in populations if p != STUDENTS], STUDENTS in populations
 
 
-# The blocks of each population and year range, for the data they were cut from: every chart of a page (and
-# every view of an export) reads the same ones, so they are cut once per change of the data, not per call.
+# The blocks of each population, for the data they were cut from: every chart of a page (and every view of an
+# export) reads the same ones, so they are cut once per change of the data, not per call. They are cut over
+# every school year and a year range is a slice of them: each year's blocks are cut on their own (blocks never
+# span two years), so a year is cut the same whatever range asks for it, and a page's trend, its one-year
+# breakdowns and a profile's years all read one cut instead of one each.
 _INPUTS: OrderedDict[tuple, ShareInputs] = OrderedDict()
 _INPUTS_LOCK = threading.Lock()
-_INPUTS_KEPT = 64
+_INPUTS_KEPT = 32
 
 
 def share_inputs(
@@ -87,13 +90,13 @@ def share_inputs(
     with cursor(con) as cur:
         data = data_key(cur)
     if data is None:
-        return _cut_inputs(con, populations, filters)
-    key = (data, filters.year_from, filters.year_to, filters.released)
+        return _in_years(_cut_inputs(con, populations, filters.between(None, None)), filters)
+    key = (data, filters.released)
     with _INPUTS_LOCK:
         kept = {p: _INPUTS[(*key, p)] for p in populations if (*key, p) in _INPUTS}
     missing = tuple(p for p in populations if p not in kept)
     if missing:
-        fresh = _cut_inputs(con, missing, filters)
+        fresh = _cut_inputs(con, missing, filters.between(None, None))
         with _INPUTS_LOCK:
             for p in missing:
                 kept[p] = _INPUTS[(*key, p)] = ShareInputs(
@@ -105,12 +108,30 @@ def share_inputs(
             while len(_INPUTS) > _INPUTS_KEPT:
                 _INPUTS.popitem(last=False)
     parts = [kept[p] for p in populations]
-    return ShareInputs(
+    whole = ShareInputs(
         *(
             pd.concat([getattr(x, name) for x in parts], ignore_index=True)
             for name in ("organizations", "cells", "coverage")
         )
     )
+    return _in_years(whole, filters)
+
+
+def _in_years(inputs: ShareInputs, filters: Filters) -> ShareInputs:
+    """`inputs` narrowed to the view's school years."""
+    if not filters.year_from and not filters.year_to:
+        return inputs
+
+    def within(frame: pd.DataFrame) -> pd.DataFrame:
+        years = frame["school_year"]
+        keep = np.ones(len(frame), dtype=bool)
+        if filters.year_from:
+            keep &= (years >= filters.year_from).to_numpy()
+        if filters.year_to:
+            keep &= (years <= filters.year_to).to_numpy()
+        return frame[keep].reset_index(drop=True)
+
+    return ShareInputs(within(inputs.organizations), within(inputs.cells), within(inputs.coverage))
 
 
 def forget_cached_blocks() -> None:
