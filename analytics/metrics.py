@@ -687,9 +687,22 @@ def race_composition(
     return pd.DataFrame(parts, columns=columns)
 
 
-def _makeup_blocks(con: duckdb.DuckDBPyConnection, school_year: str, released: bool):
+# One year's make-up blocks, cut once per change of the data: every region's and type's view of that year
+# (a page's filters, an export's views, the deck) is a selection of the same blocks.
+_MAKEUP = KeptPerData(size=16)
+
+
+def _makeup_blocks(
+    con: duckdb.DuckDBPyConnection, school_year: str, released: bool
+) -> list[tuple[str, pd.DataFrame, list[str]]]:
     """Per population with people in `school_year`: (population, org-level races cut into blocks, the races
-    never shown alone)."""
+    never shown alone). Kept until the data changes; read, never changed, by those who ask."""
+    return _MAKEUP.get(
+        con, ("makeup", school_year, released), lambda: list(_cut_makeup(con, school_year, released))
+    )
+
+
+def _cut_makeup(con: duckdb.DuckDBPyConnection, school_year: str, released: bool):
     if released:
         units = releases.released(con, "makeup")
         units = units[units["school_year"] == school_year]
