@@ -25,9 +25,10 @@ run: $(VENV)/.runtime
 # pytest-xdist runs the test files in three processes (a file's tests stay together, so its module fixtures
 # are built once): the browser tests wait on Chromium and the app server, and a third process fills those
 # waits (measured on 2 cores: the first pass took 23:56 with three, 25:18 with two).
-XDIST ?= -n 3 --dist loadfile
+# --durations: the slowest tests, printed at the end of each pass, to keep the CI run under 30 minutes.
+XDIST ?= -n 3 --dist loadfile --durations=15
 # The DuckLake pass's waits are PostgreSQL's, on the same cores: two processes (6:10 with three, 5:49 with two).
-LAKE_XDIST ?= -n 2 --dist loadfile
+LAKE_XDIST ?= -n 2 --dist loadfile --durations=10
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(XDIST)
