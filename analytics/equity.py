@@ -230,10 +230,7 @@ def _released_measure(
     """One measure's units of the latest release in the year range, with its count and base."""
     family = releases.NETWORK.name if measure.base is None else f"network:{measure.key}"
     units = releases.released(con, family)
-    if filters.year_from:
-        units = units[units["school_year"] >= filters.year_from]
-    if filters.year_to:
-        units = units[units["school_year"] <= filters.year_to]
+    units = units[filters.in_years(units)]
     if measure.base is not None:
         units = units.assign(
             **{measure.count: units["count"], measure.base: units["count"] + units["without"]}

@@ -60,6 +60,16 @@ class Filters:
         """Every organization, this view's years, the same figures."""
         return self.between(self.year_from, self.year_to)
 
+    def in_years(self, frame: pd.DataFrame) -> np.ndarray:
+        """Which rows of `frame` (with a school_year column) fall in this view's years."""
+        years = frame["school_year"]
+        mask = np.ones(len(frame), dtype=bool)
+        if self.year_from:
+            mask &= (years >= self.year_from).to_numpy()
+        if self.year_to:
+            mask &= (years <= self.year_to).to_numpy()
+        return mask
+
     def selects(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of `frame` (with region, org_type and org_code columns) fall in this view."""
         mask = np.ones(len(frame), dtype=bool)

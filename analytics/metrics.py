@@ -90,13 +90,13 @@ def share_inputs(
     with cursor(con) as cur:
         data = data_key(cur)
     if data is None:
-        return _in_years(_cut_inputs(con, populations, filters.between(None, None)), filters)
+        return _in_years(_cut_inputs(con, populations, filters.released), filters)
     key = (data, filters.released)
     with _INPUTS_LOCK:
         kept = {p: _INPUTS[(*key, p)] for p in populations if (*key, p) in _INPUTS}
     missing = tuple(p for p in populations if p not in kept)
     if missing:
-        fresh = _cut_inputs(con, missing, filters.between(None, None))
+        fresh = _cut_inputs(con, missing, filters.released)
         with _INPUTS_LOCK:
             for p in missing:
                 kept[p] = _INPUTS[(*key, p)] = ShareInputs(
@@ -123,13 +123,7 @@ def _in_years(inputs: ShareInputs, filters: Filters) -> ShareInputs:
         return inputs
 
     def within(frame: pd.DataFrame) -> pd.DataFrame:
-        years = frame["school_year"]
-        keep = np.ones(len(frame), dtype=bool)
-        if filters.year_from:
-            keep &= (years >= filters.year_from).to_numpy()
-        if filters.year_to:
-            keep &= (years <= filters.year_to).to_numpy()
-        return frame[keep].reset_index(drop=True)
+        return frame[filters.in_years(frame)].reset_index(drop=True)
 
     return ShareInputs(within(inputs.organizations), within(inputs.cells), within(inputs.coverage))
 
@@ -149,18 +143,17 @@ _ORGANIZATION_COLUMNS = [
 _CELL_COLUMNS = ["population", "school_year", "region", "org_type", BLOCK, BLOCK_PASSES]
 
 
-def _cut_inputs(
-    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
-) -> ShareInputs:
+def _cut_inputs(con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], released: bool) -> ShareInputs:
+    """ShareInputs of `populations` over every school year: the latest release's, or current ones."""
     job_classes, students = _split(populations)
-    orgs = _organization_blocks(con, populations, filters)
+    orgs = _organization_blocks(con, populations, released)
     cells = (
         orgs.groupby(_CELL_COLUMNS, sort=True, observed=True)[["of_color", "total"]].sum().reset_index()
         if len(orgs)
         else pd.DataFrame(columns=[*_CELL_COLUMNS, "of_color", "total"])
     )
     # Who a released figure stands on: the organizations released, not those loaded since.
-    only = orgs[["population", "school_year", "org_code"]] if filters.released else None
+    only = orgs[["population", "school_year", "org_code"]] if released else None
     parts = []
     if job_classes:
         parts.append(organizations_reporting(con, "staffing", tuple(job_classes), only))
@@ -171,17 +164,13 @@ def _cut_inputs(
 
 
 def _organization_blocks(
-    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], filters: Filters
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], released: bool
 ) -> pd.DataFrame:
-    """Per population, school year and organization in the year range: people of color, others and in
-    all, the block (of the latest release, or cut now) and whether the organization is a block of its own."""
-    if filters.released:
+    """Per population, school year (every one) and organization: people of color, others and in all, the
+    block (of the latest release, or cut now) and whether the organization is a block of its own."""
+    if released:
         blocks = releases.released(con, releases.PEOPLE.name)
-        keep = blocks["population"].isin(populations).to_numpy().copy()
-        if filters.year_from:
-            keep &= (blocks["school_year"] >= filters.year_from).to_numpy()
-        if filters.year_to:
-            keep &= (blocks["school_year"] <= filters.year_to).to_numpy()
+        keep = blocks["population"].isin(populations).to_numpy()
         blocks = blocks[keep & ((blocks["of_color"] + blocks["others"]) > 0).to_numpy()]
         blocks = blocks.drop(columns=[releases.UNIT]).reset_index(drop=True)
     else:
@@ -189,7 +178,7 @@ def _organization_blocks(
         atoms = run_query(
             con,
             "people_of_color_by_organization",
-            filters.everywhere(),
+            ALL,
             job_classes=job_classes or [""],
             students=students,
         )

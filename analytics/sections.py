@@ -446,11 +446,15 @@ def superintendents_by_group(
         # does not: each group hidden holds fewer than the threshold of superintendents of color or of others.
         if shown < 2 or 2 * shown < len(in_year):
             plural = "regions" if group_by == "region" else "types of organization"
-            says_little = (
-                f"none of the {len(in_year)} {plural} can be shown in {year}; each holds fewer than "
+            which = (
+                f"none of the {len(in_year)} {plural} can be shown in {year}; each holds"
                 if shown == 0
-                else f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold fewer than "
-            ) + f"{SMALL_CELL_THRESHOLD} superintendents of color or fewer than {SMALL_CELL_THRESHOLD} others"
+                else f"only {shown} of {len(in_year)} {plural} can be shown in {year}; the others hold"
+            )
+            says_little = (
+                f"{which} fewer than {SMALL_CELL_THRESHOLD} superintendents of color or fewer than "
+                f"{SMALL_CELL_THRESHOLD} others"
+            )
     else:
         title = f"Superintendents of color by {word}"
     drawn = year is not None and bool((frame["school_year"] == year).any())  # bars, or a message

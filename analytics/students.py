@@ -210,11 +210,7 @@ def _read_released(con: duckdb.DuckDBPyConnection, measure: Measure) -> pd.DataF
 def _released_atoms(con: duckdb.DuckDBPyConnection, measure: Measure, filters: Filters) -> pd.DataFrame:
     """The latest release's units of the measure (analytics/releases.py), with their blocks."""
     out = _RELEASED.get(con, (family(measure),), lambda: _read_released(con, measure))
-    if filters.year_from:
-        out = out[out["school_year"] >= filters.year_from]
-    if filters.year_to:
-        out = out[out["school_year"] <= filters.year_to]
-    return out.reset_index(drop=True)
+    return out[filters.in_years(out)].reset_index(drop=True)
 
 
 def cut_blocks(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:

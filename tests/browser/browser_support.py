@@ -301,7 +301,7 @@ class Dashboard:
         box = self.sidebar().locator("[data-testid='stMultiSelect']").filter(has_text=label)
 
         def landed() -> bool:
-            return option in [tag.get_attribute("aria-label") for tag in box.locator("[data-tag]").all()]
+            return option in selected(box)
 
         def pick() -> None:
             self.page.keyboard.press("Escape")  # a list left open by a try that did not land closes first
@@ -373,6 +373,11 @@ class Dashboard:
     def server_log(self) -> str:
         """What the server logged since this tab last opened a page (redacted tracebacks are here)."""
         return self.server.log_tail(self.log_mark)
+
+
+def selected(multiselect) -> list[str]:
+    """The options chosen in a multiselect, as its tags show them."""
+    return [tag.get_attribute("aria-label") for tag in multiselect.locator("[data-tag]").all()]
 
 
 def new_dashboard(browser, server: StreamlitServer) -> Dashboard:

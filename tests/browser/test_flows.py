@@ -17,6 +17,7 @@ from .browser_support import (
     Dashboard,
     is_placeholder,
     page_by_name,
+    selected,
 )
 
 pytestmark = pytest.mark.browser
@@ -40,11 +41,6 @@ def open_superintendents(dashboard: Dashboard) -> list[str]:
 def query(dashboard: Dashboard) -> dict[str, list[str]]:
     """The address bar's query parameters."""
     return parse_qs(urlparse(dashboard.page.url).query)
-
-
-def selected(multiselect) -> list[str]:
-    """The options chosen in a multiselect, as its tags show them."""
-    return [tag.get_attribute("aria-label") for tag in multiselect.locator("[data-tag]").all()]
 
 
 def test_choosing_a_region_changes_the_chart_and_the_address(dashboard):
