@@ -192,92 +192,140 @@ def build_blocks(
     by subtracting its own (`unit`, when given, is the insider). Block numbers are unique across keys."""
     weights = weights or {}
     insider = unit or insider
-    out = atoms.reset_index(drop=True).copy()
-    out[BLOCK] = np.int64(-1)
-    out[BLOCK_PASSES] = False
-    if out.empty:
+    if atoms.empty:
+        out = atoms.reset_index(drop=True).copy()
+        out[BLOCK] = np.int64(-1)
+        out[BLOCK_PASSES] = False
         return out
-    out = out.drop(columns=BLOCK_PASSES)
-    key_list = list(keys)
+    # Worked out on plain arrays: text columns as integer codes in their values' sorted order (empty last),
+    # so that every grouping and ordering is the one the text gives, and sums per group by np.bincount.
     count_list = list(counts)
-    cell_cols = [*key_list, *dims]
-    aggregations = {c: "sum" for c in counts} | ({start: "first"} if start else {})
-    cells = out.groupby(cell_cols, dropna=False, sort=True, observed=True).agg(aggregations).reset_index()
+    values = atoms[count_list].to_numpy(dtype=float)
+    key_codes = [_sorted_codes(atoms[c]) for c in keys]
+    dim_codes = [_sorted_codes(atoms[c]) for c in dims]
+    # The cells a filter can pick (key × dims), in sorted order, and each atom's cell.
+    cell, first = _group_rows([*key_codes, *dim_codes])
+    n_cells = len(first)
     # Rounded, so that the same cells summed in another order (organization by organization here, in SQL
     # elsewhere) merge the same way: ties are broken by these numbers.
-    cells[count_list] = cells[count_list].round(6)
+    cell_values = np.round(_sum_by(cell, values, n_cells), 6)
+    key_of_cell = _group_rows([c[first] for c in key_codes])[0]
+    who = _sorted_codes(atoms[insider]) if insider is not None else None
     tops = members = None
     holdings: dict[int, np.ndarray] = {}
-    if insider is not None:
-        tops, members, holdings = _insiders(out, cells, cell_cols, key_list, count_list, insider)
-    # Cells are sorted by key: merge each key's run of cells, on plain arrays.
-    key_codes = cells.groupby(key_list, sort=False, observed=True).ngroup().to_numpy()
-    values = cells[count_list].to_numpy(dtype=float)
-    dim_codes = [pd.factorize(cells[dim])[0] for dim in dims]
+    if who is not None:
+        tops, members, holdings = _insiders(cell, who, values, key_of_cell, n_cells)
+    # Cells are sorted by key: merge each key's run of cells.
+    cell_dims = [c[first] for c in dim_codes]
     dim_weights = [weights.get(dim, 1) for dim in dims]
-    initial = cells[start].to_numpy() if start else None
-    local = np.zeros(len(cells), dtype=np.int64)
-    bounds = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1], True])
+    initial = atoms[start].to_numpy()[first] if start else None
+    local = np.zeros(n_cells, dtype=np.int64)
+    bounds = np.flatnonzero(np.r_[True, key_of_cell[1:] != key_of_cell[:-1], True])
     for a, b in itertools.pairwise(bounds):
         local[a:b] = _merge_cells(
-            values[a:b],
-            [c[a:b] for c in dim_codes],
+            cell_values[a:b],
+            [c[a:b] for c in cell_dims],
             dim_weights,
             None if initial is None else initial[a:b],
             None if tops is None else tops[a:b],
             None if members is None else members[a:b],
             holdings.get(int(a)),
         )
-    cells["cell_block"] = local
-    cells["cell_block"] = cells.groupby([*key_list, "cell_block"], sort=True, observed=True).ngroup()
+    cell_block = _group_rows([key_of_cell, local])[0]  # numbered in key order: unique across keys
     # A block that still fails is everything for its key merged into one: nothing of it can be shown.
-    group = cells.groupby("cell_block")
-    block_sums = group[count_list].transform("sum").to_numpy(dtype=float)
-    if insider is None:
-        cells[BLOCK_PASSES] = passes(block_sums)
+    n_blocks = int(cell_block.max()) + 1
+    block_sums = _sum_by(cell_block, cell_values, n_blocks)[cell_block]
+    atom_block = cell_block[cell]
+    if who is None:
+        cell_passes = passes(block_sums)
     else:  # exactly: each insider's holding in each block
-        held = out[[*cell_cols, insider, *count_list]].merge(cells[[*cell_cols, "cell_block"]], on=cell_cols)
-        per = held.groupby(["cell_block", insider], dropna=False)[count_list].sum()
-        per = per[per.sum(axis=1) > 0]
-        by_block = per.groupby(level=0)
-        block_tops = by_block.max().reindex(cells["cell_block"]).fillna(0.0).to_numpy(dtype=float)
-        block_members = by_block.size().reindex(cells["cell_block"]).fillna(0).to_numpy(dtype=float)
-        cells[BLOCK_PASSES] = block_passes(block_sums, block_tops, block_members)
-    out = out.merge(cells[[*cell_cols, "cell_block", BLOCK_PASSES]], on=cell_cols, how="left")
-    if unit is None:
-        out[BLOCK] = out["cell_block"].to_numpy(np.int64)
-        return out.drop(columns="cell_block")
-    return _split_off(out, count_list, unit)
+        owner, _, held = _holdings(atom_block, who, values)
+        block_tops, block_members = _largest_holdings(owner, held, n_blocks)
+        cell_passes = block_passes(block_sums, block_tops[cell_block], block_members[cell_block])
+    rows, block, atom_passes = np.arange(len(atoms)), atom_block, cell_passes[cell]
+    if unit is not None:
+        work = pd.DataFrame({c: values[:, j] for j, c in enumerate(count_list)})
+        work[unit] = who
+        work["cell_block"] = atom_block
+        work[BLOCK_PASSES] = atom_passes
+        work["_row"] = rows
+        split = _split_off(work, count_list, unit)
+        rows = split["_row"].to_numpy()
+        block, atom_passes = split[BLOCK].to_numpy(), split[BLOCK_PASSES].to_numpy()
+    out = atoms.iloc[rows].reset_index(drop=True)
+    out[BLOCK] = block.astype(np.int64)
+    out = out.drop(columns=BLOCK_PASSES, errors="ignore")
+    out[BLOCK_PASSES] = atom_passes.astype(bool)
+    return out
 
 
-def _insiders(out, cells, cell_cols, key_list, count_list, insider):
+def _sorted_codes(column: pd.Series) -> np.ndarray:
+    """A column's values as integers in their sorted order, missing values after every other."""
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes).astype(np.int64)
+
+
+def _group_rows(codes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by their values of `codes` (integer columns, none negative): each row's group, the groups
+    numbered in sorted order of those values, and each group's first row."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    if not len(combined):
+        return combined, combined.copy()
+    for column in codes:
+        size = int(column.max()) + 1
+        if int(combined.max()) >= 2**62 // size:  # the next column would not fit: renumber first
+            combined = pd.factorize(combined, sort=True)[0]
+        combined = combined * size + column
+    group, uniques = pd.factorize(combined, sort=True)
+    first = np.full(len(uniques), len(combined), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(combined)))
+    return group.astype(np.int64), first
+
+
+def _sum_by(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Column by column, the sum of `values` in each of `size` groups."""
+    return np.column_stack(
+        [np.bincount(group, weights=values[:, j], minlength=size) for j in range(values.shape[1])]
+    ).reshape(size, values.shape[1])
+
+
+def _holdings(group, who, values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each insider (`who`) holds in each group, where it holds any: (group, insider, counts) per
+    such pair."""
+    pair, first = _group_rows([group, who])
+    held = _sum_by(pair, values, len(first))
+    holding = held.sum(axis=1) > 0
+    return group[first][holding], who[first][holding], held[holding]
+
+
+def _largest_holdings(owner, held, size) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (0 to `size`): the largest counts any one insider holds in it, column by column (0 where
+    none holds any), and how many insiders hold any; from `_holdings`' groups and counts."""
+    tops = np.full((size, held.shape[1]), -np.inf)
+    np.maximum.at(tops, owner, held)
+    members = np.bincount(owner, minlength=size).astype(float)
+    tops[members == 0] = 0.0
+    return tops, members
+
+
+def _insiders(cell, who, values, key_of_cell, n_cells):
     """Per cell: the largest counts any one insider holds (column by column) and how many insiders hold any;
     and, for each key where an insider holds counts in more than one cell (a home organization's Fellows in
     several cohorts), every insider's holding in every cell of it (cells × insiders × counts), keyed by the
     key's first cell row, so that merged blocks are judged exactly."""
-    per = out.groupby([*cell_cols, insider], dropna=False, sort=False, observed=True)[count_list].sum()
-    per = per[per.sum(axis=1) > 0]
-    by_cell = per.groupby(level=list(range(len(cell_cols))), dropna=False, observed=True)
-    top = by_cell.max()
-    held = by_cell.size().rename("_members")
-    found = cells[cell_cols].merge(top.join(held).reset_index(), on=cell_cols, how="left")
-    tops = found[count_list].fillna(0.0).to_numpy(dtype=float)
-    members = found["_members"].fillna(0).to_numpy(dtype=float)
-    flat = per.reset_index()
-    spread = flat.groupby([*key_list, insider], dropna=False, observed=True)[cell_cols[-1]].size()
-    spread_keys = spread[spread > 1].reset_index()[key_list].drop_duplicates()
+    pair_cell, pair_who, held = _holdings(cell, who, values)
+    tops, members = _largest_holdings(pair_cell, held, n_cells)
+    pair_key = key_of_cell[pair_cell]
+    key_who = _group_rows([pair_key, pair_who])[0]
+    spread = np.unique(pair_key[np.bincount(key_who)[key_who] > 1])
     holdings: dict[int, np.ndarray] = {}
-    if spread_keys.empty:
-        return tops, members, holdings
-    cell_row = cells[cell_cols].reset_index().rename(columns={"index": "_row"})
-    flat = flat.merge(cell_row, on=cell_cols)
-    for key_values, part in flat.merge(spread_keys, on=key_list).groupby(key_list, sort=False, dropna=False):
-        rows = cells.index[(cells[key_list] == pd.Series(key_values, index=key_list)).all(axis=1)].to_numpy()
-        first = int(rows.min())
-        insiders, position = np.unique(part[insider].astype(str), return_inverse=True)
-        array = np.zeros((len(rows), len(insiders), len(count_list)))
-        np.add.at(array, (part["_row"].to_numpy() - first, position), part[count_list].to_numpy(dtype=float))
-        holdings[first] = array
+    for key in spread:
+        rows = np.flatnonzero(key_of_cell == key)
+        in_key = pair_key == key
+        insiders, position = np.unique(pair_who[in_key], return_inverse=True)
+        array = np.zeros((len(rows), len(insiders), values.shape[1]))
+        np.add.at(array, (pair_cell[in_key] - rows[0], position), held[in_key])
+        holdings[int(rows[0])] = array
     return tops, members, holdings
 
 
