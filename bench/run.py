@@ -210,10 +210,14 @@ def measure_imports(paths: Paths, s: Settings, log) -> dict:
 def measure_pages(paths: Paths, s: Settings, log) -> list[dict]:
     rows = []
     for scale, db in (("state", paths.state), ("national", paths.national)):
-        env = {"DASHBOARD_DB": str(db)}
+        # The server's warming thread (ui/warm.py) off: it would work out the region and type views in the
+        # same process, on the same cores, while the page is timed (for over a minute at national scale),
+        # and a cold run would time both. `make load` measures servers with it on.
+        env = {"DASHBOARD_DB": str(db), "DASHBOARD_WARM_VIEWS": "0"}
         log(f"  empty page ({scale} run)")
         empty = measure(
-            ["page", "--script", str(paths.empty_page), "--warm", str(s.warm), "--cold", str(s.cold)]
+            ["page", "--script", str(paths.empty_page), "--warm", str(s.warm), "--cold", str(s.cold)],
+            {"DASHBOARD_WARM_VIEWS": "0"},
         )
         variants = [(p, None) for p in PAGES] + [("districts", {"org": PROFILE[scale]})]
         for page, query in variants:
@@ -463,7 +467,9 @@ def _page_lines(pages: list, s: Settings) -> list[str]:
         f"Cold: `st.cache_data.clear()` and the privacy blocks dropped before each run (median of {s.cold}), in the same process, so the "
         "cached warehouse connection is kept, as on a running server after the data changed. First run: "
         "the page's first run in a new process (imports, opening the warehouse, every query). Each page runs "
-        "in its own process; its peak memory is that process's peak resident set (VmHWM).",
+        "in its own process, with the server's warming thread off (it would warm region and type views in "
+        "the same process while the page is timed); its peak memory is that process's peak resident set "
+        "(VmHWM).",
         "",
     ]
     return lines
