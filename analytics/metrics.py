@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,14 +97,10 @@ def share_inputs(
     missing = tuple(p for p in populations if p not in kept)
     if missing:
         fresh = _cut_inputs(con, missing, filters.released)
+        split = [_by_population(part) for part in (fresh.organizations, fresh.cells, fresh.coverage)]
         with _INPUTS_LOCK:
             for p in missing:
-                kept[p] = _INPUTS[(*key, p)] = ShareInputs(
-                    *(
-                        part[part["population"] == p].reset_index(drop=True)
-                        for part in (fresh.organizations, fresh.cells, fresh.coverage)
-                    )
-                )
+                kept[p] = _INPUTS[(*key, p)] = ShareInputs(*(part[p] for part in split))
             while len(_INPUTS) > _INPUTS_KEPT:
                 _INPUTS.popitem(last=False)
     parts = [kept[p] for p in populations]
@@ -115,6 +111,15 @@ def share_inputs(
         )
     )
     return _in_years(whole, filters)
+
+
+def _by_population(frame: pd.DataFrame) -> defaultdict[str, pd.DataFrame]:
+    """`frame`'s rows per population, in their order (no rows: an empty frame)."""
+    empty = frame.iloc[:0].reset_index(drop=True)
+    parts = defaultdict(lambda: empty)
+    for population, rows in frame.groupby("population", sort=False).indices.items():
+        parts[population] = frame.iloc[rows].reset_index(drop=True)
+    return parts
 
 
 def _in_years(inputs: ShareInputs, filters: Filters) -> ShareInputs:

@@ -128,12 +128,13 @@ def _merge_cells(
         return (m @ view_in.T > 0) & (m @ view_out.T > 0)
 
     cuts = cut(member)
+    passing = ok(sums, block_tops, block_members)  # row by row: kept up to date as blocks merge
     while len(member) > 1:
-        failing = np.flatnonzero(~ok(sums, block_tops, block_members))
+        failing = np.flatnonzero(~passing)
         if not len(failing):
             break
         i = failing[np.lexsort((failing, totals[failing]))[0]]  # the smallest failing block first
-        others = np.array([j for j in range(len(member)) if j != i])
+        others = np.delete(np.arange(len(member)), i)
         merged = member[others] | member[i]
         merged_cuts = cut(merged)
         base = cuts.sum(axis=0)  # how many blocks cut each view now
@@ -148,18 +149,20 @@ def _merge_cells(
             merged_tops = np.maximum(block_tops[others], block_tops[i])
             merged_members = block_members[others] + block_members[i]
         still_failing = ~ok(merged_sums, merged_tops, merged_members)
-        pick = others[np.lexsort((others, totals[others], still_failing, cost))[0]]
+        chosen = np.lexsort((others, totals[others], still_failing, cost))[0]
+        pick = others[chosen]
         member[pick] |= member[i]
         sums[pick] += sums[i]
-        chosen = np.flatnonzero(others == pick)[0]
         block_tops[pick] = merged_tops[chosen]
         block_members[pick] = merged_members[chosen]
+        passing[pick] = not still_failing[chosen]
         if block_hold is not None:
             block_hold[pick] += block_hold[i]
         totals[pick] = sums[pick].sum()
-        cuts[pick] = cut(member[pick : pick + 1])[0]
+        cuts[pick] = merged_cuts[chosen]
         keep = np.arange(len(member)) != i
         member, sums, totals, cuts = member[keep], sums[keep], totals[keep], cuts[keep]
+        passing = passing[keep]
         block_tops, block_members = block_tops[keep], block_members[keep]
         if block_hold is not None:
             block_hold = block_hold[keep]

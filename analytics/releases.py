@@ -306,12 +306,15 @@ def cell_constant(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     built from it (`build_blocks(start=...)`) are unions of `frame`'s blocks."""
     if frame.empty:
         return np.empty(0, dtype=np.int64)
-    cell = frame.groupby([*keys, "region", "org_type"], sort=False).ngroup().to_numpy()
-    label = frame[BLOCK].to_numpy(dtype=np.int64).copy()
-    while True:
+    cell = frame.groupby([*keys, "region", "org_type"], sort=False, dropna=False).ngroup().to_numpy()
+    block = frame[BLOCK].to_numpy(dtype=np.int64)
+    label = block.copy()
+    while True:  # each row takes the least label of its cell, then of its block, until none changes
         before = label
-        label = pd.Series(label).groupby(cell).transform("min").to_numpy()
-        label = pd.Series(label).groupby(frame[BLOCK].to_numpy()).transform("min").to_numpy()
+        for group in (cell, block):
+            least = np.full(int(group.max()) + 1, np.iinfo(np.int64).max)
+            np.minimum.at(least, group, label)
+            label = least[group]
         if np.array_equal(label, before):
             return label
 
