@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--top", type=int, default=25, help="frames listed by own time")
     parser.add_argument("--same-view", action="store_true", help="every visitor the statewide default view")
+    parser.add_argument("--raw", type=Path, help="also keep py-spy's raw samples (whole stacks) in this file")
     args = parser.parse_args(argv)
     paths = Paths()
     ensure_data(paths, False, lambda m: print(m, file=sys.stderr))
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
             spy.wait(timeout=60)
         by_category, by_leaf, by_app, total = read_samples(raw)
+        if args.raw:
+            shutil.copy(raw, args.raw)
     print(
         f"{views} page views, server CPU {cpu:.2f} s = {cpu / views * 1000:.0f} ms a view; {total} samples\n"
     )
