@@ -714,9 +714,10 @@ def _cut_makeup(con: duckdb.DuckDBPyConnection, school_year: str, released: bool
     populations = tuple(sorted(wide["population"].unique()))
     people = organization_blocks(con, populations, Filters(school_year, school_year))
     people = people[["population", "school_year", "org_code", BLOCK]]
+    wide = wide.merge(people, on=["population", "school_year", "org_code"], how="inner")
+    wide = wide[wide[list(definitions.RACES)].sum(axis=1) > 0]
     for population, atoms in wide.groupby("population", sort=True):
-        atoms = atoms.merge(people, on=["population", "school_year", "org_code"], how="inner")
-        atoms = atoms[atoms[list(definitions.RACES)].sum(axis=1) > 0].reset_index(drop=True)
+        atoms = atoms.reset_index(drop=True)
         if atoms.empty:
             continue
         hidden = releases.makeup_hidden(atoms)
