@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 
 from analytics.ingest import problems
 from analytics.ingest.problems import HEADER_MISALIGNED, MIXED_ENCODING, WARNING, ProblemLog
+from analytics.ingest.values import ARROW_TEXT
 
 HEAD_ROWS = 40  # the header must start within the first 40 rows
 
@@ -732,7 +733,7 @@ def _check_cells(table: Table, log: ProblemLog, limits: Limits) -> Table:
         values = table.frame[column]
         if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
             continue  # numbers and yes/no from a typed Excel column
-        lengths = values.astype("string").str.len()
+        lengths = values.astype(pd.StringDtype("pyarrow")).str.len()
         over = (lengths > limits.max_cell_chars).fillna(False).to_numpy(dtype=bool)
         if not over.any():
             continue
@@ -760,7 +761,9 @@ def _to_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
             continue
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         cleaned.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text))
-    frame = pa.table(cleaned, names=[f"c{i}" for i in range(len(cleaned))]).to_pandas()
+    frame = pa.table(cleaned, names=[f"c{i}" for i in range(len(cleaned))]).to_pandas(
+        types_mapper={pa.string(): ARROW_TEXT}.get
+    )
     frame.columns = header
     return frame
 

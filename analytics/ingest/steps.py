@@ -20,6 +20,7 @@ from analytics.ingest import problems
 from analytics.ingest import values as cell_values
 from analytics.ingest.problems import WARNING, ProblemLog
 from analytics.ingest.reading import Table, field_count_message
+from analytics.ingest.values import ARROW_TEXT
 from analytics.ingest.vocabulary import ALL_JOB_CLASSES_KEYS, JOB_CLASS_SPELLINGS, spelling
 
 # Rows that total other rows (the state, or the file itself): the same people again, never added.
@@ -259,7 +260,7 @@ def school_years_of(table, roles_col, resolver, log, mask) -> tuple[pd.Series | 
     year, phrase = resolver.constant(
         "school_year", "school year", title_school_year(table.title), resolver.answers.school_year, ()
     )
-    return (None if year is None else pd.Series(year, index=table.frame.index, dtype="str")), phrase
+    return (None if year is None else pd.Series(year, index=table.frame.index, dtype=ARROW_TEXT)), phrase
 
 
 def job_classes_of(table, column, resolver, log, mask) -> tuple[pd.Series | None, str, np.ndarray]:
@@ -309,7 +310,11 @@ def job_classes_of(table, column, resolver, log, mask) -> tuple[pd.Series | None
         resolver.answers.job_class,
         definitions.JOB_CLASSES,
     )
-    return (None if jc is None else pd.Series(jc, index=table.frame.index, dtype="str")), phrase, all_rows
+    return (
+        (None if jc is None else pd.Series(jc, index=table.frame.index, dtype=ARROW_TEXT)),
+        phrase,
+        all_rows,
+    )
 
 
 def org_codes_of(
@@ -325,7 +330,7 @@ def org_codes_of(
                 )
             )
             return None
-        return pd.Series(answer, index=table.frame.index, dtype="str")
+        return pd.Series(answer, index=table.frame.index, dtype=ARROW_TEXT)
     codes, malformed = parsed if parsed is not None else cell_values.org_codes(table.frame[column])
     bad = mask & malformed
     log.add_rows(

@@ -13,6 +13,11 @@ import pyarrow.compute as pc
 from analytics import definitions as d
 from analytics.ingest.vocabulary import FALSE_KEYS, JOB_CLASS_BY_KEY, RACE_BY_KEY, TRUE_KEYS, spelling
 
+# An upload's text is held by Arrow (pandas' `str` dtype either way): the pages hold theirs as Python strings
+# (analytics/__init__.py), many small frames, while an upload's checks work column by column on up to a
+# million cells, where Arrow's functions are the faster (a 100,000-row roster checked in 0.19 s, not 0.39 s).
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
 FORMULA_START = ("=", "+", "@")
 STATE_CODE = "00000000"
 
@@ -117,7 +122,7 @@ def numbers(cells: pd.Series, *, decimal_comma: bool = False) -> Numbers:
             return Numbers(values, blank, none, none, none, none)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         pass
-    text = cells.fillna("").astype(str)
+    text = cells.fillna("").astype(ARROW_TEXT)
     text = text.str.replace("%", "", regex=False).str.replace(" ", "", regex=False)
     has_comma = text.str.contains(",", regex=False).to_numpy()
     comma = ambiguous = none
@@ -160,7 +165,9 @@ def org_codes(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
         zero_copy_only=False
     )
     codes = pc.utf8_lpad(pc.if_else(pa.array(ok), text, pa.scalar(None, pa.string())), 8, "0")
-    return pd.Series(codes.to_pandas(), index=cells.index, dtype="str"), present & ~ok
+    return pd.Series(codes.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get), index=cells.index), (
+        present & ~ok
+    )
 
 
 def by_unique(cells: pd.Series, parse) -> pd.Series:
