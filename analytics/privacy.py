@@ -335,41 +335,42 @@ def _insiders(cell, who, values, key_of_cell, n_cells):
 def _split_off(out: pd.DataFrame, count_list: list[str], unit: str) -> pd.DataFrame:
     """Step 2: organizations that pass alone become blocks of their own, smallest first, while the rest of
     their block of cells still passes, also with any one organization of it taken out (or nothing is
-    left)."""
+    left). `out`: the units with their counts, `unit` (as sortable codes), cell_block and block_passes."""
     values = out[count_list].to_numpy(dtype=float)
     alone = passes(values)
-    out["_total"] = values.sum(axis=1)
-    out["_alone"] = alone
-    order = out.sort_values(
-        ["cell_block", "_alone", "_total", unit], ascending=[True, False, True, True]
-    ).index
-    out = out.loc[order].reset_index(drop=True)
-    values = out[count_list].to_numpy(dtype=float)
+    # Per block of cells, those that pass alone first, then the smallest first.
+    order = np.lexsort((out[unit].to_numpy(), values.sum(axis=1), ~alone, out["cell_block"].to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
+    values, alone = values[order], alone[order]
     group = out["cell_block"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    segment = np.cumsum(np.r_[False, group[1:] != group[:-1]])  # each row's block of cells, 0, 1, ...
     block_sums = pd.DataFrame(values).groupby(group).transform("sum").to_numpy()
-    taken = np.where(out["_alone"].to_numpy()[:, None], values, 0.0)
+    taken = np.where(alone[:, None], values, 0.0)
     running = pd.DataFrame(taken).groupby(group).cumsum().to_numpy()
     rest = block_sums - running
     # What remains after taking this unit: the units after it in this order (their largest counts, and
     # how many of them hold any), for the insider test of the rest.
-    reverse = pd.DataFrame(values[::-1])
-    suffix = reverse.groupby(group[::-1]).cummax().to_numpy()[::-1]
-    after = np.zeros_like(suffix)
+    suffix = pd.DataFrame(values[::-1]).groupby(group[::-1]).cummax().to_numpy()[::-1]
     same_next = np.r_[group[1:] == group[:-1], False]
+    after = np.zeros_like(suffix)
     after[:-1] = np.where(same_next[:-1, None], suffix[1:], 0.0)
-    holding = (values.sum(axis=1) > 0).astype(float)
-    left = pd.Series(holding[::-1]).groupby(group[::-1]).cumsum().to_numpy()[::-1] - holding
-    rest_ok = block_passes(rest, after, left)
-    rest_empty = np.isclose(rest.sum(axis=1), 0.0) & (
-        out.groupby("cell_block")["_alone"].transform("all").to_numpy()
-    )
+    holding = (values.sum(axis=1) > 0).astype(np.int64)
+    held_from = np.cumsum(holding[::-1])[::-1]  # units holding any from this row to the end, and per block:
+    ends = np.r_[starts[1:], len(group)]
+    left = held_from - np.r_[held_from[ends[:-1]], 0][segment] - holding
+    rest_ok = block_passes(rest, after, left.astype(float))
+    rest_empty = np.isclose(rest.sum(axis=1), 0.0) & np.logical_and.reduceat(alone, starts)[segment]
     # Taking this unit is allowed while every unit up to it passes alone and what remains passes.
-    ok = out["_alone"].to_numpy() & (rest_ok | rest_empty)
-    ok = pd.Series(ok).groupby(group).cummin().to_numpy().astype(bool)
+    allowed = alone & (rest_ok | rest_empty)
+    refused = np.flatnonzero(~allowed)
+    first_refused = np.full(len(starts), len(group))
+    np.minimum.at(first_refused, segment[refused], refused)
+    ok = np.arange(len(group)) < first_refused[segment]
     # Units split off get their own block numbers after all the cell blocks.
     own = np.cumsum(ok) - 1 + int(group.max()) + 1
     out[BLOCK] = np.where(ok, own, group).astype(np.int64)
-    return out.drop(columns=["cell_block", "_total", "_alone"])
+    return out.drop(columns=["cell_block"])
 
 
 # --- step 3: what a view may show -----------------------------------------------------------------

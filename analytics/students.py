@@ -182,7 +182,7 @@ def atoms(con: duckdb.DuckDBPyConnection, measure: Measure, filters: Filters = A
         return out
     # Rates are published to 0.1 points: All minus White can come out a hair below 0 or above all of color.
     yes_w = (raw["rate_white"] * raw["base_white"]).clip(lower=0)
-    yes_c = (raw["rate_all"] * raw["base_all"] - yes_w).clip(lower=0).combine(base_c, min)
+    yes_c = np.minimum((raw["rate_all"] * raw["base_all"] - yes_w).clip(lower=0), base_c)
     out["yes_c"], out["no_c"] = yes_c, base_c - yes_c
     out["yes_w"], out["no_w"] = yes_w, raw["base_white"] - yes_w
     return out
