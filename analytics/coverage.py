@@ -24,7 +24,7 @@ import pandas as pd
 from analytics.definitions import STUDENTS, TEACHER, school_year_from_spring, spring_year
 from analytics.settings import load_settings
 from analytics.sql_files import sql
-from analytics.warehouse import cursor
+from analytics.warehouse import KeptPerData, cursor
 
 COVERAGE_COLUMNS = ["organizations_reported", "organizations_expected", "complete"]
 
@@ -92,6 +92,11 @@ class Reporting:
         )
 
 
+# Who reported, kept per change of the data: a page's default years (complete_years) and its figures'
+# coverage ask for the same ones.
+_KEPT = KeptPerData(size=16)
+
+
 def organizations_reporting(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -101,7 +106,16 @@ def organizations_reporting(
     """Who reported and who was expected, for each of `job_classes` (`table` 'staffing') or for students
     ('enrollment'), every school year. With `only` (population, school_year, org_code: a release's
     organizations), only those count as having reported, and who is expected follows from them as it would
-    from the facts: a released figure's coverage is the release's."""
+    from the facts: a released figure's coverage is the release's. Read, never changed, by those who ask."""
+    if only is not None:
+        return _organizations_reporting(con, table, job_classes, only)
+    key = ("reporting", table, tuple(job_classes), load_settings().complete_share)
+    return _KEPT.get(con, key, lambda: _organizations_reporting(con, table, job_classes, None))
+
+
+def _organizations_reporting(
+    con: duckdb.DuckDBPyConnection, table: str, job_classes: tuple[str, ...], only: pd.DataFrame | None
+) -> Reporting:
     with cursor(con) as cur:
         raw = cur.execute(
             sql("organizations_reporting"), {"table": table, "job_classes": list(job_classes) or [""]}
