@@ -718,8 +718,6 @@ def _cut_makeup(con: duckdb.DuckDBPyConnection, school_year: str, released: bool
     wide = wide[wide[list(definitions.RACES)].sum(axis=1) > 0]
     for population, atoms in wide.groupby("population", sort=True):
         atoms = atoms.reset_index(drop=True)
-        if atoms.empty:
-            continue
         hidden = releases.makeup_hidden(atoms)
         start = releases.cell_constant(atoms, ["population", "school_year"])
         yield population, releases.makeup_blocks(atoms.drop(columns=[BLOCK]), hidden, start), hidden

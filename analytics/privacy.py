@@ -413,15 +413,8 @@ def tabulate(
 
 def _key_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Each row's key as an integer (in sorted key order), and the keys' values."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    parts = []
-    for column in keys:
-        codes, uniques = pd.factorize(frame[column], sort=True)
-        combined = combined * (len(uniques) + 1) + codes
-        parts.append((codes, uniques))
-    _, first, code = np.unique(combined, return_index=True, return_inverse=True)
-    values = pd.DataFrame({c: u[p[first]] for c, (p, u) in zip(keys, parts, strict=True)})
-    return code, values
+    code, first = _group_rows([_sorted_codes(frame[c]) for c in keys])
+    return code, frame[keys].iloc[first].reset_index(drop=True)
 
 
 def hidden_categories(

@@ -165,9 +165,8 @@ def org_codes(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
         zero_copy_only=False
     )
     codes = pc.utf8_lpad(pc.if_else(pa.array(ok), text, pa.scalar(None, pa.string())), 8, "0")
-    return pd.Series(codes.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get), index=cells.index), (
-        present & ~ok
-    )
+    as_text = pd.Series(codes.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get), index=cells.index)
+    return as_text, present & ~ok
 
 
 def by_unique(cells: pd.Series, parse) -> pd.Series:
