@@ -7,7 +7,7 @@ from analytics.goals import GoalsFileError
 from analytics.trouble import WarehouseUnavailable
 from ui import auth, warm
 from ui.data import begin_run, goals, warehouse
-from ui.layout import keep_filters_in_address, page_styles, sample_banner
+from ui.layout import app_page, keep_filters_in_address, page_styles, sample_banner
 from ui.present import present, presenting
 from ui.text import plain
 
@@ -27,21 +27,21 @@ st.set_page_config(
 # whatever a page shows. No icons: a screen reader read each one's name before the page's ("trending_up
 # Superintendents"), and the titles say enough.
 PAGES = [
-    (st.Page("app_pages/overview.py", title="Overview", default=True), None),
-    (st.Page("app_pages/superintendents.py", title="Superintendents"), None),
-    (st.Page("app_pages/fellows.py", title="Fellows"), None),
-    (st.Page("app_pages/districts.py", title="Districts"), None),
-    (st.Page("app_pages/students.py", title="Students' experience"), None),
-    (st.Page("app_pages/workforce.py", title="Workforce"), None),
-    (st.Page("app_pages/equity_leaders.py", title="Equity leaders"), None),
-    (st.Page("app_pages/upload.py", title="Upload"), lambda a: a.may_upload),
-    (st.Page("app_pages/export.py", title="Export"), None),
-    (st.Page("app_pages/audit.py", title="Audit"), lambda a: a.is_dese),
+    (app_page("app_pages/overview.py", title="Overview", default=True), None),
+    (app_page("app_pages/superintendents.py", title="Superintendents"), None),
+    (app_page("app_pages/fellows.py", title="Fellows"), None),
+    (app_page("app_pages/districts.py", title="Districts"), None),
+    (app_page("app_pages/students.py", title="Students' experience"), None),
+    (app_page("app_pages/workforce.py", title="Workforce"), None),
+    (app_page("app_pages/equity_leaders.py", title="Equity leaders"), None),
+    (app_page("app_pages/upload.py", title="Upload"), lambda a: a.may_upload),
+    (app_page("app_pages/export.py", title="Export"), None),
+    (app_page("app_pages/audit.py", title="Audit"), lambda a: a.is_dese),
     (
-        st.Page("app_pages/access.py", title="Access"),
+        app_page("app_pages/access.py", title="Access"),
         lambda a: a.is_administrator,
     ),
-    (st.Page("app_pages/about.py", title="About"), None),
+    (app_page("app_pages/about.py", title="About"), None),
 ]
 
 

@@ -48,7 +48,13 @@ def _page_rules(tree: ast.Module) -> dict[tuple[int, int], str | None]:
 
 
 def _is_page_call(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
+    """`st.Page(...)`, or `app_page(...)` (ui/layout.py: st.Page made once per process, copied each run)."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Attribute) and func.attr == "Page") or (
+        isinstance(func, ast.Name) and func.id == "app_page"
+    )
 
 
 def _url_path(stem: str, kwargs: dict[str, ast.expr]) -> str:
@@ -63,7 +69,7 @@ def _url_path(stem: str, kwargs: dict[str, ast.expr]) -> str:
 
 
 def app_pages(app_py: Path = ROOT / "app.py") -> list[AppPage]:
-    """Every `st.Page(...)` call in app.py, in source order, with the URL path Streamlit gives it."""
+    """Every `st.Page(...)` / `app_page(...)` call in app.py, in source order, with the URL path Streamlit gives it."""
     tree = ast.parse(app_py.read_text(encoding="utf-8"))
     rules = _page_rules(tree)
     calls = [node for node in ast.walk(tree) if _is_page_call(node)]

@@ -102,3 +102,25 @@ def test_first_run_on_an_empty_path_creates_and_seeds_the_warehouse(tmp_path, op
     at = open_app(db)
     assert db.exists()
     assert any("Sample data" in w.value for w in at.warning)
+
+
+def test_each_page_view_gets_pages_of_its_own(monkeypatch):
+    """app_page makes each st.Page once per process and hands each run a copy: Streamlit marks the page a run
+    is to run as callable once, and two visitors at once on one Page object would trip on each other."""
+    import importlib
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    streamlit_page = importlib.import_module("streamlit.navigation.page")
+
+    from ui import layout
+
+    ctx = SimpleNamespace(pages_manager=SimpleNamespace(main_script_parent=Path(__file__).parent.parent))
+    monkeypatch.setattr(streamlit_page, "get_script_run_ctx", lambda *a, **k: ctx)
+    monkeypatch.setattr(layout, "get_script_run_ctx", lambda *a, **k: ctx)
+    first = layout.app_page("app_pages/workforce.py", title="Workforce")
+    second = layout.app_page("app_pages/workforce.py", title="Workforce")
+    assert first is not second
+    assert (first.title, first.url_path) == (second.title, second.url_path) == ("Workforce", "workforce")
+    first._can_be_called = True  # what st.navigation does to the page one visitor's run is to run
+    assert not second._can_be_called

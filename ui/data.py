@@ -198,9 +198,36 @@ def begin_run() -> None:
     st.session_state[_RUN_STAMP] = _read_version()
 
 
+# Idle cursors for reading the data version, of the connection they were made on: every page view reads it
+# (begin_run), and a new cursor on the warehouse costs about as much as the query. Used inside the gate, as
+# every cursor() is; one that fails is closed, not kept.
+_VERSION_CURSORS: list[duckdb.DuckDBPyConnection] = []
+_VERSION_CURSORS_OF: list[duckdb.DuckDBPyConnection | None] = [None]
+_VERSION_LOCK = threading.Lock()
+
+
 def _read_version() -> int:
-    with cursor() as cur:
-        return data_version(cur)
+    with _GATE.reading():
+        con = warehouse()
+        with _VERSION_LOCK:
+            if _VERSION_CURSORS_OF[0] is not con:  # the warehouse was opened afresh: its cursors with it
+                _VERSION_CURSORS.clear()
+                _VERSION_CURSORS_OF[0] = con
+            cur = _VERSION_CURSORS.pop() if _VERSION_CURSORS else None
+        if cur is None:
+            cur = warehouse_cursor(con)
+        try:
+            version = data_version(cur)
+        except BaseException:
+            cur.close()
+            raise
+        with _VERSION_LOCK:
+            kept = _VERSION_CURSORS_OF[0] is con
+            if kept:
+                _VERSION_CURSORS.append(cur)
+        if not kept:
+            cur.close()
+        return version
 
 
 def current_version() -> int:

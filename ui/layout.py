@@ -3,6 +3,7 @@ in the URL's query parameters so a view can be bookmarked and shared."""
 
 from __future__ import annotations
 
+import copy
 import html
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics import chart_registry, definitions, export, figure_data, releases
 from analytics.coverage import complete_years
@@ -49,6 +51,22 @@ def sample_banner(*, may_upload: bool = True) -> None:
             ),
             icon=":material/science:",
         )
+
+
+# The pages made by `app_page`, per app folder: a copy of one made before is the same page, made without
+# Streamlit finding its file on disk again (resolving 13 paths was 9% of a page view's server CPU samples).
+_PAGES: dict[tuple, st.Page] = {}
+
+
+def app_page(path: str, *, title: str, **options) -> st.Page:
+    """st.Page(path, title=title, **options) for this run. Each run needs Pages of its own: Streamlit marks the
+    one it runs as callable once, and two visitors running the same Page object at once would trip on it."""
+    ctx = get_script_run_ctx()
+    key = (str(ctx.pages_manager.main_script_parent) if ctx else "", path, title, *sorted(options.items()))
+    made = _PAGES.get(key)
+    if made is None:
+        made = _PAGES.setdefault(key, st.Page(path, title=title, **options))
+    return copy.copy(made)
 
 
 def page_styles() -> None:
