@@ -199,24 +199,32 @@ def _expected_for(spring, org, reported, listed, complete_share: float):
 
 def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
     """population, school_year, organizations_reported (expected ones that did), organizations_expected,
-    complete: for the cells in view (`Reporting.by_cell` rows)."""
+    complete: for the cells in view (`Reporting.by_cell` rows), in population and year order."""
     share = load_settings().complete_share
     view = cells[np.asarray(in_view, dtype=bool)]
-    out = view.groupby(["population", "school_year"], as_index=False).agg(
-        organizations_reported=("hit", "sum"),
-        organizations_expected=("expected", "sum"),
-        any_reported=("reported", "any"),
-    )
+    # Summed by bincount over the (population, year) groups: a page asks this of every chart's view.
+    populations, population_names = pd.factorize(view["population"], sort=True)
+    years, year_names = pd.factorize(view["school_year"], sort=True)
+    group, keys = pd.factorize(populations.astype(np.int64) * max(len(year_names), 1) + years, sort=True)
+    size = len(keys)
+    reported = np.bincount(group, weights=view["hit"].to_numpy(dtype=float), minlength=size).astype(int)
+    expected = np.bincount(group, weights=view["expected"].to_numpy(dtype=float), minlength=size).astype(int)
+    any_reported = np.bincount(group, weights=view["reported"].to_numpy(dtype=float), minlength=size) > 0
     # Nothing expected here (a new region or organization): complete as far as anyone can tell.
-    out["complete"] = np.where(
-        out["organizations_expected"] > 0,
-        is_complete(out["organizations_reported"], out["organizations_expected"], share),
-        out["any_reported"],
-    ).astype(bool)
-    out[["organizations_reported", "organizations_expected"]] = out[
-        ["organizations_reported", "organizations_expected"]
-    ].astype(int)
-    return out[["population", "school_year", *COVERAGE_COLUMNS]]
+    complete = np.where(expected > 0, is_complete(reported, expected, share), any_reported).astype(bool)
+    return pd.DataFrame(
+        {
+            "population": pd.Series(
+                population_names.to_numpy()[keys // max(len(year_names), 1)], dtype=view["population"].dtype
+            ),
+            "school_year": pd.Series(
+                year_names.to_numpy()[keys % max(len(year_names), 1)], dtype=view["school_year"].dtype
+            ),
+            "organizations_reported": reported,
+            "organizations_expected": expected,
+            "complete": complete,
+        }
+    )
 
 
 def partial_label(reported: int, expected: int) -> str:
@@ -230,9 +238,14 @@ def complete_years(con: duckdb.DuckDBPyConnection) -> list[str]:
     the default range, until more report)."""
     found: set[str] = set()
     for table, job_classes in (("staffing", (TEACHER,)), ("enrollment", ())):
-        cells = organizations_reporting(con, table, job_classes).by_cell()
-        if cells.empty:
-            continue
-        counted = coverage_of(cells, np.ones(len(cells), dtype=bool))
-        found |= set(counted.loc[counted["complete"].astype(bool), "school_year"])
+        reporting = organizations_reporting(con, table, job_classes)
+        # Statewide: every organization of the population, year by year (coverage_of over every cell).
+        rows = reporting.population == (reporting.names.index(TEACHER) if table == "staffing" else 0)
+        years, year = np.unique(reporting.spring[rows], return_inverse=True)
+        expected = reporting.expected[rows]
+        wanted = np.bincount(year, weights=expected, minlength=len(years))
+        hit = np.bincount(year, weights=expected & reporting.reported[rows], minlength=len(years))
+        heard = np.bincount(year, weights=reporting.reported[rows], minlength=len(years)) > 0
+        complete = np.where(wanted > 0, is_complete(hit, wanted), heard)
+        found |= {school_year_from_spring(int(y)) for y in years[complete.astype(bool)]}
     return sorted(found)
