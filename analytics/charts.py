@@ -56,7 +56,8 @@ JOB_CLASS_COLORS = dict(
 
 
 def layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, legend: bool = True) -> go.Figure:
-    fig.update_layout(
+    update_layout(
+        fig,
         title=dict(
             # Titles are words, never markup: one may quote an organization's name, which came from an upload.
             text=figure_text(title),
@@ -84,31 +85,62 @@ def layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lege
     return fig
 
 
+def update_layout(fig: go.Figure, **changes) -> None:
+    """`fig.update_layout(**changes)` in a third of the time (about 9 ms a chart to 2.5 ms; 10% of a cold
+    Workforce page was Plotly's update of 4 layouts): the changes are validated as a Layout of their own,
+    merged into the figure's layout as plain dicts (a nested property updated, any other replaced, as Plotly
+    updates), and the result set as the figure's layout. The template is left out of the merge, so the figure
+    takes the default one again without validating it (charts here never set a template of their own)."""
+    if "template" in changes:
+        fig.update_layout(**changes)
+        return
+    current = fig.layout.to_plotly_json()
+    current.pop("template", None)
+    fig.layout = go.Layout(_merged(current, go.Layout(**changes).to_plotly_json()))
+
+
+def _merged(old: dict, new: dict) -> dict:
+    """`old` updated by `new`: a property both hold as a dict is merged, any other is `new`'s."""
+    out = dict(old)
+    for key, value in new.items():
+        nested = isinstance(value, dict) and isinstance(old.get(key), dict)
+        out[key] = _merged(old[key], value) if nested else value
+    return out
+
+
+# The charts here have one x and one y axis each (no subplots), so an axis is set through the layout.
+
+
 def year_axis(fig: go.Figure, years: list[str], title: str = "School year") -> None:
-    fig.update_xaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=years,
-        range=[-0.5, len(years) - 0.5],
-        title_text=title,
-        showgrid=False,
-        ticks="outside",
-        tickfont=dict(size=12 if len(years) > 9 else 13),
-        tickangle=-40 if len(years) > 10 else 0,
+    update_layout(
+        fig,
+        xaxis=dict(
+            type="category",
+            categoryorder="array",
+            categoryarray=years,
+            range=[-0.5, len(years) - 0.5],
+            title_text=title,
+            showgrid=False,
+            ticks="outside",
+            tickfont=dict(size=12 if len(years) > 9 else 13),
+            tickangle=-40 if len(years) > 10 else 0,
+        ),
+        **({"margin": dict(b=100)} if len(years) > 10 else {}),
     )
-    if len(years) > 10:
-        fig.update_layout(margin_b=100)
 
 
 def share_axis(fig: go.Figure, title: str, top: float | None = None) -> None:
-    fig.update_yaxes(
-        tickformat=".0%",
-        title_text=title,
-        rangemode="tozero",
-        gridcolor="#E5E8EB",
-        zeroline=True,
-        zerolinecolor="#B0B7BE",
-        **({"range": [0, top]} if top else {}),
+    update_layout(
+        fig,
+        yaxis=dict(
+            tickformat=".0%",
+            title_text=title,
+            rangemode="tozero",
+            gridcolor="#E5E8EB",
+            zeroline=True,
+            zerolinecolor="#B0B7BE",
+            **({"range": [0, top]} if top else {}),
+        ),
     )
 
 
