@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.basedatatypes import BasePlotlyType
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
 SOFT_BREAK = '<br class="wrap">'  # a line break made here (a hard <br> is the chart's own)
@@ -600,6 +601,36 @@ def _legend_rows(fig: go.Figure, width: float, frame: Frame) -> int:
     return math.ceil(len(entries) / columns)
 
 
+class _Read:
+    """A Plotly object as fit() reads it: each property read once (a Plotly property read validates and
+    copies: fitting a chart read its traces' values once per size it is fitted to, thousands of reads), every
+    write passed to the object itself (and read from it again after)."""
+
+    __slots__ = ("_obj", "_seen")
+
+    def __init__(self, obj) -> None:
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_seen", {})
+
+    def __getattr__(self, name: str):
+        seen = self._seen
+        if name not in seen:
+            seen[name] = _read(getattr(self._obj, name))
+        return seen[name]
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._obj, name, value)
+        self._seen.pop(name, None)
+
+
+def _read(value):
+    if isinstance(value, BasePlotlyType):
+        return _Read(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, BasePlotlyType) for v in value):
+        return tuple(_Read(v) for v in value)
+    return value
+
+
 def fit(
     fig: go.Figure,
     *,
@@ -611,6 +642,7 @@ def fit(
     title and subtitle wrapped to the narrowest width, the top margin made room for them and the legend,
     and the labels placed clear of each other, the lines and the markers at every width (and at the sizes
     in `extra`). Returns the figure."""
+    figure, fig = fig, _Read(fig)
     layout = fig.layout
     height = height or layout.height or 450
     narrowest = min(widths)
@@ -648,7 +680,7 @@ def fit(
     if layout.margin.t is None or layout.margin.t < top:
         layout.margin.t = math.ceil(top)
     place_labels(fig, tuple((w, height) for w in widths) + tuple(extra))
-    return fig
+    return figure
 
 
 def _legend_above(fig: go.Figure) -> bool:

@@ -99,6 +99,16 @@ def update_layout(fig: go.Figure, **changes) -> None:
     fig.layout = go.Layout(_merged(current, go.Layout(**changes).to_plotly_json()))
 
 
+def update_xaxis(fig: go.Figure, **changes) -> None:
+    """`fig.update_xaxes(**changes)` for a figure with one x axis (every chart here: no subplots)."""
+    update_layout(fig, xaxis=changes)
+
+
+def update_yaxis(fig: go.Figure, **changes) -> None:
+    """`fig.update_yaxes(**changes)` for a figure with one y axis (every chart here: no subplots)."""
+    update_layout(fig, yaxis=changes)
+
+
 def _merged(old: dict, new: dict) -> dict:
     """`old` updated by `new`: a property both hold as a dict is merged, any other is `new`'s."""
     out = dict(old)
@@ -106,9 +116,6 @@ def _merged(old: dict, new: dict) -> dict:
         nested = isinstance(value, dict) and isinstance(old.get(key), dict)
         out[key] = _merged(old[key], value) if nested else value
     return out
-
-
-# The charts here have one x and one y axis each (no subplots), so an axis is set through the layout.
 
 
 def year_axis(fig: go.Figure, years: list[str], title: str = "School year") -> None:
@@ -259,10 +266,11 @@ def empty_figure(message: str, title: str = "", subtitle_text: str = "") -> go.F
         xref="paper",
         yref="paper",
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    update_xaxis(fig, visible=False)
+    update_yaxis(fig, visible=False)
     layout(fig, title, subtitle_text, height=300, legend=False)
-    return fig.update_layout(margin_l=40, margin_r=40)
+    update_layout(fig, margin_l=40, margin_r=40)
+    return fig
 
 
 def subtitle(scope: str, as_of: str | None, source: str, note: str = "") -> str:

@@ -256,8 +256,9 @@ def fellows_cumulative(
             align="left",
         )
     charts.layout(fig, title, subtitle_text, height=height)
-    fig.update_xaxes(title_text="Cohort (school year it began)", type="category", tickangle=0)
-    fig.update_yaxes(
+    charts.update_xaxis(fig, title_text="Cohort (school year it began)", type="category", tickangle=0)
+    charts.update_yaxis(
+        fig,
         title_text="Fellows",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -334,9 +335,10 @@ def participation_per_year(
         )
     )
     charts.layout(fig, title, subtitle_text, height=height)
-    fig.update_layout(barmode="stack")
+    charts.update_layout(fig, barmode="stack")
     charts.year_axis(fig, years)
-    fig.update_yaxes(
+    charts.update_yaxis(
+        fig,
         title_text="Organizations",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -401,7 +403,8 @@ def participation_cumulative(
         charts.label_end(fig, last["school_year"], last[col], f"{int(last[col])}", color)
     charts.layout(fig, title, subtitle_text, height=height)
     charts.year_axis(fig, years)
-    fig.update_yaxes(
+    charts.update_yaxis(
+        fig,
         title_text="Organizations (running total)",
         rangemode="tozero",
         gridcolor="#E5E8EB",

@@ -134,7 +134,8 @@ def parity_trend(parity_by_year: pd.DataFrame, *, title: str, subtitle_text: str
     )
     charts.layout(fig, title, subtitle_text, height=380, legend=False)
     charts.year_axis(fig, years)
-    fig.update_yaxes(
+    charts.update_yaxis(
+        fig,
         title_text="Parity (1 = teachers mirror students)",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -172,11 +173,12 @@ def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str
         font=dict(color=VERMILLION, size=13),
     )
     charts.layout(fig, title, subtitle_text, height=380, legend=False)
-    fig.update_xaxes(
+    charts.update_xaxis(
+        fig,
         title_text="Parity (teachers-of-color share ÷ students-of-color share; 1.5+ grouped)",
         tickformat=".2f",
     )
-    fig.update_yaxes(title_text="Organizations", gridcolor="#E5E8EB")
+    charts.update_yaxis(fig, title_text="Organizations", gridcolor="#E5E8EB")
     return fig
 
 
@@ -231,7 +233,9 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
             )
         )
     charts.layout(fig, title, subtitle_text, height=260 + 46 * len(order))
-    fig.update_layout(barmode="stack", margin_t=190, legend_traceorder="normal")
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB")
-    fig.update_yaxes(autorange="reversed", title_text="")
+    charts.update_layout(fig, barmode="stack", margin_t=190, legend_traceorder="normal")
+    charts.update_xaxis(
+        fig, tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB"
+    )
+    charts.update_yaxis(fig, autorange="reversed", title_text="")
     return fig
