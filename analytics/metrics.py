@@ -188,18 +188,21 @@ def _organization_blocks(
             students=students,
         )
         atoms = atoms.astype({"of_color": float, "total": float})
-        atoms = atoms.assign(others=atoms["total"] - atoms["of_color"]).drop(columns="total")
+        # The query's rows come one per population, school year and organization, in that order: their
+        # place is the order to give the blocks back in (an integer sort, not one of three text columns).
+        atoms = atoms.assign(others=atoms["total"] - atoms["of_color"], _order=np.arange(len(atoms)))
+        atoms = atoms.drop(columns="total")
         blocks = (
             releases.people_blocks(atoms) if len(atoms) else atoms.assign(**{BLOCK: 0, BLOCK_PASSES: True})
         )
     blocks = blocks.assign(total=blocks["of_color"] + blocks["others"])
     units = blocks.groupby(["population", "school_year", BLOCK])["org_code"].transform("size")
     blocks = blocks.assign(alone=(units == 1).to_numpy() & blocks[BLOCK_PASSES].astype(bool).to_numpy())
-    return (
-        blocks[_ORGANIZATION_COLUMNS]
-        .sort_values(["population", "school_year", "org_code"])
-        .reset_index(drop=True)
-    )
+    if "_order" in blocks:
+        ordered = blocks.iloc[np.argsort(blocks["_order"].to_numpy(), kind="stable")]
+    else:
+        ordered = blocks.sort_values(["population", "school_year", "org_code"])
+    return ordered[_ORGANIZATION_COLUMNS].reset_index(drop=True)
 
 
 def organization_blocks(
