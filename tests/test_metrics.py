@@ -329,3 +329,22 @@ def test_cli_usage_errors_exit_2(tmp_path):
         [sys.executable, "-m", "analytics", "metrics", "--nope"], capture_output=True, text=True, cwd=ROOT_DIR
     )
     assert out.returncode == 2 and "unrecognized arguments: --nope" in out.stderr
+
+
+def test_fte_is_summed_exactly_so_every_run_and_server_cuts_the_same_blocks():
+    """The privacy cut stands on each organization's FTE sums, and DuckDB adds a group's rows in whatever
+    order its threads meet them: summed as doubles, a sum could differ in its last bit from one run (one
+    server) to the next, and so could a block that sits at the threshold. Summed as decimals they are exact:
+    0.1 + 0.2 + 0.3 FTE is 0.6, where doubles give 0.6000000000000001."""
+    from analytics.metrics import run_query
+
+    con = new_warehouse()
+    add(
+        con,
+        "staffing",
+        staffing("2020-21", "00350000", "Teacher", Black=0.1, Asian=0.2, Hispanic=0.3, White=2),
+    )
+    people = run_query(con, "people_of_color_by_organization", job_classes=["Teacher"], students=False)
+    assert people[["of_color", "total"]].values.tolist() == [[0.6, 2.6]]
+    races = run_query(con, "people_by_race_and_organization", school_year=None)
+    assert sorted(races["people"]) == [0.1, 0.2, 0.3, 2.0]
