@@ -92,10 +92,10 @@ def equity_leaders_growth(
             align="left",
         )
     charts.layout(fig, title, subtitle_text, height=460)
-    charts.update_layout(fig, barmode="group", bargap=0.25)
+    fig.update_layout(barmode="group", bargap=0.25)
     charts.year_axis(fig, years)
-    charts.update_yaxis(
-        fig, title_text="Organizations", rangemode="tozero", gridcolor="#E5E8EB", range=[0, top * 1.25]
+    fig.update_yaxes(
+        title_text="Organizations", rangemode="tozero", gridcolor="#E5E8EB", range=[0, top * 1.25]
     )
     return fig
 
@@ -136,10 +136,9 @@ def equity_leaders_by_group_chart(
         )
     )
     charts.layout(fig, title, subtitle_text, height=480)
-    charts.update_layout(fig, barmode="stack", legend_traceorder="normal")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     charts.year_axis(fig, years)
-    charts.update_yaxis(
-        fig,
+    fig.update_yaxes(
         title_text=f"Organizations {what}",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -216,11 +215,11 @@ def network_members_chart(network: pd.DataFrame, *, title: str, subtitle_text: s
         )
     )
     charts.layout(fig, title, subtitle_text, height=480)
-    charts.update_layout(fig, barmode="stack")
+    fig.update_layout(barmode="stack")
     charts.year_axis(fig, years)
     top = float(members.max()) if members.notna().any() else 10.0
-    charts.update_yaxis(
-        fig, title_text="Members (people)", rangemode="tozero", gridcolor="#E5E8EB", range=[0, top * 1.2]
+    fig.update_yaxes(
+        title_text="Members (people)", rangemode="tozero", gridcolor="#E5E8EB", range=[0, top * 1.2]
     )
     return fig
 
@@ -400,12 +399,11 @@ def organization_map_chart(placed: pd.DataFrame, outlines, *, title: str, subtit
             )
         )
     charts.layout(fig, title, subtitle_text, height=560)
-    charts.update_layout(
-        fig,
+    fig.update_layout(
         margin=dict(l=20, r=20, t=150 + 18 * subtitle_text.count("<br>"), b=20),
         legend=dict(orientation="h", y=1.0, yanchor="bottom"),
         plot_bgcolor="white",
     )
-    charts.update_xaxis(fig, visible=False, range=[-73.6, -69.8])
-    charts.update_yaxis(fig, visible=False, scaleanchor="x", scaleratio=1 / 0.74, range=[41.2, 42.95])
+    fig.update_xaxes(visible=False, range=[-73.6, -69.8])
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / 0.74, range=[41.2, 42.95])
     return fig

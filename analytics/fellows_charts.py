@@ -45,9 +45,9 @@ def fellows_funnel(summary: FellowsSummary, *, title: str, subtitle_text: str) -
         )
     )
     charts.layout(fig, title, subtitle_text, height=360, legend=False)
-    charts.update_yaxis(fig, autorange="reversed", title_text="")
-    charts.update_xaxis(
-        fig, title_text="Fellows", gridcolor="#E5E8EB", range=[0, max(heights) * 1.2 if heights else 1]
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(
+        title_text="Fellows", gridcolor="#E5E8EB", range=[0, max(heights) * 1.2 if heights else 1]
     )
     return fig
 
@@ -71,6 +71,6 @@ def fellows_roles(summary: FellowsSummary, *, title: str, subtitle_text: str) ->
         )
     )
     charts.layout(fig, title, subtitle_text, height=360, legend=False)
-    charts.update_yaxis(fig, title_text="Fellows", gridcolor="#E5E8EB", range=[0, max([*heights, 1]) * 1.25])
-    charts.update_xaxis(fig, title_text="Role when they entered")
+    fig.update_yaxes(title_text="Fellows", gridcolor="#E5E8EB", range=[0, max([*heights, 1]) * 1.25])
+    fig.update_xaxes(title_text="Role when they entered")
     return fig

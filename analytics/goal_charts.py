@@ -256,9 +256,8 @@ def fellows_cumulative(
             align="left",
         )
     charts.layout(fig, title, subtitle_text, height=height)
-    charts.update_xaxis(fig, title_text="Cohort (school year it began)", type="category", tickangle=0)
-    charts.update_yaxis(
-        fig,
+    fig.update_xaxes(title_text="Cohort (school year it began)", type="category", tickangle=0)
+    fig.update_yaxes(
         title_text="Fellows",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -335,10 +334,9 @@ def participation_per_year(
         )
     )
     charts.layout(fig, title, subtitle_text, height=height)
-    charts.update_layout(fig, barmode="stack")
+    fig.update_layout(barmode="stack")
     charts.year_axis(fig, years)
-    charts.update_yaxis(
-        fig,
+    fig.update_yaxes(
         title_text="Organizations",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -403,8 +401,7 @@ def participation_cumulative(
         charts.label_end(fig, last["school_year"], last[col], f"{int(last[col])}", color)
     charts.layout(fig, title, subtitle_text, height=height)
     charts.year_axis(fig, years)
-    charts.update_yaxis(
-        fig,
+    fig.update_yaxes(
         title_text="Organizations (running total)",
         rangemode="tozero",
         gridcolor="#E5E8EB",

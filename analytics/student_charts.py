@@ -60,7 +60,7 @@ def _headroom(fig: go.Figure, not_comparable: tuple[str, ...]) -> None:
         return
     low, high = min([*values, 0.0]), max([*values, 0.0])
     span = (high - low) or 1.0
-    charts.update_yaxis(fig, range=[low - 0.08 * span, high + 0.3 * span])
+    fig.update_yaxes(range=[low - 0.08 * span, high + 0.3 * span])
 
 
 def _points(values: pd.Series, measure: Measure) -> pd.Series:
@@ -103,7 +103,7 @@ def gaps(
     _mark_baseline_and_pandemic(fig, years, goal.baseline_year, pandemic)
     charts.layout(fig, title, subtitle_text, height=height)
     charts.year_axis(fig, years)
-    charts.update_yaxis(fig, title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
+    fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
     _headroom(fig, tuple(pandemic))
     return fig
 
@@ -147,10 +147,9 @@ def measure_rates(
     charts.layout(fig, title, subtitle_text, height=height)
     charts.year_axis(fig, years)
     if measure.index:
-        charts.update_yaxis(fig, title_text="VOCAL index (1-99)", gridcolor="#E5E8EB")
+        fig.update_yaxes(title_text="VOCAL index (1-99)", gridcolor="#E5E8EB")
     else:
-        charts.update_yaxis(
-            fig,
+        fig.update_yaxes(
             title_text=measure.label[0].upper() + measure.label[1:] + " rate",
             tickformat=".0%",
             rangemode="tozero",
@@ -192,6 +191,6 @@ def influence_gaps(
     _mark_baseline_and_pandemic(fig, years, baseline, measure.not_comparable)
     charts.layout(fig, title, subtitle_text, height=height)
     charts.year_axis(fig, years)
-    charts.update_yaxis(fig, title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
+    fig.update_yaxes(title_text="Gap: students of color minus White (points)", gridcolor="#E5E8EB")
     _headroom(fig, measure.not_comparable)
     return fig

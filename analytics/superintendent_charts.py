@@ -101,15 +101,14 @@ def group_bars(
     )
     top = float(year["share"].max()) if shown.any() else 0.1
     charts.layout(fig, title, subtitle_text, height=200 + 44 * len(year), legend=False)
-    charts.update_layout(fig, margin_r=190)
-    charts.update_xaxis(
-        fig,
+    fig.update_layout(margin_r=190)
+    fig.update_xaxes(
         tickformat=".0%",
         range=[0, max(top * 1.35, 0.05)],
         title_text=f"Superintendents who are people of color, {school_year}",
         gridcolor="#E5E8EB",
     )
-    charts.update_yaxis(fig, autorange="reversed", title_text="")
+    fig.update_yaxes(autorange="reversed", title_text="")
     return fig
 
 

@@ -134,8 +134,7 @@ def parity_trend(parity_by_year: pd.DataFrame, *, title: str, subtitle_text: str
     )
     charts.layout(fig, title, subtitle_text, height=380, legend=False)
     charts.year_axis(fig, years)
-    charts.update_yaxis(
-        fig,
+    fig.update_yaxes(
         title_text="Parity (1 = teachers mirror students)",
         rangemode="tozero",
         gridcolor="#E5E8EB",
@@ -173,12 +172,11 @@ def parity_distribution(per_org: pd.DataFrame, *, title: str, subtitle_text: str
         font=dict(color=VERMILLION, size=13),
     )
     charts.layout(fig, title, subtitle_text, height=380, legend=False)
-    charts.update_xaxis(
-        fig,
+    fig.update_xaxes(
         title_text="Parity (teachers-of-color share ÷ students-of-color share; 1.5+ grouped)",
         tickformat=".2f",
     )
-    charts.update_yaxis(fig, title_text="Organizations", gridcolor="#E5E8EB")
+    fig.update_yaxes(title_text="Organizations", gridcolor="#E5E8EB")
     return fig
 
 
@@ -233,9 +231,7 @@ def race_composition_chart(composition: pd.DataFrame, *, title: str, subtitle_te
             )
         )
     charts.layout(fig, title, subtitle_text, height=260 + 46 * len(order))
-    charts.update_layout(fig, barmode="stack", margin_t=190, legend_traceorder="normal")
-    charts.update_xaxis(
-        fig, tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB"
-    )
-    charts.update_yaxis(fig, autorange="reversed", title_text="")
+    fig.update_layout(barmode="stack", margin_t=190, legend_traceorder="normal")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text="Share of each group", gridcolor="#E5E8EB")
+    fig.update_yaxes(autorange="reversed", title_text="")
     return fig
