@@ -1,7 +1,9 @@
--- One row per organization (within the filters): how it takes part in Influence 100 up to the end of
--- the chosen years, fellows it sent, and its diversity infrastructure in the latest year reported.
+-- One row per organization (within the filters; one organization's alone with $org_code, as its profile
+-- asks): how it takes part in Influence 100 up to the end of the chosen years, fellows it sent, and its
+-- diversity infrastructure in the latest year reported.
 WITH orgs AS (
     SELECT * FROM filtered_organizations($regions, $org_types)
+    WHERE $org_code IS NULL OR org_code = $org_code
 ),
 taking_part AS (
     SELECT org_code,
@@ -13,14 +15,16 @@ taking_part AS (
            bool_or(strategy_adopted) AS strategy_adopted,
            bool_or(climate_assessment_done) AS climate_assessment_done
     FROM current_participation
-    WHERE ($year_from IS NULL OR school_year >= $year_from)
+    WHERE ($org_code IS NULL OR org_code = $org_code)
+      AND ($year_from IS NULL OR school_year >= $year_from)
       AND ($year_to IS NULL OR school_year <= $year_to)
     GROUP BY org_code
 ),
 fellows_sent AS (
     SELECT home_org_code AS org_code, count(*) AS fellows_sent
     FROM current_fellows
-    WHERE ($year_to IS NULL OR start_year <= $year_to)
+    WHERE ($org_code IS NULL OR home_org_code = $org_code)
+      AND ($year_to IS NULL OR start_year <= $year_to)
     GROUP BY home_org_code
 ),
 infrastructure AS (
@@ -28,7 +32,8 @@ infrastructure AS (
            arg_max(has_equity_leader, school_year) AS equity_leader,
            arg_max(amsel_member, school_year) AS amsel_member
     FROM current_equity_leaders
-    WHERE ($year_to IS NULL OR school_year <= $year_to)
+    WHERE ($org_code IS NULL OR org_code = $org_code)
+      AND ($year_to IS NULL OR school_year <= $year_to)
     GROUP BY org_code
 ),
 final AS (
