@@ -168,3 +168,27 @@ def test_each_page_prints_every_row_within_the_paper_in_type_of_8_pt_or_more(das
                 problems.append(f"table {t}: row {r} ({first[:40]!r}) not printed")
     assert not problems, "\n".join(problems[:30])
     assert pages and all(p["text"].strip() for p in pages), "a blank page"
+
+
+# Each card's badge and its figure's change: whether the words are all drawn (no "…" where they were cut).
+_CUT_WORDS = """() => [...document.querySelectorAll(
+    ".stMarkdownBadge, [data-testid='stMetricDelta'] [data-testid='stMarkdownContainer']")]
+  .map(e => ({text: e.textContent.trim(), cut: e.scrollWidth > e.clientWidth + 1
+              || e.getBoundingClientRect().right > e.closest("[data-testid='stVerticalBlock']")
+                   .getBoundingClientRect().right + 1}))"""
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_the_overview_cards_say_their_whole_verdict_and_change(dashboard: Dashboard, media):
+    """ "Behind the target path" and "+4.5 points since 2019-20", not "Behind the targe…" in a narrow card."""
+    page = dashboard.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    dashboard.open()
+    page.emulate_media(media=media)
+    if media == "print":
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        page.set_viewport_size({"width": 720, "height": 900})  # the paper's width (Letter, half-inch margins)
+    page.wait_for_timeout(300)
+    words = page.evaluate(_CUT_WORDS)
+    assert len(words) >= 4, words  # the superintendents' change and the cards' verdicts
+    assert [w["text"] for w in words if w["cut"]] == []
