@@ -324,17 +324,23 @@ async def _round(
     return found
 
 
-def wait_until_idle(servers: list[Server], log, quiet: float = 0.05, limit: float = 600.0) -> float:
-    """Wait until the servers have finished what they do on their own at start-up (warming the default
-    views): less than `quiet` CPU seconds in a second. How long it took."""
+def wait_until_idle(
+    servers: list[Server], log, quiet: float = 0.05, seconds: int = 3, limit: float = 600.0
+) -> float:
+    """Wait until the servers have finished what they do on their own at start-up and after a change of the
+    data (warming the default views): less than `quiet` CPU seconds in each of `seconds` seconds in a row,
+    longer than the warming thread's pause between looks for a change (ui/warm.py), so a pause between two
+    passes is not taken for the end. How long it took."""
     started = time.perf_counter()
     before = sum(s.cpu_seconds() for s in servers)
+    still = 0
     while time.perf_counter() - started < limit:
         time.sleep(1.0)
         now = sum(s.cpu_seconds() for s in servers)
-        if now - before < quiet:
-            break
+        still = still + 1 if now - before < quiet else 0
         before = now
+        if still >= seconds:
+            break
     took = time.perf_counter() - started
     log(f"  servers idle after {took:.0f} s (warming the default views)")
     return took

@@ -64,9 +64,13 @@ def _keep_warm() -> None:
             stamp = data_stamp()
             if stamp != warmed:
                 started = time.perf_counter()
-                views = warm()
-                warmed = stamp
-                log.info("warmed %d chart views in %.1f s", views, time.perf_counter() - started)
+                views = warm(stamp)
+                if views is not None:
+                    warmed = stamp
+                    log.info("warmed %d chart views in %.1f s", views, time.perf_counter() - started)
+                # Look again at once: the data may have changed while warming (an upload, then its release),
+                # and a visitor should not find the views of the newest data waiting for the next look.
+                continue
         except Exception:  # a warehouse busy or being replaced: the next look tries again
             log.exception("warming the default views failed")
         WRITTEN.wait(POLL_SECONDS)  # a write on this server: warm at once, not at the next look
@@ -86,15 +90,19 @@ def views() -> list[Filters]:
     ]
 
 
-def warm() -> int:
+def warm(stamp: tuple | None = None) -> int | None:
     """Compute every chart of every warmed view into the shared cache, with what a page hands Streamlit for
-    it (ui.layout.drawn), and the pages' other shared figures; how many chart views were computed."""
+    it (ui.layout.drawn), and the pages' other shared figures; how many chart views were computed. None where
+    the data changed from `stamp` (ui.data.data_stamp) meanwhile: the rest is left, as it would be warmed
+    for data already replaced."""
     every_goal = goals()
     measures = {
         chart_registry.measure_key(key) for g in every_goal if isinstance(g, GapGoal) for key in g.measures
     }
     done = 0
     for filters in views():
+        if stamp is not None and data_stamp() != stamp:
+            return None
         for goal in every_goal:  # the Overview's cards and charts
             drawn(registered(goal.chart, filters, compact=True))
         for chart in chart_registry.every_chart(every_goal):
