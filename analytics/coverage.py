@@ -200,31 +200,40 @@ def _expected_for(spring, org, reported, listed, complete_share: float):
 def coverage_of(cells: pd.DataFrame, in_view: np.ndarray) -> pd.DataFrame:
     """population, school_year, organizations_reported (expected ones that did), organizations_expected,
     complete: for the cells in view (`Reporting.by_cell` rows), in population and year order."""
-    share = load_settings().complete_share
     view = cells[np.asarray(in_view, dtype=bool)]
     # Summed by bincount over the (population, year) groups: a page asks this of every chart's view.
     populations, population_names = pd.factorize(view["population"], sort=True)
     years, year_names = pd.factorize(view["school_year"], sort=True)
-    group, keys = pd.factorize(populations.astype(np.int64) * max(len(year_names), 1) + years, sort=True)
-    size = len(keys)
-    reported = np.bincount(group, weights=view["hit"].to_numpy(dtype=float), minlength=size).astype(int)
-    expected = np.bincount(group, weights=view["expected"].to_numpy(dtype=float), minlength=size).astype(int)
-    any_reported = np.bincount(group, weights=view["reported"].to_numpy(dtype=float), minlength=size) > 0
-    # Nothing expected here (a new region or organization): complete as far as anyone can tell.
-    complete = np.where(expected > 0, is_complete(reported, expected, share), any_reported).astype(bool)
+    per_population = max(len(year_names), 1)
+    group, keys = pd.factorize(populations.astype(np.int64) * per_population + years, sort=True)
+    reported, expected, complete = _summed(
+        group, len(keys), view["hit"].to_numpy(), view["expected"].to_numpy(), view["reported"].to_numpy()
+    )
     return pd.DataFrame(
         {
             "population": pd.Series(
-                population_names.to_numpy()[keys // max(len(year_names), 1)], dtype=view["population"].dtype
+                population_names.to_numpy()[keys // per_population], dtype=view["population"].dtype
             ),
             "school_year": pd.Series(
-                year_names.to_numpy()[keys % max(len(year_names), 1)], dtype=view["school_year"].dtype
+                year_names.to_numpy()[keys % per_population], dtype=view["school_year"].dtype
             ),
             "organizations_reported": reported,
             "organizations_expected": expected,
             "complete": complete,
         }
     )
+
+
+def _summed(
+    group: np.ndarray, size: int, hit, expected, reported
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: the expected organizations that reported, those expected, and whether the group is
+    complete (is_complete; where nothing was expected, a new region or organization, complete as far as anyone
+    can tell if any reported)."""
+    hits = np.bincount(group, weights=np.asarray(hit, dtype=float), minlength=size).astype(int)
+    wanted = np.bincount(group, weights=np.asarray(expected, dtype=float), minlength=size).astype(int)
+    heard = np.bincount(group, weights=np.asarray(reported, dtype=float), minlength=size) > 0
+    return hits, wanted, np.where(wanted > 0, is_complete(hits, wanted), heard).astype(bool)
 
 
 def partial_label(reported: int, expected: int) -> str:
@@ -242,10 +251,7 @@ def complete_years(con: duckdb.DuckDBPyConnection) -> list[str]:
         # Statewide: every organization of the population, year by year (coverage_of over every cell).
         rows = reporting.population == (reporting.names.index(TEACHER) if table == "staffing" else 0)
         years, year = np.unique(reporting.spring[rows], return_inverse=True)
-        expected = reporting.expected[rows]
-        wanted = np.bincount(year, weights=expected, minlength=len(years))
-        hit = np.bincount(year, weights=expected & reporting.reported[rows], minlength=len(years))
-        heard = np.bincount(year, weights=reporting.reported[rows], minlength=len(years)) > 0
-        complete = np.where(wanted > 0, is_complete(hit, wanted), heard)
-        found |= {school_year_from_spring(int(y)) for y in years[complete.astype(bool)]}
+        expected, reported = reporting.expected[rows], reporting.reported[rows]
+        complete = _summed(year, len(years), expected & reported, expected, reported)[2]
+        found |= {school_year_from_spring(int(y)) for y in years[complete]}
     return sorted(found)

@@ -198,22 +198,21 @@ def begin_run() -> None:
     st.session_state[_RUN_STAMP] = _read_version()
 
 
-# Idle cursors for reading the data version, of the connection they were made on: every page view reads it
-# (begin_run), and a new cursor on the warehouse costs about as much as the query. Used inside the gate, as
-# every cursor() is; one that fails is closed, not kept.
-_VERSION_CURSORS: list[duckdb.DuckDBPyConnection] = []
-_VERSION_CURSORS_OF: list[duckdb.DuckDBPyConnection | None] = [None]
-_VERSION_LOCK = threading.Lock()
+class _VersionCursors:
+    """Idle cursors for reading the data version, of the connection they were made on: every page view reads
+    it (begin_run), and a new cursor on the warehouse costs about as much as the query. Used inside the gate,
+    as every cursor() is; one that fails is closed, not kept."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._of: duckdb.DuckDBPyConnection | None = None
+        self._idle: list[duckdb.DuckDBPyConnection] = []
 
-def _read_version() -> int:
-    with _GATE.reading():
-        con = warehouse()
-        with _VERSION_LOCK:
-            if _VERSION_CURSORS_OF[0] is not con:  # the warehouse was opened afresh: its cursors with it
-                _VERSION_CURSORS.clear()
-                _VERSION_CURSORS_OF[0] = con
-            cur = _VERSION_CURSORS.pop() if _VERSION_CURSORS else None
+    def read(self, con: duckdb.DuckDBPyConnection) -> int:
+        with self._lock:
+            if self._of is not con:  # the warehouse was opened afresh: its cursors with it
+                self._of, self._idle = con, []
+            cur = self._idle.pop() if self._idle else None
         if cur is None:
             cur = warehouse_cursor(con)
         try:
@@ -221,13 +220,20 @@ def _read_version() -> int:
         except BaseException:
             cur.close()
             raise
-        with _VERSION_LOCK:
-            kept = _VERSION_CURSORS_OF[0] is con
-            if kept:
-                _VERSION_CURSORS.append(cur)
-        if not kept:
-            cur.close()
+        with self._lock:
+            if self._of is con:
+                self._idle.append(cur)
+                return version
+        cur.close()
         return version
+
+
+_VERSIONS = _VersionCursors()
+
+
+def _read_version() -> int:
+    with _GATE.reading():
+        return _VERSIONS.read(warehouse())
 
 
 def current_version() -> int:
