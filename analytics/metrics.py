@@ -541,7 +541,9 @@ def organization_profile(
     only where the organization is a block of its own: privacy.py), and its equity-leader position; None
     if the code is unknown."""
     one = Filters(filters.year_from, filters.year_to, org_code=org_code, released=filters.released)
-    row = run_query(con, "organizations_overview", Filters(filters.year_from, filters.year_to, org_code=org_code))
+    row = run_query(
+        con, "organizations_overview", Filters(filters.year_from, filters.year_to, org_code=org_code)
+    )
     if row.empty:
         return None
     r = row.iloc[0]
