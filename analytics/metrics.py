@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import definitions, releases
+from analytics import definitions, kept, releases
 from analytics.contracts import STUDENT_KINDS
 from analytics.coverage import COVERAGE_COLUMNS, coverage_of, organizations_reporting
 from analytics.definitions import STUDENTS
@@ -55,16 +56,60 @@ _VIEW_WEIGHTS = {"region": 3, "org_type": 2}
 _GROUP_VALUES = {"region": definitions.REGIONS, "org_type": definitions.ORG_TYPES}
 
 
-@dataclass(frozen=True)
 class ShareInputs:
     """What publishing shares needs: per population (job class or Students) and school year, the people of
     color and in all of each organization, cut into blocks (`organizations`); the same summed per region ×
-    type cell and block (`cells`, what filters pick); and each cell's coverage."""
+    type cell and block (`cells`, what filters pick); and each cell's coverage.
 
-    organizations: pd.DataFrame  # population, school_year, org_code, region, org_type, of_color, others,
-    #                              total, block, block_passes, alone
-    cells: pd.DataFrame  # population, school_year, region, org_type, block, block_passes, of_color, total
-    coverage: pd.DataFrame  # population, school_year, region, org_type, expected, hit, reported
+    `organizations` (a million rows at national scale) may be given as a function that reads those of a
+    year range on a connection: a page of statewide or regional views needs only the cells, and reads the
+    organizations, of the years it shows, only if it asks (`organizations_in`)."""
+
+    def __init__(
+        self,
+        organizations: pd.DataFrame | Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame],
+        cells: pd.DataFrame,
+        coverage: pd.DataFrame,
+        years: Filters = ALL,
+    ):
+        self._organizations = organizations
+        self._years = years  # the school years these inputs hold
+        self._lock = threading.Lock()
+        # population, school_year, region, org_type, block, block_passes, of_color, total
+        self.cells = cells
+        # population, school_year, region, org_type, expected, hit, reported
+        self.coverage = coverage
+
+    def organizations_in(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        """population, school_year, org_code, region, org_type, of_color, others, total, block,
+        block_passes, alone (read on `con` the first time, if they were not given)."""
+        with self._lock:
+            if callable(self._organizations):
+                self._organizations = self._organizations(con, self._years)
+            return self._organizations
+
+    def organizations_of(self, con: duckdb.DuckDBPyConnection, years: Filters) -> pd.DataFrame:
+        """`organizations_in` narrowed to the school years of `years`, read only for those if not read yet."""
+        with self._lock:
+            source = self._organizations
+        if callable(source):
+            return source(con, years)
+        return _within(source, years)
+
+    def in_years(self, years: Filters) -> ShareInputs:
+        """These inputs narrowed to the school years of `years`."""
+        return ShareInputs(
+            lambda con, _: self.organizations_of(con, years),
+            _within(self.cells, years),
+            _within(self.coverage, years),
+            years,
+        )
+
+
+def _within(frame: pd.DataFrame, years: Filters) -> pd.DataFrame:
+    if not years.year_from and not years.year_to:
+        return frame
+    return frame[years.in_years(frame)].reset_index(drop=True)
 
 
 def _split(populations: tuple[str, ...]) -> tuple[list[str], bool]:
@@ -86,31 +131,120 @@ def share_inputs(
 ) -> ShareInputs:
     """Organization-level counts for `populations` (job classes and/or 'Students') in the year range, cut
     into blocks (the release's, or cut now by privacy.build_blocks), summed per cell, and the coverage of
-    every cell; kept per population until the data changes (warehouse.data_key)."""
+    every cell; kept per population until the data changes (warehouse.data_key), in this process and in
+    the warehouse (analytics/kept.py)."""
     with cursor(con) as cur:
         data = data_key(cur)
     if data is None:
         return _in_years(_cut_inputs(con, populations, filters.released), filters)
-    key = (data, filters.released)
+    kept = _population_inputs(con, data, populations, filters.released)
+    parts = [kept[p] for p in populations]
+    whole = ShareInputs(
+        lambda c, years: pd.concat([x.organizations_of(c, years) for x in parts], ignore_index=True),
+        *(pd.concat([getattr(x, name) for x in parts], ignore_index=True) for name in ("cells", "coverage")),
+    )
+    return _in_years(whole, filters)
+
+
+# Every population a page asks for; what a writer keeps in the warehouse (frames_to_keep).
+_POPULATIONS = (*definitions.JOB_CLASSES, STUDENTS)
+
+
+def _population_inputs(
+    con: duckdb.DuckDBPyConnection, data: tuple, populations: tuple[str, ...], released: bool
+) -> dict[str, ShareInputs]:
+    """Each of `populations`' ShareInputs over every school year for the data `data`: kept in this
+    process, else kept in the warehouse by the writer (analytics/kept.py), else cut now."""
+    key = (data, released)
     with _INPUTS_LOCK:
         kept = {p: _INPUTS[(*key, p)] for p in populations if (*key, p) in _INPUTS}
     missing = tuple(p for p in populations if p not in kept)
     if missing:
-        fresh = _cut_inputs(con, missing, filters.released)
-        split = [_by_population(part) for part in (fresh.organizations, fresh.cells, fresh.coverage)]
+        found = _kept_inputs(con, data, missing, released) or _fresh_inputs(con, missing, released)
         with _INPUTS_LOCK:
             for p in missing:
-                kept[p] = _INPUTS[(*key, p)] = ShareInputs(*(part[p] for part in split))
+                kept[p] = _INPUTS[(*key, p)] = found[p]
             while len(_INPUTS) > _INPUTS_KEPT:
                 _INPUTS.popitem(last=False)
-    parts = [kept[p] for p in populations]
-    whole = ShareInputs(
-        *(
-            pd.concat([getattr(x, name) for x in parts], ignore_index=True)
-            for name in ("organizations", "cells", "coverage")
+    return kept
+
+
+def _fresh_inputs(
+    con: duckdb.DuckDBPyConnection, populations: tuple[str, ...], released: bool
+) -> dict[str, ShareInputs]:
+    fresh = _cut_inputs(con, populations, released)
+    split = [_by_population(part) for part in (fresh.organizations_in(con), fresh.cells, fresh.coverage)]
+    return {p: ShareInputs(*(part[p] for part in split)) for p in populations}
+
+
+def _kept_name(released: bool, population: str, part: str) -> str:
+    return f"people/{'released' if released else 'current'}/{population}/{part}"
+
+
+def _kept_inputs(
+    con: duckdb.DuckDBPyConnection, data: tuple, populations: tuple[str, ...], released: bool
+) -> dict[str, ShareInputs] | None:
+    """`populations`' ShareInputs as the writer kept them for the data `data`, None if it did not; each
+    population's organizations are read only when asked for."""
+    names = [_kept_name(released, p, part) for p in populations for part in ("cells", "coverage")]
+    frames = kept.read(con, data, names)
+    if frames is None:
+        return None
+
+    def organizations(population: str) -> Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame]:
+        cells = frames[_kept_name(released, population, "cells")]
+        held = pd.DataFrame({"school_year": sorted(cells["school_year"].unique())})
+        got: dict[str, pd.DataFrame] = {}  # each year's, once read
+        lock = threading.Lock()
+
+        def read(con: duckdb.DuckDBPyConnection, years: Filters) -> pd.DataFrame:
+            wanted = held["school_year"][years.in_years(held)].tolist() or ["none"]
+            with lock:
+                missing = [y for y in wanted if y not in got]
+            if missing:
+                names = {y: _kept_name(released, population, f"organizations/{y}") for y in missing}
+                found = kept.read(con, data, list(names.values()))
+                if found is None:  # the data changed twice since: its frames are gone, cut the population now
+                    fresh = _fresh_inputs(con, (population,), released)[population]
+                    return _within(fresh.organizations_in(con), years)
+                with lock:
+                    got.update({y: found[name] for y, name in names.items()})
+            parts = [got[y] for y in wanted]
+            return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+        return read
+
+    return {
+        p: ShareInputs(
+            organizations(p),
+            frames[_kept_name(released, p, "cells")],
+            frames[_kept_name(released, p, "coverage")],
         )
-    )
-    return _in_years(whole, filters)
+        for p in populations
+    }
+
+
+def frames_to_keep(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """What a writer keeps in the warehouse after its write (analytics/kept.py): every population's
+    ShareInputs, current and as released, for the data the warehouse has now."""
+    with cursor(con) as cur:
+        data = data_key(cur)
+    frames = {}
+    for released in (False, True):
+        for p, inputs in _population_inputs(con, data, _POPULATIONS, released).items():
+            frames[_kept_name(released, p, "cells")] = inputs.cells
+            frames[_kept_name(released, p, "coverage")] = inputs.coverage
+            organizations = inputs.organizations_in(con)
+            # Each school year's apart (a page of one year reads that year's), and none (their columns).
+            frames[_kept_name(released, p, "organizations/none")] = organizations.iloc[:0]
+            for year, rows in organizations.groupby("school_year", sort=True).indices.items():
+                frames[_kept_name(released, p, f"organizations/{year}")] = organizations.iloc[
+                    rows
+                ].reset_index(drop=True)
+        cells = [frames[_kept_name(released, p, "cells")] for p in _POPULATIONS]
+        years = sorted({y for frame in cells for y in frame["school_year"]})
+        frames.update(_makeup_frames(con, released, years))
+    return frames
 
 
 def _by_population(frame: pd.DataFrame) -> defaultdict[str, pd.DataFrame]:
@@ -126,11 +260,7 @@ def _in_years(inputs: ShareInputs, filters: Filters) -> ShareInputs:
     """`inputs` narrowed to the view's school years."""
     if not filters.year_from and not filters.year_to:
         return inputs
-
-    def within(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[filters.in_years(frame)].reset_index(drop=True)
-
-    return ShareInputs(within(inputs.organizations), within(inputs.cells), within(inputs.coverage))
+    return inputs.in_years(filters)
 
 
 def forget_cached_blocks() -> None:
@@ -212,7 +342,7 @@ def organization_blocks(
     merged until each passes, also with any one organization taken out, and each organization that passes
     on its own split off where what is left still passes), and `alone`: the organization is a block of
     its own, so its own figure may be shown."""
-    return share_inputs(con, populations, filters).organizations
+    return share_inputs(con, populations, filters).organizations_in(con)
 
 
 def publish_shares(inputs: ShareInputs, filters: Filters = ALL, *, by: str | None = None) -> pd.DataFrame:
@@ -704,9 +834,54 @@ def _makeup_blocks(
 ) -> list[tuple[str, pd.DataFrame, list[str]]]:
     """Per population with people in `school_year`: (population, org-level races cut into blocks, the races
     never shown alone). Kept until the data changes; read, never changed, by those who ask."""
-    return _MAKEUP.get(
-        con, ("makeup", school_year, released), lambda: list(_cut_makeup(con, school_year, released))
-    )
+
+    def find() -> list[tuple[str, pd.DataFrame, list[str]]]:
+        with cursor(con) as cur:
+            data = data_key(cur)
+        found = None if data is None else _kept_makeup(con, data, school_year, released)
+        return list(_cut_makeup(con, school_year, released)) if found is None else found
+
+    return _MAKEUP.get(con, ("makeup", school_year, released), find)
+
+
+def _makeup_name(released: bool, school_year: str, part: str) -> str:
+    return f"makeup/{'released' if released else 'current'}/{school_year}/{part}"
+
+
+def _kept_makeup(
+    con: duckdb.DuckDBPyConnection, data: tuple, school_year: str, released: bool
+) -> list[tuple[str, pd.DataFrame, list[str]]] | None:
+    """One year's make-up blocks as the writer kept them for the data `data` (frames_to_keep), or None."""
+    index = _makeup_name(released, school_year, "populations")
+    found = kept.read(con, data, [index])
+    if found is None:
+        return None
+    rows = found[index]
+    names = [_makeup_name(released, school_year, f"blocks/{p}") for p in rows["population"]]
+    blocks = kept.read(con, data, names) if names else {}
+    if blocks is None:
+        return None
+    return [
+        (p, blocks[name], [str(r) for r in hidden])
+        for p, hidden, name in zip(rows["population"], rows["hidden"], names, strict=True)
+    ]
+
+
+def _makeup_frames(
+    con: duckdb.DuckDBPyConnection, released: bool, years: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Every year's make-up blocks, to keep (frames_to_keep): per year, its populations with the races they
+    hide, and each population's blocks."""
+    frames = {}
+    for year in years:
+        cut = _makeup_blocks(con, year, released)
+        frames[_makeup_name(released, year, "populations")] = pd.DataFrame(
+            {"population": [p for p, _, _ in cut], "hidden": [list(h) for _, _, h in cut]},
+            columns=["population", "hidden"],
+        )
+        for population, blocks, _ in cut:
+            frames[_makeup_name(released, year, f"blocks/{population}")] = blocks
+    return frames
 
 
 def _cut_makeup(con: duckdb.DuckDBPyConnection, school_year: str, released: bool):

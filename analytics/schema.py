@@ -8,7 +8,7 @@ import duckdb
 from analytics import ducklake
 from analytics.paths import MIGRATIONS_DIR
 from analytics.sql_files import sql
-from analytics.writes import bump_data_version, write_attempts
+from analytics.writes import bump_data_version, one_change, write_attempts
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -40,6 +40,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for attempt in write_attempts(con):
         with attempt:
             con.execute(runnable("schema_version_table_create", sql("schema_version_table_create")))
+    with one_change(con):  # (the blocks of the data are kept once, on the schema it ends with)
+        return _apply(con, runnable)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, runnable) -> list[int]:
     applied = []
     for version, name, text in migrations():
         # Every migration not yet recorded, not only those above the highest: numbers are handed out ahead

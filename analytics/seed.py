@@ -7,14 +7,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import access, releases
+from analytics import access, kept, releases
 from analytics.contracts import ORGANIZATIONS, UploadKind, kind_for_table
 from analytics.sample import SAMPLE_DIR, SAMPLE_FILES
 from analytics.sample_workforce import ORGANIZATIONS_FILE
 from analytics.sql_files import sql
 from analytics.store import SavedUpload, save_upload, sha256_of
 from analytics.warehouse import is_empty
-from analytics.writes import bump_data_version, write_attempts
+from analytics.writes import bump_data_version, one_change, write_attempts
 
 SAMPLE_UPLOADER = "sample data generator"
 _PANDAS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "INTEGER": "Int64", "BOOLEAN": "boolean"}
@@ -90,11 +90,15 @@ def ensure_ready(con: duckdb.DuckDBPyConnection) -> bool:
 
     A warehouse with figures but no release yet (the sample just loaded, or a warehouse from before
     releases) gets its first release, so viewers see what is loaded until a DESE reviewer releases more."""
-    seeded = is_empty(con) and _claim_first_load(con)
-    if seeded:
-        seed_sample(con)
-    if not is_empty(con) and releases.latest_release(con) is None:
-        releases.publish(con, actor=access.system(FIRST_RELEASE))
+    with one_change(con):
+        seeded = is_empty(con) and _claim_first_load(con)
+        if seeded:
+            seed_sample(con)
+        if not is_empty(con) and releases.latest_release(con) is None:
+            releases.publish(con, actor=access.system(FIRST_RELEASE))
+    # The cut blocks of the data as it is, if the writer that changed it last did not keep them (a warehouse
+    # from before they were kept, or kept by another version of the dashboard): kept once, on this start.
+    kept.keep(con)
     return seeded
 
 

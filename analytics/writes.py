@@ -4,9 +4,10 @@ the ids and the data version every write takes from warehouse_meta."""
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 import duckdb
 
@@ -79,8 +80,11 @@ def write_attempts(con: duckdb.DuckDBPyConnection, tries: int = WRITE_TRIES) -> 
         if number:
             time.sleep(random.uniform(0, WRITE_PAUSE_SECONDS * number / tries))
         attempt = WriteAttempt(con)
+        _changes.data = False
         yield attempt
         if attempt.conflict is None:
+            if _changes.data:
+                _changed(con)
             return
         last = attempt.conflict
     raise WriteConflict(
@@ -103,5 +107,44 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     """Mark the data as changed (call inside the writing transaction): the version counts up, the stamp
-    is drawn anew."""
+    is drawn anew. Once the write commits, the writer keeps the cut blocks of the new data
+    (analytics/kept.py), so pages read them instead of cutting them."""
     con.execute(sql("data_version_bump"))
+    _changes.data = True
+
+
+class _Changes(threading.local):
+    data = False  # the writing transaction in progress changed the data
+    held = 0  # inside `one_change`: keep once, at its end
+    pending = False  # ... and a write inside it changed the data
+
+
+_changes = _Changes()
+
+
+def _changed(con: duckdb.DuckDBPyConnection) -> None:
+    """A write that changed the data committed: keep the cut blocks of the new data, now or at the end of
+    the `one_change` it is part of."""
+    if _changes.held:
+        _changes.pending = True
+        return
+    from analytics import kept  # (kept reads the metrics, which write through here)
+
+    kept.keep(con)
+
+
+@contextmanager
+def one_change(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Several writes that make one change of the data (the sample's files loaded on a first run): the cut
+    blocks are kept once, after the last of them, not after each."""
+    _changes.held += 1
+    done = False
+    try:
+        yield
+        done = True
+    finally:
+        _changes.held -= 1
+        if not _changes.held:
+            pending, _changes.pending = _changes.pending, False
+            if pending and done:
+                _changed(con)

@@ -39,10 +39,11 @@ from analytics.contracts import (
 )
 from analytics.sample import SAMPLE_DIR
 from analytics.sample_workforce import load_organizations
-from analytics.seed import ensure_organizations, read_typed_csv
+from analytics.seed import ensure_organizations, ensure_ready, read_typed_csv
 from analytics.sql_files import sql
 from analytics.store import save_upload
 from analytics.warehouse import connect
+from analytics.writes import one_change
 
 YEARS = definitions.school_years_between("2015-16", "2024-25")
 PROGRAM_YEARS = YEARS[YEARS.index("2019-20") :]
@@ -323,18 +324,21 @@ def build_state_warehouse(path: Path) -> dict[str, int]:
     _remove(path)
     con = connect(path)
     try:
-        ensure_organizations(con)
-        orgs = con.execute(sql("organization_types")).df()
-        grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), MASSACHUSETTS)
-        load_facts(con, grid, MASSACHUSETTS)
-        # The bundled sample's lists and students' reports are of the same 412 organizations.
-        for kind in FACT_KINDS.values():
-            if kind in (STAFFING, ENROLLMENT):
-                continue
-            frame = read_typed_csv(kind, SAMPLE_DIR / f"{kind.sample_file}.csv")
-            _save(con, kind, frame, f"{kind.table}.csv", MASSACHUSETTS, f"Bench {kind.title} (sample lists)")
-        # What a visitor who has not signed in sees: DESE's release of these figures.
-        releases.publish(con, actor=access.system(UPLOADER))
+        with one_change(con):  # one change of the data: its cut is kept once, at the end (kept.py)
+            ensure_organizations(con)
+            orgs = con.execute(sql("organization_types")).df()
+            grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), MASSACHUSETTS)
+            load_facts(con, grid, MASSACHUSETTS)
+            # The bundled sample's lists and students' reports are of the same 412 organizations.
+            for kind in FACT_KINDS.values():
+                if kind in (STAFFING, ENROLLMENT):
+                    continue
+                frame = read_typed_csv(kind, SAMPLE_DIR / f"{kind.sample_file}.csv")
+                _save(
+                    con, kind, frame, f"{kind.table}.csv", MASSACHUSETTS, f"Bench {kind.title} (sample lists)"
+                )
+            # What a visitor who has not signed in sees: DESE's release of these figures.
+            releases.publish(con, actor=access.system(UPLOADER))
         return _counts(con)
     finally:
         con.close()
@@ -345,25 +349,26 @@ def build_national_warehouse(path: Path) -> dict[str, int]:
     _remove(path)
     con = connect(path)
     try:
-        orgs = national_organizations()
-        save_upload(
-            con,
-            ORGANIZATIONS,
-            orgs,
-            file_name="national_organizations.csv",
-            sha256=_sha("national/orgs"),
-            actor=access.system(UPLOADER),
-            new_organizations=orgs,
-            description="Bench: 13,000 synthetic organizations",
-        )
-        grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), NATIONAL)
-        load_facts(con, grid, NATIONAL)
-        lists = program_lists(orgs["org_code"].to_numpy(), NATIONAL_SEED + 2)
-        for kind in (FELLOWS, PARTICIPATION, EQUITY_LEADERS):
-            _save(con, kind, lists[kind.table], f"{kind.table}.csv", NATIONAL, f"Bench {kind.title}")
-        # Released, as the state warehouse is (the app makes a first release of a warehouse that has none, which
-        # the first page measured would otherwise pay for).
-        releases.publish(con, actor=access.system(UPLOADER))
+        with one_change(con):  # one change of the data: its cut is kept once, at the end (kept.py)
+            orgs = national_organizations()
+            save_upload(
+                con,
+                ORGANIZATIONS,
+                orgs,
+                file_name="national_organizations.csv",
+                sha256=_sha("national/orgs"),
+                actor=access.system(UPLOADER),
+                new_organizations=orgs,
+                description="Bench: 13,000 synthetic organizations",
+            )
+            grid = staff_and_students(orgs["org_code"].to_numpy(), orgs["org_type"].to_numpy(), NATIONAL)
+            load_facts(con, grid, NATIONAL)
+            lists = program_lists(orgs["org_code"].to_numpy(), NATIONAL_SEED + 2)
+            for kind in (FELLOWS, PARTICIPATION, EQUITY_LEADERS):
+                _save(con, kind, lists[kind.table], f"{kind.table}.csv", NATIONAL, f"Bench {kind.title}")
+            # Released, as the state warehouse is (the app makes a first release of a warehouse that has none, which
+            # the first page measured would otherwise pay for).
+            releases.publish(con, actor=access.system(UPLOADER))
         return _counts(con)
     finally:
         con.close()
@@ -607,7 +612,19 @@ def write_staffing_xlsx(path: Path, rows: int = 50_000, seed: int = XLSX_SEED) -
     return path
 
 
+def ready(path: Path) -> dict[str, int]:
+    """Open the warehouse at `path` as the dashboard's first start does (migrations, and the cut blocks kept
+    if the code that cuts changed since they were: analytics/kept.py)."""
+    con = connect(path)
+    try:
+        ensure_ready(con)
+        return {}
+    finally:
+        con.close()
+
+
 BUILDERS = {
+    "ready": ready,
     "state": build_state_warehouse,
     "national": build_national_warehouse,
     "roster": lambda path: (write_roster_csv(path), {})[1],

@@ -152,6 +152,13 @@ def ensure_data(paths: Paths, fresh: bool, log) -> dict:
             **counts,
         }
         paths.manifest.write_text(json.dumps(manifest, indent=2))
+    for path in (paths.state, paths.national):  # as the dashboard's first start on them would (bench/README)
+        subprocess.run(
+            [sys.executable, "-m", "bench.generate", "ready", str(path)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            check=True,
+        )
     paths.empty_page.write_text('import streamlit as st\n\nst.title("Empty page")\n')
     return manifest
 

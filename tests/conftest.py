@@ -34,6 +34,7 @@ SHARED_WAREHOUSE_MODULES = (
     "test_ingest_shapes.py",
     "test_access.py",
     "test_student_reports.py",
+    "test_kept_cut.py",
 )
 
 

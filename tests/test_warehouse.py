@@ -202,7 +202,7 @@ def test_migration_013_keeps_every_upload_and_the_log_then_takes_every_kind(tmp_
     store.rollback_upload(con, first.upload_id, actor=TESTS)
     before = table_contents(con)
     monkeypatch.setattr(schema, "migrations", lambda: every)
-    assert migrate(con) == [13]
+    assert migrate(con) == [m[0] for m in every if m[0] >= 13]
     after = table_contents(con)
     assert after["uploads"] == before["uploads"]  # every row and column, the rolled-back one included
     moved = ("warehouse_meta", "schema_version")  # the data version and the migration's own record
