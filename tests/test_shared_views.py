@@ -180,3 +180,37 @@ def test_two_processes_behind_the_readmes_nginx_serve_every_visitor_from_one_pro
         served = [served_by(cookie) for cookie in cookies]
         assert set(served) == {0, 1}, served  # visitors spread over both processes
         assert [served_by(cookie) for cookie in cookies[:3]] == served[:3]  # each back on its own
+
+
+def test_the_statewide_views_from_a_later_year_are_warmed_before_anyone_asks(
+    sample_db, open_app, monkeypatch
+):
+    """The warming thread's views (ui/warm.py) include each statewide view that starts at a later school year
+    (one move of the slider's first handle): a visitor who opens one finds every chart of its pages computed."""
+    from streamlit.testing.v1 import AppTest
+    from test_roles_pages import AUTH
+
+    from analytics import chart_registry
+    from ui import warm
+    from ui.layout import default_view
+
+    open_app(sample_db)  # the warehouse opened, as a server's first page view opens it
+    public = default_view(released=True)
+    later = [v for v in warm.views() if v.year_from != public.year_from]
+    assert [v.year_from for v in later][:2] == ["2015-16", "2016-17"] and all(
+        v.year_to == public.year_to and not v.regions and not v.org_types and v.released for v in later
+    )
+    assert warm.warm() > 0
+
+    def computed(*args, **kwargs):
+        raise AssertionError(f"computed for its first visitor: {args[3:]}")
+
+    monkeypatch.setattr(chart_registry, "section", computed)
+    for page in ("overview", "superintendents", "workforce"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": False}  # a visitor who has not signed in: released figures
+        at.query_params["from"] = "2017-18"
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.get("plotly_chart") and at.select_slider[0].value == ("2017-18", public.year_to), page

@@ -5,9 +5,10 @@ own, off every visitor's path.
 What is warmed is what the pages draw (ui.layout.registered, shared by every session): every chart in the
 statewide default view, where nearly every visitor starts, as a visitor who has not signed in sees it (released
 figures) and as DESE staff see it (current figures); then each region's and each type's view as visitors see
-it. Nothing else is computed here: the same functions, through the same shared cache, so a warmed view is
-exactly the one a visitor gets. A view that was not warmed (a range of years, one organization's profile) is
-computed when its first visitor asks, then shared. A visitor who asks for a view while it is being warmed waits
+it; then the statewide views that start at a later school year. Nothing else is computed here: the same
+functions, through the same shared cache, so a warmed view is exactly the one a visitor gets. A view that was
+not warmed (another range of years, one organization's profile) is computed when its first visitor asks, then
+shared. A visitor who asks for a view while it is being warmed waits
 for that work instead of repeating it.
 """
 
@@ -79,14 +80,17 @@ def _keep_warm() -> None:
 
 def views() -> list[Filters]:
     """The views warmed, in order: statewide for visitors and for DESE staff, then each region's and each
-    type's for visitors."""
+    type's for visitors, then the statewide views one move of the slider's first handle away (from each
+    later school year to the same last one: the years since a policy, a baseline, the pandemic)."""
     public = default_view(released=True)
     years = (public.year_from, public.year_to)
+    later = definitions.school_years_between(*years)[1:-1] if public.year_from and public.year_to else []
     return [
         public,
         default_view(released=False),
         *(Filters(*years, (region,), (), released=True) for region in definitions.REGIONS),
         *(Filters(*years, (), (kind,), released=True) for kind in definitions.ORG_TYPES),
+        *(Filters(first, public.year_to, released=True) for first in later),
     ]
 
 
