@@ -39,10 +39,17 @@ OVERVIEW_TITLE = "Are we on track?"  # the default page's: a page that shows it 
 PROFILE = {"state": "00350000", "national": "01000100"}
 
 # Targets: an import within 3x of DuckDB's bare read_csv of the same file (CSV) or 2x of fastexcel's bare read
-# (Excel); a warm page within 150 ms on the state warehouse (400 ms national); a cold page within 1 s.
+# (Excel); a warm page within 150 ms on the state warehouse (400 ms national); a cold page within 1 s, and
+# (issue 24, release-day scale) the state Workforce page within 0.6 s, the national one and a national
+# district profile within 2 s.
 CSV_RATIO, XLSX_RATIO = 3.0, 2.0
 WARM_TARGET = {"state": 0.150, "national": 0.400}
 COLD_TARGET = {"state": 1.0}
+PAGE_COLD_TARGET = {
+    ("state", "workforce"): 0.6,
+    ("national", "workforce"): 2.0,
+    ("national", "districts (one profile open)"): 2.0,
+}
 MEMORY_TARGET_MIB = 1024
 
 
@@ -454,7 +461,8 @@ def _page_lines(pages: list, s: Settings) -> list[str]:
     for r in pages:
         warm, cold = _median(r["warm"]), _median(r["cold"])
         empty = _median(r["empty"]["warm"])
-        wt, ct = WARM_TARGET[r["scale"]], COLD_TARGET.get(r["scale"])
+        wt = WARM_TARGET[r["scale"]]
+        ct = PAGE_COLD_TARGET.get((r["scale"], r["label"]), COLD_TARGET.get(r["scale"]))
         errors = f" ⚠ {r['errors'][0][:60]}" if r["errors"] else ""
         lines.append(
             f"| {r['scale']} | {r['label']}{errors} | {_ms(warm)} | {warm / empty:.1f}x | ≤ {_ms(wt)} | "
