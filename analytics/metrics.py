@@ -752,29 +752,26 @@ def parity_by_organization(
     blocks = organization_blocks(
         con, (definitions.TEACHER, STUDENTS), filters.between(school_year, school_year)
     )
-    in_view = filters.selects(blocks)
-    view = blocks[in_view]
-    wide = view.pivot_table(
-        index="org_code", columns="population", values=["of_color", "total", "alone"], aggfunc="first"
-    )
+    view = blocks[filters.selects(blocks)]
     columns = ["org_code", "name", "school_year", "teacher_share", "student_share", "parity", "suppressed"]
-    if wide.empty or definitions.TEACHER not in wide["total"] or STUDENTS not in wide["total"]:
+    sides = []
+    for population, prefix in ((definitions.TEACHER, "teacher"), (STUDENTS, "student")):
+        rows = view[(view["population"] == population).to_numpy()]
+        sides.append(
+            pd.DataFrame(
+                {
+                    "org_code": rows["org_code"].to_numpy(),
+                    f"{prefix}_share": (rows["of_color"] / rows["total"]).to_numpy(),
+                    f"{prefix}_alone": rows["alone"].to_numpy(dtype=bool),
+                }
+            )
+        )
+    if not len(sides[0]) or not len(sides[1]):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    out = pd.DataFrame(
-        {
-            "org_code": wide.index,
-            "teacher_share": (
-                wide[("of_color", definitions.TEACHER)] / wide[("total", definitions.TEACHER)]
-            ).to_numpy(),
-            "student_share": (wide[("of_color", STUDENTS)] / wide[("total", STUDENTS)]).to_numpy(),
-            "shown": (
-                wide[("alone", definitions.TEACHER)].eq(True) & wide[("alone", STUDENTS)].eq(True)
-            ).to_numpy(),
-        }
-    )
-    out = out.dropna(subset=["teacher_share", "student_share"], how="all")
-    both = out["teacher_share"].notna() & out["student_share"].notna()
-    out = out[both].reset_index(drop=True)
+    # Organizations with both teachers and students in view, in the order of their codes.
+    out = sides[0].merge(sides[1], on="org_code", how="inner").sort_values("org_code", kind="stable")
+    out = out[(out["teacher_share"].notna() & out["student_share"].notna()).to_numpy()]
+    out = out.assign(shown=out.pop("teacher_alone") & out.pop("student_alone")).reset_index(drop=True)
     names = run_query(con, "organization_codes")
     out = out.merge(names, on="org_code", how="left")
     out["school_year"] = school_year

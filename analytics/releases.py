@@ -549,10 +549,18 @@ def current_races(con: duckdb.DuckDBPyConnection, school_year: str | None = None
     index = ["population", "school_year", "org_code", "region", "org_type"]
     if races.empty:
         return pd.DataFrame(columns=[*index, *definitions.RACES])
-    wide = races.pivot_table(
-        index=index, columns="race", values="people", aggfunc="sum", fill_value=0.0
-    ).reset_index()
-    wide.columns.name = None
+    # One row per population, school year and organization: the query gives them in that order, one row per
+    # race each, so a new one starts where any of the three changes (a table of plain arrays, not a pivot).
+    keys = [races[c].to_numpy() for c in ("population", "school_year", "org_code")]
+    starts = np.ones(len(races), dtype=bool)
+    starts[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
+    row = np.cumsum(starts) - 1
+    present = sorted(races["race"].unique())
+    column = pd.Categorical(races["race"], categories=present).codes
+    people = np.zeros((int(starts.sum()), len(present)))
+    np.add.at(people, (row, column), races["people"].to_numpy(dtype=float))
+    wide = races.loc[starts, index].reset_index(drop=True)
+    wide = pd.concat([wide, pd.DataFrame(people, columns=present)], axis=1)
     for race in definitions.RACES:
         if race not in wide:
             wide[race] = 0.0
