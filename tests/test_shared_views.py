@@ -200,6 +200,8 @@ def test_the_statewide_views_from_a_later_year_are_warmed_before_anyone_asks(
     assert [v.year_from for v in later][:2] == ["2015-16", "2016-17"] and all(
         v.year_to == public.year_to and not v.regions and not v.org_types and v.released for v in later
     )
+    every = warm.views
+    monkeypatch.setattr(warm, "views", lambda: [v for v in every() if v.year_from == "2017-18"])  # (time)
     assert warm.warm() > 0
 
     def computed(*args, **kwargs):
