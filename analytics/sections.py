@@ -687,7 +687,7 @@ def parity(con: duckdb.DuckDBPyConnection, filters: metrics.Filters) -> tuple[Se
     dist_about = About.of(filters.describe(), as_of, source, note)
     dist = workforce_charts.parity_distribution(
         per_org,
-        title=f"{above} of {shown} organizations shown meet the {metrics.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
+        title=f"{above:,} of {shown:,} organizations shown meet the {metrics.PARITY_BENCHMARK:.2f} benchmark in {as_of}"
         if as_of
         else "Parity by organization",
         subtitle_text=dist_about.subtitle,
