@@ -9,9 +9,11 @@ of cutting again: a page that comes to new data finds its blocks already cut.
 Only where the cut is big (KEEP_FROM_ROWS): at Massachusetts' scale (some 250,000 staffing and enrollment
 rows) a page cuts in a fifth of a second, less than keeping would add to every upload.
 
-A kept frame is read only for the data stamp the warehouse has now (drawn anew by every write): frames of
-other data are never read. What is kept is exactly what the privacy layer returned; nothing before it
-(no counts that were not cut) is written here.
+A kept frame is read only for the data stamp the warehouse has now (drawn anew by every write) and for the
+code that cut it: frames of other data are never read. What is kept is what the cut returns (each
+organization's counts with the block it is in, the blocks' sums, who reported), as a server kept it in memory
+before; it lies in the same warehouse as the facts it is cut from, and nothing of it is shown as it is: every
+figure is still published through the privacy layer (metrics.publish_shares, privacy.tabulate).
 """
 
 from __future__ import annotations
