@@ -177,8 +177,10 @@ def _fresh_inputs(
     return {p: ShareInputs(*(part[p] for part in split)) for p in populations}
 
 
-def _kept_name(released: bool, population: str, part: str) -> str:
-    return f"people/{'released' if released else 'current'}/{population}/{part}"
+def _kept_name(family: str, released: bool, *parts: str) -> str:
+    """A frame's name among those kept (analytics/kept.py): family/edition/keys..., e.g.
+    people/current/Teacher/cells, makeup/released/2023-24/blocks/Teacher."""
+    return "/".join((family, "released" if released else "current", *parts))
 
 
 def _kept_inputs(
@@ -186,13 +188,13 @@ def _kept_inputs(
 ) -> dict[str, ShareInputs] | None:
     """`populations`' ShareInputs as the writer kept them for the data `data`, None if it did not; each
     population's organizations are read only when asked for."""
-    names = [_kept_name(released, p, part) for p in populations for part in ("cells", "coverage")]
+    names = [_kept_name("people", released, p, part) for p in populations for part in ("cells", "coverage")]
     frames = kept.read(con, data, names)
     if frames is None:
         return None
 
     def organizations(population: str) -> Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame]:
-        cells = frames[_kept_name(released, population, "cells")]
+        cells = frames[_kept_name("people", released, population, "cells")]
         held = pd.DataFrame({"school_year": sorted(cells["school_year"].unique())})
         got: dict[str, pd.DataFrame] = {}  # each year's, once read
         lock = threading.Lock()
@@ -202,7 +204,7 @@ def _kept_inputs(
             with lock:
                 missing = [y for y in wanted if y not in got]
             if missing:
-                names = {y: _kept_name(released, population, f"organizations/{y}") for y in missing}
+                names = {y: _kept_name("people", released, population, "organizations", y) for y in missing}
                 found = kept.read(con, data, list(names.values()))
                 if found is None:  # the data changed twice since: its frames are gone, cut the population now
                     fresh = _fresh_inputs(con, (population,), released)[population]
@@ -217,8 +219,8 @@ def _kept_inputs(
     return {
         p: ShareInputs(
             organizations(p),
-            frames[_kept_name(released, p, "cells")],
-            frames[_kept_name(released, p, "coverage")],
+            frames[_kept_name("people", released, p, "cells")],
+            frames[_kept_name("people", released, p, "coverage")],
         )
         for p in populations
     }
@@ -232,16 +234,16 @@ def frames_to_keep(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     frames = {}
     for released in (False, True):
         for p, inputs in _population_inputs(con, data, _POPULATIONS, released).items():
-            frames[_kept_name(released, p, "cells")] = inputs.cells
-            frames[_kept_name(released, p, "coverage")] = inputs.coverage
+            frames[_kept_name("people", released, p, "cells")] = inputs.cells
+            frames[_kept_name("people", released, p, "coverage")] = inputs.coverage
             organizations = inputs.organizations_in(con)
             # Each school year's apart (a page of one year reads that year's), and none (their columns).
-            frames[_kept_name(released, p, "organizations/none")] = organizations.iloc[:0]
+            frames[_kept_name("people", released, p, "organizations", "none")] = organizations.iloc[:0]
             for year, rows in organizations.groupby("school_year", sort=True).indices.items():
-                frames[_kept_name(released, p, f"organizations/{year}")] = organizations.iloc[
+                frames[_kept_name("people", released, p, "organizations", year)] = organizations.iloc[
                     rows
                 ].reset_index(drop=True)
-        cells = [frames[_kept_name(released, p, "cells")] for p in _POPULATIONS]
+        cells = [frames[_kept_name("people", released, p, "cells")] for p in _POPULATIONS]
         years = sorted({y for frame in cells for y in frame["school_year"]})
         frames.update(_makeup_frames(con, released, years))
     return frames
@@ -841,20 +843,16 @@ def _makeup_blocks(
     return _MAKEUP.get(con, ("makeup", school_year, released), find)
 
 
-def _makeup_name(released: bool, school_year: str, part: str) -> str:
-    return f"makeup/{'released' if released else 'current'}/{school_year}/{part}"
-
-
 def _kept_makeup(
     con: duckdb.DuckDBPyConnection, data: tuple, school_year: str, released: bool
 ) -> list[tuple[str, pd.DataFrame, list[str]]] | None:
     """One year's make-up blocks as the writer kept them for the data `data` (frames_to_keep), or None."""
-    index = _makeup_name(released, school_year, "populations")
+    index = _kept_name("makeup", released, school_year, "populations")
     found = kept.read(con, data, [index])
     if found is None:
         return None
     rows = found[index]
-    names = [_makeup_name(released, school_year, f"blocks/{p}") for p in rows["population"]]
+    names = [_kept_name("makeup", released, school_year, "blocks", p) for p in rows["population"]]
     blocks = kept.read(con, data, names) if names else {}
     if blocks is None:
         return None
@@ -872,12 +870,12 @@ def _makeup_frames(
     frames = {}
     for year in years:
         cut = _makeup_blocks(con, year, released)
-        frames[_makeup_name(released, year, "populations")] = pd.DataFrame(
+        frames[_kept_name("makeup", released, year, "populations")] = pd.DataFrame(
             {"population": [p for p, _, _ in cut], "hidden": [list(h) for _, _, h in cut]},
             columns=["population", "hidden"],
         )
         for population, blocks, _ in cut:
-            frames[_makeup_name(released, year, f"blocks/{population}")] = blocks
+            frames[_kept_name("makeup", released, year, "blocks", population)] = blocks
     return frames
 
 
