@@ -102,42 +102,47 @@ def _merge_cells(
             views.append(inside)
             view_weights.append(weight * bool(passes(values[inside].sum(axis=0))[0]))
     view_in = np.array(views, dtype=float)  # views × cells
-    view_out = 1.0 - view_in
     w = np.array(view_weights, dtype=float)
     if start is None:
         member = np.eye(n, dtype=bool)  # blocks × cells
     else:
         member = np.array([start == b for b in pd.unique(start)], dtype=bool)
-    sums = member.astype(float) @ values
+    as_float = member.astype(float)
+    sums = as_float @ values
     totals = sums.sum(axis=1)
     counted = np.asarray(members, dtype=float)
-    block_members = member.astype(float) @ counted
+    block_members = as_float @ counted
     block_hold = None
     if holdings is not None:
-        block_hold = np.einsum("bc,cik->bik", member.astype(float), holdings)  # blocks × insiders × counts
+        block_hold = np.einsum("bc,cik->bik", as_float, holdings)  # blocks × insiders × counts
         block_tops = block_hold.max(axis=1)
         block_members = (block_hold.sum(axis=2) > 0).sum(axis=1).astype(float)
+    elif start is None:
+        block_tops = np.array(tops, dtype=float)
     else:
         block_tops = np.array([tops[row].max(axis=0) for row in member])
 
     def ok(s_, t_, m_):
         return block_passes(s_, t_ if checked else None, m_)
 
-    def cut(masks: np.ndarray) -> np.ndarray:  # blocks × views: the block lies partly in, partly out
-        m = masks.astype(float)
-        return (m @ view_in.T > 0) & (m @ view_out.T > 0)
-
-    cuts = cut(member)
+    # Blocks are disjoint sets of cells, so a merged block's cells in (and out of) each view are the two
+    # blocks' counts added: a block cuts a view when it has cells both in it and out of it.
+    inside = as_float @ view_in.T  # blocks × views
+    outside = member.sum(axis=1, dtype=float)[:, None] - inside
+    cuts = (inside > 0) & (outside > 0)
     passing = ok(sums, block_tops, block_members)  # row by row: kept up to date as blocks merge
-    while len(member) > 1:
-        failing = np.flatnonzero(~passing)
+    alive = np.ones(len(member), dtype=bool)  # merged-away blocks stay in place, out of play
+    while alive.sum() > 1:
+        failing = np.flatnonzero(~passing & alive)
         if not len(failing):
             break
         i = failing[np.lexsort((failing, totals[failing]))[0]]  # the smallest failing block first
-        others = np.delete(np.arange(len(member)), i)
-        merged = member[others] | member[i]
-        merged_cuts = cut(merged)
-        base = cuts.sum(axis=0)  # how many blocks cut each view now
+        others = np.flatnonzero(alive)
+        others = others[others != i]
+        merged_in = inside[others] + inside[i]
+        merged_out = outside[others] + outside[i]
+        merged_cuts = (merged_in > 0) & (merged_out > 0)
+        base = cuts.sum(axis=0)  # how many blocks cut each view now (merged-away blocks cut none)
         after = base[None, :] - cuts[i][None, :] - cuts[others] + merged_cuts  # per candidate partner
         cost = (after > 0) @ w
         merged_sums = sums[others] + sums[i]
@@ -159,13 +164,12 @@ def _merge_cells(
         if block_hold is not None:
             block_hold[pick] += block_hold[i]
         totals[pick] = sums[pick].sum()
+        inside[pick] += inside[i]
+        outside[pick] += outside[i]
         cuts[pick] = merged_cuts[chosen]
-        keep = np.arange(len(member)) != i
-        member, sums, totals, cuts = member[keep], sums[keep], totals[keep], cuts[keep]
-        passing = passing[keep]
-        block_tops, block_members = block_tops[keep], block_members[keep]
-        if block_hold is not None:
-            block_hold = block_hold[keep]
+        cuts[i] = False
+        alive[i] = False
+    member = member[alive]
     block = np.empty(n, dtype=np.int64)
     for b, row in enumerate(member):
         block[row] = b
