@@ -31,7 +31,13 @@ TESTS = access.operator("test")
 
 def new_warehouse(path: str | Path = ":memory:", orgs: pd.DataFrame = TINY_ORGS) -> duckdb.DuckDBPyConnection:
     """An empty, migrated warehouse holding just `orgs`."""
-    con = connect(path)
+    return fill_new_warehouse(connect(path), orgs)
+
+
+def fill_new_warehouse(
+    con: duckdb.DuckDBPyConnection, orgs: pd.DataFrame = TINY_ORGS
+) -> duckdb.DuckDBPyConnection:
+    """The warehouse open on `con` (new: migrated, empty), holding just `orgs`."""
     save_upload(
         con, ORGANIZATIONS, orgs, file_name="orgs.csv", sha256="0", actor=TESTS, new_organizations=orgs
     )

@@ -166,18 +166,40 @@ def sample_db_template(tmp_path_factory, request) -> Path:
     return path
 
 
-@pytest.fixture
-def sample_db(sample_db_template, tmp_path, request) -> Path:
-    """A private copy of the sample warehouse that a test may change."""
-    path = tmp_path / "warehouse.duckdb"
-    if on_lake(request.config):
-        lakes = request.getfixturevalue("lakes")
-        template = lakes.by_path[str(sample_db_template.resolve())].split("dbname=")[1].split()[0]
-        lakes.by_path[str(path.resolve())] = lakes.new(template)
-        path.touch()
+class Templates:
+    """Warehouses built once for many tests (by a module's or the session's fixture, which the per-test switch
+    to DuckLake, warehouse_backend, does not reach) and copied for each test: on the lake being tested, or
+    as files."""
+
+    def __init__(self, request):
+        self.lakes = request.getfixturevalue("lakes") if on_lake(request.config) else None
+
+    def connect(self, path: Path):
+        """A connection to a new warehouse at `path`, to fill as a template (close it before copying)."""
+        return self.lakes.connect(path) if self.lakes else connect(path)
+
+    def copy(self, template: Path, path: Path) -> Path:
+        """A private copy at `path` of the warehouse at `template`, that a test may change: the file copied,
+        or on DuckLake the catalog copied (CREATE DATABASE … TEMPLATE; the data files are never changed once
+        written, so both catalogs may name them)."""
+        if self.lakes:
+            database = self.lakes.by_path[str(template.resolve())].split("dbname=")[1].split()[0]
+            self.lakes.by_path[str(path.resolve())] = self.lakes.new(database)
+            path.touch()
+            return path
+        shutil.copy(template, path)
         return path
-    shutil.copy(sample_db_template, path)
-    return path
+
+
+@pytest.fixture(scope="session")
+def templates(request) -> Templates:
+    return Templates(request)
+
+
+@pytest.fixture
+def sample_db(sample_db_template, tmp_path, templates) -> Path:
+    """A private copy of the sample warehouse that a test may change."""
+    return templates.copy(sample_db_template, tmp_path / "warehouse.duckdb")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import time
 import zipfile
 
 import pytest
-from builders import add, contents, new_warehouse, staffing
+from builders import add, contents, fill_new_warehouse, staffing
 from upload_files import csv_bytes, profiles_header, profiles_title, xlsx_bytes
 
 from analytics import cli
@@ -17,13 +17,21 @@ from analytics.warehouse import connect
 TEMPLATE = ["School Year", "Org Code", "Job Class", "Race/Ethnicity", "FTE"]
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    con = new_warehouse(path)
+@pytest.fixture(scope="module")
+def db_template(tmp_path_factory, templates):
+    """The warehouse every refusal is tried against: a few organizations and one staffing upload. Built
+    once; each test gets a copy of its own (on DuckLake, making it anew took a few seconds a test)."""
+    path = tmp_path_factory.mktemp("refusals") / "warehouse.duckdb"
+    con = templates.connect(path)
+    fill_new_warehouse(con)
     add(con, "staffing", staffing("2023-24", "00350000", "Teacher", White=90, Asian=10))
     con.close()
     return path
+
+
+@pytest.fixture
+def db(db_template, tmp_path, templates):
+    return templates.copy(db_template, tmp_path / "warehouse.duckdb")
 
 
 def run_import(db, tmp_path, capsys, kind, data, name, *flags):

@@ -6,7 +6,7 @@ not published, NULL, never 0), or refused naming its row and column with the war
 from decimal import Decimal
 
 import pytest
-from builders import TESTS, contents, new_warehouse
+from builders import TESTS, contents, fill_new_warehouse, new_warehouse
 from upload_files import csv_bytes, xlsx_bytes
 
 from analytics import access, cli
@@ -94,11 +94,17 @@ def stored(db, kind: str, order: str = "org_code, student_group") -> list[tuple]
         return con.execute(f"SELECT {columns} FROM current_{table} ORDER BY school_year, {order}").fetchall()
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    new_warehouse(path).close()
+@pytest.fixture(scope="module")
+def db_template(tmp_path_factory, templates):
+    """A new warehouse holding a few organizations: built once, copied for each test."""
+    path = tmp_path_factory.mktemp("reports") / "warehouse.duckdb"
+    fill_new_warehouse(templates.connect(path)).close()
     return path
+
+
+@pytest.fixture
+def db(db_template, tmp_path, templates):
+    return templates.copy(db_template, tmp_path / "warehouse.duckdb")
 
 
 def run_import(db, tmp_path, capsys, kind, data, name, *flags):
