@@ -97,13 +97,10 @@ class Lakes:
         os.environ[ducklake.DATA_PATH_ENV] = str(data_path)
         self.empty = self.made(None)  # migrated, nothing loaded
 
-    def made(self, template: str | None, *, seed: bool = False) -> str:
+    def made(self, template: str | None) -> str:
         """A new catalog database (a copy of `template`, else migrated afresh); its name."""
         name = self.server.database(template)
-        con = warehouse.connect_lake(self.server.catalog(name))
-        if seed:
-            ensure_ready(con)
-        con.close()
+        warehouse.connect_lake(self.server.catalog(name)).close()
         return name
 
     def new(self, template: str | None = None) -> str:
@@ -152,20 +149,6 @@ def warehouse_backend(request, monkeypatch):
     yield "ducklake"
 
 
-@pytest.fixture(scope="session")
-def sample_db_template(tmp_path_factory, request) -> Path:
-    """A warehouse seeded with the bundled sample data (built once; copy it before writing)."""
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    if on_lake(request.config):
-        lakes = request.getfixturevalue("lakes")
-        lakes.by_path[str(path.resolve())] = lakes.server.catalog(lakes.made(lakes.empty, seed=True))
-        return path
-    con = connect(path)
-    ensure_ready(con)
-    con.close()
-    return path
-
-
 class Templates:
     """Warehouses built once for many tests (by a module's or the session's fixture, which the per-test switch
     to DuckLake, warehouse_backend, does not reach) and copied for each test: on the lake being tested, or
@@ -194,6 +177,16 @@ class Templates:
 @pytest.fixture(scope="session")
 def templates(request) -> Templates:
     return Templates(request)
+
+
+@pytest.fixture(scope="session")
+def sample_db_template(tmp_path_factory, templates) -> Path:
+    """A warehouse seeded with the bundled sample data (built once; copy it before writing)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    con = templates.connect(path)
+    ensure_ready(con)
+    con.close()
+    return path
 
 
 @pytest.fixture
