@@ -85,6 +85,34 @@ class PostgresServer:
             raise RuntimeError(f"psql {statement!r} failed: {done.stderr.strip()}")
         return done.stdout.strip()
 
+    def dump(self, database: str) -> str:
+        """Every row of `database`, as pg_dump writes it (the same text for the same rows)."""
+        done = subprocess.run(
+            [
+                str(self.bin / "pg_dump"),
+                "--data-only",
+                "--no-owner",
+                "-h",
+                str(self.socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                database,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode:
+            raise RuntimeError(f"pg_dump {database} failed: {done.stderr.strip()}")
+        # pg_dump 15.14 and later fence the script with \restrict and \unrestrict lines naming a random key.
+        return "".join(
+            line
+            for line in done.stdout.splitlines(keepends=True)
+            if not line.startswith(("\\restrict ", "\\unrestrict "))
+        )
+
     def database(self, template: str | None = None) -> str:
         """A new database (a copy of `template`, if given); its name."""
         name = f"lake_{os.getpid()}_{next(self._names)}"

@@ -31,7 +31,12 @@ def db_template(tmp_path_factory, templates):
 
 @pytest.fixture
 def db(db_template, tmp_path, templates):
+    global STATE
+    STATE = templates.state  # what `refused` compares: every table's rows (on DuckLake, the catalog's)
     return templates.copy(db_template, tmp_path / "warehouse.duckdb")
+
+
+STATE = contents
 
 
 def run_import(db, tmp_path, capsys, kind, data, name, *flags):
@@ -44,13 +49,22 @@ def run_import(db, tmp_path, capsys, kind, data, name, *flags):
 
 def refused(db, tmp_path, capsys, kind, data, name="upload.csv", *flags) -> list[str]:
     """Import a file that must be refused; return its problem lines (stderr)."""
-    before = contents(db)
+    before = STATE(db)
     code, out, err = run_import(db, tmp_path, capsys, kind, data, name, *flags)
     assert code == 1, (out, err)
     assert out == ""
     assert "Traceback" not in err
-    assert contents(db) == before
+    assert STATE(db) == before
     return [line for line in err.splitlines() if line.startswith("Error")]
+
+
+def test_what_a_refusal_is_compared_by_changes_when_a_file_is_saved(db, tmp_path, capsys):
+    """Not vacuous: a file that is saved changes what `refused` compares (on DuckLake, the catalog)."""
+    before = STATE(db)
+    good = csv_bytes([TEMPLATE, ["2023-24", "350000", "Teacher", "Asian", "12"]])
+    code, out, err = run_import(db, tmp_path, capsys, "staffing", good, "good.csv")
+    assert code == 0, (out, err)
+    assert STATE(db) != before
 
 
 def problems_of(kind, data, name="upload.csv", *, severity="error", **answers):
