@@ -436,10 +436,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_REFUSED
+        charts = export.ViewCharts(con, goals, filters)  # each chart built once, for its CSV and the deck
         files = [
-            (f"{key}.csv", partial(export.chart_csv, con, goals, filters, key)) for key in export.CHART_KEYS
+            (f"{key}.csv", partial(export.chart_csv, con, goals, filters, key, charts=charts))
+            for key in export.CHART_KEYS
         ]
-        files.append((DECK_FILE, partial(export.build_deck, con, goals, filters)))  # the default deck
+        # The default deck.
+        files.append((DECK_FILE, partial(export.build_deck, con, goals, filters, charts=charts)))
         return _write_all(args.out, files)
     finally:
         con.close()

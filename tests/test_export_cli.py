@@ -67,11 +67,15 @@ def expected_csv(db, filters: Filters, key: str) -> bytes:
         con.close()
 
 
-def test_export_writes_a_csv_per_chart_and_the_deck(tmp_path, capsys):
+def test_export_writes_a_csv_per_chart_and_the_deck(tmp_path, capsys, monkeypatch):
     db = build(tmp_path / "w.duckdb")
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     out = tmp_path / "for the board"
+    built, build_chart = [], export.chart_section
+    monkeypatch.setattr(export, "chart_section", lambda *a: built.append(a[-1]) or build_chart(*a))
     assert run(["export", "--db", db, "--out", out]) == 0
+    # Each chart is built once, for its CSV and its slide alike.
+    assert sorted(built) == sorted(export.CHART_KEYS), built
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted([f"{k}.csv" for k in export.CHART_KEYS] + [DECK])
     lines = capsys.readouterr().out.splitlines()
@@ -307,11 +311,11 @@ def failing_at(monkeypatch, failing_key: str, error: Exception):
     made = []
     real = export.chart_csv
 
-    def chart_csv(con, goals, filters, key):
+    def chart_csv(con, goals, filters, key, **options):
         if key == failing_key:
             raise error
         made.append(key)
-        return real(con, goals, filters, key)
+        return real(con, goals, filters, key, **options)
 
     monkeypatch.setattr(export, "chart_csv", chart_csv)
     monkeypatch.setattr(export, "build_deck", lambda *a, **k: b"deck")
