@@ -25,11 +25,8 @@ run: $(VENV)/.runtime
 # pytest-xdist runs the test files in three processes (a file's tests stay together, so its module fixtures
 # are built once): the browser tests wait on Chromium and the app server, and a third process fills those
 # waits (measured on 2 cores: the first pass took 23:56 with three, 25:18 with two).
-# --no-loadscope-reorder: files go out in the order tests/conftest.py puts them, the longest first (by
-# default pytest-xdist sends files with the most tests first, and the audits, few tests but the longest, came
-# last and ran on alone at the end).
 # --durations: the slowest tests, printed at the end of each pass, to keep the CI run under 30 minutes.
-XDIST ?= -n 3 --dist loadfile --no-loadscope-reorder --durations=15
+XDIST ?= -n 3 --dist loadfile --durations=15
 # The DuckLake pass's waits are PostgreSQL's, on the same cores: two processes (6:10 with three, 5:49 with two),
 # each taking the next test rather than the next file (7 files of unequal length: 5:42 against 6:16 by file).
 LAKE_XDIST ?= -n 2 --dist load --durations=10

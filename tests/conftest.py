@@ -61,28 +61,8 @@ def on_lake(config) -> bool:
     return config.getoption("--warehouse") == "ducklake"
 
 
-# The longest files first (test-seconds in a `make test` on 2 cores, longest first): pytest-xdist hands each
-# process the next file as it finishes one, so started last, one of these ran on alone while the other
-# processes had finished (the longest processing time first: the shortest finish).
-LONGEST_FIRST = (
-    "test_privacy_attacks.py",
-    "test_chart_labels.py",
-    "test_privacy_over_time.py",
-    "test_sign_in.py",
-    "test_every_chart_every_view.py",
-    "test_privacy_history.py",
-    "test_privacy_mutations.py",
-    "test_uploaded_text.py",
-    "test_shared_views.py",
-    "test_print_and_present.py",
-    "test_slide_ready.py",
-)
-
-
 def pytest_collection_modifyitems(config, items):
     if not on_lake(config):
-        rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files keep their order
         return
     kept, left = [], []
     for item in items:
