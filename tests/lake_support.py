@@ -55,61 +55,40 @@ class PostgresServer:
     user: str = "postgres"
     _names: Iterator[int] = field(default_factory=itertools.count)
 
-    def psql(self, statement: str, database: str = "postgres") -> str:
-        """Run one statement as the superuser (trust authentication on the socket); its output."""
+    def _client(self, program: str, *args: str) -> str:
+        """Run a PostgreSQL client program as the superuser (trust authentication on the socket); its output."""
         done = subprocess.run(
             [
-                str(self.bin / "psql"),
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
+                str(self.bin / program),
                 "-h",
                 str(self.socket_dir),
                 "-p",
                 str(self.port),
                 "-U",
                 self.user,
-                "-d",
-                database,
-                "-c",
-                statement,
+                *args,
             ],
             capture_output=True,
             text=True,
             timeout=60,
         )
         if done.returncode:
-            raise RuntimeError(f"psql {statement!r} failed: {done.stderr.strip()}")
-        return done.stdout.strip()
+            raise RuntimeError(f"{program} {' '.join(args)!r} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def psql(self, statement: str, database: str = "postgres") -> str:
+        """Run one statement; its output."""
+        return self._client(
+            "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", statement
+        ).strip()
 
     def dump(self, database: str) -> str:
         """Every row of `database`, as pg_dump writes it (the same text for the same rows)."""
-        done = subprocess.run(
-            [
-                str(self.bin / "pg_dump"),
-                "--data-only",
-                "--no-owner",
-                "-h",
-                str(self.socket_dir),
-                "-p",
-                str(self.port),
-                "-U",
-                self.user,
-                database,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if done.returncode:
-            raise RuntimeError(f"pg_dump {database} failed: {done.stderr.strip()}")
-        # pg_dump 15.14 and later fence the script with \restrict and \unrestrict lines naming a random key.
+        out = self._client("pg_dump", "--data-only", "--no-owner", database)
+        # pg_dump 15.14 and later fence the script with \\restrict and \\unrestrict lines naming a random key.
         return "".join(
             line
-            for line in done.stdout.splitlines(keepends=True)
+            for line in out.splitlines(keepends=True)
             if not line.startswith(("\\restrict ", "\\unrestrict "))
         )
 
