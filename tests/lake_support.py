@@ -85,7 +85,7 @@ class PostgresServer:
     def dump(self, database: str) -> str:
         """Every row of `database`, as pg_dump writes it (the same text for the same rows)."""
         out = self._client("pg_dump", "--data-only", "--no-owner", database)
-        # pg_dump 15.14 and later fence the script with \\restrict and \\unrestrict lines naming a random key.
+        # pg_dump 15.14 and later fence the script with \restrict and \unrestrict lines naming a random key.
         return "".join(
             line
             for line in out.splitlines(keepends=True)
