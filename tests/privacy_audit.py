@@ -18,6 +18,10 @@ one organization's own figures, which it knows (the insider).
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
+import types
+from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 from privacy_checks import Audit
@@ -272,6 +276,26 @@ def _release(con) -> None:
     from analytics import releases
 
     releases.publish(con, actor=TESTS)
+
+
+def in_worker_processes(audit, indexes) -> list:
+    """`audit(index)` for each of `indexes`, in two spawned worker processes, results in order.
+
+    The workers run at a lower priority (nice 10): they take what the cores have spare, so the tests running
+    beside them in the suite (a browser test waiting on its app server and Chromium, which a slow machine
+    fails by timeout) are not starved by two processes that only count. A spawned worker runs the parent's
+    __main__ again; after an AppTest in this session that is app.py, which would open the dashboard's
+    warehouse: it is hidden while they start."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        workers = max(1, min(2, os.cpu_count() or 1))
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice, initargs=(10,)
+        ) as pool:
+            return list(pool.map(audit, indexes))
+    finally:
+        sys.modules["__main__"] = main
 
 
 def audit_warehouse(index: int, outputs: tuple[str, ...] = OUTPUTS) -> dict:

@@ -12,15 +12,11 @@ the privacy_* modules it reads with).
 """
 
 import os
-import sys
 import time
-import types
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import pandas as pd
 from builders import enrollment, fellow, organizations, staffing
-from privacy_audit import audit_warehouse, build_warehouse, facts_from, run_audit
+from privacy_audit import audit_warehouse, build_warehouse, facts_from, in_worker_processes, run_audit
 from privacy_facts import SEED, View
 from privacy_reading import MIN, POC, TOL, decode_array, figure_leaks, number, read_csv, text_numbers
 from privacy_truth import partition_leak, publishable
@@ -516,16 +512,7 @@ def test_randomized_differencing_finds_no_leak():
     own figures (an insider), is a small group. A failure names the warehouse and the view: replay it with
     privacy_audit.audit_warehouse(index), or rebuild its facts with privacy_facts.random_facts(index)."""
     started = time.monotonic()
-    workers = max(1, min(2, os.cpu_count() or 1))
-    # A spawned worker runs the parent's __main__ again; after an AppTest in this session that is app.py,
-    # which would open the dashboard's warehouse. The workers need none of it: hide it while they start.
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(audit_warehouse, range(WAREHOUSES)))
-    finally:
-        sys.modules["__main__"] = main
+    results = in_worker_processes(audit_warehouse, range(WAREHOUSES))
     elapsed = time.monotonic() - started
     problems: dict[str, list[str]] = {}
     checked: dict[str, int] = {}

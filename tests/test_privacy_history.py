@@ -5,15 +5,11 @@ figure, and as a district that knows its own. It must find nothing; and it must 
 release is weakened (mutation tests), or it would prove nothing."""
 
 import os
-import sys
 import time
-import types
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import pandas as pd
 from builders import enrollment, organizations, staffing
-from privacy_audit import facts_from
+from privacy_audit import facts_from, in_worker_processes
 from privacy_facts import Facts
 from privacy_history import SEED, Step, audit_history, play, summary
 
@@ -33,13 +29,7 @@ def report(audit, *kinds: str) -> str:
 
 def test_random_histories_show_no_change_a_visitor_could_single_out():
     started = time.monotonic()
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")  # spawned workers must not run app.py again
-    try:
-        with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(audit_history, range(HISTORIES)))
-    finally:
-        sys.modules["__main__"] = main
+    results = in_worker_processes(audit_history, range(HISTORIES))
     problems, checked = summary(results)
     print(
         f"history audit: {HISTORIES} histories (seed {SEED}) in {time.monotonic() - started:.0f} s; {checked}"
