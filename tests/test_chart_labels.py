@@ -65,20 +65,6 @@ def warehouses(sample_db_template, tmp_path_factory):
     partial_con.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def renders_without_reloading():
-    """Kaleido reloads its page after every image (plotly.js parsed again: 0.3 s a render on 2 cores); this
-    module renders some 700, each a new plot of its own on the same page, as Kaleido 0.x drew them all."""
-    from kaleido.kaleido import Kaleido
-
-    async def put_back(self, tab):
-        await self.tabs_ready.put(tab)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Kaleido, "_return_kaleido_tab", put_back)
-        yield
-
-
 _SECTIONS: dict = {}
 
 

@@ -30,6 +30,36 @@ def test_chart_png_is_slide_sized(sample_con):
     )
 
 
+def test_an_image_keeps_the_renderers_page_and_is_the_same_whatever_was_drawn_before(sample_con, monkeypatch):
+    """Kaleido reloads its page after every image unless told not to (0.3 s an image): the export keeps the
+    page (export._keep_the_page_between_images). Each image is a new plot of its own, so a chart's PNG is
+    the same byte for byte after a map and after a line chart; and no image reloads the page (a Kaleido
+    other than the pinned one, where the change does not take, fails here)."""
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    reloads = []
+    reload = _KaleidoTab.reload
+
+    async def counted(self):
+        reloads.append(self)
+        return await reload(self)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted)
+
+    def png(key: str) -> bytes:
+        return export.chart_png(sample_con, GOALS, Filters(), key)
+
+    line, bars, map_ = "superintendents-target-path", "workforce-of-color", "equity-leaders-map"
+    drawn = [(key, png(key)) for key in (line, map_, bars, line, bars, map_)]
+    assert reloads == []
+    by_chart: dict[str, set[bytes]] = {}
+    for key, image in drawn:
+        assert png_size(image) == (2400, 1350), key
+        by_chart.setdefault(key, set()).add(image)
+    assert {key: len(images) for key, images in by_chart.items()} == {line: 1, map_: 1, bars: 1}
+    assert len({next(iter(images)) for images in by_chart.values()}) == 3  # three different images
+
+
 def test_deck_has_a_title_a_slide_per_chart_and_sources(sample_con):
     keys = ("superintendents-target-path", "influence-100-fellows")
     deck = Presentation(io.BytesIO(export.build_deck(sample_con, GOALS, Filters(), keys)))
