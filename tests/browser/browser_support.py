@@ -73,6 +73,9 @@ class StreamlitServer:
     """`streamlit run app.py` in its own process group, on a free port, against one warehouse file."""
 
     script = "app.py"
+    # A page's last element, where every page of this server draws the same one (a JavaScript predicate;
+    # None: nothing to wait for beyond _SCRIPT_DONE). The main area can be on screen a moment before it.
+    drawn_last: str | None = None
 
     def __init__(self, db: Path, log: Path):
         self.db, self.log = db, log
@@ -252,6 +255,8 @@ class Dashboard:
         saying which of those it was and what the server logged (a CI log holds nothing else)."""
         try:
             self.page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
+            if self.server.drawn_last:
+                self.page.wait_for_function(self.server.drawn_last, timeout=timeout)
         except PlaywrightTimeoutError as timed_out:
             try:
                 state = self.page.evaluate(_SCRIPT_STATE)

@@ -177,9 +177,23 @@ def write_secrets(
     return path
 
 
+# What every page with sign-in on draws last, at the foot of the sidebar (app.py's `finally`: ui/auth.py's
+# sidebar): a "Sign in" or "Sign out" button on screen, or, at an address where signing in cannot work, where it
+# does. In CI a test read the sidebar the moment the main area was done, and found no "Sign in" there yet.
+SIGN_IN_BLOCK_DRAWN = """() => {
+    const side = document.querySelector("[data-testid='stSidebar']");
+    if (!side) return false;
+    const button = [...side.querySelectorAll("button")].some(
+        b => b.checkVisibility() && /Sign (in|out)$/.test(b.innerText.trim()));
+    return button || side.innerText.includes("Sign-in works at");
+}"""
+
+
 class SignInServer(StreamlitServer):
     """`streamlit run <script>` with sign-in on: its own secrets file (passed with --secrets.files), the
     access settings in its environment, and its address on http://localhost (see the module's docstring)."""
+
+    drawn_last = SIGN_IN_BLOCK_DRAWN
 
     def __init__(
         self,
@@ -286,6 +300,7 @@ def sign_in(page, identity: str, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
         "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached", timeout=timeout
     )
     page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
+    page.wait_for_function(SIGN_IN_BLOCK_DRAWN, timeout=timeout)
 
 
 def sign_out(page, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
@@ -300,6 +315,7 @@ def sign_out(page, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
     page.wait_for_url(app_origin + "/**", timeout=timeout)
     sidebar.get_by_role("button", name="Sign in", exact=True).wait_for(timeout=timeout)
     page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
+    page.wait_for_function(SIGN_IN_BLOCK_DRAWN, timeout=timeout)
 
 
 def _origin(url: str) -> str:
