@@ -27,9 +27,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .browser_support import (
-    _SCRIPT_DONE,
     ROOT,
     SCRIPT_TIMEOUT_MS,
+    Dashboard,
     StreamlitServer,
     _free_port,
     new_dashboard,
@@ -283,12 +283,11 @@ def opened_sign_in_server(
 # Signing in, in the browser
 
 
-def sign_in(page, identity: str, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
+def sign_in(dash: Dashboard, identity: str, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
     """Sign in as `identity` the way a person does: the sidebar's "Sign in" button, the provider's authorize
-    form (subject typed in, "Authorize"), and back on the app with its script run to the end.
-
-    `page` is a Playwright Page (or a Dashboard, whose page is used) showing the app."""
-    page = getattr(page, "page", page)
+    form (subject typed in, "Authorize"), and back on the app with its page drawn to the end
+    (Dashboard.wait_for_script)."""
+    page = dash.page
     app_origin = _origin(page.url)
     _without_outside_requests(page)
     page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign in", exact=True).click()
@@ -299,23 +298,21 @@ def sign_in(page, identity: str, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached", timeout=timeout
     )
-    page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
-    page.wait_for_function(SIGN_IN_BLOCK_DRAWN, timeout=timeout)
+    dash.wait_for_script(timeout)
 
 
-def sign_out(page, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
+def sign_out(dash: Dashboard, timeout: float = SCRIPT_TIMEOUT_MS) -> None:
     """The sidebar's "Sign out", the provider's "End session" (Streamlit sends the browser to the provider's
-    end_session_endpoint, which the mock asks to confirm), and back on the app, signed out, with its script
-    run to the end."""
-    page = getattr(page, "page", page)
+    end_session_endpoint, which the mock asks to confirm), and back on the app, signed out, with its page
+    drawn to the end."""
+    page = dash.page
     app_origin = _origin(page.url)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_role("button", name="Sign out", exact=True).click()
     page.get_by_role("button", name="End session").click(timeout=timeout)
     page.wait_for_url(app_origin + "/**", timeout=timeout)
     sidebar.get_by_role("button", name="Sign in", exact=True).wait_for(timeout=timeout)
-    page.wait_for_function(_SCRIPT_DONE, timeout=timeout)
-    page.wait_for_function(SIGN_IN_BLOCK_DRAWN, timeout=timeout)
+    dash.wait_for_script(timeout)
 
 
 def _origin(url: str) -> str:
